@@ -1,0 +1,81 @@
+//! Command-line interface: clap types and the mapping of results to exit codes.
+//!
+//! Each subcommand lives in its own file with an args struct and `run(args) -> Result<Outcome,
+//! Failure>`. Exit codes: 0 success, 1 bad input data (rejected rows over the allowed rate, or an
+//! unreadable file), 2 usage, configuration or internal errors.
+
+pub mod sample;
+pub mod validate;
+
+use clap::{Parser, Subcommand};
+
+/// mutasi — dampak mutasi ASN terhadap kinerja dan layanan / impact of ASN transfers.
+#[derive(Debug, Parser)]
+#[command(name = "mutasi", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Membaca dan memvalidasi ekspor HR / Load and validate HR exports into canonical tables.
+    Validate(validate::ValidateArgs),
+    /// Membuat data contoh sintetis / Generate a synthetic dataset with planted effects.
+    Sample(sample::SampleArgs),
+}
+
+/// How a command ended when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// The command ran, but the data did not pass (e.g. too many rejected rows).
+    DataRejected,
+}
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input data: a file that cannot be read at all.
+    Data(String),
+    /// Wrong arguments or configuration.
+    Usage(String),
+    /// A bug or an environment problem (disk full, permissions).
+    Internal(String),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Data(_) => 1,
+            Failure::Usage(_) | Failure::Internal(_) => 2,
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Data(m) | Failure::Usage(m) | Failure::Internal(m) => m,
+        }
+    }
+}
+
+/// Runs the parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> u8 {
+    let result = match cli.command {
+        Command::Validate(a) => validate::run(&a),
+        Command::Sample(a) => sample::run(&a),
+    };
+    match result {
+        Ok(Outcome::Success) => 0,
+        Ok(Outcome::DataRejected) => 1,
+        Err(f) => {
+            let label = match f {
+                Failure::Data(_) => "galat data / data error",
+                Failure::Usage(_) => "galat penggunaan / usage error",
+                Failure::Internal(_) => "galat internal / internal error",
+            };
+            eprintln!("{label}: {}", f.message());
+            f.exit_code()
+        }
+    }
+}

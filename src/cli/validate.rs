@@ -1,0 +1,110 @@
+//! `mutasi validate`: load, validate and write canonical tables plus rejects.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::{Failure, Outcome};
+use crate::config::Config;
+use crate::ingest;
+use crate::privacy::Pseudonymizer;
+use crate::validate::crosscheck::{CrossOptions, crosscheck};
+use crate::validate::reconcile::{overlap, reconcile};
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Folder berisi ekspor / Folder with the exports (pegawai, unit_kerja, mutasi, kinerja, layanan, skm).
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Folder keluaran / Output folder (replaced as a whole when the run succeeds).
+    #[arg(long, default_value = "out/validate")]
+    pub out: PathBuf,
+    /// Berkas konfigurasi / Config file (mutasi.toml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Sertakan NIP dan nama di tabel keluaran / Write NIPs and names into the outputs.
+    #[arg(long)]
+    pub with_identities: bool,
+}
+
+/// Marker that says a folder was written by `mutasi validate`, so it may be replaced.
+const MARKER: &str = ".mutasi-validate";
+
+fn prepare_out(out: &Path) -> Result<PathBuf, Failure> {
+    if out.exists() {
+        let is_ours = out.join(MARKER).exists();
+        let is_empty = std::fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !is_ours && !is_empty {
+            return Err(Failure::Usage(format!(
+                "folder keluaran {} sudah berisi berkas lain / output folder holds other files\n\nhint: pilih --out yang kosong atau baru / choose an empty or new --out",
+                out.display()
+            )));
+        }
+    }
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Failure::Internal(format!("{}: {e}", parent.display())))?;
+    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(|e| Failure::Internal(format!("{}: {e}", tmp.display())))?;
+    }
+    std::fs::create_dir_all(&tmp).map_err(|e| Failure::Internal(format!("{}: {e}", tmp.display())))?;
+    Ok(tmp)
+}
+
+fn publish(tmp: &Path, out: &Path) -> Result<(), Failure> {
+    if out.exists() {
+        std::fs::remove_dir_all(out).map_err(|e| Failure::Internal(format!("{}: {e}", out.display())))?;
+    }
+    std::fs::rename(tmp, out).map_err(|e| Failure::Internal(format!("{} → {}: {e}", tmp.display(), out.display())))
+}
+
+pub fn run(args: &ValidateArgs) -> Result<Outcome, Failure> {
+    let cfg = match &args.config {
+        Some(p) => Config::load(p).map_err(|e| Failure::Usage(e.to_string()))?,
+        None => Config::default(),
+    };
+    if !args.input.is_dir() {
+        return Err(Failure::Usage(format!(
+            "folder masukan {} tidak ada / input folder does not exist\n\nhint: berikan folder berisi pegawai.csv, unit_kerja.csv, … / pass a folder with the exports",
+            args.input.display()
+        )));
+    }
+    let mut loaded = ingest::load(&args.input, &cfg).map_err(|e| Failure::Data(e.to_string()))?;
+    crosscheck(&mut loaded, CrossOptions { sk_tolerance_days: cfg.validate.sk_tolerance_days });
+    let recon = reconcile(&loaded);
+    let both = overlap(&loaded);
+    if both > 0 || recon.iter().any(|r| !r.balanced()) {
+        return Err(Failure::Internal(format!(
+            "rekonsiliasi gagal: {both} baris diterima sekaligus ditolak, atau hitungan tidak seimbang / reconciliation failed; ini bug, mohon laporkan / this is a bug, please report it: {recon:?}"
+        )));
+    }
+    let key = std::env::var("MUTASI_PSEUDONYM_KEY").ok().or(cfg.privacy.pseudonym_key.clone());
+    let ids = Pseudonymizer::new(key.as_deref());
+    let identities = args.with_identities || cfg.privacy.include_identities;
+    let summary = crate::summary::build(&loaded, &recon, cfg.validate.max_reject_rate);
+
+    let tmp = prepare_out(&args.out)?;
+    let write = || -> Result<(), String> {
+        crate::output::write_all(&tmp, &loaded, &recon, &ids, identities)?;
+        let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
+        std::fs::write(tmp.join("ringkasan.json"), json + "\n").map_err(|e| e.to_string())?;
+        std::fs::write(tmp.join(MARKER), "").map_err(|e| e.to_string())
+    };
+    if let Err(e) = write() {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(Failure::Internal(e));
+    }
+    publish(&tmp, &args.out)?;
+
+    print!("{}", crate::summary::render(&summary));
+    if ids.default_key {
+        eprintln!(
+            "peringatan / warning: pegawai_id memakai kunci bawaan; atur MUTASI_PSEUDONYM_KEY atau privacy.pseudonym_key / pseudonyms use the built-in key; set a secret key"
+        );
+    }
+    println!("\nKeluaran / Outputs: {}", args.out.display());
+    println!("  tabel kanonik / canonical tables: unit_kerja, pegawai, mutasi, kinerja, layanan, skm (.parquet)");
+    println!("  rejects.parquet, rejects.csv, warnings.parquet, warnings.csv, reconciliation.parquet, ringkasan.json");
+    Ok(if summary.lulus { Outcome::Success } else { Outcome::DataRejected })
+}

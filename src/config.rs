@@ -1,0 +1,166 @@
+//! The user's configuration file (`mutasi.toml`), read once and validated into [`Config`].
+//!
+//! Every key has a default, so a run needs no file at all. Unknown keys are errors, so a typo
+//! never silently falls back to a default. `docs/configuration.md` documents each key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub validate: ValidateConfig,
+    pub privacy: PrivacyConfig,
+    /// Per-table settings, keyed by canonical table name (`pegawai`, `kinerja`, …).
+    pub tables: BTreeMap<String, TableConfig>,
+    /// CSV with columns `nip_lama,nip_baru`, relative to the input folder or absolute.
+    pub nip_crosswalk: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            validate: ValidateConfig::default(),
+            privacy: PrivacyConfig::default(),
+            tables: BTreeMap::new(),
+            nip_crosswalk: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ValidateConfig {
+    /// Largest share of rejected rows (0–1) that still counts as success. 0 means any reject
+    /// makes `mutasi validate` exit with 1.
+    pub max_reject_rate: f64,
+    /// Days `tanggal_sk` may fall after `tmt` before a warning.
+    pub sk_tolerance_days: i64,
+}
+
+impl Default for ValidateConfig {
+    fn default() -> Self {
+        ValidateConfig { max_reject_rate: 0.0, sk_tolerance_days: 30 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrivacyConfig {
+    /// Secret for pseudonymous ids. Without it a built-in key is used and ids are only
+    /// pseudonymous against casual readers. Also read from `MUTASI_PSEUDONYM_KEY`.
+    pub pseudonym_key: Option<String>,
+    /// Write `nip` and `nama` into the canonical tables.
+    pub include_identities: bool,
+}
+
+impl Default for PrivacyConfig {
+    fn default() -> Self {
+        PrivacyConfig { pseudonym_key: None, include_identities: false }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TableConfig {
+    /// Files to read instead of `<table>.csv|xlsx|parquet`, relative to the input folder.
+    pub files: Vec<PathBuf>,
+    /// Worksheet to read from xlsx files (default: the first).
+    pub sheet: Option<String>,
+    /// Extra header aliases: canonical column → headers as they appear in the files.
+    pub aliases: BTreeMap<String, Vec<String>>,
+}
+
+/// A configuration problem, reported with the file it came from.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("tidak dapat membaca berkas konfigurasi {path} / cannot read config file: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("berkas konfigurasi {path} tidak sah / invalid config file: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("nilai konfigurasi tidak sah / invalid config value: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        Config::parse(&text).map_err(|e| match e {
+            ConfigError::Parse { message, .. } => ConfigError::Parse { path: path.to_path_buf(), message },
+            other => other,
+        })
+    }
+
+    /// Parses and validates config text.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let cfg: Config = toml::from_str(text)
+            .map_err(|e| ConfigError::Parse { path: PathBuf::new(), message: e.to_string() })?;
+        cfg.check()?;
+        Ok(cfg)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let rate = self.validate.max_reject_rate;
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(ConfigError::Invalid(format!(
+                "validate.max_reject_rate = {rate} harus antara 0 dan 1 / must be between 0 and 1"
+            )));
+        }
+        if self.validate.sk_tolerance_days < 0 {
+            return Err(ConfigError::Invalid("validate.sk_tolerance_days harus ≥ 0 / must be ≥ 0".into()));
+        }
+        for (name, t) in &self.tables {
+            let Some(table) = crate::schema::Table::from_name(name) else {
+                return Err(ConfigError::Invalid(format!(
+                    "tabel `{name}` tidak dikenal / unknown table (kenal / known: unit_kerja, pegawai, mutasi, kinerja, layanan, skm)"
+                )));
+            };
+            for col in t.aliases.keys() {
+                let known = table.columns().iter().any(|c| c.name == col)
+                    || (table == crate::schema::Table::Kinerja
+                        && crate::schema::KINERJA_WIDE.iter().any(|w| w.indikator == col));
+                if !known {
+                    return Err(ConfigError::Invalid(format!(
+                        "tables.{name}.aliases: kolom `{col}` tidak ada di tabel {name} / no such column"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn table(&self, table: crate::schema::Table) -> TableConfig {
+        self.tables.get(table.name()).cloned().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_without_a_file() {
+        let c = Config::parse("").expect("empty config is valid");
+        assert_eq!(c.validate.max_reject_rate, 0.0);
+        assert_eq!(c.validate.sk_tolerance_days, 30);
+        assert!(!c.privacy.include_identities);
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_errors() {
+        assert!(matches!(Config::parse("[validate]\nmax_rejct_rate = 0.1"), Err(ConfigError::Parse { .. })));
+        assert!(matches!(Config::parse("[validate]\nmax_reject_rate = 2.0"), Err(ConfigError::Invalid(_))));
+        assert!(matches!(Config::parse("[tables.pegawaii]\nsheet = \"x\""), Err(ConfigError::Invalid(_))));
+        assert!(matches!(
+            Config::parse("[tables.pegawai.aliases]\nnipp = [\"Nomor Pegawai\"]"),
+            Err(ConfigError::Invalid(_))
+        ));
+        let ok = Config::parse("[tables.pegawai.aliases]\nnip = [\"Nomor Pegawai\"]").expect("valid alias");
+        assert_eq!(ok.table(crate::schema::Table::Pegawai).aliases["nip"], vec!["Nomor Pegawai".to_string()]);
+    }
+}

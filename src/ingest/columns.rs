@@ -1,0 +1,128 @@
+//! Matching a file's headers to canonical columns through the alias table.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::file_error::{FileError, FileErrorKind};
+use crate::config::TableConfig;
+use crate::schema::{KINERJA_WIDE, PERIODE_MONTH, PERIODE_YEAR, Table, WideIndicator, header_key};
+
+/// Where each canonical column sits in a file's rows.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnMap {
+    idx: HashMap<&'static str, usize>,
+    /// Wide kinerja indicator columns, in file order.
+    pub wide: Vec<(usize, &'static WideIndicator)>,
+    /// `tahun` and `bulan` columns standing in for `periode`.
+    pub year_month: Option<(usize, usize)>,
+    /// Headers no canonical column used.
+    pub unused: Vec<String>,
+}
+
+impl ColumnMap {
+    pub fn get(&self, column: &str) -> Option<usize> {
+        self.idx.get(column).copied()
+    }
+
+    pub fn has(&self, column: &str) -> bool {
+        self.idx.contains_key(column)
+    }
+
+    /// True when the kinerja file is in the wide layout (one column per indicator).
+    pub fn is_wide(&self) -> bool {
+        !self.wide.is_empty() && !(self.has("indikator") && self.has("nilai"))
+    }
+}
+
+/// True when `header` is a known header of `table` (used to find the header row in xlsx).
+pub fn is_known_header(table: Table, cfg: &TableConfig, header: &str) -> bool {
+    let key = header_key(header);
+    table.columns().iter().any(|c| c.aliases.contains(&key.as_str()))
+        || cfg.aliases.values().flatten().any(|a| header_key(a) == key)
+        || (table == Table::Kinerja && KINERJA_WIDE.iter().any(|w| w.aliases.contains(&key.as_str())))
+}
+
+/// Maps headers to canonical columns; fails when a required column is missing or a header repeats.
+pub fn map_columns(path: &Path, table: Table, cfg: &TableConfig, headers: &[String]) -> Result<ColumnMap, FileError> {
+    let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
+    let mut used = vec![false; keys.len()];
+    let mut map = ColumnMap::default();
+    let find = |aliases: &[String], used: &[bool]| -> Result<Option<usize>, FileError> {
+        for a in aliases {
+            let hits: Vec<usize> = keys.iter().enumerate().filter(|(i, k)| *k == a && !used[*i]).map(|(i, _)| i).collect();
+            match hits.as_slice() {
+                [] => continue,
+                [one] => return Ok(Some(*one)),
+                [first, second, ..] => {
+                    return Err(FileError::new(
+                        path,
+                        FileErrorKind::DuplicateHeader(headers[*first].clone()),
+                        format!("header `{}` muncul dua kali (kolom {} dan {}) / header appears twice", headers[*first], first + 1, second + 1),
+                        "ganti nama atau hapus salah satu kolom / rename or delete one of the columns",
+                    ));
+                }
+            }
+        }
+        Ok(None)
+    };
+    for spec in table.columns() {
+        let mut aliases: Vec<String> = cfg.aliases.get(spec.name).into_iter().flatten().map(|a| header_key(a)).collect();
+        aliases.extend(spec.aliases.iter().map(|a| a.to_string()));
+        if let Some(i) = find(&aliases, &used)? {
+            used[i] = true;
+            map.idx.insert(spec.name, i);
+        }
+    }
+    if table == Table::Kinerja {
+        for w in KINERJA_WIDE {
+            let mut aliases: Vec<String> = Vec::new();
+            if w.encoding == crate::schema::WideEncoding::Numeric || matches!(w.encoding, crate::schema::WideEncoding::Rating | crate::schema::WideEncoding::Predikat) {
+                aliases.extend(cfg.aliases.get(w.indikator).into_iter().flatten().map(|a| header_key(a)));
+            }
+            aliases.extend(w.aliases.iter().map(|a| a.to_string()));
+            if let Some(i) = find(&aliases, &used)?
+                && !map.wide.iter().any(|(_, other)| other.indikator == w.indikator)
+            {
+                used[i] = true;
+                map.wide.push((i, w));
+            }
+        }
+        map.wide.sort_by_key(|(i, _)| *i);
+        if !map.has("periode") {
+            let y = find(&PERIODE_YEAR.iter().map(|s| s.to_string()).collect::<Vec<_>>(), &used)?;
+            let m = find(&PERIODE_MONTH.iter().map(|s| s.to_string()).collect::<Vec<_>>(), &used)?;
+            if let (Some(y), Some(m)) = (y, m) {
+                used[y] = true;
+                used[m] = true;
+                map.year_month = Some((y, m));
+            }
+        }
+    }
+    map.unused = headers.iter().zip(&used).filter(|(h, u)| !**u && !h.trim().is_empty()).map(|(h, _)| h.clone()).collect();
+    let mut missing: Vec<String> = Vec::new();
+    for spec in table.columns().iter().filter(|c| c.required) {
+        let satisfied = map.has(spec.name)
+            || (table == Table::Kinerja && spec.name == "periode" && map.year_month.is_some())
+            || (table == Table::Kinerja && matches!(spec.name, "indikator" | "nilai") && !map.wide.is_empty());
+        if !satisfied {
+            missing.push(spec.name.to_string());
+        }
+    }
+    if !missing.is_empty() {
+        let wanted: Vec<String> = missing
+            .iter()
+            .map(|m| {
+                let spec = table.columns().iter().find(|c| c.name == m);
+                let examples = spec.map(|s| s.aliases.iter().take(3).copied().collect::<Vec<_>>().join(", ")).unwrap_or_default();
+                format!("`{m}` (mis. / e.g. {examples})")
+            })
+            .collect();
+        return Err(FileError::new(
+            path,
+            FileErrorKind::MissingColumns(missing),
+            format!("kolom wajib tidak ditemukan / required column missing: {}; header yang ada / headers found: {}", wanted.join("; "), headers.join(", ")),
+            format!("tambahkan kolomnya, atau petakan header Anda di mutasi.toml: [tables.{}.aliases] / add the column or map your header in the config", table.name()),
+        ));
+    }
+    Ok(map)
+}

@@ -1,0 +1,215 @@
+//! Reading CSV as offices export it.
+//!
+//! Bytes are decoded first (UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252, which
+//! older Excel writes), then a `sep=;` first line is honoured or the delimiter is sniffed among
+//! `,` `;` tab and `|` from the first records, counting only delimiters outside quotes. Records
+//! are parsed with the `csv` crate, so quoted fields may hold delimiters and newlines.
+
+use std::path::Path;
+
+use super::cell::Cell;
+use super::file_error::{FileError, FileErrorKind};
+use super::source::RowEvent;
+
+/// A decoded CSV file ready to iterate.
+pub struct CsvSource {
+    text: String,
+    /// Byte offset where the header starts (after a `sep=` line).
+    start: usize,
+    pub delimiter: u8,
+    pub encoding: &'static str,
+    pub headers: Vec<String>,
+}
+
+const CANDIDATES: [u8; 4] = [b';', b',', b'\t', b'|'];
+
+fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), FileError> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(FileError::new(
+            path,
+            FileErrorKind::NotASpreadsheet,
+            "berkas ini arsip ZIP/xlsx, bukan CSV / this is a ZIP/xlsx archive, not CSV",
+            "ganti ekstensinya menjadi .xlsx atau ekspor ulang sebagai CSV / rename it to .xlsx or re-export as CSV",
+        ));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return std::str::from_utf8(rest).map(|s| (s.to_string(), "UTF-8 (BOM)")).map_err(|e| {
+            FileError::new(
+                path,
+                FileErrorKind::NotASpreadsheet,
+                format!("BOM UTF-8 tetapi isi bukan UTF-8 sah (byte {}) / UTF-8 BOM but invalid UTF-8", e.valid_up_to() + 3),
+                "simpan ulang berkas sebagai CSV UTF-8 / save the file again as CSV UTF-8",
+            )
+        });
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let enc = if bytes[0] == 0xFF { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
+        let (text, _, _) = enc.decode(bytes);
+        return Ok((text.into_owned(), enc.name()));
+    }
+    if bytes.contains(&0) {
+        return Err(FileError::new(
+            path,
+            FileErrorKind::NotASpreadsheet,
+            "berkas berisi data biner, bukan teks CSV / the file holds binary data, not CSV text",
+            "ekspor ulang data sebagai CSV, xlsx atau Parquet / re-export as CSV, xlsx or Parquet",
+        ));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok((s.to_string(), "UTF-8")),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            Ok((text.into_owned(), "Windows-1252"))
+        }
+    }
+}
+
+/// Counts delimiters outside quotes per record over the first records.
+fn field_counts(text: &str, delim: u8, max_records: usize) -> Vec<usize> {
+    let mut counts = Vec::new();
+    let mut in_quotes = false;
+    let mut n = 0usize;
+    let mut non_empty = false;
+    for b in text.bytes() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes => {
+                if non_empty {
+                    counts.push(n);
+                    if counts.len() >= max_records {
+                        return counts;
+                    }
+                }
+                n = 0;
+                non_empty = false;
+            }
+            b'\r' => {}
+            _ if b == delim && !in_quotes => {
+                n += 1;
+                non_empty = true;
+            }
+            _ => non_empty = true,
+        }
+    }
+    if non_empty {
+        counts.push(n);
+    }
+    counts
+}
+
+/// Picks the delimiter whose count is non-zero in the header and most consistent across records.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let mut best = (b',', 0usize, 0usize);
+    for d in CANDIDATES {
+        let counts = field_counts(text, d, 50);
+        let Some(&header) = counts.first() else { continue };
+        if header == 0 {
+            continue;
+        }
+        let consistent = counts.iter().filter(|c| **c == header).count();
+        if (consistent, header) > (best.1, best.2) {
+            best = (d, consistent, header);
+        }
+    }
+    best.0
+}
+
+impl CsvSource {
+    pub fn open(path: &Path) -> Result<CsvSource, FileError> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            FileError::new(path, FileErrorKind::Io, format!("tidak dapat dibaca / cannot be read: {e}"), "periksa hak akses berkas / check file permissions")
+        })?;
+        let (text, encoding) = decode(path, &bytes)?;
+        if text.trim().is_empty() {
+            return Err(FileError::new(path, FileErrorKind::Empty, "berkas kosong / the file is empty", "ekspor ulang data / export the data again"));
+        }
+        // Excel's "sep=;" hint line.
+        let first_line_end = text.find('\n').unwrap_or(text.len());
+        let first = text[..first_line_end].trim();
+        let (start, delimiter) = match first.strip_prefix("sep=") {
+            Some(d) if d.len() == 1 => (first_line_end + 1, d.as_bytes()[0]),
+            Some(d) if d == "\\t" => (first_line_end + 1, b'\t'),
+            _ => (0, sniff_delimiter(&text)),
+        };
+        let start = start.min(text.len());
+        let mut src = CsvSource { text, start, delimiter, encoding, headers: Vec::new() };
+        let mut rdr = src.reader();
+        let mut rec = csv::StringRecord::new();
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(FileError::new(path, FileErrorKind::Empty, "berkas kosong / the file is empty", "ekspor ulang data / export the data again"));
+            }
+            Err(e) => {
+                return Err(FileError::new(path, FileErrorKind::NotASpreadsheet, format!("header tidak terbaca / header unreadable: {e}"), "simpan ulang sebagai CSV / save again as CSV"));
+            }
+        }
+        src.headers = rec.iter().map(|h| h.trim().to_string()).collect();
+        Ok(src)
+    }
+
+    fn reader(&self) -> csv::Reader<&[u8]> {
+        csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(self.text[self.start..].as_bytes())
+    }
+
+    /// Calls `f` for every data record; stops early when it returns false. Row numbers are as a
+    /// spreadsheet shows them: the header is row 1.
+    pub fn for_each(&self, path: &Path, f: &mut dyn FnMut(RowEvent<'_>) -> bool) -> Result<(), FileError> {
+        let mut rdr = self.reader();
+        let mut rec = csv::StringRecord::new();
+        let width = self.headers.len();
+        let mut row: u64 = 1;
+        // Skip the header record.
+        let _ = rdr.read_record(&mut rec);
+        loop {
+            match rdr.read_record(&mut rec) {
+                Ok(false) => return Ok(()),
+                Ok(true) => {
+                    row += 1;
+                    if rec.len() != width && !(rec.len() > width && rec.iter().skip(width).all(|f| f.trim().is_empty())) {
+                        let raw = rec.iter().collect::<Vec<_>>().join(&(self.delimiter as char).to_string());
+                        if !f(RowEvent::Ragged { number: row, found: rec.len(), expected: width, raw }) {
+                            return Ok(());
+                        }
+                        continue;
+                    }
+                    let cells: Vec<Cell<'_>> = rec
+                        .iter()
+                        .take(width)
+                        .map(|v| if v.trim().is_empty() { Cell::Empty } else { Cell::Text(v) })
+                        .collect();
+                    if !f(RowEvent::Row { number: row, cells }) {
+                        return Ok(());
+                    }
+                }
+                Err(e) => {
+                    return Err(FileError::new(
+                        path,
+                        FileErrorKind::NotASpreadsheet,
+                        format!("CSV rusak setelah baris {row} / malformed CSV after row {row}: {e}"),
+                        "periksa tanda kutip yang tidak ditutup / look for an unclosed quote",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_each_delimiter_and_ignores_quoted_ones() {
+        assert_eq!(sniff_delimiter("a;b;c\n1;2,5;3\n"), b';');
+        assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_delimiter("a\tb\n1\t2\n"), b'\t');
+        assert_eq!(sniff_delimiter("a|b|c\n1|2|3\n"), b'|');
+        // Commas inside quotes and decimal commas do not fool it.
+        assert_eq!(sniff_delimiter("nama;nilai\n\"Ely, S.Pd\";76,5\n\"A, B\";80,25\n"), b';');
+    }
+}

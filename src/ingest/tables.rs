@@ -1,0 +1,291 @@
+//! Row parsers, one per canonical table: which columns to read and how each is normalised.
+//!
+//! A parser returns the canonical row(s) for one input row, or nothing when the row context
+//! recorded a reject. Values of optional columns that cannot be understood are dropped with a
+//! warning rather than losing the whole row ("reject only what is truly wrong").
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::cell::Cell;
+use super::row::RowCtx;
+use crate::model::{JenisMutasi, KinerjaRow, LayananRow, MutasiRow, PegawaiRow, SKM_MAX_UNSUR, SkmRow, UnitRow};
+use crate::normalize::golongan::normalize_golongan;
+use crate::normalize::name::display_name;
+use crate::normalize::nip::{AsnStatus, Gender};
+use crate::normalize::period::Period;
+use crate::normalize::rating::{predikat_from_label, predikat_from_siasn_code, rating_from_label, rating_from_siasn_code};
+use crate::schema::{WideEncoding, indicator_key, kinerja_indicator_rule};
+use crate::validate::reason::Reason;
+
+/// Interns indicator names so millions of rows share a few strings.
+#[derive(Default)]
+pub struct Interner(HashMap<String, Arc<str>>);
+
+impl Interner {
+    pub fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.0.insert(s.to_string(), a.clone());
+        a
+    }
+}
+
+/// Runs `f` and turns the rejects it records into warnings: the value is dropped, the row kept.
+fn soft<T>(ctx: &mut RowCtx<'_, '_>, f: impl FnOnce(&mut RowCtx<'_, '_>) -> Option<T>) -> Option<T> {
+    let before = ctx.rejects.len();
+    let v = f(ctx);
+    let moved: Vec<_> = ctx.rejects.drain(before..).map(|r| r.with_detail("nilai dikosongkan, baris tetap dipakai / value dropped, row kept")).collect();
+    ctx.warnings.extend(moved);
+    v
+}
+
+pub fn unit_kerja(ctx: &mut RowCtx<'_, '_>) -> Option<UnitRow> {
+    let unit_id = ctx.required_text("unit_id");
+    let nama_unit = ctx.required_text("nama_unit");
+    let row = UnitRow {
+        prov: ctx.prov,
+        unit_id: unit_id?,
+        nama_unit: nama_unit?,
+        opd: ctx.text("opd"),
+        jenis_unit: ctx.text("jenis_unit"),
+        kecamatan: ctx.text("kecamatan"),
+        induk_unit_id: ctx.text("induk_unit_id"),
+    };
+    ctx.rejects.is_empty().then_some(row)
+}
+
+pub fn pegawai(ctx: &mut RowCtx<'_, '_>) -> Option<PegawaiRow> {
+    let nip = ctx.nip("nip", true);
+    let nama = ctx.text("nama");
+    let gender_col = ctx.text("jenis_kelamin");
+    let birth_col = soft(ctx, |c| c.date("tanggal_lahir", false));
+    let status_col = ctx.text("status_asn");
+    let golongan_raw = ctx.text("golongan");
+    let nip = nip?;
+    let jenis_kelamin = match gender_col.as_deref().map(|g| (g, Gender::parse(g))) {
+        None => nip.gender,
+        Some((raw, None)) => {
+            ctx.warn("jenis_kelamin", raw, Reason::ValueUnrecognisedKept);
+            nip.gender
+        }
+        Some((raw, Some(g))) => {
+            if g != nip.gender {
+                ctx.warn("jenis_kelamin", raw, Reason::GenderMismatch);
+            }
+            g
+        }
+    };
+    let tanggal_lahir = match birth_col {
+        Some(d) => {
+            if d != nip.birth_date {
+                ctx.warn("tanggal_lahir", crate::normalize::date::iso(d), Reason::BirthDateMismatch);
+            }
+            d
+        }
+        None => nip.birth_date,
+    };
+    let status_asn = match status_col.as_deref().map(|s| (s, AsnStatus::parse(s))) {
+        None => nip.status,
+        Some((raw, None)) => {
+            ctx.warn("status_asn", raw, Reason::ValueUnrecognisedKept);
+            nip.status
+        }
+        Some((raw, Some(s))) => {
+            if s != nip.status {
+                ctx.warn("status_asn", raw, Reason::StatusMismatch);
+            }
+            s
+        }
+    };
+    let golongan = golongan_raw.as_deref().and_then(|g| {
+        let n = normalize_golongan(g);
+        if n.is_none() {
+            ctx.warn("golongan", g, Reason::ValueUnrecognisedKept);
+        }
+        n
+    });
+    let row = PegawaiRow {
+        prov: ctx.prov,
+        nip,
+        nama_tampilan: nama.as_deref().map(display_name),
+        nama,
+        jenis_kelamin,
+        tanggal_lahir,
+        status_asn,
+        golongan,
+        jenis_jabatan: ctx.text("jenis_jabatan"),
+        jabatan: ctx.text("jabatan"),
+        unit_id: ctx.text("unit_id"),
+    };
+    ctx.rejects.is_empty().then_some(row)
+}
+
+pub fn mutasi(ctx: &mut RowCtx<'_, '_>) -> Option<MutasiRow> {
+    let nip = ctx.nip("nip", true);
+    let tmt = ctx.date("tmt", true);
+    let unit_tujuan_id = ctx.required_text("unit_tujuan_id");
+    let jenis = match ctx.text("jenis_mutasi") {
+        None => None,
+        Some(raw) => match JenisMutasi::parse(&raw) {
+            Ok(j) => j,
+            Err(()) => {
+                let cell = ctx.cell("jenis_mutasi");
+                ctx.reject("jenis_mutasi", cell, Reason::JenisMutasiUnknown);
+                None
+            }
+        },
+    };
+    let tanggal_sk = soft(ctx, |c| c.date("tanggal_sk", false));
+    let row = MutasiRow {
+        prov: ctx.prov,
+        nip: nip?.value,
+        tmt: tmt?,
+        unit_tujuan_id: unit_tujuan_id?,
+        unit_asal_id: ctx.text("unit_asal_id"),
+        jenis_mutasi: jenis,
+        jenis_mutasi_turunan: jenis.is_none(),
+        jabatan_baru: ctx.text("jabatan_baru"),
+        nomor_sk: ctx.text("nomor_sk"),
+        tanggal_sk,
+    };
+    ctx.rejects.is_empty().then_some(row)
+}
+
+/// Reads a kinerja value in the given encoding and checks its range.
+fn kinerja_value(ctx: &mut RowCtx<'_, '_>, column: &str, cell: Cell<'_>, encoding: WideEncoding, min: f64, max: f64) -> Option<f64> {
+    let label = match cell {
+        Cell::Text(s) if s.trim().chars().any(char::is_alphabetic) => Some(s),
+        _ => None,
+    };
+    let value = match (encoding, label) {
+        (WideEncoding::Numeric, _) => ctx.number_of(column, cell),
+        (WideEncoding::Rating | WideEncoding::RatingSiasnCode, Some(l)) => rating_from_label(l).map(f64::from).or_else(|| {
+            ctx.reject(column, cell, Reason::LabelUnknown);
+            None
+        }),
+        (WideEncoding::Predikat | WideEncoding::PredikatSiasnCode, Some(l)) => predikat_from_label(l).map(f64::from).or_else(|| {
+            ctx.reject(column, cell, Reason::LabelUnknown);
+            None
+        }),
+        (WideEncoding::RatingSiasnCode, None) => ctx.number_of(column, cell).and_then(|v| {
+            rating_from_siasn_code(v).map(f64::from).or_else(|| {
+                ctx.reject(column, cell, Reason::ValueOutOfRange);
+                None
+            })
+        }),
+        (WideEncoding::PredikatSiasnCode, None) => ctx.number_of(column, cell).and_then(|v| {
+            predikat_from_siasn_code(v).map(f64::from).or_else(|| {
+                ctx.reject(column, cell, Reason::ValueOutOfRange);
+                None
+            })
+        }),
+        (WideEncoding::Rating | WideEncoding::Predikat, None) => ctx.number_of(column, cell).and_then(|v| {
+            if v.fract() != 0.0 {
+                ctx.reject(column, cell, Reason::ValueOutOfRange);
+                None
+            } else {
+                Some(v)
+            }
+        }),
+    }?;
+    if value < min || value > max {
+        ctx.reject(column, cell, Reason::ValueOutOfRange);
+        return None;
+    }
+    Some(value)
+}
+
+fn kinerja_period(ctx: &mut RowCtx<'_, '_>) -> Option<Period> {
+    if let Some((y, m)) = ctx.map.year_month.filter(|_| !ctx.map.has("periode")) {
+        let (yc, mc) = (ctx.cell_at(y), ctx.cell_at(m));
+        let text = format!("{}-{:0>2}", yc.raw().trim(), mc.raw().trim());
+        let owned = text.clone();
+        return ctx.period_of("tahun+bulan", Cell::Text(&owned));
+    }
+    let cell = ctx.cell("periode");
+    ctx.period_of("periode", cell)
+}
+
+pub fn kinerja(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner) -> Vec<KinerjaRow> {
+    let nip = ctx.nip("nip", true);
+    let periode = kinerja_period(ctx);
+    let unit_id = ctx.text("unit_id");
+    let penilai = soft(ctx, |c| c.nip("penilai_nip", false)).map(|n| n.value);
+    let mut values: Vec<(Arc<str>, f64)> = Vec::new();
+    if ctx.map.is_wide() {
+        let wide = ctx.map.wide.clone();
+        for (idx, w) in wide {
+            let cell = ctx.cell_at(idx);
+            if cell.is_blank() {
+                continue;
+            }
+            let rule = kinerja_indicator_rule(w.indikator);
+            if let Some(v) = kinerja_value(ctx, w.indikator, cell, w.encoding, rule.min, rule.max) {
+                values.push((interner.get(w.indikator), v));
+            }
+        }
+        if values.is_empty() && ctx.rejects.is_empty() {
+            ctx.reject("nilai", Cell::Empty, Reason::RequiredEmpty);
+        }
+    } else if let Some(ind) = ctx.required_text("indikator") {
+        let key = indicator_key(&ind);
+        let rule = kinerja_indicator_rule(&key);
+        let cell = ctx.cell("nilai");
+        if let Some(v) = kinerja_value(ctx, "nilai", cell, rule.encoding, rule.min, rule.max) {
+            values.push((interner.get(&key), v));
+        }
+    }
+    let (Some(nip), Some(periode)) = (nip, periode) else { return Vec::new() };
+    if !ctx.rejects.is_empty() {
+        return Vec::new();
+    }
+    values
+        .into_iter()
+        .map(|(indikator, nilai)| KinerjaRow { prov: ctx.prov, nip: nip.value, periode, indikator, nilai, unit_id: unit_id.clone(), penilai_nip: penilai })
+        .collect()
+}
+
+pub fn layanan(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner) -> Option<LayananRow> {
+    let unit_id = ctx.required_text("unit_id");
+    let cell = ctx.cell("periode");
+    let periode = ctx.period_of("periode", cell);
+    let indikator = ctx.required_text("indikator").map(|i| interner.get(&indicator_key(&i)));
+    let cell = ctx.cell("nilai");
+    let nilai = ctx.number_of("nilai", cell);
+    if let Some(v) = nilai
+        && v < 0.0
+    {
+        ctx.reject("nilai", cell, Reason::ValueOutOfRange);
+    }
+    let row = LayananRow { prov: ctx.prov, unit_id: unit_id?, periode: periode?, indikator: indikator?, nilai: nilai? };
+    ctx.rejects.is_empty().then_some(row)
+}
+
+pub const SKM_COLUMNS: [&str; SKM_MAX_UNSUR] = ["u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "u10", "u11", "u12", "u13", "u14"];
+
+pub fn skm(ctx: &mut RowCtx<'_, '_>) -> Option<SkmRow> {
+    let unit_id = ctx.required_text("unit_id");
+    let tanggal = ctx.date("tanggal", true);
+    let mut answers = [None; SKM_MAX_UNSUR];
+    for (i, col) in SKM_COLUMNS.iter().enumerate() {
+        let cell = ctx.cell(col);
+        if cell.is_blank() {
+            continue;
+        }
+        if let Some(v) = ctx.number_of(col, cell) {
+            if v.fract() != 0.0 || !(1.0..=4.0).contains(&v) {
+                ctx.reject(col, cell, Reason::ValueOutOfRange);
+            } else {
+                answers[i] = Some(v as u8);
+            }
+        }
+    }
+    if answers.iter().all(Option::is_none) && ctx.rejects.is_empty() {
+        ctx.reject("u1", Cell::Empty, Reason::RequiredEmpty);
+    }
+    let row = SkmRow { prov: ctx.prov, unit_id: unit_id?, tanggal: tanggal?, answers, responden_id: ctx.text("responden_id") };
+    ctx.rejects.is_empty().then_some(row)
+}

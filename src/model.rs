@@ -1,0 +1,141 @@
+//! Canonical rows, as the loader accepts them.
+//!
+//! Each row remembers where it came from ([`Prov`]), so a later cross-table check can still reject
+//! it with its file and row number. Units are referred to by their canonical `unit_id`.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::normalize::nip::{AsnStatus, Gender, Nip};
+use crate::normalize::period::Period;
+
+/// Source file (index into the run's file list) and spreadsheet row number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Prov {
+    pub file: u32,
+    pub row: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitRow {
+    pub prov: Prov,
+    pub unit_id: String,
+    pub nama_unit: String,
+    pub opd: Option<String>,
+    pub jenis_unit: Option<String>,
+    pub kecamatan: Option<String>,
+    pub induk_unit_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PegawaiRow {
+    pub prov: Prov,
+    pub nip: Nip,
+    pub nama: Option<String>,
+    pub nama_tampilan: Option<String>,
+    pub jenis_kelamin: Gender,
+    pub tanggal_lahir: NaiveDate,
+    pub status_asn: AsnStatus,
+    pub golongan: Option<String>,
+    pub jenis_jabatan: Option<String>,
+    pub jabatan: Option<String>,
+    pub unit_id: Option<String>,
+}
+
+/// Kind of transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JenisMutasi {
+    Rotasi,
+    Promosi,
+    Demosi,
+    MutasiMasuk,
+    MutasiKeluar,
+}
+
+impl JenisMutasi {
+    pub const ALL: [JenisMutasi; 5] =
+        [JenisMutasi::Rotasi, JenisMutasi::Promosi, JenisMutasi::Demosi, JenisMutasi::MutasiMasuk, JenisMutasi::MutasiKeluar];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JenisMutasi::Rotasi => "rotasi",
+            JenisMutasi::Promosi => "promosi",
+            JenisMutasi::Demosi => "demosi",
+            JenisMutasi::MutasiMasuk => "mutasi_masuk",
+            JenisMutasi::MutasiKeluar => "mutasi_keluar",
+        }
+    }
+
+    /// Parses a `jenis_mutasi` value. `Ok(None)` means "derive it" (SIASN `MJ`, plain "mutasi").
+    pub fn parse(raw: &str) -> Result<Option<JenisMutasi>, ()> {
+        let s: String = raw.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+        Ok(Some(match s.as_str() {
+            "rotasi" | "mu" | "mutasiunor" | "rotation" => JenisMutasi::Rotasi,
+            "promosi" | "promotion" => JenisMutasi::Promosi,
+            "demosi" | "demotion" => JenisMutasi::Demosi,
+            "mutasimasuk" | "masuk" | "pindahmasuk" | "transferin" => JenisMutasi::MutasiMasuk,
+            "mutasikeluar" | "keluar" | "pindahkeluar" | "transferout" => JenisMutasi::MutasiKeluar,
+            "mj" | "mutasijabatan" | "mutasi" | "" => return Ok(None),
+            _ => return Err(()),
+        }))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MutasiRow {
+    pub prov: Prov,
+    pub nip: u64,
+    pub tmt: NaiveDate,
+    pub unit_tujuan_id: String,
+    pub unit_asal_id: Option<String>,
+    pub jenis_mutasi: Option<JenisMutasi>,
+    /// True when `jenis_mutasi` was derived rather than given.
+    pub jenis_mutasi_turunan: bool,
+    pub jabatan_baru: Option<String>,
+    pub nomor_sk: Option<String>,
+    pub tanggal_sk: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KinerjaRow {
+    pub prov: Prov,
+    pub nip: u64,
+    pub periode: Period,
+    pub indikator: Arc<str>,
+    pub nilai: f64,
+    pub unit_id: Option<String>,
+    pub penilai_nip: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayananRow {
+    pub prov: Prov,
+    pub unit_id: String,
+    pub periode: Period,
+    pub indikator: Arc<str>,
+    pub nilai: f64,
+}
+
+/// Number of SKM answer columns accepted (9 unsur, or 14 in the older Kepmenpan 25/2004 layout).
+pub const SKM_MAX_UNSUR: usize = 14;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkmRow {
+    pub prov: Prov,
+    pub unit_id: String,
+    pub tanggal: NaiveDate,
+    pub answers: [Option<u8>; SKM_MAX_UNSUR],
+    pub responden_id: Option<String>,
+}
+
+/// Every canonical table of one run.
+#[derive(Debug, Clone, Default)]
+pub struct Tables {
+    pub unit_kerja: Vec<UnitRow>,
+    pub pegawai: Vec<PegawaiRow>,
+    pub mutasi: Vec<MutasiRow>,
+    pub kinerja: Vec<KinerjaRow>,
+    pub layanan: Vec<LayananRow>,
+    pub skm: Vec<SkmRow>,
+}

@@ -1,0 +1,197 @@
+//! Writing the canonical tables, rejects, warnings and reconciliation of a validate run.
+//!
+//! Builds plain [`TableData`] from the model and hands it to the data layer. Column names and the
+//! meaning of each are documented in `docs/data-contract.md` ("Keluaran / outputs").
+
+use std::path::Path;
+
+use crate::data::table::{ColumnData as C, TableData, write_parquet};
+use crate::ingest::{FileReport, Loaded};
+use crate::model::{SKM_MAX_UNSUR, Tables};
+use crate::privacy::Pseudonymizer;
+use crate::schema::Table;
+use crate::validate::Finding;
+use crate::validate::reconcile::Reconciliation;
+
+fn s(v: impl Iterator<Item = Option<String>>) -> C {
+    C::Str(v.collect())
+}
+
+pub fn unit_kerja(t: &Tables) -> TableData {
+    let u = &t.unit_kerja;
+    let mut d = TableData::default();
+    d.push("unit_id", s(u.iter().map(|r| Some(r.unit_id.clone()))));
+    d.push("nama_unit", s(u.iter().map(|r| Some(r.nama_unit.clone()))));
+    d.push("opd", s(u.iter().map(|r| r.opd.clone())));
+    d.push("jenis_unit", s(u.iter().map(|r| r.jenis_unit.clone())));
+    d.push("kecamatan", s(u.iter().map(|r| r.kecamatan.clone())));
+    d.push("induk_unit_id", s(u.iter().map(|r| r.induk_unit_id.clone())));
+    d
+}
+
+pub fn pegawai(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
+    let p = &t.pegawai;
+    let mut d = TableData::default();
+    d.push("pegawai_id", s(p.iter().map(|r| Some(ids.pegawai_id(r.nip.value)))));
+    if identities {
+        d.push("nip", s(p.iter().map(|r| Some(r.nip.text()))));
+        d.push("nama", s(p.iter().map(|r| r.nama.clone())));
+        d.push("nama_tampilan", s(p.iter().map(|r| r.nama_tampilan.clone())));
+        d.push("tanggal_lahir", C::Date(p.iter().map(|r| Some(r.tanggal_lahir)).collect()));
+    }
+    d.push("tahun_lahir", C::I64(p.iter().map(|r| Some(chrono::Datelike::year(&r.tanggal_lahir) as i64)).collect()));
+    d.push("jenis_kelamin", s(p.iter().map(|r| Some(r.jenis_kelamin.code().to_string()))));
+    d.push("status_asn", s(p.iter().map(|r| Some(r.status_asn.as_str().to_string()))));
+    d.push("golongan", s(p.iter().map(|r| r.golongan.clone())));
+    d.push("jenis_jabatan", s(p.iter().map(|r| r.jenis_jabatan.clone())));
+    d.push("jabatan", s(p.iter().map(|r| r.jabatan.clone())));
+    d.push("unit_id", s(p.iter().map(|r| r.unit_id.clone())));
+    d
+}
+
+pub fn mutasi(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
+    let m = &t.mutasi;
+    let mut d = TableData::default();
+    d.push("pegawai_id", s(m.iter().map(|r| Some(ids.pegawai_id(r.nip)))));
+    if identities {
+        d.push("nip", s(m.iter().map(|r| Some(format!("{:018}", r.nip)))));
+    }
+    d.push("tmt", C::Date(m.iter().map(|r| Some(r.tmt)).collect()));
+    d.push("unit_asal_id", s(m.iter().map(|r| r.unit_asal_id.clone())));
+    d.push("unit_tujuan_id", s(m.iter().map(|r| Some(r.unit_tujuan_id.clone()))));
+    d.push("jenis_mutasi", s(m.iter().map(|r| r.jenis_mutasi.map(|j| j.as_str().to_string()))));
+    d.push("jenis_mutasi_turunan", C::Bool(m.iter().map(|r| Some(r.jenis_mutasi_turunan)).collect()));
+    d.push("jabatan_baru", s(m.iter().map(|r| r.jabatan_baru.clone())));
+    d.push("nomor_sk", s(m.iter().map(|r| r.nomor_sk.clone())));
+    d.push("tanggal_sk", C::Date(m.iter().map(|r| r.tanggal_sk).collect()));
+    d
+}
+
+pub fn kinerja(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
+    let k = &t.kinerja;
+    let mut d = TableData::default();
+    d.push("pegawai_id", s(k.iter().map(|r| Some(ids.pegawai_id(r.nip)))));
+    if identities {
+        d.push("nip", s(k.iter().map(|r| Some(format!("{:018}", r.nip)))));
+    }
+    d.push("periode", s(k.iter().map(|r| Some(r.periode.label()))));
+    d.push("jenis_periode", s(k.iter().map(|r| Some(r.periode.kind.as_str().to_string()))));
+    d.push("periode_mulai", C::Date(k.iter().map(|r| r.periode.start()).collect()));
+    d.push("indikator", s(k.iter().map(|r| Some(r.indikator.to_string()))));
+    d.push("nilai", C::F64(k.iter().map(|r| Some(r.nilai)).collect()));
+    d.push("unit_id", s(k.iter().map(|r| r.unit_id.clone())));
+    d.push("penilai_id", s(k.iter().map(|r| r.penilai_nip.map(|n| ids.pegawai_id(n)))));
+    d
+}
+
+pub fn layanan(t: &Tables) -> TableData {
+    let l = &t.layanan;
+    let mut d = TableData::default();
+    d.push("unit_id", s(l.iter().map(|r| Some(r.unit_id.clone()))));
+    d.push("periode", s(l.iter().map(|r| Some(r.periode.label()))));
+    d.push("jenis_periode", s(l.iter().map(|r| Some(r.periode.kind.as_str().to_string()))));
+    d.push("periode_mulai", C::Date(l.iter().map(|r| r.periode.start()).collect()));
+    d.push("indikator", s(l.iter().map(|r| Some(r.indikator.to_string()))));
+    d.push("nilai", C::F64(l.iter().map(|r| Some(r.nilai)).collect()));
+    d
+}
+
+pub fn skm(t: &Tables) -> TableData {
+    let k = &t.skm;
+    let mut d = TableData::default();
+    d.push("unit_id", s(k.iter().map(|r| Some(r.unit_id.clone()))));
+    d.push("tanggal", C::Date(k.iter().map(|r| Some(r.tanggal)).collect()));
+    let used = (0..SKM_MAX_UNSUR).filter(|i| *i < 9 || k.iter().any(|r| r.answers[*i].is_some()));
+    for i in used {
+        d.push(&format!("u{}", i + 1), C::I64(k.iter().map(|r| r.answers[i].map(i64::from)).collect()));
+    }
+    d.push("responden_id", s(k.iter().map(|r| r.responden_id.clone())));
+    d
+}
+
+/// The rejects or warnings table.
+pub fn findings(findings: &[Finding], files: &[FileReport]) -> TableData {
+    let file = |f: &Finding| files.get(f.prov.file as usize);
+    let mut d = TableData::default();
+    d.push("berkas", s(findings.iter().map(|f| file(f).map(|x| x.name.clone()))));
+    d.push("tabel", s(findings.iter().map(|f| file(f).map(|x| x.table.name().to_string()))));
+    d.push("baris", C::I64(findings.iter().map(|f| Some(f.prov.row as i64)).collect()));
+    d.push("kolom", s(findings.iter().map(|f| Some(f.column.clone()))));
+    d.push("nilai_mentah", s(findings.iter().map(|f| Some(f.raw.clone()))));
+    d.push("kode_alasan", s(findings.iter().map(|f| Some(f.reason.code().to_string()))));
+    d.push("pesan_id", s(findings.iter().map(|f| Some(f.reason.message_id().to_string()))));
+    d.push("pesan_en", s(findings.iter().map(|f| Some(f.reason.message_en().to_string()))));
+    d.push("petunjuk", s(findings.iter().map(|f| Some(f.reason.hint().to_string()))));
+    d.push("keterangan", s(findings.iter().map(|f| f.detail.clone())));
+    d
+}
+
+pub fn reconciliation(rows: &[Reconciliation], files: &[FileReport]) -> TableData {
+    let mut d = TableData::default();
+    d.push("berkas", s(rows.iter().map(|r| Some(r.file.clone()))));
+    d.push("tabel", s(rows.iter().map(|r| Some(r.table.to_string()))));
+    d.push("format", s(files.iter().map(|f| Some(f.info.format.to_string()))));
+    d.push("baris_dibaca", C::I64(rows.iter().map(|r| Some(r.rows_read as i64)).collect()));
+    d.push("baris_diterima", C::I64(rows.iter().map(|r| Some(r.rows_accepted as i64)).collect()));
+    d.push("baris_ditolak", C::I64(rows.iter().map(|r| Some(r.rows_rejected as i64)).collect()));
+    d.push("seimbang", C::Bool(rows.iter().map(|r| Some(r.balanced())).collect()));
+    d
+}
+
+/// Writes rejects or warnings as CSV for people who open them in Excel: `;`-separated with a
+/// UTF-8 BOM, which Indonesian-locale Excel opens in columns.
+pub fn write_findings_csv(findings_table: &TableData, path: &Path) -> Result<(), String> {
+    let tmp = path.with_extension("csv.tmp");
+    let mut w = csv::WriterBuilder::new().delimiter(b';').from_path(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    let headers: Vec<&str> = findings_table.columns.iter().map(|(n, _)| n.as_str()).collect();
+    let mut header_row: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+    if let Some(first) = header_row.first_mut() {
+        *first = format!("\u{feff}{first}");
+    }
+    w.write_record(&header_row).map_err(|e| e.to_string())?;
+    for i in 0..findings_table.height() {
+        let rec: Vec<String> = findings_table
+            .columns
+            .iter()
+            .map(|(_, c)| match c {
+                C::Str(v) => v[i].clone().unwrap_or_default(),
+                C::I64(v) => v[i].map(|x| x.to_string()).unwrap_or_default(),
+                C::F64(v) => v[i].map(|x| x.to_string()).unwrap_or_default(),
+                C::Bool(v) => v[i].map(|x| x.to_string()).unwrap_or_default(),
+                C::Date(v) => v[i].map(crate::normalize::date::iso).unwrap_or_default(),
+            })
+            .collect();
+        w.write_record(&rec).map_err(|e| e.to_string())?;
+    }
+    w.flush().map_err(|e| e.to_string())?;
+    drop(w);
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Writes every output of a validate run into `dir`; returns the files written.
+pub fn write_all(dir: &Path, loaded: &Loaded, recon: &[Reconciliation], ids: &Pseudonymizer, identities: bool) -> Result<Vec<String>, String> {
+    let t = &loaded.tables;
+    let mut written = Vec::new();
+    let tables: Vec<(Table, TableData)> = vec![
+        (Table::UnitKerja, unit_kerja(t)),
+        (Table::Pegawai, pegawai(t, ids, identities)),
+        (Table::Mutasi, mutasi(t, ids, identities)),
+        (Table::Kinerja, kinerja(t, ids, identities)),
+        (Table::Layanan, layanan(t)),
+        (Table::Skm, skm(t)),
+    ];
+    for (table, data) in &tables {
+        let name = format!("{}.parquet", table.name());
+        write_parquet(data, &dir.join(&name))?;
+        written.push(name);
+    }
+    let rejects = findings(&loaded.rejects, &loaded.files);
+    write_parquet(&rejects, &dir.join("rejects.parquet"))?;
+    write_findings_csv(&rejects, &dir.join("rejects.csv"))?;
+    let warnings = findings(&loaded.warnings, &loaded.files);
+    write_parquet(&warnings, &dir.join("warnings.parquet"))?;
+    write_findings_csv(&warnings, &dir.join("warnings.csv"))?;
+    write_parquet(&reconciliation(recon, &loaded.files), &dir.join("reconciliation.parquet"))?;
+    written.extend(["rejects.parquet", "rejects.csv", "warnings.parquet", "warnings.csv", "reconciliation.parquet"].map(String::from));
+    Ok(written)
+}

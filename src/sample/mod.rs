@@ -1,0 +1,198 @@
+//! `mutasi sample`: synthetic Kota Ambon exports with planted, documented effects.
+//!
+//! The same seed gives the same files at any size. The generator writes what offices send (see
+//! [`write`]), the true effects ([`effects`]) and the planted bad rows ([`bad`]) to `truth.json`,
+//! so every later analysis can be checked against known answers. People, transfers and unit
+//! events are held in memory (about 200 bytes a person); kinerja rows are streamed to disk.
+
+pub mod bad;
+pub mod effects;
+pub mod names;
+pub mod people;
+pub mod rng;
+pub mod units;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::model::JenisMutasi;
+use people::{Person, month_date, year_of};
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct SampleSpec {
+    pub employees: usize,
+    pub months: u32,
+    pub start: (i32, u32),
+    pub seed: u64,
+    pub bad_rows: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AttPoint {
+    /// Months since the first transfer.
+    pub e: i64,
+    pub att: f64,
+    pub n: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Truth {
+    pub seed: u64,
+    pub pegawai: usize,
+    pub bulan: u32,
+    pub mulai: String,
+    pub unit: usize,
+    pub mutasi: BTreeMap<String, usize>,
+    pub model_kinerja: String,
+    pub efek_dasar_per_jenis: BTreeMap<String, f64>,
+    pub pengali_kohort: String,
+    pub bulan_ramp: f64,
+    /// Realised mean planted effect on `capaian_iki` by months since each person's first transfer
+    /// (rotasi, promosi or demosi), among people observed then. Includes later transfers' effects.
+    pub att_capaian_iki_transfer_pertama: Vec<AttPoint>,
+    pub efek_layanan: BTreeMap<String, f64>,
+    pub kedatangan_dokter_puskesmas: usize,
+    pub kepala_baru: usize,
+    pub baris_buruk: BTreeMap<String, usize>,
+    pub peringatan_ditanam: BTreeMap<String, usize>,
+    pub rincian_baris_buruk: Vec<bad::Planted>,
+    pub berkas: Vec<String>,
+}
+
+fn att_by_event_time(people: &[Person], spec: &SampleSpec) -> Vec<AttPoint> {
+    let mut acc: BTreeMap<i64, (f64, usize)> = BTreeMap::new();
+    for p in people {
+        let Some(first) = p.events.first() else { continue };
+        if !matches!(first.kind, JenisMutasi::Rotasi | JenisMutasi::Promosi | JenisMutasi::Demosi) {
+            continue;
+        }
+        for t in 0..spec.months {
+            if !p.observed(t) {
+                continue;
+            }
+            let e = i64::from(t) - i64::from(first.month);
+            let slot = acc.entry(e).or_default();
+            slot.0 += write::planted_effect(p, spec.start, t);
+            slot.1 += 1;
+        }
+    }
+    acc.into_iter().map(|(e, (s, n))| AttPoint { e, att: s / n as f64, n }).collect()
+}
+
+/// Generates a dataset into `out`; returns its truth.
+pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
+    if spec.employees < 50 || spec.months < 12 {
+        return Err("minimal 50 pegawai dan 12 bulan / at least 50 employees and 12 months".into());
+    }
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let units = units::build_units(spec.employees);
+    let people = people::build_people(&units, spec.employees, spec.months, spec.start, spec.seed);
+    let mut bad = bad::BadRows::new(spec.bad_rows);
+    write::unit_kerja(&out.join("unit_kerja.xlsx"), &units, &mut bad)?;
+    write::pegawai(&out.join("pegawai.csv"), &people, &units, spec.months, &mut bad)?;
+    // One transfer is exported with the person's old 9-digit NIP, mapped by the crosswalk.
+    let cross_who = people.iter().position(|p| !p.events.is_empty() && !p.pppk);
+    let old_nip = "510012345";
+    write::mutasi(&out.join("mutasi.csv"), &people, &units, spec.start, spec.seed, cross_who.map(|w| (w, old_nip)), &mut bad)?;
+    if let Some(w) = cross_who {
+        std::fs::write(out.join("nip_crosswalk.csv"), format!("nip_lama,nip_baru\n{old_nip},{}\n", people[w].nip)).map_err(|e| e.to_string())?;
+    }
+    let mut files = vec!["unit_kerja.xlsx".to_string(), "pegawai.csv".into(), "mutasi.csv".into()];
+    files.extend(write::kinerja(out, &people, &units, spec.months, spec.start, spec.seed, &mut bad)?);
+    let events = write::unit_events(&people, &units);
+    write::layanan(&out.join("layanan.csv"), &units, &events, spec.months, spec.start, spec.seed, &mut bad)?;
+    write::skm(&out.join("skm.csv"), &units, &events, spec.months, spec.start, spec.seed, &mut bad)?;
+    files.extend(["layanan.csv".to_string(), "skm.csv".into()]);
+    if cross_who.is_some() {
+        files.push("nip_crosswalk.csv".into());
+    }
+    let config = format!(
+        "# Konfigurasi contoh / sample config for `mutasi validate --config`.\n\
+         # Data contoh sengaja berisi {} baris buruk (lihat truth.json) / the sample holds planted bad rows.\n\
+         nip_crosswalk = \"nip_crosswalk.csv\"\n\n[validate]\nmax_reject_rate = 0.005\nsk_tolerance_days = 30\n",
+        bad.rejects.values().sum::<usize>()
+    );
+    std::fs::write(out.join("mutasi.toml"), config).map_err(|e| e.to_string())?;
+
+    let mut mutasi: BTreeMap<String, usize> = BTreeMap::new();
+    for p in &people {
+        for e in &p.events {
+            *mutasi.entry(e.kind.as_str().to_string()).or_default() += 1;
+        }
+    }
+    let truth = Truth {
+        seed: spec.seed,
+        pegawai: people.len(),
+        bulan: spec.months,
+        mulai: format!("{:04}-{:02}", spec.start.0, spec.start.1),
+        unit: units.len(),
+        mutasi,
+        model_kinerja: format!(
+            "capaian_iki = {} + alpha_i (N(0,5^2)) + {} x bulan_ke + {} x [Desember] + N(0,{}^2) + sum_k efek_k; nilai_skp (sebelum 2022) = 0.8 x capaian_iki + 10",
+            effects::KINERJA_BASE,
+            effects::KINERJA_DRIFT_PER_MONTH,
+            effects::KINERJA_DECEMBER,
+            effects::KINERJA_NOISE_SD
+        ),
+        efek_dasar_per_jenis: JenisMutasi::ALL.iter().map(|j| (j.as_str().to_string(), effects::base_effect(*j))).collect(),
+        pengali_kohort: "0.6 + 0.2 x (tahun TMT - tahun mulai)".into(),
+        bulan_ramp: effects::RAMP_MONTHS,
+        att_capaian_iki_transfer_pertama: att_by_event_time(&people, spec),
+        efek_layanan: BTreeMap::from([
+            ("dokter_waktu_tunggu_menit".to_string(), effects::DOKTER_WAIT_MINUTES),
+            ("dokter_kunjungan_relatif".to_string(), effects::DOKTER_VISITS_RELATIVE),
+            ("dokter_skm_laten".to_string(), effects::DOKTER_SKM_LATENT),
+            ("kepala_waktu_tunggu_menit".to_string(), effects::KEPALA_WAIT_MINUTES),
+            ("kepala_sekolah_literasi".to_string(), effects::KEPALA_SEKOLAH_LITERASI),
+        ]),
+        kedatangan_dokter_puskesmas: events.iter().map(|e| e.dokter.len()).sum(),
+        kepala_baru: events.iter().map(|e| e.kepala.len()).sum(),
+        baris_buruk: bad.rejects.clone(),
+        peringatan_ditanam: bad.warnings.clone(),
+        rincian_baris_buruk: bad.planted.clone(),
+        berkas: files,
+    };
+    let json = serde_json::to_string_pretty(&truth).map_err(|e| e.to_string())?;
+    std::fs::write(out.join("truth.json"), json + "\n").map_err(|e| e.to_string())?;
+    let _ = (month_date, year_of);
+    Ok(truth)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transfers_follow_the_rules() {
+        let spec = SampleSpec { employees: 600, months: 60, start: (2021, 1), seed: 11, bad_rows: false };
+        let units = units::build_units(spec.employees);
+        let people = people::build_people(&units, spec.employees, spec.months, spec.start, spec.seed);
+        assert!(people::heads_unique(&people, spec.months));
+        let mut kinds = std::collections::HashSet::new();
+        for p in &people {
+            if p.pppk {
+                assert!(p.events.iter().all(|e| e.kind == JenisMutasi::MutasiMasuk), "PPPK do not transfer");
+            }
+            for e in &p.events {
+                kinds.insert(e.kind);
+                let d = month_date(spec.start, e.month);
+                let paused = d >= chrono::NaiveDate::from_ymd_opt(2024, 4, 1).unwrap_or_default()
+                    && d <= chrono::NaiveDate::from_ymd_opt(2025, 2, 1).unwrap_or_default();
+                assert!(!paused, "transfer during the Pilkada pause: {d}");
+            }
+            for w in p.events.windows(2) {
+                assert!(w[0].month < w[1].month, "one transfer per month per person");
+            }
+        }
+        for k in JenisMutasi::ALL {
+            assert!(kinds.contains(&k), "no {k:?} generated");
+        }
+        let n = people.len() as f64;
+        let movers = people.iter().filter(|p| !p.events.is_empty()).count() as f64;
+        assert!(movers / n > 0.4 && movers / n < 0.95, "share of movers {}", movers / n);
+    }
+}

@@ -1,0 +1,267 @@
+//! The data contract: canonical tables, their columns, and every header alias.
+//!
+//! This is the one place that says which input headers mean which canonical column
+//! (`docs/data-contract.md` lists the same table, and a test keeps the two in step). Header
+//! matching ignores case, spaces, dots, underscores and hyphens ([`header_key`]), so an alias
+//! is written here once in that folded form. A config file may add more aliases.
+
+/// A canonical input table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Table {
+    UnitKerja,
+    Pegawai,
+    Mutasi,
+    Kinerja,
+    Layanan,
+    Skm,
+}
+
+impl Table {
+    /// Load order: units and employees first, so later tables can be checked against them.
+    pub const ALL: [Table; 6] =
+        [Table::UnitKerja, Table::Pegawai, Table::Mutasi, Table::Kinerja, Table::Layanan, Table::Skm];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::UnitKerja => "unit_kerja",
+            Table::Pegawai => "pegawai",
+            Table::Mutasi => "mutasi",
+            Table::Kinerja => "kinerja",
+            Table::Layanan => "layanan",
+            Table::Skm => "skm",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Table> {
+        Table::ALL.into_iter().find(|t| t.name() == s)
+    }
+
+    /// Tables a run cannot do without.
+    pub fn is_required(self) -> bool {
+        matches!(self, Table::UnitKerja | Table::Pegawai)
+    }
+
+    pub fn columns(self) -> &'static [ColumnSpec] {
+        match self {
+            Table::UnitKerja => UNIT_KERJA,
+            Table::Pegawai => PEGAWAI,
+            Table::Mutasi => MUTASI,
+            Table::Kinerja => KINERJA,
+            Table::Layanan => LAYANAN,
+            Table::Skm => SKM,
+        }
+    }
+}
+
+/// One canonical input column.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnSpec {
+    pub name: &'static str,
+    pub required: bool,
+    /// Folded header names that mean this column, in priority order.
+    pub aliases: &'static [&'static str],
+}
+
+const fn req(name: &'static str, aliases: &'static [&'static str]) -> ColumnSpec {
+    ColumnSpec { name, required: true, aliases }
+}
+
+const fn opt(name: &'static str, aliases: &'static [&'static str]) -> ColumnSpec {
+    ColumnSpec { name, required: false, aliases }
+}
+
+/// Folds a header for matching: lower case, without spaces, dots, underscores, hyphens or a BOM.
+pub fn header_key(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '_' | '-' | '\u{feff}'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+const NIP: &[&str] = &["nip", "nipbaru", "nip18", "nipasn", "nippppk", "nipppk", "nippegawai", "nomorindukpegawai", "employeeid", "employeenip"];
+const UNIT_REF: &[&str] = &["unitid", "unorid", "idunit", "kodeunit", "unitkerjaid", "idunitkerja", "unitkerja", "unornama", "unit", "unitcode"];
+const PERIODE: &[&str] = &["periode", "periodepenilaian", "bulanpenilaian", "period", "month", "periodebulan"];
+const INDIKATOR: &[&str] = &["indikator", "indicator", "komponen", "jenisnilai", "metric", "measure"];
+const NILAI: &[&str] = &["nilai", "value", "score", "skor", "angka"];
+
+const UNIT_KERJA: &[ColumnSpec] = &[
+    req("unit_id", &["unitid", "unorid", "idunit", "kodeunit", "kodeunor", "unitkerjaid", "kode", "id", "unitcode"]),
+    req("nama_unit", &["namaunit", "unornama", "namaunor", "unitkerja", "namaunitkerja", "nama", "unitname", "name"]),
+    opt("opd", &["opd", "perangkatdaerah", "skpd", "unorinduknama", "satuankerjanama", "satuankerja", "department", "agency"]),
+    opt("jenis_unit", &["jenisunit", "tipeunit", "jenis", "unittype", "type"]),
+    opt("kecamatan", &["kecamatan", "district", "kec"]),
+    opt("induk_unit_id", &["indukunitid", "unorindukid", "indukunit", "induk", "parentunitid", "parentid"]),
+];
+
+const PEGAWAI: &[ColumnSpec] = &[
+    req("nip", NIP),
+    opt("nama", &["nama", "namapegawai", "namalengkap", "name", "fullname"]),
+    opt("jenis_kelamin", &["jeniskelamin", "jk", "kelamin", "sex", "gender"]),
+    opt("tanggal_lahir", &["tanggallahir", "tgllahir", "tgllhr", "tanggalkelahiran", "birthdate", "dateofbirth"]),
+    opt("status_asn", &["statusasn", "statuspegawai", "statuskepegawaian", "jenisasn", "asnstatus", "employmentstatus"]),
+    opt("golongan", &["golongan", "golruangakhir", "golruang", "golonganruang", "pangkatgolongan", "pangkatgol", "golonganpns", "pangkatakhir", "grade", "paygrade"]),
+    opt("jenis_jabatan", &["jenisjabatan", "jenisjabatannama", "jenisjabatanid", "positiontype"]),
+    opt("jabatan", &["jabatan", "jabatannama", "namajabatan", "position", "jobtitle"]),
+    opt("unit_id", UNIT_REF),
+];
+
+const MUTASI: &[ColumnSpec] = &[
+    req("nip", NIP),
+    req("tmt", &["tmt", "tmtjabatan", "tmtmutasi", "tanggalmutasi", "tanggalberlaku", "tmtunor", "effectivedate", "transferdate"]),
+    req("unit_tujuan_id", &["unittujuanid", "unittujuan", "unitkerjatujuan", "unitbaru", "unitkerjabaru", "unorid", "unornama", "tounit", "destinationunit", "destinationunitid"]),
+    opt("unit_asal_id", &["unitasalid", "unitasal", "unitkerjaasal", "unitlama", "unitkerjalama", "fromunit", "originunit", "originunitid"]),
+    opt("jenis_mutasi", &["jenismutasi", "jenismutasiid", "tipemutasi", "jenis", "transfertype"]),
+    opt("jabatan_baru", &["jabatanbaru", "namajabatan", "jabatannama", "jabatan", "newposition"]),
+    opt("nomor_sk", &["nomorsk", "nosk", "nomorsuratkeputusan", "decreenumber"]),
+    opt("tanggal_sk", &["tanggalsk", "tglsk", "tanggalsuratkeputusan", "decreedate"]),
+];
+
+const KINERJA: &[ColumnSpec] = &[
+    req("nip", NIP),
+    req("periode", PERIODE),
+    req("indikator", INDIKATOR),
+    req("nilai", NILAI),
+    opt("unit_id", UNIT_REF),
+    opt("penilai_nip", &["penilainip", "nipnrppenilai", "penilainipnrp", "nippenilai", "nippejabatpenilai", "raternip"]),
+];
+
+const LAYANAN: &[ColumnSpec] = &[req("unit_id", UNIT_REF), req("periode", PERIODE), req("indikator", INDIKATOR), req("nilai", NILAI)];
+
+const SKM: &[ColumnSpec] = &[
+    req("unit_id", UNIT_REF),
+    req("tanggal", &["tanggal", "tanggalsurvei", "tglsurvei", "tanggalpengisian", "waktu", "date"]),
+    req("u1", &["u1", "unsur1", "persyaratan"]),
+    req("u2", &["u2", "unsur2", "prosedur", "sistemmekanismedanprosedur"]),
+    req("u3", &["u3", "unsur3", "waktupenyelesaian"]),
+    req("u4", &["u4", "unsur4", "biaya", "biayatarif", "tarif"]),
+    req("u5", &["u5", "unsur5", "produkspesifikasijenispelayanan", "produk"]),
+    req("u6", &["u6", "unsur6", "kompetensipelaksana", "kompetensi"]),
+    req("u7", &["u7", "unsur7", "perilakupelaksana", "perilaku"]),
+    req("u8", &["u8", "unsur8", "penangananpengaduan", "pengaduan", "penangananpengaduansarandanmasukan"]),
+    req("u9", &["u9", "unsur9", "saranadanprasarana", "sarpras", "sarana"]),
+    opt("u10", &["u10", "unsur10"]),
+    opt("u11", &["u11", "unsur11"]),
+    opt("u12", &["u12", "unsur12"]),
+    opt("u13", &["u13", "unsur13"]),
+    opt("u14", &["u14", "unsur14"]),
+    opt("responden_id", &["respondenid", "idresponden", "responden", "respondentid", "norespon", "noresponden"]),
+];
+
+/// How a wide kinerja column encodes its values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WideEncoding {
+    /// Numbers as they are (`nilai_skp`, `capaian_iki`).
+    Numeric,
+    /// Rating 1–3 (higher better) or a rating label.
+    Rating,
+    /// SIASN `perilakuDanKinerja` code (1 = Di Atas) or a label.
+    RatingSiasnCode,
+    /// Predikat 1–5 (higher better) or a predikat label.
+    Predikat,
+    /// SIASN `kuadranNilai` code (1 = Sangat Baik) or a label.
+    PredikatSiasnCode,
+}
+
+/// A kinerja indicator that arrives as its own column (the SIASN / e-Kinerja wide layout). Such
+/// a file has no `indikator`/`nilai` pair; each of these columns becomes one long-format row.
+#[derive(Debug, Clone, Copy)]
+pub struct WideIndicator {
+    pub indikator: &'static str,
+    pub encoding: WideEncoding,
+    pub aliases: &'static [&'static str],
+}
+
+pub const KINERJA_WIDE: &[WideIndicator] = &[
+    WideIndicator { indikator: "nilai_skp", encoding: WideEncoding::Numeric, aliases: &["nilaiskp", "nilaiprestasikerja", "nilaiprestasi", "nilaikinerja", "skp"] },
+    WideIndicator { indikator: "capaian_iki", encoding: WideEncoding::Numeric, aliases: &["capaianiki", "capaian", "persentasecapaian", "realisasipersen"] },
+    WideIndicator { indikator: "rating_hasil_kerja", encoding: WideEncoding::RatingSiasnCode, aliases: &["hasilkinerjanilai"] },
+    WideIndicator { indikator: "rating_hasil_kerja", encoding: WideEncoding::Rating, aliases: &["ratinghasilkerja", "hasilkerja", "hasilkinerja"] },
+    WideIndicator { indikator: "rating_perilaku", encoding: WideEncoding::RatingSiasnCode, aliases: &["perilakukerjanilai"] },
+    WideIndicator { indikator: "rating_perilaku", encoding: WideEncoding::Rating, aliases: &["ratingperilaku", "perilakukerja", "perilaku"] },
+    WideIndicator { indikator: "predikat", encoding: WideEncoding::PredikatSiasnCode, aliases: &["kuadrankinerjanilai"] },
+    WideIndicator { indikator: "predikat", encoding: WideEncoding::Predikat, aliases: &["predikat", "predikatkinerja", "kuadrankinerja"] },
+];
+
+/// Columns that together stand in for `periode` when it is absent (SIASN `tahun` + `bulan`).
+pub const PERIODE_YEAR: &[&str] = &["tahun", "year", "tahunpenilaian", "tahunmulaipenilaian"];
+pub const PERIODE_MONTH: &[&str] = &["bulan", "bulanmulaipenilaian", "bulanke"];
+
+/// How a long-format kinerja indicator is encoded and which values are plausible.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IndicatorRule {
+    pub encoding: WideEncoding,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// Known kinerja indicators. Others are accepted as numbers with no range.
+pub fn kinerja_indicator_rule(indikator: &str) -> IndicatorRule {
+    match indikator {
+        "nilai_skp" => IndicatorRule { encoding: WideEncoding::Numeric, min: 0.0, max: 120.0 },
+        "capaian_iki" => IndicatorRule { encoding: WideEncoding::Numeric, min: 0.0, max: 200.0 },
+        "rating_hasil_kerja" | "rating_perilaku" => IndicatorRule { encoding: WideEncoding::Rating, min: 1.0, max: 3.0 },
+        "predikat" => IndicatorRule { encoding: WideEncoding::Predikat, min: 1.0, max: 5.0 },
+        _ => IndicatorRule { encoding: WideEncoding::Numeric, min: f64::NEG_INFINITY, max: f64::INFINITY },
+    }
+}
+
+/// Canonical spelling of a free-text indicator name: folded to `snake_case`.
+pub fn indicator_key(raw: &str) -> String {
+    let mut out = String::new();
+    let mut last_us = true;
+    for c in raw.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+            last_us = false;
+        } else if !last_us {
+            out.push('_');
+            last_us = true;
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    // Common synonyms of the known indicators.
+    match out.as_str() {
+        "nilai_prestasi_kerja" | "skp" | "nilai_kinerja" => "nilai_skp".into(),
+        "hasil_kerja" | "rating_hasil" | "hasil_kinerja" => "rating_hasil_kerja".into(),
+        "perilaku_kerja" | "perilaku" => "rating_perilaku".into(),
+        "predikat_kinerja" | "kuadran_kinerja" => "predikat".into(),
+        _ => out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_folding_ignores_case_spaces_dots_underscores() {
+        assert_eq!(header_key("NIP Baru"), "nipbaru");
+        assert_eq!(header_key("nipBaru"), "nipbaru");
+        assert_eq!(header_key("TMT_Jabatan"), "tmtjabatan");
+        assert_eq!(header_key("Tgl. Lahir"), "tgllahir");
+        assert_eq!(header_key("\u{feff}nip"), "nip");
+    }
+
+    #[test]
+    fn aliases_are_folded_and_unique_within_a_table() {
+        for t in Table::ALL {
+            let mut seen = std::collections::HashSet::new();
+            for c in t.columns() {
+                for a in c.aliases {
+                    assert_eq!(header_key(a), *a, "alias {a} of {}.{} is not folded", t.name(), c.name);
+                    assert!(seen.insert(*a), "alias {a} used twice in {}", t.name());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn indicator_names_fold_to_snake_case() {
+        assert_eq!(indicator_key("Waktu Tunggu (menit)"), "waktu_tunggu_menit");
+        assert_eq!(indicator_key("Nilai Prestasi Kerja"), "nilai_skp");
+        assert_eq!(indicator_key("Predikat Kinerja"), "predikat");
+        assert_eq!(indicator_key("kunjungan"), "kunjungan");
+    }
+}

@@ -1,0 +1,358 @@
+//! Checks that need more than one row or more than one table.
+//!
+//! Referential integrity (every NIP known, every unit known), duplicate keys, same-day transfers,
+//! the predikat matrix, late decrees, and the derivation of `jenis_mutasi` where the export did
+//! not say it. Unit references are resolved by `unit_id`, then by the unit's name, so exports
+//! that carry "Unit Kerja" names instead of codes still join.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::ingest::{FileReport, Loaded};
+use crate::model::{JenisMutasi, Prov};
+use crate::normalize::rating::{predikat_from_ratings, predikat_label};
+use crate::validate::Finding;
+use crate::validate::reason::Reason;
+
+/// Settings of the cross-table checks.
+#[derive(Debug, Clone, Copy)]
+pub struct CrossOptions {
+    pub sk_tolerance_days: i64,
+}
+
+fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Resolves unit references by id, then by unique folded name.
+pub struct UnitIndex {
+    ids: HashSet<String>,
+    by_name: HashMap<String, Option<String>>,
+}
+
+impl UnitIndex {
+    pub fn resolve(&self, reference: &str) -> Option<String> {
+        let r = reference.trim();
+        if self.ids.contains(r) {
+            return Some(r.to_string());
+        }
+        self.by_name.get(&fold(r)).cloned().flatten()
+    }
+}
+
+fn place(files: &[FileReport], p: Prov) -> String {
+    let name = files.get(p.file as usize).map_or("?", |f| f.name.as_str());
+    format!("{name}:{}", p.row)
+}
+
+/// Rough level of a post, from its name: 4 JPT, 3 administrator, 2 pengawas or unit head,
+/// 1 fungsional/pelaksana. Used only to tell promosi and demosi from rotasi when the export does
+/// not say which (`docs/data-contract.md`).
+pub fn jabatan_level(jabatan: &str) -> u8 {
+    let s = fold(jabatan);
+    let starts = |p: &str| s.starts_with(p);
+    if s.contains("sekretaris daerah")
+        || starts("kepala dinas")
+        || starts("kepala badan")
+        || starts("kepala satuan")
+        || starts("asisten")
+        || starts("staf ahli")
+        || (starts("inspektur") && !s.contains("pembantu"))
+    {
+        4
+    } else if starts("sekretaris") || starts("kepala bidang") || starts("kepala bagian") || starts("camat") || starts("inspektur pembantu") {
+        3
+    } else if starts("kepala") || starts("lurah") || starts("kasubag") || starts("kasi ") || starts("kasubbid") {
+        2
+    } else {
+        1
+    }
+}
+
+/// Runs every cross-table check, moving failing rows to the rejects.
+pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
+    let files = loaded.files.clone();
+    let mut rejects: Vec<Finding> = Vec::new();
+    let mut warnings: Vec<Finding> = Vec::new();
+    let t = &mut loaded.tables;
+
+    // unit_kerja: unique ids.
+    let mut first_unit: HashMap<String, Prov> = HashMap::new();
+    t.unit_kerja.retain(|u| match first_unit.get(&u.unit_id) {
+        Some(first) => {
+            rejects.push(Finding::new(u.prov, "unit_id", &u.unit_id, Reason::DuplicateUnit).with_detail(format!("baris pertama / first row: {}", place(&files, *first))));
+            false
+        }
+        None => {
+            first_unit.insert(u.unit_id.clone(), u.prov);
+            true
+        }
+    });
+    let mut by_name: HashMap<String, Option<String>> = HashMap::new();
+    for u in &t.unit_kerja {
+        by_name.entry(fold(&u.nama_unit)).and_modify(|v| *v = None).or_insert_with(|| Some(u.unit_id.clone()));
+    }
+    let units = UnitIndex { ids: t.unit_kerja.iter().map(|u| u.unit_id.clone()).collect(), by_name };
+    for u in &mut t.unit_kerja {
+        if let Some(parent) = u.induk_unit_id.clone() {
+            match units.resolve(&parent) {
+                Some(id) => u.induk_unit_id = Some(id),
+                None => {
+                    warnings.push(Finding::new(u.prov, "induk_unit_id", parent, Reason::UnknownUnitKept));
+                    u.induk_unit_id = None;
+                }
+            }
+        }
+    }
+
+    // pegawai: unique NIPs; unit references.
+    let mut first_nip: HashMap<u64, Prov> = HashMap::new();
+    t.pegawai.retain(|p| match first_nip.get(&p.nip.value) {
+        Some(first) => {
+            rejects.push(Finding::new(p.prov, "nip", p.nip.text(), Reason::DuplicateNip).with_detail(format!("baris pertama / first row: {}", place(&files, *first))));
+            false
+        }
+        None => {
+            first_nip.insert(p.nip.value, p.prov);
+            true
+        }
+    });
+    for p in &mut t.pegawai {
+        if let Some(r) = p.unit_id.clone() {
+            p.unit_id = units.resolve(&r);
+            if p.unit_id.is_none() {
+                warnings.push(Finding::new(p.prov, "unit_id", r, Reason::UnknownUnitKept));
+            }
+        }
+    }
+    let nips: HashSet<u64> = t.pegawai.iter().map(|p| p.nip.value).collect();
+    let unknown_nip = |prov: Prov, nip: u64| Finding::new(prov, "nip", format!("{nip:018}"), Reason::UnknownNip);
+
+    // mutasi: known NIP and units; same-day transfers; late SK; derived jenis.
+    t.mutasi.retain_mut(|m| {
+        if !nips.contains(&m.nip) {
+            rejects.push(unknown_nip(m.prov, m.nip));
+            return false;
+        }
+        if let Some(a) = m.unit_asal_id.clone() {
+            m.unit_asal_id = units.resolve(&a);
+            if m.unit_asal_id.is_none() {
+                match m.jenis_mutasi {
+                    // An origin outside the instansi is what makes a transfer `mutasi_masuk`.
+                    None => m.jenis_mutasi = Some(JenisMutasi::MutasiMasuk),
+                    Some(JenisMutasi::MutasiMasuk) => {}
+                    Some(_) => warnings.push(Finding::new(m.prov, "unit_asal_id", a, Reason::UnknownUnitKept)),
+                }
+            }
+        }
+        match units.resolve(&m.unit_tujuan_id) {
+            Some(id) => m.unit_tujuan_id = id,
+            None if m.jenis_mutasi == Some(JenisMutasi::MutasiKeluar) => {}
+            None => {
+                rejects.push(Finding::new(m.prov, "unit_tujuan_id", &m.unit_tujuan_id, Reason::UnknownUnit));
+                return false;
+            }
+        }
+        if let Some(sk) = m.tanggal_sk
+            && (sk - m.tmt).num_days() > opts.sk_tolerance_days
+        {
+            warnings.push(
+                Finding::new(m.prov, "tanggal_sk", crate::normalize::date::iso(sk), Reason::LateSk)
+                    .with_detail(format!("{} hari setelah TMT / days after the TMT", (sk - m.tmt).num_days())),
+            );
+        }
+        true
+    });
+    let mut groups: BTreeMap<(u64, chrono::NaiveDate), Vec<usize>> = BTreeMap::new();
+    for (i, m) in t.mutasi.iter().enumerate() {
+        groups.entry((m.nip, m.tmt)).or_default().push(i);
+    }
+    let mut drop: HashSet<usize> = HashSet::new();
+    for idx in groups.values().filter(|v| v.len() > 1) {
+        let first = &t.mutasi[idx[0]];
+        let same = idx.iter().all(|i| t.mutasi[*i].unit_tujuan_id == first.unit_tujuan_id);
+        if same {
+            for i in &idx[1..] {
+                let m = &t.mutasi[*i];
+                rejects.push(Finding::new(m.prov, "tmt", crate::normalize::date::iso(m.tmt), Reason::DuplicateIdentical).with_detail(format!("baris pertama / first row: {}", place(&files, first.prov))));
+                drop.insert(*i);
+            }
+        } else {
+            let all: Vec<String> = idx.iter().map(|i| place(&files, t.mutasi[*i].prov)).collect();
+            for i in idx {
+                let m = &t.mutasi[*i];
+                rejects.push(Finding::new(m.prov, "unit_tujuan_id", &m.unit_tujuan_id, Reason::SameDayTransfers).with_detail(format!("baris terkait / rows: {}", all.join(", "))));
+                drop.insert(*i);
+            }
+        }
+    }
+    let mut i = 0;
+    t.mutasi.retain(|_| {
+        i += 1;
+        !drop.contains(&(i - 1))
+    });
+    derive_jenis_mutasi(&mut t.mutasi);
+
+    // kinerja: known NIP; unit; unique (nip, periode, indikator); predikat matrix.
+    t.kinerja.retain_mut(|k| {
+        if !nips.contains(&k.nip) {
+            rejects.push(unknown_nip(k.prov, k.nip));
+            return false;
+        }
+        if let Some(u) = k.unit_id.clone() {
+            k.unit_id = units.resolve(&u);
+            if k.unit_id.is_none() {
+                warnings.push(Finding::new(k.prov, "unit_id", u, Reason::UnknownUnitKept));
+            }
+        }
+        true
+    });
+    let keep = dedupe(&t.kinerja, |k| (k.nip, k.periode, k.indikator.clone()), |k| k.nilai, |k| k.prov, &files, &mut rejects);
+    retain_mask(&mut t.kinerja, &keep);
+    let mut by_person_period: HashMap<(u64, crate::normalize::period::Period), [Option<(f64, Prov)>; 3]> = HashMap::new();
+    for k in &t.kinerja {
+        let slot = match &*k.indikator {
+            "rating_hasil_kerja" => 0,
+            "rating_perilaku" => 1,
+            "predikat" => 2,
+            _ => continue,
+        };
+        by_person_period.entry((k.nip, k.periode)).or_default()[slot] = Some((k.nilai, k.prov));
+    }
+    let mut mismatches: Vec<Finding> = by_person_period
+        .values()
+        .filter_map(|s| match s {
+            [Some((h, _)), Some((p, _)), Some((pred, prov))] => {
+                let expected = predikat_from_ratings(*h as u8, *p as u8)?;
+                (expected != *pred as u8).then(|| {
+                    Finding::new(*prov, "predikat", predikat_label(*pred as u8), Reason::PredikatMismatch)
+                        .with_detail(format!("matriks memberi / the matrix gives: {}", predikat_label(expected)))
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    mismatches.sort_by_key(|f| f.prov);
+    warnings.extend(mismatches);
+
+    // layanan and skm: known units; unique layanan keys.
+    t.layanan.retain_mut(|l| match units.resolve(&l.unit_id) {
+        Some(id) => {
+            l.unit_id = id;
+            true
+        }
+        None => {
+            rejects.push(Finding::new(l.prov, "unit_id", &l.unit_id, Reason::UnknownUnit));
+            false
+        }
+    });
+    let keep = dedupe(&t.layanan, |l| (l.unit_id.clone(), l.periode, l.indikator.clone()), |l| l.nilai, |l| l.prov, &files, &mut rejects);
+    retain_mask(&mut t.layanan, &keep);
+    t.skm.retain_mut(|s| match units.resolve(&s.unit_id) {
+        Some(id) => {
+            s.unit_id = id;
+            true
+        }
+        None => {
+            rejects.push(Finding::new(s.prov, "unit_id", &s.unit_id, Reason::UnknownUnit));
+            false
+        }
+    });
+
+    // An input row is accepted or rejected as a whole: a wide kinerja row with one rejected
+    // indicator loses its other indicators too.
+    let rejected: HashSet<Prov> = loaded.rejects.iter().chain(&rejects).map(|f| f.prov).collect();
+    let t = &mut loaded.tables;
+    t.kinerja.retain(|k| !rejected.contains(&k.prov));
+    loaded.rejects.extend(rejects);
+    loaded.warnings.extend(warnings);
+}
+
+fn retain_mask<T>(rows: &mut Vec<T>, keep: &[bool]) {
+    let mut i = 0;
+    rows.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+}
+
+/// Marks duplicates of a key: identical values keep the first row, conflicting values reject all.
+fn dedupe<T, K: std::hash::Hash + Eq>(
+    rows: &[T],
+    key: impl Fn(&T) -> K,
+    value: impl Fn(&T) -> f64,
+    prov: impl Fn(&T) -> Prov,
+    files: &[FileReport],
+    rejects: &mut Vec<Finding>,
+) -> Vec<bool> {
+    let mut groups: HashMap<K, Vec<usize>> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        groups.entry(key(r)).or_default().push(i);
+    }
+    let mut keep = vec![true; rows.len()];
+    let mut dup_groups: Vec<&Vec<usize>> = groups.values().filter(|g| g.len() > 1).collect();
+    dup_groups.sort();
+    for g in dup_groups {
+        let first = &rows[g[0]];
+        let conflict = g.iter().any(|i| value(&rows[*i]) != value(first));
+        if conflict {
+            let all: Vec<String> = g.iter().map(|i| place(files, prov(&rows[*i]))).collect();
+            for i in g {
+                keep[*i] = false;
+                rejects.push(Finding::new(prov(&rows[*i]), "nilai", format!("{}", value(&rows[*i])), Reason::DuplicateConflict).with_detail(format!("baris bertentangan / conflicting rows: {}", all.join(", "))));
+            }
+        } else {
+            for i in &g[1..] {
+                keep[*i] = false;
+                rejects.push(Finding::new(prov(&rows[*i]), "nilai", format!("{}", value(&rows[*i])), Reason::DuplicateIdentical).with_detail(format!("baris pertama / first row: {}", place(files, prov(first)))));
+            }
+        }
+    }
+    keep
+}
+
+/// Fills `jenis_mutasi` where the export left it open, and `unit_asal_id` from the previous
+/// transfer. An origin outside the instansi has already made it `mutasi_masuk`; otherwise the
+/// level of the new post against the previous one makes `promosi`, `demosi` or `rotasi`.
+fn derive_jenis_mutasi(rows: &mut [crate::model::MutasiRow]) {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|i| (rows[*i].nip, rows[*i].tmt, rows[*i].prov));
+    let mut prev: Option<(u64, String, Option<String>)> = None;
+    for i in order {
+        let m = &mut rows[i];
+        let same_person = prev.as_ref().filter(|(nip, _, _)| *nip == m.nip);
+        if m.unit_asal_id.is_none()
+            && m.jenis_mutasi != Some(JenisMutasi::MutasiMasuk)
+            && let Some((_, unit, _)) = same_person
+        {
+            m.unit_asal_id = Some(unit.clone());
+        }
+        if m.jenis_mutasi.is_none() {
+            let prev_level = same_person.and_then(|(_, _, j)| j.as_deref()).map(jabatan_level);
+            let new_level = m.jabatan_baru.as_deref().map(jabatan_level);
+            m.jenis_mutasi = Some(match (prev_level, new_level) {
+                (Some(a), Some(b)) if b > a => JenisMutasi::Promosi,
+                (Some(a), Some(b)) if b < a => JenisMutasi::Demosi,
+                _ => JenisMutasi::Rotasi,
+            });
+        }
+        let jab = m.jabatan_baru.clone().or_else(|| same_person.and_then(|(_, _, j)| j.clone()));
+        prev = Some((m.nip, m.unit_tujuan_id.clone(), jab));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn post_levels() {
+        assert_eq!(jabatan_level("Kepala Dinas Kesehatan"), 4);
+        assert_eq!(jabatan_level("Sekretaris Daerah"), 4);
+        assert_eq!(jabatan_level("Sekretaris Dinas Pendidikan"), 3);
+        assert_eq!(jabatan_level("Kepala Bidang Pelayanan Kesehatan"), 3);
+        assert_eq!(jabatan_level("Kepala Puskesmas Passo"), 2);
+        assert_eq!(jabatan_level("Kepala Sekolah SD Negeri 5 Ambon"), 2);
+        assert_eq!(jabatan_level("Dokter Ahli Pertama"), 1);
+        assert_eq!(jabatan_level("Guru Ahli Muda"), 1);
+    }
+}

@@ -1,0 +1,14 @@
+//! The single integration-test binary (one binary links Polars once).
+//!
+//! Modules by area: the CLI contract (`cli`), accepted format quirks (`formats`), every reject
+//! reason (`rejects`), row reconciliation on messy and generated data (`reconcile`), the
+//! generator (`sample`), and Parquet interoperability with the Apache `arrow`/`parquet` crates
+//! (`interop`).
+
+mod cli;
+mod formats;
+mod interop;
+mod reconcile;
+mod rejects;
+mod sample;
+mod util;

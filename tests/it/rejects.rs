@@ -1,0 +1,143 @@
+//! Every reject and warning reason, each asserted with its file, row and column.
+//!
+//! Table-driven: a case is a set of input files plus the finding it must produce. The last test
+//! checks that every reason in the catalogue has a case here.
+
+use std::collections::HashSet;
+
+use super::util::*;
+use mutasi::validate::reason::{Reason, Severity};
+
+struct Case {
+    code: &'static str,
+    /// Extra or replacing input files: (name, content).
+    files: Vec<(&'static str, String)>,
+    file: &'static str,
+    row: &'static str,
+    column: &'static str,
+}
+
+fn case(code: &'static str, file: &'static str, content: String, row: &'static str, column: &'static str) -> Case {
+    Case { code, files: vec![(file, content)], file, row, column }
+}
+
+fn kin(rows: &str) -> String {
+    format!("nip,periode,indikator,nilai\n{rows}")
+}
+
+fn mut_(rows: &str) -> String {
+    format!("nip,tmt,unit_tujuan_id,jenis_mutasi,tanggal_sk\n{rows}")
+}
+
+fn peg(rows: &str) -> String {
+    format!("{}{rows}", pegawai_csv())
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        case("wajib_kosong", "kinerja.csv", kin(&format!("{NIP_A},2024-01,capaian_iki,\n")), "2", "nilai"),
+        case("sel_error_excel", "kinerja.csv", kin(&format!("{NIP_A},2024-01,capaian_iki,#N/A\n")), "2", "nilai"),
+        case("jumlah_kolom_salah", "kinerja.csv", kin(&format!("{NIP_A},2024-01,capaian_iki,80\n{NIP_B},2024-01,capaian_iki,80,extra\n")), "3", "*"),
+        case("nip_rusak_excel", "pegawai.csv", peg("1.98609E+17,Nama,L,PKM01\n"), "6", "nip"),
+        case("nip_lama_tanpa_padanan", "pegawai.csv", peg("131110468,Nama,L,PKM01\n"), "6", "nip"),
+        case("nip_panjang_salah", "pegawai.csv", peg("1986092620150510,Nama,L,PKM01\n"), "6", "nip"),
+        case("nip_bukan_angka", "pegawai.csv", peg("19860926201505100X,Nama,L,PKM01\n"), "6", "nip"),
+        case("nip_tanggal_lahir_salah", "pegawai.csv", peg("198602302015051001,Nama,L,PKM01\n"), "6", "nip"),
+        case("nip_tmt_salah", "pegawai.csv", peg("198609262015001001,Nama,L,PKM01\n"), "6", "nip"),
+        case("nip_kode_pppk_salah", "pegawai.csv", peg("199312282025312001,Nama,P,PKM01\n"), "6", "nip"),
+        case("nip_digit_kelamin_salah", "pegawai.csv", peg("198609262015053001,Nama,L,PKM01\n"), "6", "nip"),
+        case("tanggal_tidak_dikenal", "mutasi.csv", mut_(&format!("{NIP_A},kemarin,PKM17,,\n")), "2", "tmt"),
+        case("tanggal_tidak_ada", "mutasi.csv", mut_(&format!("{NIP_A},31-02-2024,PKM17,,\n")), "2", "tmt"),
+        case("tanggal_di_luar_rentang", "mutasi.csv", mut_(&format!("{NIP_A},01-01-1900,PKM17,,\n")), "2", "tmt"),
+        case("periode_tidak_dikenal", "kinerja.csv", kin(&format!("{NIP_A},Bulan 13 2024,capaian_iki,80\n")), "2", "periode"),
+        case("periode_di_luar_rentang", "kinerja.csv", kin(&format!("{NIP_A},2100-01,capaian_iki,80\n")), "2", "periode"),
+        case("angka_tidak_sah", "kinerja.csv", kin(&format!("{NIP_A},2024-01,capaian_iki,delapan puluh\n")), "2", "nilai"),
+        case("angka_format_campuran", "layanan.csv", "unit_id;periode;indikator;nilai\nPKM01;2024-01;waktu_tunggu;42,5\nPKM01;2024-02;waktu_tunggu;41,5\nPKM01;2024-03;waktu_tunggu;40.5\n".into(), "4", "nilai"),
+        case("angka_tidak_hingga", "kinerja.csv", kin(&format!("{NIP_A},2024-01,capaian_iki,NaN\n")), "2", "nilai"),
+        case("nilai_di_luar_rentang", "kinerja.csv", kin(&format!("{NIP_A},2024-01,nilai_skp,760\n")), "2", "nilai"),
+        case("label_tidak_dikenal", "kinerja.csv", kin(&format!("{NIP_A},2024-01,predikat,Luar Biasa\n")), "2", "nilai"),
+        case("jenis_mutasi_tidak_dikenal", "mutasi.csv", mut_(&format!("{NIP_A},01-07-2024,PKM17,pindah tugas,\n")), "2", "jenis_mutasi"),
+        case("nip_tidak_dikenal", "kinerja.csv", kin("199001012015011999,2024-01,capaian_iki,80\n"), "2", "nip"),
+        case("unit_tidak_dikenal", "mutasi.csv", mut_(&format!("{NIP_A},01-07-2024,PKM99,rotasi,\n")), "2", "unit_tujuan_id"),
+        case("duplikat_bertentangan", "kinerja.csv", kin(&format!("{NIP_A},2024-01,capaian_iki,80\n{NIP_B},2024-01,capaian_iki,70\n{NIP_A},Januari 2024,Capaian IKI,81\n")), "4", "nilai"),
+        case("duplikat_identik", "kinerja.csv", kin(&format!("{NIP_A},2024-01,capaian_iki,80\n{NIP_A},2024-01,capaian_iki,80\n")), "3", "nilai"),
+        case("nip_ganda", "pegawai.csv", peg(&format!("{NIP_A},Lain,L,PKM17\n")), "6", "nip"),
+        case("unit_ganda", "unit_kerja.csv", format!("{UNIT_CSV}PKM01,Puskesmas Lain,Dinas Kesehatan,Puskesmas,Nusaniwe,DINKES\n"), "5", "unit_id"),
+        case("mutasi_ganda_hari_sama", "mutasi.csv", mut_(&format!("{NIP_A},01-07-2024,PKM17,rotasi,\n{NIP_B},01-07-2024,DINKES,rotasi,\n{NIP_A},01-07-2024,DINKES,rotasi,\n")), "4", "unit_tujuan_id"),
+        // Warnings: the row is kept.
+        case("tanggal_sk_terlambat", "mutasi.csv", mut_(&format!("{NIP_A},01-07-2024,PKM17,rotasi,15-09-2024\n")), "2", "tanggal_sk"),
+        case("predikat_tidak_sesuai_matriks", "kinerja.csv", kin(&format!("{NIP_A},2024-01,rating_hasil_kerja,1\n{NIP_A},2024-01,rating_perilaku,1\n{NIP_A},2024-01,predikat,Sangat Baik\n")), "4", "predikat"),
+        case("status_asn_tidak_sesuai_nip", "pegawai.csv", format!("nip,status_asn\n{NIP_A},PPPK\n"), "2", "status_asn"),
+        case("jenis_kelamin_tidak_sesuai_nip", "pegawai.csv", format!("nip,jenis_kelamin\n{NIP_A},Perempuan\n"), "2", "jenis_kelamin"),
+        case("tanggal_lahir_tidak_sesuai_nip", "pegawai.csv", format!("nip,tanggal_lahir\n{NIP_A},27-09-1986\n"), "2", "tanggal_lahir"),
+        case("nilai_opsional_tidak_dikenal", "pegawai.csv", format!("nip,golongan\n{NIP_A},Gol. Z\n"), "2", "golongan"),
+        case("unit_tidak_dikenal_dipertahankan", "pegawai.csv", format!("nip,unit_id\n{NIP_A},PKM99\n"), "2", "unit_id"),
+    ]
+}
+
+fn check(c: &Case) {
+    let s = Scratch::with_base();
+    for (name, content) in &c.files {
+        s.write(&format!("in/{name}"), content);
+    }
+    let r = s.validate(&[]);
+    let reason = Reason::ALL.iter().find(|r| r.code() == c.code).unwrap_or_else(|| panic!("unknown code {}", c.code));
+    let rows = match reason.severity() {
+        Severity::Error => {
+            assert_eq!(r.code, 1, "{}: a reject must give exit code 1\n{}{}", c.code, r.stdout, r.stderr);
+            rejects(&s)
+        }
+        Severity::Warning => {
+            assert_eq!(r.code, 0, "{}: warnings never fail a run\n{}{}", c.code, r.stdout, r.stderr);
+            assert!(rejects(&s).is_empty(), "{}: warnings never drop rows", c.code);
+            warnings(&s)
+        }
+    };
+    let hits: Vec<&Row> = rows.iter().filter(|r| r["kode_alasan"] == c.code).collect();
+    assert!(!hits.is_empty(), "{}: not reported; got {rows:#?}", c.code);
+    let hit = hits.iter().find(|h| h["baris"] == c.row).unwrap_or_else(|| panic!("{}: no finding at row {}: {hits:#?}", c.code, c.row));
+    assert_eq!(hit["berkas"], c.file, "{}", c.code);
+    assert_eq!(hit["kolom"], c.column, "{}", c.code);
+    assert!(!hit["pesan_id"].is_empty() && !hit["pesan_en"].is_empty() && hit["petunjuk"].contains(" / "), "{}", c.code);
+    // Every read row is accounted for.
+    let sum = summary(&s);
+    for f in sum["berkas"].as_array().expect("files") {
+        let (read, acc, rej) = (f["baris_dibaca"].as_u64(), f["baris_diterima"].as_u64(), f["baris_ditolak"].as_u64());
+        assert_eq!(read, Some(acc.unwrap_or(0) + rej.unwrap_or(0)), "{}: {f}", c.code);
+    }
+}
+
+#[test]
+fn each_reason_is_reported_where_it_happened() {
+    for c in cases() {
+        check(&c);
+    }
+}
+
+#[test]
+fn every_reason_in_the_catalogue_has_a_case() {
+    let covered: HashSet<&str> = cases().iter().map(|c| c.code).collect();
+    let missing: Vec<&str> = Reason::ALL.iter().map(|r| r.code()).filter(|c| !covered.contains(c)).collect();
+    assert!(missing.is_empty(), "reasons without a test case: {missing:?}");
+}
+
+#[test]
+fn raw_values_are_recorded_verbatim() {
+    let s = Scratch::with_base();
+    s.write("in/pegawai.csv", &peg("'1,98609E+17,Nama,L,PKM01\n"));
+    assert_eq!(s.validate(&[]).code, 1);
+    let rej = rejects(&s);
+    assert_eq!(one_reject(&rej, "nip_rusak_excel")["nilai_mentah"], "'1,98609E+17");
+}
+
+#[test]
+fn conflicting_duplicates_reject_every_copy_and_name_each_other() {
+    let s = Scratch::with_base();
+    s.write("in/kinerja.csv", &kin(&format!("{NIP_A},2024-01,capaian_iki,80\n{NIP_A},2024-01,capaian_iki,81\n{NIP_B},2024-01,capaian_iki,70\n")));
+    assert_eq!(s.validate(&[]).code, 1);
+    let rej = rejects(&s);
+    let dup: Vec<&Row> = rej.iter().filter(|r| r["kode_alasan"] == "duplikat_bertentangan").collect();
+    assert_eq!(dup.len(), 2);
+    assert!(dup.iter().all(|r| r["keterangan"].contains("kinerja.csv:2") && r["keterangan"].contains("kinerja.csv:3")));
+    assert_eq!(table(&s, "kinerja").height(), 1);
+}
