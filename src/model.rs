@@ -54,8 +54,13 @@ pub enum JenisMutasi {
 }
 
 impl JenisMutasi {
-    pub const ALL: [JenisMutasi; 5] =
-        [JenisMutasi::Rotasi, JenisMutasi::Promosi, JenisMutasi::Demosi, JenisMutasi::MutasiMasuk, JenisMutasi::MutasiKeluar];
+    pub const ALL: [JenisMutasi; 5] = [
+        JenisMutasi::Rotasi,
+        JenisMutasi::Promosi,
+        JenisMutasi::Demosi,
+        JenisMutasi::MutasiMasuk,
+        JenisMutasi::MutasiKeluar,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

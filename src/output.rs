@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
-use crate::data::table::{ColumnData as C, TableData, write_parquet};
+use std::collections::HashMap;
+
+use crate::data::table::{ColumnData as C, DictBuilder, TableData, write_parquet};
 use crate::ingest::{FileReport, Loaded};
 use crate::model::{SKM_MAX_UNSUR, Tables};
 use crate::privacy::Pseudonymizer;
@@ -39,7 +41,10 @@ pub fn pegawai(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
         d.push("nama_tampilan", s(p.iter().map(|r| r.nama_tampilan.clone())));
         d.push("tanggal_lahir", C::Date(p.iter().map(|r| Some(r.tanggal_lahir)).collect()));
     }
-    d.push("tahun_lahir", C::I64(p.iter().map(|r| Some(chrono::Datelike::year(&r.tanggal_lahir) as i64)).collect()));
+    d.push(
+        "tahun_lahir",
+        C::I64(p.iter().map(|r| Some(chrono::Datelike::year(&r.tanggal_lahir) as i64)).collect()),
+    );
     d.push("jenis_kelamin", s(p.iter().map(|r| Some(r.jenis_kelamin.code().to_string()))));
     d.push("status_asn", s(p.iter().map(|r| Some(r.status_asn.as_str().to_string()))));
     d.push("golongan", s(p.iter().map(|r| r.golongan.clone())));
@@ -67,20 +72,39 @@ pub fn mutasi(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
     d
 }
 
+/// A dictionary column from per-row keys, computing each distinct value once.
+fn dict<K: std::hash::Hash + Eq + Copy>(
+    keys: impl ExactSizeIterator<Item = Option<K>>,
+    value: impl Fn(K) -> String,
+) -> C {
+    let mut cache: HashMap<K, String> = HashMap::new();
+    let mut b = DictBuilder::with_capacity(keys.len());
+    for k in keys {
+        match k {
+            Some(k) => {
+                let v = cache.entry(k).or_insert_with(|| value(k));
+                b.push(Some(v));
+            }
+            None => b.push(None),
+        }
+    }
+    b.finish()
+}
+
 pub fn kinerja(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
     let k = &t.kinerja;
     let mut d = TableData::default();
-    d.push("pegawai_id", s(k.iter().map(|r| Some(ids.pegawai_id(r.nip)))));
+    d.push("pegawai_id", dict(k.iter().map(|r| Some(r.nip)), |n| ids.pegawai_id(n)));
     if identities {
-        d.push("nip", s(k.iter().map(|r| Some(format!("{:018}", r.nip)))));
+        d.push("nip", dict(k.iter().map(|r| Some(r.nip)), |n| format!("{n:018}")));
     }
-    d.push("periode", s(k.iter().map(|r| Some(r.periode.label()))));
-    d.push("jenis_periode", s(k.iter().map(|r| Some(r.periode.kind.as_str().to_string()))));
+    d.push("periode", dict(k.iter().map(|r| Some(r.periode)), |p| p.label()));
+    d.push("jenis_periode", dict(k.iter().map(|r| Some(r.periode.kind)), |p| p.as_str().to_string()));
     d.push("periode_mulai", C::Date(k.iter().map(|r| r.periode.start()).collect()));
-    d.push("indikator", s(k.iter().map(|r| Some(r.indikator.to_string()))));
+    d.push("indikator", dict(k.iter().map(|r| Some(&*r.indikator)), str::to_string));
     d.push("nilai", C::F64(k.iter().map(|r| Some(r.nilai)).collect()));
-    d.push("unit_id", s(k.iter().map(|r| r.unit_id.clone())));
-    d.push("penilai_id", s(k.iter().map(|r| r.penilai_nip.map(|n| ids.pegawai_id(n)))));
+    d.push("unit_id", dict(k.iter().map(|r| r.unit_id.as_deref()), str::to_string));
+    d.push("penilai_id", dict(k.iter().map(|r| r.penilai_nip), |n| ids.pegawai_id(n)));
     d
 }
 
@@ -142,7 +166,10 @@ pub fn reconciliation(rows: &[Reconciliation], files: &[FileReport]) -> TableDat
 /// UTF-8 BOM, which Indonesian-locale Excel opens in columns.
 pub fn write_findings_csv(findings_table: &TableData, path: &Path) -> Result<(), String> {
     let tmp = path.with_extension("csv.tmp");
-    let mut w = csv::WriterBuilder::new().delimiter(b';').from_path(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_path(&tmp)
+        .map_err(|e| format!("{}: {e}", tmp.display()))?;
     let headers: Vec<&str> = findings_table.columns.iter().map(|(n, _)| n.as_str()).collect();
     let mut header_row: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
     if let Some(first) = header_row.first_mut() {
@@ -150,17 +177,7 @@ pub fn write_findings_csv(findings_table: &TableData, path: &Path) -> Result<(),
     }
     w.write_record(&header_row).map_err(|e| e.to_string())?;
     for i in 0..findings_table.height() {
-        let rec: Vec<String> = findings_table
-            .columns
-            .iter()
-            .map(|(_, c)| match c {
-                C::Str(v) => v[i].clone().unwrap_or_default(),
-                C::I64(v) => v[i].map(|x| x.to_string()).unwrap_or_default(),
-                C::F64(v) => v[i].map(|x| x.to_string()).unwrap_or_default(),
-                C::Bool(v) => v[i].map(|x| x.to_string()).unwrap_or_default(),
-                C::Date(v) => v[i].map(crate::normalize::date::iso).unwrap_or_default(),
-            })
-            .collect();
+        let rec: Vec<String> = findings_table.columns.iter().map(|(_, c)| c.text(i)).collect();
         w.write_record(&rec).map_err(|e| e.to_string())?;
     }
     w.flush().map_err(|e| e.to_string())?;
@@ -169,7 +186,13 @@ pub fn write_findings_csv(findings_table: &TableData, path: &Path) -> Result<(),
 }
 
 /// Writes every output of a validate run into `dir`; returns the files written.
-pub fn write_all(dir: &Path, loaded: &Loaded, recon: &[Reconciliation], ids: &Pseudonymizer, identities: bool) -> Result<Vec<String>, String> {
+pub fn write_all(
+    dir: &Path,
+    loaded: &Loaded,
+    recon: &[Reconciliation],
+    ids: &Pseudonymizer,
+    identities: bool,
+) -> Result<Vec<String>, String> {
     let t = &loaded.tables;
     let mut written = Vec::new();
     let tables: Vec<(Table, TableData)> = vec![
@@ -192,6 +215,9 @@ pub fn write_all(dir: &Path, loaded: &Loaded, recon: &[Reconciliation], ids: &Ps
     write_parquet(&warnings, &dir.join("warnings.parquet"))?;
     write_findings_csv(&warnings, &dir.join("warnings.csv"))?;
     write_parquet(&reconciliation(recon, &loaded.files), &dir.join("reconciliation.parquet"))?;
-    written.extend(["rejects.parquet", "rejects.csv", "warnings.parquet", "warnings.csv", "reconciliation.parquet"].map(String::from));
+    written.extend(
+        ["rejects.parquet", "rejects.csv", "warnings.parquet", "warnings.csv", "reconciliation.parquet"]
+            .map(String::from),
+    );
     Ok(written)
 }

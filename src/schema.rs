@@ -78,16 +78,57 @@ pub fn header_key(raw: &str) -> String {
         .collect()
 }
 
-const NIP: &[&str] = &["nip", "nipbaru", "nip18", "nipasn", "nippppk", "nipppk", "nippegawai", "nomorindukpegawai", "employeeid", "employeenip"];
-const UNIT_REF: &[&str] = &["unitid", "unorid", "idunit", "kodeunit", "unitkerjaid", "idunitkerja", "unitkerja", "unornama", "unit", "unitcode"];
-const PERIODE: &[&str] = &["periode", "periodepenilaian", "bulanpenilaian", "period", "month", "periodebulan"];
+const NIP: &[&str] = &[
+    "nip",
+    "nipbaru",
+    "nip18",
+    "nipasn",
+    "nippppk",
+    "nipppk",
+    "nippegawai",
+    "nomorindukpegawai",
+    "employeeid",
+    "employeenip",
+];
+const UNIT_REF: &[&str] = &[
+    "unitid",
+    "unorid",
+    "idunit",
+    "kodeunit",
+    "unitkerjaid",
+    "idunitkerja",
+    "unitkerja",
+    "unornama",
+    "unit",
+    "unitcode",
+];
+const PERIODE: &[&str] =
+    &["periode", "periodepenilaian", "bulanpenilaian", "period", "month", "periodebulan"];
 const INDIKATOR: &[&str] = &["indikator", "indicator", "komponen", "jenisnilai", "metric", "measure"];
 const NILAI: &[&str] = &["nilai", "value", "score", "skor", "angka"];
 
 const UNIT_KERJA: &[ColumnSpec] = &[
-    req("unit_id", &["unitid", "unorid", "idunit", "kodeunit", "kodeunor", "unitkerjaid", "kode", "id", "unitcode"]),
-    req("nama_unit", &["namaunit", "unornama", "namaunor", "unitkerja", "namaunitkerja", "nama", "unitname", "name"]),
-    opt("opd", &["opd", "perangkatdaerah", "skpd", "unorinduknama", "satuankerjanama", "satuankerja", "department", "agency"]),
+    req(
+        "unit_id",
+        &["unitid", "unorid", "idunit", "kodeunit", "kodeunor", "unitkerjaid", "kode", "id", "unitcode"],
+    ),
+    req(
+        "nama_unit",
+        &["namaunit", "unornama", "namaunor", "unitkerja", "namaunitkerja", "nama", "unitname", "name"],
+    ),
+    opt(
+        "opd",
+        &[
+            "opd",
+            "perangkatdaerah",
+            "skpd",
+            "unorinduknama",
+            "satuankerjanama",
+            "satuankerja",
+            "department",
+            "agency",
+        ],
+    ),
     opt("jenis_unit", &["jenisunit", "tipeunit", "jenis", "unittype", "type"]),
     opt("kecamatan", &["kecamatan", "district", "kec"]),
     opt("induk_unit_id", &["indukunitid", "unorindukid", "indukunit", "induk", "parentunitid", "parentid"]),
@@ -97,9 +138,29 @@ const PEGAWAI: &[ColumnSpec] = &[
     req("nip", NIP),
     opt("nama", &["nama", "namapegawai", "namalengkap", "name", "fullname"]),
     opt("jenis_kelamin", &["jeniskelamin", "jk", "kelamin", "sex", "gender"]),
-    opt("tanggal_lahir", &["tanggallahir", "tgllahir", "tgllhr", "tanggalkelahiran", "birthdate", "dateofbirth"]),
-    opt("status_asn", &["statusasn", "statuspegawai", "statuskepegawaian", "jenisasn", "asnstatus", "employmentstatus"]),
-    opt("golongan", &["golongan", "golruangakhir", "golruang", "golonganruang", "pangkatgolongan", "pangkatgol", "golonganpns", "pangkatakhir", "grade", "paygrade"]),
+    opt(
+        "tanggal_lahir",
+        &["tanggallahir", "tgllahir", "tgllhr", "tanggalkelahiran", "birthdate", "dateofbirth"],
+    ),
+    opt(
+        "status_asn",
+        &["statusasn", "statuspegawai", "statuskepegawaian", "jenisasn", "asnstatus", "employmentstatus"],
+    ),
+    opt(
+        "golongan",
+        &[
+            "golongan",
+            "golruangakhir",
+            "golruang",
+            "golonganruang",
+            "pangkatgolongan",
+            "pangkatgol",
+            "golonganpns",
+            "pangkatakhir",
+            "grade",
+            "paygrade",
+        ],
+    ),
     opt("jenis_jabatan", &["jenisjabatan", "jenisjabatannama", "jenisjabatanid", "positiontype"]),
     opt("jabatan", &["jabatan", "jabatannama", "namajabatan", "position", "jobtitle"]),
     opt("unit_id", UNIT_REF),
@@ -107,9 +168,47 @@ const PEGAWAI: &[ColumnSpec] = &[
 
 const MUTASI: &[ColumnSpec] = &[
     req("nip", NIP),
-    req("tmt", &["tmt", "tmtjabatan", "tmtmutasi", "tanggalmutasi", "tanggalberlaku", "tmtunor", "effectivedate", "transferdate"]),
-    req("unit_tujuan_id", &["unittujuanid", "unittujuan", "unitkerjatujuan", "unitbaru", "unitkerjabaru", "unorid", "unornama", "tounit", "destinationunit", "destinationunitid"]),
-    opt("unit_asal_id", &["unitasalid", "unitasal", "unitkerjaasal", "unitlama", "unitkerjalama", "fromunit", "originunit", "originunitid"]),
+    req(
+        "tmt",
+        &[
+            "tmt",
+            "tmtjabatan",
+            "tmtmutasi",
+            "tanggalmutasi",
+            "tanggalberlaku",
+            "tmtunor",
+            "effectivedate",
+            "transferdate",
+        ],
+    ),
+    req(
+        "unit_tujuan_id",
+        &[
+            "unittujuanid",
+            "unittujuan",
+            "unitkerjatujuan",
+            "unitbaru",
+            "unitkerjabaru",
+            "unorid",
+            "unornama",
+            "tounit",
+            "destinationunit",
+            "destinationunitid",
+        ],
+    ),
+    opt(
+        "unit_asal_id",
+        &[
+            "unitasalid",
+            "unitasal",
+            "unitkerjaasal",
+            "unitlama",
+            "unitkerjalama",
+            "fromunit",
+            "originunit",
+            "originunitid",
+        ],
+    ),
     opt("jenis_mutasi", &["jenismutasi", "jenismutasiid", "tipemutasi", "jenis", "transfertype"]),
     opt("jabatan_baru", &["jabatanbaru", "namajabatan", "jabatannama", "jabatan", "newposition"]),
     opt("nomor_sk", &["nomorsk", "nosk", "nomorsuratkeputusan", "decreenumber"]),
@@ -122,10 +221,14 @@ const KINERJA: &[ColumnSpec] = &[
     req("indikator", INDIKATOR),
     req("nilai", NILAI),
     opt("unit_id", UNIT_REF),
-    opt("penilai_nip", &["penilainip", "nipnrppenilai", "penilainipnrp", "nippenilai", "nippejabatpenilai", "raternip"]),
+    opt(
+        "penilai_nip",
+        &["penilainip", "nipnrppenilai", "penilainipnrp", "nippenilai", "nippejabatpenilai", "raternip"],
+    ),
 ];
 
-const LAYANAN: &[ColumnSpec] = &[req("unit_id", UNIT_REF), req("periode", PERIODE), req("indikator", INDIKATOR), req("nilai", NILAI)];
+const LAYANAN: &[ColumnSpec] =
+    &[req("unit_id", UNIT_REF), req("periode", PERIODE), req("indikator", INDIKATOR), req("nilai", NILAI)];
 
 const SKM: &[ColumnSpec] = &[
     req("unit_id", UNIT_REF),
@@ -144,7 +247,10 @@ const SKM: &[ColumnSpec] = &[
     opt("u12", &["u12", "unsur12"]),
     opt("u13", &["u13", "unsur13"]),
     opt("u14", &["u14", "unsur14"]),
-    opt("responden_id", &["respondenid", "idresponden", "responden", "respondentid", "norespon", "noresponden"]),
+    opt(
+        "responden_id",
+        &["respondenid", "idresponden", "responden", "respondentid", "norespon", "noresponden"],
+    ),
 ];
 
 /// How a wide kinerja column encodes its values.
@@ -172,14 +278,46 @@ pub struct WideIndicator {
 }
 
 pub const KINERJA_WIDE: &[WideIndicator] = &[
-    WideIndicator { indikator: "nilai_skp", encoding: WideEncoding::Numeric, aliases: &["nilaiskp", "nilaiprestasikerja", "nilaiprestasi", "nilaikinerja", "skp"] },
-    WideIndicator { indikator: "capaian_iki", encoding: WideEncoding::Numeric, aliases: &["capaianiki", "capaian", "persentasecapaian", "realisasipersen"] },
-    WideIndicator { indikator: "rating_hasil_kerja", encoding: WideEncoding::RatingSiasnCode, aliases: &["hasilkinerjanilai"] },
-    WideIndicator { indikator: "rating_hasil_kerja", encoding: WideEncoding::Rating, aliases: &["ratinghasilkerja", "hasilkerja", "hasilkinerja"] },
-    WideIndicator { indikator: "rating_perilaku", encoding: WideEncoding::RatingSiasnCode, aliases: &["perilakukerjanilai"] },
-    WideIndicator { indikator: "rating_perilaku", encoding: WideEncoding::Rating, aliases: &["ratingperilaku", "perilakukerja", "perilaku"] },
-    WideIndicator { indikator: "predikat", encoding: WideEncoding::PredikatSiasnCode, aliases: &["kuadrankinerjanilai"] },
-    WideIndicator { indikator: "predikat", encoding: WideEncoding::Predikat, aliases: &["predikat", "predikatkinerja", "kuadrankinerja"] },
+    WideIndicator {
+        indikator: "nilai_skp",
+        encoding: WideEncoding::Numeric,
+        aliases: &["nilaiskp", "nilaiprestasikerja", "nilaiprestasi", "nilaikinerja", "skp"],
+    },
+    WideIndicator {
+        indikator: "capaian_iki",
+        encoding: WideEncoding::Numeric,
+        aliases: &["capaianiki", "capaian", "persentasecapaian", "realisasipersen"],
+    },
+    WideIndicator {
+        indikator: "rating_hasil_kerja",
+        encoding: WideEncoding::RatingSiasnCode,
+        aliases: &["hasilkinerjanilai"],
+    },
+    WideIndicator {
+        indikator: "rating_hasil_kerja",
+        encoding: WideEncoding::Rating,
+        aliases: &["ratinghasilkerja", "hasilkerja", "hasilkinerja"],
+    },
+    WideIndicator {
+        indikator: "rating_perilaku",
+        encoding: WideEncoding::RatingSiasnCode,
+        aliases: &["perilakukerjanilai"],
+    },
+    WideIndicator {
+        indikator: "rating_perilaku",
+        encoding: WideEncoding::Rating,
+        aliases: &["ratingperilaku", "perilakukerja", "perilaku"],
+    },
+    WideIndicator {
+        indikator: "predikat",
+        encoding: WideEncoding::PredikatSiasnCode,
+        aliases: &["kuadrankinerjanilai"],
+    },
+    WideIndicator {
+        indikator: "predikat",
+        encoding: WideEncoding::Predikat,
+        aliases: &["predikat", "predikatkinerja", "kuadrankinerja"],
+    },
 ];
 
 /// Columns that together stand in for `periode` when it is absent (SIASN `tahun` + `bulan`).
@@ -199,7 +337,9 @@ pub fn kinerja_indicator_rule(indikator: &str) -> IndicatorRule {
     match indikator {
         "nilai_skp" => IndicatorRule { encoding: WideEncoding::Numeric, min: 0.0, max: 120.0 },
         "capaian_iki" => IndicatorRule { encoding: WideEncoding::Numeric, min: 0.0, max: 200.0 },
-        "rating_hasil_kerja" | "rating_perilaku" => IndicatorRule { encoding: WideEncoding::Rating, min: 1.0, max: 3.0 },
+        "rating_hasil_kerja" | "rating_perilaku" => {
+            IndicatorRule { encoding: WideEncoding::Rating, min: 1.0, max: 3.0 }
+        }
         "predikat" => IndicatorRule { encoding: WideEncoding::Predikat, min: 1.0, max: 5.0 },
         _ => IndicatorRule { encoding: WideEncoding::Numeric, min: f64::NEG_INFINITY, max: f64::INFINITY },
     }
@@ -263,5 +403,46 @@ mod tests {
         assert_eq!(indicator_key("Nilai Prestasi Kerja"), "nilai_skp");
         assert_eq!(indicator_key("Predikat Kinerja"), "predikat");
         assert_eq!(indicator_key("kunjungan"), "kunjungan");
+    }
+}
+
+#[cfg(test)]
+mod doc_tests {
+    use super::*;
+
+    /// `docs/data-contract.md` must list every alias and every reason code the code knows.
+    #[test]
+    fn data_contract_lists_every_alias_and_reason() {
+        let doc = include_str!("../docs/data-contract.md");
+        let words: std::collections::HashSet<&str> =
+            doc.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).collect();
+        let mut missing: Vec<String> = Vec::new();
+        for t in Table::ALL {
+            for c in t.columns() {
+                for a in c.aliases {
+                    let skm_range = t == Table::Skm
+                        && ["u1", "unsur1"].iter().any(|p| a.starts_with(p) && a.len() > p.len());
+                    if !words.contains(a) && !skm_range {
+                        missing.push(format!("{}.{}: {a}", t.name(), c.name));
+                    }
+                }
+                if !words.contains(c.name) {
+                    missing.push(format!("column {}.{}", t.name(), c.name));
+                }
+            }
+        }
+        for w in KINERJA_WIDE {
+            for a in w.aliases {
+                if !words.contains(a) {
+                    missing.push(format!("kinerja wide {}: {a}", w.indikator));
+                }
+            }
+        }
+        for r in crate::validate::reason::Reason::ALL {
+            if !words.contains(r.code()) {
+                missing.push(format!("reason {}", r.code()));
+            }
+        }
+        assert!(missing.is_empty(), "missing from docs/data-contract.md: {missing:#?}");
     }
 }

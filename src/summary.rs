@@ -138,16 +138,27 @@ pub fn render(s: &Summary) -> String {
         if let Some(l) = &f.lembar {
             fmt.push_str(&format!(", lembar '{l}'"));
         }
-        let _ = writeln!(o, "  {:<28} {:<10} {:>9} = {:>9} + {:>7}   ({fmt})", f.berkas, f.tabel, f.baris_dibaca, f.baris_diterima, f.baris_ditolak);
+        let _ = writeln!(
+            o,
+            "  {:<28} {:<10} {:>9} = {:>9} + {:>7}   ({fmt})",
+            f.berkas, f.tabel, f.baris_dibaca, f.baris_diterima, f.baris_ditolak
+        );
         if !f.kolom_tidak_dipakai.is_empty() {
-            let _ = writeln!(o, "      kolom tidak dipakai / unused columns: {}", f.kolom_tidak_dipakai.join(", "));
+            let _ = writeln!(
+                o,
+                "      kolom tidak dipakai / unused columns: {}",
+                f.kolom_tidak_dipakai.join(", ")
+            );
         }
     }
     let _ = writeln!(o, "\nTabel kanonik / Canonical tables (baris / rows):");
     for (t, n) in &s.baris_tabel_kanonik {
         let _ = writeln!(o, "  {t:<12} {n:>10}");
     }
-    for (title, list) in [("Baris ditolak per alasan / Rejected rows by reason", &s.penolakan), ("Peringatan per alasan / Warnings by reason", &s.peringatan)] {
+    for (title, list) in [
+        ("Baris ditolak per alasan / Rejected rows by reason", &s.penolakan),
+        ("Peringatan per alasan / Warnings by reason", &s.peringatan),
+    ] {
         let _ = writeln!(o, "\n{title}:");
         if list.is_empty() {
             let _ = writeln!(o, "  (tidak ada / none)");

@@ -35,8 +35,23 @@ pub fn run(args: &SampleArgs) -> Result<Outcome, Failure> {
         Ok(p) if p.kind == PeriodKind::Bulan => (p.year, p.index),
         _ => return Err(Failure::Usage(format!("--start `{}` harus YYYY-MM / must be YYYY-MM", args.start))),
     };
-    let spec = SampleSpec { employees: args.employees, months: args.months, start, seed: args.seed, bad_rows: !args.no_bad_rows };
-    let truth = generate(&spec, &args.out).map_err(Failure::Usage)?;
+    if args.employees < crate::sample::MIN_EMPLOYEES || args.months < crate::sample::MIN_MONTHS {
+        return Err(Failure::Usage(format!(
+            "--employees minimal {} dan --months minimal {} / at least {} employees and {} months",
+            crate::sample::MIN_EMPLOYEES,
+            crate::sample::MIN_MONTHS,
+            crate::sample::MIN_EMPLOYEES,
+            crate::sample::MIN_MONTHS
+        )));
+    }
+    let spec = SampleSpec {
+        employees: args.employees,
+        months: args.months,
+        start,
+        seed: args.seed,
+        bad_rows: !args.no_bad_rows,
+    };
+    let truth = generate(&spec, &args.out).map_err(Failure::Internal)?;
     println!(
         "Data contoh ditulis ke / Sample written to {}: {} pegawai, {} unit, {} bulan, {} mutasi, {} baris buruk ditanam / planted bad rows",
         args.out.display(),

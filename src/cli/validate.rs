@@ -56,7 +56,8 @@ fn publish(tmp: &Path, out: &Path) -> Result<(), Failure> {
     if out.exists() {
         std::fs::remove_dir_all(out).map_err(|e| Failure::Internal(format!("{}: {e}", out.display())))?;
     }
-    std::fs::rename(tmp, out).map_err(|e| Failure::Internal(format!("{} → {}: {e}", tmp.display(), out.display())))
+    std::fs::rename(tmp, out)
+        .map_err(|e| Failure::Internal(format!("{} → {}: {e}", tmp.display(), out.display())))
 }
 
 pub fn run(args: &ValidateArgs) -> Result<Outcome, Failure> {
@@ -104,7 +105,11 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome, Failure> {
         );
     }
     println!("\nKeluaran / Outputs: {}", args.out.display());
-    println!("  tabel kanonik / canonical tables: unit_kerja, pegawai, mutasi, kinerja, layanan, skm (.parquet)");
-    println!("  rejects.parquet, rejects.csv, warnings.parquet, warnings.csv, reconciliation.parquet, ringkasan.json");
+    println!(
+        "  tabel kanonik / canonical tables: unit_kerja, pegawai, mutasi, kinerja, layanan, skm (.parquet)"
+    );
+    println!(
+        "  rejects.parquet, rejects.csv, warnings.parquet, warnings.csv, reconciliation.parquet, ringkasan.json"
+    );
     Ok(if summary.lulus { Outcome::Success } else { Outcome::DataRejected })
 }

@@ -51,7 +51,12 @@ impl ParquetSource {
             )
         };
         let file = std::fs::File::open(path).map_err(|e| {
-            FileError::new(path, FileErrorKind::Io, format!("tidak dapat dibaca / cannot be read: {e}"), "periksa hak akses berkas / check file permissions")
+            FileError::new(
+                path,
+                FileErrorKind::Io,
+                format!("tidak dapat dibaca / cannot be read: {e}"),
+                "periksa hak akses berkas / check file permissions",
+            )
         })?;
         let df = ParquetReader::new(file).finish().map_err(|e| bad(e.to_string()))?;
         let headers = df.get_column_names().iter().map(|n| n.to_string()).collect();
@@ -70,12 +75,16 @@ impl ParquetSource {
                 .columns
                 .iter()
                 .map(|c| match c {
-                    Col::Str(a) => a.get(i).map_or(Cell::Empty, |s| if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s) }),
+                    Col::Str(a) => a.get(i).map_or(Cell::Empty, |s| {
+                        if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s) }
+                    }),
                     Col::I64(a) => a.get(i).map_or(Cell::Empty, Cell::Int),
                     Col::F64(a) => a.get(i).map_or(Cell::Empty, Cell::Float),
                     Col::Bool(a) => a.get(i).map_or(Cell::Empty, Cell::Bool),
                     Col::Date(a) => a.get(i).map_or(Cell::Empty, |d| {
-                        epoch().checked_add_signed(chrono::Duration::days(d as i64)).map_or(Cell::Int(d as i64), Cell::Date)
+                        epoch()
+                            .checked_add_signed(chrono::Duration::days(d as i64))
+                            .map_or(Cell::Int(d as i64), Cell::Date)
                     }),
                     Col::DateTime(a, tu) => a.get(i).map_or(Cell::Empty, |v| {
                         let dt = match tu {

@@ -17,6 +17,12 @@ pub enum ColumnData {
     F64(Vec<Option<f64>>),
     Date(Vec<Option<NaiveDate>>),
     Bool(Vec<Option<bool>>),
+    /// Strings with few distinct values (ids, periods, indicator names): a dictionary and one code
+    /// per row, so tens of millions of rows do not hold tens of millions of strings.
+    Dict {
+        values: Vec<String>,
+        codes: Vec<Option<u32>>,
+    },
 }
 
 impl ColumnData {
@@ -27,11 +33,57 @@ impl ColumnData {
             ColumnData::F64(v) => v.len(),
             ColumnData::Date(v) => v.len(),
             ColumnData::Bool(v) => v.len(),
+            ColumnData::Dict { codes, .. } => codes.len(),
+        }
+    }
+
+    /// The value of row `i` as text (for CSV output and tests).
+    pub fn text(&self, i: usize) -> String {
+        match self {
+            ColumnData::Str(v) => v[i].clone().unwrap_or_default(),
+            ColumnData::I64(v) => v[i].map(|x| x.to_string()).unwrap_or_default(),
+            ColumnData::F64(v) => v[i].map(|x| x.to_string()).unwrap_or_default(),
+            ColumnData::Bool(v) => v[i].map(|x| x.to_string()).unwrap_or_default(),
+            ColumnData::Date(v) => v[i].map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            ColumnData::Dict { values, codes } => {
+                codes[i].and_then(|c| values.get(c as usize)).cloned().unwrap_or_default()
+            }
         }
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Builds a [`ColumnData::Dict`] value by value.
+#[derive(Debug, Default)]
+pub struct DictBuilder {
+    index: std::collections::HashMap<String, u32>,
+    values: Vec<String>,
+    codes: Vec<Option<u32>>,
+}
+
+impl DictBuilder {
+    pub fn with_capacity(rows: usize) -> DictBuilder {
+        DictBuilder { codes: Vec::with_capacity(rows), ..DictBuilder::default() }
+    }
+
+    pub fn push(&mut self, value: Option<&str>) {
+        let code = value.map(|v| match self.index.get(v) {
+            Some(c) => *c,
+            None => {
+                let c = self.values.len() as u32;
+                self.values.push(v.to_string());
+                self.index.insert(v.to_string(), c);
+                c
+            }
+        });
+        self.codes.push(code);
+    }
+
+    pub fn finish(self) -> ColumnData {
+        ColumnData::Dict { values: self.values, codes: self.codes }
     }
 }
 
@@ -49,6 +101,14 @@ impl TableData {
     pub fn height(&self) -> usize {
         self.columns.first().map_or(0, |(_, c)| c.len())
     }
+
+    pub fn get(&self, name: &str) -> Option<&ColumnData> {
+        self.columns.iter().find(|(n, _)| n == name).map(|(_, c)| c)
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        self.columns.iter().map(|(n, _)| n.as_str()).collect()
+    }
 }
 
 fn to_column(name: &str, data: &ColumnData) -> PolarsResult<Column> {
@@ -63,6 +123,11 @@ fn to_column(name: &str, data: &ColumnData) -> PolarsResult<Column> {
             let days: Vec<Option<i32>> =
                 v.iter().map(|d| d.map(|d| d.signed_duration_since(epoch).num_days() as i32)).collect();
             Column::new(name, days).cast(&DataType::Date)?
+        }
+        ColumnData::Dict { values, codes } => {
+            let ca: StringChunked =
+                codes.iter().map(|c| c.and_then(|c| values.get(c as usize)).map(String::as_str)).collect();
+            ca.with_name(name).into_column()
         }
     })
 }
@@ -86,8 +151,34 @@ pub fn write_parquet(table: &TableData, path: &Path) -> Result<u64, String> {
     Ok(bytes)
 }
 
-/// Reads a Parquet file written by [`write_parquet`] back, for tests and later stages.
-pub fn read_parquet(path: &Path) -> Result<DataFrame, String> {
+fn from_series(s: &Series) -> PolarsResult<ColumnData> {
+    Ok(match s.dtype() {
+        DataType::String => ColumnData::Str(s.str()?.iter().map(|v| v.map(String::from)).collect()),
+        DataType::Boolean => ColumnData::Bool(s.bool()?.iter().collect()),
+        DataType::Float32 | DataType::Float64 => ColumnData::F64(s.cast(&DataType::Float64)?.f64()?.iter().collect()),
+        DataType::Date => {
+            let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+            let days = s.cast(&DataType::Int32)?;
+            ColumnData::Date(
+                days.i32()?
+                    .iter()
+                    .map(|d| d.and_then(|d| epoch.checked_add_signed(chrono::Duration::days(i64::from(d)))))
+                    .collect(),
+            )
+        }
+        dt if dt.is_integer() => ColumnData::I64(s.cast(&DataType::Int64)?.i64()?.iter().collect()),
+        _ => ColumnData::Str(s.cast(&DataType::String)?.str()?.iter().map(|v| v.map(String::from)).collect()),
+    })
+}
+
+/// Reads a Parquet file back into plain columns, for later stages and tests.
+pub fn read_table(path: &Path) -> Result<TableData, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    ParquetReader::new(file).finish().map_err(|e| format!("{}: {e}", path.display()))
+    let df = ParquetReader::new(file).finish().map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut t = TableData::default();
+    for c in df.columns() {
+        let data = from_series(c.as_materialized_series()).map_err(|e| format!("{}: {e}", path.display()))?;
+        t.push(c.name().as_str(), data);
+    }
+    Ok(t)
 }

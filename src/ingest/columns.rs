@@ -43,13 +43,19 @@ pub fn is_known_header(table: Table, cfg: &TableConfig, header: &str) -> bool {
 }
 
 /// Maps headers to canonical columns; fails when a required column is missing or a header repeats.
-pub fn map_columns(path: &Path, table: Table, cfg: &TableConfig, headers: &[String]) -> Result<ColumnMap, FileError> {
+pub fn map_columns(
+    path: &Path,
+    table: Table,
+    cfg: &TableConfig,
+    headers: &[String],
+) -> Result<ColumnMap, FileError> {
     let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
     let mut used = vec![false; keys.len()];
     let mut map = ColumnMap::default();
     let find = |aliases: &[String], used: &[bool]| -> Result<Option<usize>, FileError> {
         for a in aliases {
-            let hits: Vec<usize> = keys.iter().enumerate().filter(|(i, k)| *k == a && !used[*i]).map(|(i, _)| i).collect();
+            let hits: Vec<usize> =
+                keys.iter().enumerate().filter(|(i, k)| *k == a && !used[*i]).map(|(i, _)| i).collect();
             match hits.as_slice() {
                 [] => continue,
                 [one] => return Ok(Some(*one)),
@@ -57,7 +63,12 @@ pub fn map_columns(path: &Path, table: Table, cfg: &TableConfig, headers: &[Stri
                     return Err(FileError::new(
                         path,
                         FileErrorKind::DuplicateHeader(headers[*first].clone()),
-                        format!("header `{}` muncul dua kali (kolom {} dan {}) / header appears twice", headers[*first], first + 1, second + 1),
+                        format!(
+                            "header `{}` muncul dua kali (kolom {} dan {}) / header appears twice",
+                            headers[*first],
+                            first + 1,
+                            second + 1
+                        ),
                         "ganti nama atau hapus salah satu kolom / rename or delete one of the columns",
                     ));
                 }
@@ -66,7 +77,8 @@ pub fn map_columns(path: &Path, table: Table, cfg: &TableConfig, headers: &[Stri
         Ok(None)
     };
     for spec in table.columns() {
-        let mut aliases: Vec<String> = cfg.aliases.get(spec.name).into_iter().flatten().map(|a| header_key(a)).collect();
+        let mut aliases: Vec<String> =
+            cfg.aliases.get(spec.name).into_iter().flatten().map(|a| header_key(a)).collect();
         aliases.extend(spec.aliases.iter().map(|a| a.to_string()));
         if let Some(i) = find(&aliases, &used)? {
             used[i] = true;
@@ -76,7 +88,12 @@ pub fn map_columns(path: &Path, table: Table, cfg: &TableConfig, headers: &[Stri
     if table == Table::Kinerja {
         for w in KINERJA_WIDE {
             let mut aliases: Vec<String> = Vec::new();
-            if w.encoding == crate::schema::WideEncoding::Numeric || matches!(w.encoding, crate::schema::WideEncoding::Rating | crate::schema::WideEncoding::Predikat) {
+            if w.encoding == crate::schema::WideEncoding::Numeric
+                || matches!(
+                    w.encoding,
+                    crate::schema::WideEncoding::Rating | crate::schema::WideEncoding::Predikat
+                )
+            {
                 aliases.extend(cfg.aliases.get(w.indikator).into_iter().flatten().map(|a| header_key(a)));
             }
             aliases.extend(w.aliases.iter().map(|a| a.to_string()));
@@ -98,12 +115,19 @@ pub fn map_columns(path: &Path, table: Table, cfg: &TableConfig, headers: &[Stri
             }
         }
     }
-    map.unused = headers.iter().zip(&used).filter(|(h, u)| !**u && !h.trim().is_empty()).map(|(h, _)| h.clone()).collect();
+    map.unused = headers
+        .iter()
+        .zip(&used)
+        .filter(|(h, u)| !**u && !h.trim().is_empty())
+        .map(|(h, _)| h.clone())
+        .collect();
     let mut missing: Vec<String> = Vec::new();
     for spec in table.columns().iter().filter(|c| c.required) {
         let satisfied = map.has(spec.name)
             || (table == Table::Kinerja && spec.name == "periode" && map.year_month.is_some())
-            || (table == Table::Kinerja && matches!(spec.name, "indikator" | "nilai") && !map.wide.is_empty());
+            || (table == Table::Kinerja
+                && matches!(spec.name, "indikator" | "nilai")
+                && !map.wide.is_empty());
         if !satisfied {
             missing.push(spec.name.to_string());
         }
@@ -113,15 +137,24 @@ pub fn map_columns(path: &Path, table: Table, cfg: &TableConfig, headers: &[Stri
             .iter()
             .map(|m| {
                 let spec = table.columns().iter().find(|c| c.name == m);
-                let examples = spec.map(|s| s.aliases.iter().take(3).copied().collect::<Vec<_>>().join(", ")).unwrap_or_default();
+                let examples = spec
+                    .map(|s| s.aliases.iter().take(3).copied().collect::<Vec<_>>().join(", "))
+                    .unwrap_or_default();
                 format!("`{m}` (mis. / e.g. {examples})")
             })
             .collect();
         return Err(FileError::new(
             path,
             FileErrorKind::MissingColumns(missing),
-            format!("kolom wajib tidak ditemukan / required column missing: {}; header yang ada / headers found: {}", wanted.join("; "), headers.join(", ")),
-            format!("tambahkan kolomnya, atau petakan header Anda di mutasi.toml: [tables.{}.aliases] / add the column or map your header in the config", table.name()),
+            format!(
+                "kolom wajib tidak ditemukan / required column missing: {}; header yang ada / headers found: {}",
+                wanted.join("; "),
+                headers.join(", ")
+            ),
+            format!(
+                "tambahkan kolomnya, atau petakan header Anda di mutasi.toml: [tables.{}.aliases] / add the column or map your header in the config",
+                table.name()
+            ),
         ));
     }
     Ok(map)

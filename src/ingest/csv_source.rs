@@ -37,7 +37,10 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), FileError
             FileError::new(
                 path,
                 FileErrorKind::NotASpreadsheet,
-                format!("BOM UTF-8 tetapi isi bukan UTF-8 sah (byte {}) / UTF-8 BOM but invalid UTF-8", e.valid_up_to() + 3),
+                format!(
+                    "BOM UTF-8 tetapi isi bukan UTF-8 sah (byte {}) / UTF-8 BOM but invalid UTF-8",
+                    e.valid_up_to() + 3
+                ),
                 "simpan ulang berkas sebagai CSV UTF-8 / save the file again as CSV UTF-8",
             )
         });
@@ -117,11 +120,21 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 impl CsvSource {
     pub fn open(path: &Path) -> Result<CsvSource, FileError> {
         let bytes = std::fs::read(path).map_err(|e| {
-            FileError::new(path, FileErrorKind::Io, format!("tidak dapat dibaca / cannot be read: {e}"), "periksa hak akses berkas / check file permissions")
+            FileError::new(
+                path,
+                FileErrorKind::Io,
+                format!("tidak dapat dibaca / cannot be read: {e}"),
+                "periksa hak akses berkas / check file permissions",
+            )
         })?;
         let (text, encoding) = decode(path, &bytes)?;
         if text.trim().is_empty() {
-            return Err(FileError::new(path, FileErrorKind::Empty, "berkas kosong / the file is empty", "ekspor ulang data / export the data again"));
+            return Err(FileError::new(
+                path,
+                FileErrorKind::Empty,
+                "berkas kosong / the file is empty",
+                "ekspor ulang data / export the data again",
+            ));
         }
         // Excel's "sep=;" hint line.
         let first_line_end = text.find('\n').unwrap_or(text.len());
@@ -138,10 +151,20 @@ impl CsvSource {
         match rdr.read_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => {
-                return Err(FileError::new(path, FileErrorKind::Empty, "berkas kosong / the file is empty", "ekspor ulang data / export the data again"));
+                return Err(FileError::new(
+                    path,
+                    FileErrorKind::Empty,
+                    "berkas kosong / the file is empty",
+                    "ekspor ulang data / export the data again",
+                ));
             }
             Err(e) => {
-                return Err(FileError::new(path, FileErrorKind::NotASpreadsheet, format!("header tidak terbaca / header unreadable: {e}"), "simpan ulang sebagai CSV / save again as CSV"));
+                return Err(FileError::new(
+                    path,
+                    FileErrorKind::NotASpreadsheet,
+                    format!("header tidak terbaca / header unreadable: {e}"),
+                    "simpan ulang sebagai CSV / save again as CSV",
+                ));
             }
         }
         src.headers = rec.iter().map(|h| h.trim().to_string()).collect();
@@ -163,14 +186,25 @@ impl CsvSource {
         let mut rec = csv::StringRecord::new();
         let width = self.headers.len();
         let mut row: u64 = 1;
+        // Spreadsheet row = line where the record starts, minus the newlines inside quoted fields
+        // of earlier records (a spreadsheet shows them inside one cell). Blank lines, which the
+        // csv reader skips, still count as rows, as they do in Excel.
+        let mut embedded: u64 = 0;
+        let count_embedded =
+            |rec: &csv::StringRecord| rec.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
         // Skip the header record.
-        let _ = rdr.read_record(&mut rec);
+        if let Ok(true) = rdr.read_record(&mut rec) {
+            embedded += count_embedded(&rec);
+        }
         loop {
             match rdr.read_record(&mut rec) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
-                    row += 1;
-                    if rec.len() != width && !(rec.len() > width && rec.iter().skip(width).all(|f| f.trim().is_empty())) {
+                    row = rec.position().map_or(row + 1, |p| p.line().saturating_sub(embedded));
+                    embedded += count_embedded(&rec);
+                    if rec.len() != width
+                        && !(rec.len() > width && rec.iter().skip(width).all(|f| f.trim().is_empty()))
+                    {
                         let raw = rec.iter().collect::<Vec<_>>().join(&(self.delimiter as char).to_string());
                         if !f(RowEvent::Ragged { number: row, found: rec.len(), expected: width, raw }) {
                             return Ok(());

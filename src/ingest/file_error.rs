@@ -30,7 +30,12 @@ pub struct FileError {
 }
 
 impl FileError {
-    pub fn new(path: &std::path::Path, kind: FileErrorKind, message: impl Into<String>, hint: impl Into<String>) -> Self {
+    pub fn new(
+        path: &std::path::Path,
+        kind: FileErrorKind,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
         FileError { path: path.to_path_buf(), kind, message: message.into(), hint: hint.into() }
     }
 }

@@ -58,9 +58,15 @@ const DATA_EXTENSIONS: [&str; 5] = ["csv", "tsv", "xlsx", "xlsm", "parquet"];
 /// Lists the files of each table in the input folder, sorted by name for reproducible runs.
 pub fn discover(input: &Path, cfg: &Config) -> Result<Vec<(Table, PathBuf)>, FileError> {
     let entries = std::fs::read_dir(input).map_err(|e| {
-        FileError::new(input, FileErrorKind::Io, format!("folder masukan tidak dapat dibaca / cannot read input folder: {e}"), "periksa --input / check --input")
+        FileError::new(
+            input,
+            FileErrorKind::Io,
+            format!("folder masukan tidak dapat dibaca / cannot read input folder: {e}"),
+            "periksa --input / check --input",
+        )
     })?;
-    let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
+    let mut names: Vec<PathBuf> =
+        entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
     names.sort();
     let mut out = Vec::new();
     for table in Table::ALL {
@@ -69,7 +75,12 @@ pub fn discover(input: &Path, cfg: &Config) -> Result<Vec<(Table, PathBuf)>, Fil
             for f in &tcfg.files {
                 let p = if f.is_absolute() { f.clone() } else { input.join(f) };
                 if !p.is_file() {
-                    return Err(FileError::new(&p, FileErrorKind::Io, "berkas yang disebut di konfigurasi tidak ada / file named in the config does not exist", format!("perbaiki tables.{}.files / fix tables.{}.files", table.name(), table.name())));
+                    return Err(FileError::new(
+                        &p,
+                        FileErrorKind::Io,
+                        "berkas yang disebut di konfigurasi tidak ada / file named in the config does not exist",
+                        format!("perbaiki tables.{}.files / fix tables.{}.files", table.name(), table.name()),
+                    ));
                 }
                 out.push((table, p));
             }
@@ -78,8 +89,12 @@ pub fn discover(input: &Path, cfg: &Config) -> Result<Vec<(Table, PathBuf)>, Fil
         let mut stems: HashMap<String, PathBuf> = HashMap::new();
         for p in &names {
             let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-            let stem = p.file_stem().and_then(|s| s.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-            let part_of = stem == table.name() || stem.strip_prefix(table.name()).is_some_and(|r| r.starts_with('_') && Table::from_name(&stem).is_none());
+            let stem =
+                p.file_stem().and_then(|s| s.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+            let part_of = stem == table.name()
+                || stem
+                    .strip_prefix(table.name())
+                    .is_some_and(|r| r.starts_with('_') && Table::from_name(&stem).is_none());
             if !DATA_EXTENSIONS.contains(&ext.as_str()) || !part_of || stem.starts_with('.') {
                 continue;
             }
@@ -87,7 +102,12 @@ pub fn discover(input: &Path, cfg: &Config) -> Result<Vec<(Table, PathBuf)>, Fil
                 return Err(FileError::new(
                     p,
                     FileErrorKind::Ambiguous,
-                    format!("`{}` dan `{}` sama-sama berisi tabel {} / both hold the same table", other.display(), p.display(), table.name()),
+                    format!(
+                        "`{}` dan `{}` sama-sama berisi tabel {} / both hold the same table",
+                        other.display(),
+                        p.display(),
+                        table.name()
+                    ),
                     "hapus atau pindahkan salah satunya / remove or move one of them",
                 ));
             }
@@ -134,8 +154,15 @@ fn load_crosswalk(input: &Path, cfg: &Config) -> Result<HashMap<String, u64>, Fi
     let path = if rel.is_absolute() { rel.clone() } else { input.join(rel) };
     let src = csv_source::CsvSource::open(&path)?;
     let keys: Vec<String> = src.headers.iter().map(|h| crate::schema::header_key(h)).collect();
-    let (Some(old), Some(new)) = (keys.iter().position(|k| k == "niplama"), keys.iter().position(|k| k == "nipbaru")) else {
-        return Err(FileError::new(&path, FileErrorKind::MissingColumns(vec!["nip_lama".into(), "nip_baru".into()]), "tabel padanan NIP perlu kolom nip_lama dan nip_baru / crosswalk needs nip_lama and nip_baru", "tambahkan kedua kolom / add both columns"));
+    let (Some(old), Some(new)) =
+        (keys.iter().position(|k| k == "niplama"), keys.iter().position(|k| k == "nipbaru"))
+    else {
+        return Err(FileError::new(
+            &path,
+            FileErrorKind::MissingColumns(vec!["nip_lama".into(), "nip_baru".into()]),
+            "tabel padanan NIP perlu kolom nip_lama dan nip_baru / crosswalk needs nip_lama and nip_baru",
+            "tambahkan kedua kolom / add both columns",
+        ));
     };
     let mut map = HashMap::new();
     let mut bad: Option<String> = None;
@@ -156,7 +183,12 @@ fn load_crosswalk(input: &Path, cfg: &Config) -> Result<HashMap<String, u64>, Fi
         true
     })?;
     if let Some(b) = bad {
-        return Err(FileError::new(&path, FileErrorKind::NotASpreadsheet, format!("baris padanan NIP tidak sah / invalid crosswalk row: {b}"), "nip_lama 9 digit, nip_baru NIP 18 digit yang sah / 9-digit old and valid 18-digit new NIP"));
+        return Err(FileError::new(
+            &path,
+            FileErrorKind::NotASpreadsheet,
+            format!("baris padanan NIP tidak sah / invalid crosswalk row: {b}"),
+            "nip_lama 9 digit, nip_baru NIP 18 digit yang sah / 9-digit old and valid 18-digit new NIP",
+        ));
     }
     Ok(map)
 }
@@ -170,7 +202,10 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
                 &input.join(format!("{}.csv", table.name())),
                 FileErrorKind::Io,
                 format!("tabel wajib `{}` tidak ditemukan / required table not found", table.name()),
-                format!("letakkan {0}.csv, {0}.xlsx atau {0}.parquet di folder masukan / put one of these in the input folder", table.name()),
+                format!(
+                    "letakkan {0}.csv, {0}.xlsx atau {0}.parquet di folder masukan / put one of these in the input folder",
+                    table.name()
+                ),
             ));
         }
     }
@@ -192,7 +227,9 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
             match ev {
                 RowEvent::Ragged { number, found, expected, raw } => {
                     let f = Finding::new(Prov { file: file_idx, row: number }, "*", raw, Reason::RaggedRow)
-                        .with_detail(format!("{found} kolom, header {expected} / {found} fields, header has {expected}"));
+                        .with_detail(format!(
+                            "{found} kolom, header {expected} / {found} fields, header has {expected}"
+                        ));
                     rejects.push(f);
                 }
                 RowEvent::Row { number, cells } => {
@@ -220,7 +257,12 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
             true
         })?;
         if rows_read == 0 {
-            return Err(FileError::new(&path, FileErrorKind::NoDataRows, "berkas hanya berisi header, tanpa baris data / header only, no data rows", "ekspor ulang dengan data, atau hapus berkas ini dari folder masukan / re-export with data or remove the file"));
+            return Err(FileError::new(
+                &path,
+                FileErrorKind::NoDataRows,
+                "berkas hanya berisi header, tanpa baris data / header only, no data rows",
+                "ekspor ulang dengan data, atau hapus berkas ini dari folder masukan / re-export with data or remove the file",
+            ));
         }
         let has_numbers = !numeric_columns(table, &map).is_empty();
         loaded.files.push(FileReport {

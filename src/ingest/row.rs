@@ -19,7 +19,8 @@ use crate::validate::Finding;
 use crate::validate::reason::Reason;
 
 /// Excel error values, as they appear in cells and in CSV saved from Excel.
-pub const EXCEL_ERRORS: [&str; 8] = ["#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#DATA!"];
+pub const EXCEL_ERRORS: [&str; 8] =
+    ["#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#DATA!"];
 
 pub struct RowCtx<'a, 'c> {
     pub prov: Prov,
@@ -181,11 +182,15 @@ impl<'a, 'c> RowCtx<'a, 'c> {
         }
         let parsed = match cell {
             Cell::Date(d) => check_range(d).map(Period::of_date).map_err(|_| PeriodError::OutOfRange),
-            Cell::DateTime(d) => check_range(d.date()).map(Period::of_date).map_err(|_| PeriodError::OutOfRange),
+            Cell::DateTime(d) => {
+                check_range(d.date()).map(Period::of_date).map_err(|_| PeriodError::OutOfRange)
+            }
             Cell::Int(i) => parse_period(&i.to_string()),
             Cell::Float(f) if f.fract() == 0.0 && f > 10_000.0 && f < 100_000.0 => {
                 // An Excel date serial in a period column.
-                from_excel_serial(f).ok_or(PeriodError::Unrecognised).and_then(|d| check_range(d).map(Period::of_date).map_err(|_| PeriodError::OutOfRange))
+                from_excel_serial(f)
+                    .ok_or(PeriodError::Unrecognised)
+                    .and_then(|d| check_range(d).map(Period::of_date).map_err(|_| PeriodError::OutOfRange))
             }
             Cell::Float(f) => parse_period(&format!("{f}")),
             Cell::Text(s) => parse_period(s),

@@ -13,9 +13,17 @@ use crate::data::parquet_in::ParquetSource;
 
 /// What a reader hands to the loader for each record.
 pub enum RowEvent<'a> {
-    Row { number: u64, cells: Vec<Cell<'a>> },
+    Row {
+        number: u64,
+        cells: Vec<Cell<'a>>,
+    },
     /// A CSV record whose field count differs from the header's.
-    Ragged { number: u64, found: usize, expected: usize, raw: String },
+    Ragged {
+        number: u64,
+        found: usize,
+        expected: usize,
+        raw: String,
+    },
 }
 
 pub enum Source {
@@ -35,7 +43,11 @@ pub struct FormatInfo {
 
 impl Source {
     /// Opens a file by its extension.
-    pub fn open(path: &Path, sheet: Option<&str>, is_header: &dyn Fn(&str) -> bool) -> Result<Source, FileError> {
+    pub fn open(
+        path: &Path,
+        sheet: Option<&str>,
+        is_header: &dyn Fn(&str) -> bool,
+    ) -> Result<Source, FileError> {
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
         match ext.as_str() {
             "csv" | "txt" | "tsv" => CsvSource::open(path).map(Source::Csv),
@@ -60,8 +72,15 @@ impl Source {
 
     pub fn info(&self) -> FormatInfo {
         match self {
-            Source::Csv(s) => FormatInfo { format: "csv", encoding: Some(s.encoding), delimiter: Some(s.delimiter as char), sheet: None },
-            Source::Xlsx(s) => FormatInfo { format: "xlsx", encoding: None, delimiter: None, sheet: Some(s.sheet.clone()) },
+            Source::Csv(s) => FormatInfo {
+                format: "csv",
+                encoding: Some(s.encoding),
+                delimiter: Some(s.delimiter as char),
+                sheet: None,
+            },
+            Source::Xlsx(s) => {
+                FormatInfo { format: "xlsx", encoding: None, delimiter: None, sheet: Some(s.sheet.clone()) }
+            }
             Source::Parquet(_) => FormatInfo { format: "parquet", ..FormatInfo::default() },
         }
     }

@@ -9,12 +9,16 @@ use std::sync::Arc;
 
 use super::cell::Cell;
 use super::row::RowCtx;
-use crate::model::{JenisMutasi, KinerjaRow, LayananRow, MutasiRow, PegawaiRow, SKM_MAX_UNSUR, SkmRow, UnitRow};
+use crate::model::{
+    JenisMutasi, KinerjaRow, LayananRow, MutasiRow, PegawaiRow, SKM_MAX_UNSUR, SkmRow, UnitRow,
+};
 use crate::normalize::golongan::normalize_golongan;
 use crate::normalize::name::display_name;
 use crate::normalize::nip::{AsnStatus, Gender};
 use crate::normalize::period::Period;
-use crate::normalize::rating::{predikat_from_label, predikat_from_siasn_code, rating_from_label, rating_from_siasn_code};
+use crate::normalize::rating::{
+    predikat_from_label, predikat_from_siasn_code, rating_from_label, rating_from_siasn_code,
+};
 use crate::schema::{WideEncoding, indicator_key, kinerja_indicator_rule};
 use crate::validate::reason::Reason;
 
@@ -37,7 +41,11 @@ impl Interner {
 fn soft<T>(ctx: &mut RowCtx<'_, '_>, f: impl FnOnce(&mut RowCtx<'_, '_>) -> Option<T>) -> Option<T> {
     let before = ctx.rejects.len();
     let v = f(ctx);
-    let moved: Vec<_> = ctx.rejects.drain(before..).map(|r| r.with_detail("nilai dikosongkan, baris tetap dipakai / value dropped, row kept")).collect();
+    let moved: Vec<_> = ctx
+        .rejects
+        .drain(before..)
+        .map(|r| r.with_detail("nilai dikosongkan, baris tetap dipakai / value dropped, row kept"))
+        .collect();
     ctx.warnings.extend(moved);
     v
 }
@@ -155,21 +163,32 @@ pub fn mutasi(ctx: &mut RowCtx<'_, '_>) -> Option<MutasiRow> {
 }
 
 /// Reads a kinerja value in the given encoding and checks its range.
-fn kinerja_value(ctx: &mut RowCtx<'_, '_>, column: &str, cell: Cell<'_>, encoding: WideEncoding, min: f64, max: f64) -> Option<f64> {
+fn kinerja_value(
+    ctx: &mut RowCtx<'_, '_>,
+    column: &str,
+    cell: Cell<'_>,
+    encoding: WideEncoding,
+    min: f64,
+    max: f64,
+) -> Option<f64> {
     let label = match cell {
         Cell::Text(s) if s.trim().chars().any(char::is_alphabetic) => Some(s),
         _ => None,
     };
     let value = match (encoding, label) {
         (WideEncoding::Numeric, _) => ctx.number_of(column, cell),
-        (WideEncoding::Rating | WideEncoding::RatingSiasnCode, Some(l)) => rating_from_label(l).map(f64::from).or_else(|| {
-            ctx.reject(column, cell, Reason::LabelUnknown);
-            None
-        }),
-        (WideEncoding::Predikat | WideEncoding::PredikatSiasnCode, Some(l)) => predikat_from_label(l).map(f64::from).or_else(|| {
-            ctx.reject(column, cell, Reason::LabelUnknown);
-            None
-        }),
+        (WideEncoding::Rating | WideEncoding::RatingSiasnCode, Some(l)) => {
+            rating_from_label(l).map(f64::from).or_else(|| {
+                ctx.reject(column, cell, Reason::LabelUnknown);
+                None
+            })
+        }
+        (WideEncoding::Predikat | WideEncoding::PredikatSiasnCode, Some(l)) => {
+            predikat_from_label(l).map(f64::from).or_else(|| {
+                ctx.reject(column, cell, Reason::LabelUnknown);
+                None
+            })
+        }
         (WideEncoding::RatingSiasnCode, None) => ctx.number_of(column, cell).and_then(|v| {
             rating_from_siasn_code(v).map(f64::from).or_else(|| {
                 ctx.reject(column, cell, Reason::ValueOutOfRange);
@@ -244,7 +263,15 @@ pub fn kinerja(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner) -> Vec<Kinerja
     }
     values
         .into_iter()
-        .map(|(indikator, nilai)| KinerjaRow { prov: ctx.prov, nip: nip.value, periode, indikator, nilai, unit_id: unit_id.clone(), penilai_nip: penilai })
+        .map(|(indikator, nilai)| KinerjaRow {
+            prov: ctx.prov,
+            nip: nip.value,
+            periode,
+            indikator,
+            nilai,
+            unit_id: unit_id.clone(),
+            penilai_nip: penilai,
+        })
         .collect()
 }
 
@@ -260,11 +287,18 @@ pub fn layanan(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner) -> Option<Laya
     {
         ctx.reject("nilai", cell, Reason::ValueOutOfRange);
     }
-    let row = LayananRow { prov: ctx.prov, unit_id: unit_id?, periode: periode?, indikator: indikator?, nilai: nilai? };
+    let row = LayananRow {
+        prov: ctx.prov,
+        unit_id: unit_id?,
+        periode: periode?,
+        indikator: indikator?,
+        nilai: nilai?,
+    };
     ctx.rejects.is_empty().then_some(row)
 }
 
-pub const SKM_COLUMNS: [&str; SKM_MAX_UNSUR] = ["u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "u10", "u11", "u12", "u13", "u14"];
+pub const SKM_COLUMNS: [&str; SKM_MAX_UNSUR] =
+    ["u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "u10", "u11", "u12", "u13", "u14"];
 
 pub fn skm(ctx: &mut RowCtx<'_, '_>) -> Option<SkmRow> {
     let unit_id = ctx.required_text("unit_id");
@@ -286,6 +320,12 @@ pub fn skm(ctx: &mut RowCtx<'_, '_>) -> Option<SkmRow> {
     if answers.iter().all(Option::is_none) && ctx.rejects.is_empty() {
         ctx.reject("u1", Cell::Empty, Reason::RequiredEmpty);
     }
-    let row = SkmRow { prov: ctx.prov, unit_id: unit_id?, tanggal: tanggal?, answers, responden_id: ctx.text("responden_id") };
+    let row = SkmRow {
+        prov: ctx.prov,
+        unit_id: unit_id?,
+        tanggal: tanggal?,
+        answers,
+        responden_id: ctx.text("responden_id"),
+    };
     ctx.rejects.is_empty().then_some(row)
 }

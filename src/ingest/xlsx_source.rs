@@ -46,7 +46,11 @@ fn error_text(e: &calamine::CellErrorType) -> &'static str {
 }
 
 impl XlsxSource {
-    pub fn open(path: &Path, sheet: Option<&str>, is_header: &dyn Fn(&str) -> bool) -> Result<XlsxSource, FileError> {
+    pub fn open(
+        path: &Path,
+        sheet: Option<&str>,
+        is_header: &dyn Fn(&str) -> bool,
+    ) -> Result<XlsxSource, FileError> {
         let not_xlsx = |e: String| {
             FileError::new(
                 path,
@@ -62,14 +66,26 @@ impl XlsxSource {
                 FileError::new(
                     path,
                     FileErrorKind::SheetNotFound(s.to_string()),
-                    format!("lembar kerja `{s}` tidak ada / no worksheet `{s}`; yang ada / available: {}", names.join(", ")),
+                    format!(
+                        "lembar kerja `{s}` tidak ada / no worksheet `{s}`; yang ada / available: {}",
+                        names.join(", ")
+                    ),
                     "perbaiki `sheet` di konfigurasi / fix `sheet` in the config",
                 )
             })?,
-            None => names.first().cloned().ok_or_else(|| not_xlsx("tanpa lembar kerja / no worksheets".into()))?,
+            None => {
+                names.first().cloned().ok_or_else(|| not_xlsx("tanpa lembar kerja / no worksheets".into()))?
+            }
         };
         let range = wb.worksheet_range(&sheet_name).map_err(|e| not_xlsx(e.to_string()))?;
-        let empty = || FileError::new(path, FileErrorKind::Empty, format!("lembar `{sheet_name}` kosong / worksheet is empty"), "pilih lembar kerja yang berisi data lewat `sheet` / choose the sheet with data");
+        let empty = || {
+            FileError::new(
+                path,
+                FileErrorKind::Empty,
+                format!("lembar `{sheet_name}` kosong / worksheet is empty"),
+                "pilih lembar kerja yang berisi data lewat `sheet` / choose the sheet with data",
+            )
+        };
         let (start_row, _) = range.start().ok_or_else(empty)?;
         let mut best: Option<(usize, usize)> = None;
         for (i, row) in range.rows().take(30).enumerate() {
@@ -85,7 +101,8 @@ impl XlsxSource {
             }
         }
         let (header_idx, _) = best.ok_or_else(empty)?;
-        let headers: Vec<String> = range.rows().nth(header_idx).map(|r| r.iter().map(cell_text).collect()).unwrap_or_default();
+        let headers: Vec<String> =
+            range.rows().nth(header_idx).map(|r| r.iter().map(cell_text).collect()).unwrap_or_default();
         // Drop trailing empty header cells.
         let width = headers.iter().rposition(|h| !h.is_empty()).map_or(0, |p| p + 1);
         let headers = headers[..width].to_vec();

@@ -112,10 +112,7 @@ fn parse_date_unchecked(raw: &str) -> Result<NaiveDate, DateError> {
         let d = s[6..8].parse().map_err(|_| DateError::Unrecognised)?;
         return ymd(y, m, d);
     }
-    let parts: Vec<&str> = s
-        .split(['-', '/', '.', ' '])
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = s.split(['-', '/', '.', ' ']).filter(|p| !p.is_empty()).collect();
     if parts.len() != 3 {
         return Err(DateError::Unrecognised);
     }

@@ -26,8 +26,8 @@ pub const GOLONGAN_PNS: [(u8, &str, &str); 17] = [
 ];
 
 const ROMAN: [&str; 17] = [
-    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV",
-    "XVI", "XVII",
+    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
+    "XVII",
 ];
 
 fn roman_value(s: &str) -> Option<usize> {
@@ -46,10 +46,8 @@ pub fn normalize_golongan(raw: &str) -> Option<String> {
         return None;
     }
     // Explicit ruang + letter, e.g. "III/B", "PEMBINA TK.I/ IV/B", "PENGATUR MUDA TK.I, II B".
-    let tokens: Vec<&str> = upper
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .collect();
+    let tokens: Vec<&str> =
+        upper.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
     for (i, t) in tokens.iter().enumerate().rev() {
         // "IIIB", "3B"
         if t.len() >= 2 {
@@ -116,7 +114,18 @@ mod tests {
 
     #[test]
     fn every_written_form_of_iii_b() {
-        for s in ["III/b", "III b", "IIIb", "III-b", "III.b", "3b", "3/b", "32", "Penata Muda Tk.I", "Penata Muda Tingkat I"] {
+        for s in [
+            "III/b",
+            "III b",
+            "IIIb",
+            "III-b",
+            "III.b",
+            "3b",
+            "3/b",
+            "32",
+            "Penata Muda Tk.I",
+            "Penata Muda Tingkat I",
+        ] {
             assert_eq!(n(s).as_deref(), Some("III/b"), "input {s}");
         }
     }

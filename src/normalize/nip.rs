@@ -107,11 +107,7 @@ pub fn clean_nip(raw: &str) -> String {
         s = inner;
     }
     let upper = s.to_uppercase();
-    let s = if upper.starts_with("NIP") {
-        s[3..].trim_start_matches(['.', ':', ' '])
-    } else {
-        s
-    };
+    let s = if upper.starts_with("NIP") { s[3..].trim_start_matches(['.', ':', ' ']) } else { s };
     s.chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != '-').collect()
 }
 
@@ -223,10 +219,11 @@ mod tests {
     }
 
     #[test]
-    fn numeric_cells_show_their_damage() {
+    fn a_double_cannot_hold_an_18_digit_nip() {
+        // Why the loader rejects every NIP stored as a floating-point number: the digits are gone.
         let text = nip_text_from_number(198_609_262_015_051_001.0);
-        assert!(text.ends_with("000") || text.len() != 18, "got {text}");
-        assert_eq!(parse_nip(&text), Err(NipError::ExcelDamaged));
+        assert_ne!(text, "198609262015051001");
+        assert_eq!(nip_text_from_number(131_110_468.0), "131110468");
     }
 
     #[test]

@@ -183,12 +183,8 @@ pub fn parse_period(raw: &str) -> Result<Period, PeriodError> {
 fn parse_labelled(words: &[&str]) -> Option<Period> {
     let year_pos = words.iter().position(|w| year_of(w).is_some())?;
     let year = year_of(words[year_pos])?;
-    let rest: Vec<&str> = words
-        .iter()
-        .enumerate()
-        .filter(|(i, w)| *i != year_pos && **w != "TAHUN")
-        .map(|(_, w)| *w)
-        .collect();
+    let rest: Vec<&str> =
+        words.iter().enumerate().filter(|(i, w)| *i != year_pos && **w != "TAHUN").map(|(_, w)| *w).collect();
     let (kind, index) = match rest.as_slice() {
         [m] if month_from_word(m).is_some() => (PeriodKind::Bulan, month_from_word(m)?),
         ["TW" | "TRIWULAN" | "Q" | "KUARTAL", n] => (PeriodKind::Triwulan, roman_or_digit(n)?),

@@ -30,7 +30,12 @@ impl BadRows {
 
     /// A planted row that validation must reject with `code`.
     pub fn plant(&mut self, code: &str, file: &str, row: u64, raw: &str) {
-        self.planted.push(Planted { kode: code.into(), berkas: file.into(), baris: row, nilai: raw.chars().take(80).collect() });
+        self.planted.push(Planted {
+            kode: code.into(),
+            berkas: file.into(),
+            baris: row,
+            nilai: raw.chars().take(80).collect(),
+        });
         *self.rejects.entry(code.into()).or_default() += 1;
     }
 

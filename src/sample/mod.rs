@@ -19,7 +19,11 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::model::JenisMutasi;
-use people::{Person, month_date, year_of};
+use people::Person;
+
+/// Smallest dataset that still holds every planted bad row and every transfer type.
+pub const MIN_EMPLOYEES: usize = 50;
+pub const MIN_MONTHS: u32 = 12;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -85,8 +89,10 @@ fn att_by_event_time(people: &[Person], spec: &SampleSpec) -> Vec<AttPoint> {
 
 /// Generates a dataset into `out`; returns its truth.
 pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
-    if spec.employees < 50 || spec.months < 12 {
-        return Err("minimal 50 pegawai dan 12 bulan / at least 50 employees and 12 months".into());
+    if spec.employees < MIN_EMPLOYEES || spec.months < MIN_MONTHS {
+        return Err(format!(
+            "minimal {MIN_EMPLOYEES} pegawai dan {MIN_MONTHS} bulan / at least {MIN_EMPLOYEES} employees and {MIN_MONTHS} months"
+        ));
     }
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let units = units::build_units(spec.employees);
@@ -97,9 +103,21 @@ pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
     // One transfer is exported with the person's old 9-digit NIP, mapped by the crosswalk.
     let cross_who = people.iter().position(|p| !p.events.is_empty() && !p.pppk);
     let old_nip = "510012345";
-    write::mutasi(&out.join("mutasi.csv"), &people, &units, spec.start, spec.seed, cross_who.map(|w| (w, old_nip)), &mut bad)?;
+    write::mutasi(
+        &out.join("mutasi.csv"),
+        &people,
+        &units,
+        spec.start,
+        spec.seed,
+        cross_who.map(|w| (w, old_nip)),
+        &mut bad,
+    )?;
     if let Some(w) = cross_who {
-        std::fs::write(out.join("nip_crosswalk.csv"), format!("nip_lama,nip_baru\n{old_nip},{}\n", people[w].nip)).map_err(|e| e.to_string())?;
+        std::fs::write(
+            out.join("nip_crosswalk.csv"),
+            format!("nip_lama,nip_baru\n{old_nip},{}\n", people[w].nip),
+        )
+        .map_err(|e| e.to_string())?;
     }
     let mut files = vec!["unit_kerja.xlsx".to_string(), "pegawai.csv".into(), "mutasi.csv".into()];
     files.extend(write::kinerja(out, &people, &units, spec.months, spec.start, spec.seed, &mut bad)?);
@@ -138,7 +156,10 @@ pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
             effects::KINERJA_DECEMBER,
             effects::KINERJA_NOISE_SD
         ),
-        efek_dasar_per_jenis: JenisMutasi::ALL.iter().map(|j| (j.as_str().to_string(), effects::base_effect(*j))).collect(),
+        efek_dasar_per_jenis: JenisMutasi::ALL
+            .iter()
+            .map(|j| (j.as_str().to_string(), effects::base_effect(*j)))
+            .collect(),
         pengali_kohort: "0.6 + 0.2 x (tahun TMT - tahun mulai)".into(),
         bulan_ramp: effects::RAMP_MONTHS,
         att_capaian_iki_transfer_pertama: att_by_event_time(&people, spec),
@@ -158,7 +179,6 @@ pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
     };
     let json = serde_json::to_string_pretty(&truth).map_err(|e| e.to_string())?;
     std::fs::write(out.join("truth.json"), json + "\n").map_err(|e| e.to_string())?;
-    let _ = (month_date, year_of);
     Ok(truth)
 }
 
@@ -179,7 +199,7 @@ mod tests {
             }
             for e in &p.events {
                 kinds.insert(e.kind);
-                let d = month_date(spec.start, e.month);
+                let d = people::month_date(spec.start, e.month);
                 let paused = d >= chrono::NaiveDate::from_ymd_opt(2024, 4, 1).unwrap_or_default()
                     && d <= chrono::NaiveDate::from_ymd_opt(2025, 2, 1).unwrap_or_default();
                 assert!(!paused, "transfer during the Pilkada pause: {d}");

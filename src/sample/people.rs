@@ -52,7 +52,14 @@ impl Profession {
     }
 
     fn keahlian(self) -> bool {
-        matches!(self, Profession::Dokter | Profession::Apoteker | Profession::Epidemiolog | Profession::Guru | Profession::AnalisKebijakan)
+        matches!(
+            self,
+            Profession::Dokter
+                | Profession::Apoteker
+                | Profession::Epidemiolog
+                | Profession::Guru
+                | Profession::AnalisKebijakan
+        )
     }
 
     fn jenis_jabatan(self) -> &'static str {
@@ -84,8 +91,15 @@ impl Profession {
                 (Profession::Nutrisionis, 0.05),
                 (Profession::Pengadministrasi, 0.17),
             ],
-            (UnitKind::SekolahSd | UnitKind::SekolahSmp, _) => &[(Profession::Guru, 0.9), (Profession::Pengadministrasi, 0.1)],
-            (UnitKind::Office, Group::Health) => &[(Profession::Epidemiolog, 0.2), (Profession::Dokter, 0.1), (Profession::AnalisKebijakan, 0.3), (Profession::Pengadministrasi, 0.4)],
+            (UnitKind::SekolahSd | UnitKind::SekolahSmp, _) => {
+                &[(Profession::Guru, 0.9), (Profession::Pengadministrasi, 0.1)]
+            }
+            (UnitKind::Office, Group::Health) => &[
+                (Profession::Epidemiolog, 0.2),
+                (Profession::Dokter, 0.1),
+                (Profession::AnalisKebijakan, 0.3),
+                (Profession::Pengadministrasi, 0.4),
+            ],
             (UnitKind::Office, _) => &[
                 (Profession::AnalisKebijakan, 0.3),
                 (Profession::PranataKomputer, 0.1),
@@ -170,7 +184,10 @@ fn head_title(unit: &Unit) -> String {
 fn can_head(p: &Person, unit: &Unit) -> bool {
     !p.pppk
         && match unit.kind {
-            UnitKind::Puskesmas => matches!(p.profession, Profession::Dokter | Profession::Perawat | Profession::Bidan | Profession::Apoteker),
+            UnitKind::Puskesmas => matches!(
+                p.profession,
+                Profession::Dokter | Profession::Perawat | Profession::Bidan | Profession::Apoteker
+            ),
             UnitKind::SekolahSd | UnitKind::SekolahSmp => p.profession == Profession::Guru,
             UnitKind::Office => false,
         }
@@ -207,7 +224,8 @@ pub fn month_date(start: (i32, u32), t: u32) -> NaiveDate {
 /// Month indices inside the Pilkada 2024 pause (April 2024 to February 2025).
 fn in_pause(start: (i32, u32), t: u32) -> bool {
     let d = month_date(start, t);
-    d >= NaiveDate::from_ymd_opt(2024, 4, 1).unwrap_or_default() && d <= NaiveDate::from_ymd_opt(2025, 2, 1).unwrap_or_default()
+    d >= NaiveDate::from_ymd_opt(2024, 4, 1).unwrap_or_default()
+        && d <= NaiveDate::from_ymd_opt(2025, 2, 1).unwrap_or_default()
 }
 
 fn after_pause(start: (i32, u32), t: u32) -> u32 {
@@ -232,32 +250,54 @@ pub fn build_people(units: &[Unit], n: usize, months: u32, start: (i32, u32), se
         let profession = mix[r.weighted(&mix.iter().map(|(_, w)| *w).collect::<Vec<_>>())].0;
         let female = r.chance(0.53);
         let birth_year = r.int(1966, 1998) as i32;
-        let birth = NaiveDate::from_ymd_opt(birth_year, r.int(1, 12) as u32, r.int(1, 28) as u32).unwrap_or_default();
+        let birth =
+            NaiveDate::from_ymd_opt(birth_year, r.int(1, 12) as u32, r.int(1, 28) as u32).unwrap_or_default();
         let pppk = r.chance(0.15) && profession != Profession::Pengadministrasi;
         let (prefix, years_served) = if pppk {
             let year = r.int(2019, i64::from(start.0).max(2019));
             let contract = r.int(1, 2);
-            (format!("{}{}2{}{}", birth.format("%Y%m%d"), year, contract, if female { 2 } else { 1 }), i64::from(start.0) - year)
+            (
+                format!("{}{}2{}{}", birth.format("%Y%m%d"), year, contract, if female { 2 } else { 1 }),
+                i64::from(start.0) - year,
+            )
         } else {
             let tmt_year = (birth_year + r.int(23, 33) as i32).min(start.0 - 1);
             let tmt_month = r.int(1, 12);
-            (format!("{}{}{:02}{}", birth.format("%Y%m%d"), tmt_year, tmt_month, if female { 2 } else { 1 }), i64::from(start.0 - tmt_year))
+            (
+                format!(
+                    "{}{}{:02}{}",
+                    birth.format("%Y%m%d"),
+                    tmt_year,
+                    tmt_month,
+                    if female { 2 } else { 1 }
+                ),
+                i64::from(start.0 - tmt_year),
+            )
         };
         let seq = used_prefix.entry(prefix.clone()).or_insert(0);
         *seq += 1;
         let nip = format!("{prefix}{:03}", *seq);
         let first = if female { *r.pick(&FIRST_FEMALE) } else { *r.pick(&FIRST_MALE) };
         let marga = *r.pick(&MARGA);
-        let mut nama = format!("{}{first} {marga}{}", if profession == Profession::Dokter { "dr. " } else { "" }, profession.suffix(&mut r));
+        let mut nama = format!(
+            "{}{first} {marga}{}",
+            if profession == Profession::Dokter { "dr. " } else { "" },
+            profession.suffix(&mut r)
+        );
         if r.chance(0.1) {
             nama = nama.to_uppercase();
         }
         let jenjang = if profession.keahlian() {
-            *[("Ahli Pertama"), ("Ahli Muda"), ("Ahli Madya")].get(((years_served / 8) as usize).min(2)).unwrap_or(&"Ahli Pertama")
+            *[("Ahli Pertama"), ("Ahli Muda"), ("Ahli Madya")]
+                .get(((years_served / 8) as usize).min(2))
+                .unwrap_or(&"Ahli Pertama")
         } else {
-            *["Terampil", "Mahir", "Penyelia"].get(((years_served / 8) as usize).min(2)).unwrap_or(&"Terampil")
+            *["Terampil", "Mahir", "Penyelia"]
+                .get(((years_served / 8) as usize).min(2))
+                .unwrap_or(&"Terampil")
         };
-        let golongan = if pppk { r.pick(&["IX", "VII", "X"]).to_string() } else { golongan_text(years_served, &mut r) };
+        let golongan =
+            if pppk { r.pick(&["IX", "VII", "X"]).to_string() } else { golongan_text(years_served, &mut r) };
         let newcomer = !pppk && months >= 18 && r.chance(0.05);
         people.push(Person {
             nip,
@@ -280,7 +320,11 @@ pub fn build_people(units: &[Unit], n: usize, months: u32, start: (i32, u32), se
     let mut head_of: HashMap<usize, usize> = HashMap::new();
     for (i, p) in people.iter_mut().enumerate() {
         let u = &units[p.start_unit];
-        if p.join_month.is_none() && u.has_head_post() && can_head(p, u) && !head_of.contains_key(&p.start_unit) {
+        if p.join_month.is_none()
+            && u.has_head_post()
+            && can_head(p, u)
+            && !head_of.contains_key(&p.start_unit)
+        {
             head_of.insert(p.start_unit, i);
             p.start_head = true;
         }
@@ -309,9 +353,16 @@ pub fn build_people(units: &[Unit], n: usize, months: u32, start: (i32, u32), se
     schedule.sort();
     schedule.dedup();
     let mut er = Rand::new(seed, Stream::Schedule, u64::MAX);
-    let group_units = |g: Group, pred: &dyn Fn(&Unit) -> bool| -> Vec<usize> {
-        units.iter().enumerate().filter(|(_, u)| u.group == g && pred(u)).map(|(i, _)| i).collect()
-    };
+    // Unit pools by (group, kind), computed once: a national run has tens of thousands of units.
+    let mut pools: HashMap<(Group, UnitKind), Vec<usize>> = HashMap::new();
+    for (i, u) in units.iter().enumerate() {
+        pools.entry((u.group, u.kind)).or_default().push(i);
+    }
+    let pool = |g: Group, k: UnitKind| -> &[usize] { pools.get(&(g, k)).map_or(&[], |v| v.as_slice()) };
+    let schools: Vec<usize> = [UnitKind::SekolahSd, UnitKind::SekolahSmp]
+        .iter()
+        .flat_map(|k| pool(Group::Education, *k).iter().copied())
+        .collect();
     for (month, i) in schedule {
         if month >= months {
             continue;
@@ -324,27 +375,52 @@ pub fn build_people(units: &[Unit], n: usize, months: u32, start: (i32, u32), se
         if people[i].join_month == Some(month) {
             let to = people[i].start_unit;
             let jab = people[i].base_jabatan();
-            people[i].events.push(Event { month, kind: JenisMutasi::MutasiMasuk, from: None, to: Some(to), head_after: false, jabatan_after: jab });
+            people[i].events.push(Event {
+                month,
+                kind: JenisMutasi::MutasiMasuk,
+                from: None,
+                to: Some(to),
+                head_after: false,
+                jabatan_after: jab,
+            });
             continue;
         }
         let group = units[cur].group;
+        let cur_kind = units[cur].kind;
         let x = er.unit();
         let p = &people[i];
-        let head_units = group_units(group, &|u| u.has_head_post() && can_head(p, u));
+        let head_units: &[usize] = match (group, p.profession) {
+            _ if p.pppk => &[],
+            (
+                Group::Health,
+                Profession::Dokter | Profession::Perawat | Profession::Bidan | Profession::Apoteker,
+            ) => pool(Group::Health, UnitKind::Puskesmas),
+            (Group::Education, Profession::Guru) => &schools,
+            _ => &[],
+        };
         let (kind, to, head_after) = if x < 0.06 {
             (JenisMutasi::MutasiKeluar, None, false)
         } else if x < 0.20 && !head && !head_units.is_empty() {
-            (JenisMutasi::Promosi, Some(*er.pick(&head_units)), true)
+            (JenisMutasi::Promosi, Some(*er.pick(head_units)), true)
         } else if head && x < 0.45 {
-            let pool = group_units(group, &|u| u.kind == units[cur].kind);
-            (JenisMutasi::Demosi, Some(*er.pick(&pool)), false)
+            (JenisMutasi::Demosi, Some(*er.pick(pool(group, cur_kind))), false)
         } else {
-            let same_kind = |u: &Unit| u.kind == units[cur].kind || (u.kind == UnitKind::Office && er_office(p.profession));
-            let pool: Vec<usize> = group_units(group, &same_kind).into_iter().filter(|u| *u != cur).collect();
-            if pool.is_empty() {
+            // Rotation within the same kind of unit; pelaksana also move between office and field.
+            let same = pool(group, cur_kind);
+            let offices = if er_office(p.profession) && cur_kind != UnitKind::Office {
+                pool(group, UnitKind::Office)
+            } else {
+                &[]
+            };
+            let n = same.len() + offices.len();
+            if n <= 1 {
                 continue;
             }
-            let to = *er.pick(&pool);
+            let mut to = cur;
+            while to == cur {
+                let k = er.int(0, n as i64 - 1) as usize;
+                to = if k < same.len() { same[k] } else { offices[k - same.len()] };
+            }
             let keep_head = head && units[to].has_head_post() && !head_of.contains_key(&to);
             (JenisMutasi::Rotasi, Some(to), keep_head)
         };
@@ -355,12 +431,16 @@ pub fn build_people(units: &[Unit], n: usize, months: u32, start: (i32, u32), se
             (Some(t), true) => match head_of.get(&t).copied().filter(|inc| *inc != i) {
                 None => (kind, true),
                 Some(inc) => {
-                    let pool: Vec<usize> = group_units(group, &|u| u.kind == units[t].kind).into_iter().filter(|u| *u != t).collect();
+                    let options = pool(units[t].group, units[t].kind);
                     let busy = people[inc].events.iter().any(|e| e.month == month);
-                    if pool.is_empty() || busy {
+                    if options.len() < 2 || busy {
                         (if kind == JenisMutasi::Promosi { JenisMutasi::Rotasi } else { kind }, false)
                     } else {
-                        displaced = Some((inc, *er.pick(&pool)));
+                        let mut dest = t;
+                        while dest == t {
+                            dest = *er.pick(options);
+                        }
+                        displaced = Some((inc, dest));
                         (kind, true)
                     }
                 }
@@ -377,7 +457,14 @@ pub fn build_people(units: &[Unit], n: usize, months: u32, start: (i32, u32), se
             && let Some(t) = to
         {
             let jab = people[inc].base_jabatan();
-            people[inc].events.push(Event { month, kind: JenisMutasi::Demosi, from: Some(t), to: Some(dest), head_after: false, jabatan_after: jab });
+            people[inc].events.push(Event {
+                month,
+                kind: JenisMutasi::Demosi,
+                from: Some(t),
+                to: Some(dest),
+                head_after: false,
+                jabatan_after: jab,
+            });
         }
         if let (Some(t), true) = (to, head_after) {
             head_of.insert(t, i);
@@ -406,10 +493,14 @@ fn er_office(p: Profession) -> bool {
 pub fn heads_unique(people: &[Person], months: u32) -> bool {
     (0..months).all(|t| {
         let mut seen = HashSet::new();
-        people.iter().filter(|p| p.observed(t)).filter_map(|p| match p.unit_at(t) {
-            (Some(u), true) => Some(u),
-            _ => None,
-        }).all(|u| seen.insert(u))
+        people
+            .iter()
+            .filter(|p| p.observed(t))
+            .filter_map(|p| match p.unit_at(t) {
+                (Some(u), true) => Some(u),
+                _ => None,
+            })
+            .all(|u| seen.insert(u))
     })
 }
 

@@ -78,18 +78,24 @@ mod tests {
 
     #[test]
     fn same_seed_same_stream_and_streams_differ() {
-        let a: Vec<f64> = (0..5).map({
-            let mut r = Rand::new(7, Stream::Person, 3);
-            move |_| r.unit()
-        }).collect();
-        let b: Vec<f64> = (0..5).map({
-            let mut r = Rand::new(7, Stream::Person, 3);
-            move |_| r.unit()
-        }).collect();
-        let c: Vec<f64> = (0..5).map({
-            let mut r = Rand::new(7, Stream::Person, 4);
-            move |_| r.unit()
-        }).collect();
+        let a: Vec<f64> = (0..5)
+            .map({
+                let mut r = Rand::new(7, Stream::Person, 3);
+                move |_| r.unit()
+            })
+            .collect();
+        let b: Vec<f64> = (0..5)
+            .map({
+                let mut r = Rand::new(7, Stream::Person, 3);
+                move |_| r.unit()
+            })
+            .collect();
+        let c: Vec<f64> = (0..5)
+            .map({
+                let mut r = Rand::new(7, Stream::Person, 4);
+                move |_| r.unit()
+            })
+            .collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
         let mut r = Rand::new(1, Stream::Kinerja, 0);

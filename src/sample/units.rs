@@ -4,14 +4,14 @@
 //! follow §5.4. Larger sizes add numbered Puskesmas and schools so staff per unit stays realistic.
 
 /// Which pool of units a person may rotate within.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Group {
     Health,
     Education,
     General,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UnitKind {
     Office,
     Puskesmas,
@@ -47,7 +47,8 @@ impl Unit {
     }
 }
 
-pub const KECAMATAN: [&str; 5] = ["Nusaniwe", "Sirimau", "Teluk Ambon Baguala", "Leitimur Selatan", "Teluk Ambon"];
+pub const KECAMATAN: [&str; 5] =
+    ["Nusaniwe", "Sirimau", "Teluk Ambon Baguala", "Leitimur Selatan", "Teluk Ambon"];
 
 const PUSKESMAS: [(&str, &str); 22] = [
     ("Latuhalat", "Nusaniwe"),
@@ -118,7 +119,16 @@ pub fn build_units(employees: usize) -> Vec<Unit> {
     });
     for (id, name, w) in OFFICES {
         let kec = KECAMATAN.iter().find(|k| name.ends_with(*k)).copied().unwrap_or("Sirimau");
-        units.push(Unit { id: id.into(), name: name.into(), opd: name.into(), kind: UnitKind::Office, group: Group::General, kecamatan: kec, parent: None, weight: w });
+        units.push(Unit {
+            id: id.into(),
+            name: name.into(),
+            opd: name.into(),
+            kind: UnitKind::Office,
+            group: Group::General,
+            kecamatan: kec,
+            parent: None,
+            weight: w,
+        });
     }
     let n_pkm = (employees / 70).max(22);
     for i in 0..n_pkm {

@@ -55,9 +55,12 @@ fn ribuan(v: i64) -> String {
 }
 
 pub fn unit_kerja(path: &Path, units: &[Unit], bad: &mut BadRows) -> Res {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
     let x = |e: rust_xlsxwriter::XlsxError| format!("{}: {e}", path.display());
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    // A fixed creation date keeps the file byte-identical for a seed.
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 1, 1).map_err(x)?;
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
+    let ws = wb.add_worksheet();
     ws.set_name("Unit Kerja").map_err(x)?;
     ws.write_string(0, 0, "DAFTAR UNIT KERJA PEMERINTAH KOTA AMBON").map_err(x)?;
     ws.write_string(1, 0, "Sumber: SIMPEG BKPSDM (data sintetis)").map_err(x)?;
@@ -67,7 +70,14 @@ pub fn unit_kerja(path: &Path, units: &[Unit], bad: &mut BadRows) -> Res {
     }
     let mut row = 4u32;
     let write = |ws: &mut rust_xlsxwriter::Worksheet, u: &Unit, row: u32| -> Res {
-        let vals = [u.id.as_str(), u.name.as_str(), u.opd.as_str(), u.jenis_unit(), u.kecamatan, u.parent.as_deref().unwrap_or("")];
+        let vals = [
+            u.id.as_str(),
+            u.name.as_str(),
+            u.opd.as_str(),
+            u.jenis_unit(),
+            u.kecamatan,
+            u.parent.as_deref().unwrap_or(""),
+        ];
         for (c, v) in vals.iter().enumerate() {
             if !v.is_empty() {
                 ws.write_string(row, c as u16, *v).map_err(x)?;
@@ -90,13 +100,27 @@ pub fn unit_kerja(path: &Path, units: &[Unit], bad: &mut BadRows) -> Res {
 pub fn pegawai(path: &Path, people: &[Person], units: &[Unit], months: u32, bad: &mut BadRows) -> Res {
     let mut w = csv_writer(path, b',')?;
     let e = |e: csv::Error| e.to_string();
-    w.write_record(["nipBaru", "nama", "jenisKelamin", "tglLahir", "statusPegawai", "golRuangAkhir", "jenisJabatan", "jabatanNama", "unorId"]).map_err(e)?;
+    w.write_record([
+        "nipBaru",
+        "nama",
+        "jenisKelamin",
+        "tglLahir",
+        "statusPegawai",
+        "golRuangAkhir",
+        "jenisJabatan",
+        "jabatanNama",
+        "unorId",
+    ])
+    .map_err(e)?;
     let mut row = 1u64;
     for (i, p) in people.iter().enumerate() {
         let last = months.saturating_sub(1).min(p.leave_month.map_or(u32::MAX, |l| l.saturating_sub(1)));
         let (unit, head) = p.unit_at(last);
         let unit = unit.unwrap_or(p.start_unit);
-        let jabatan = p.events.iter().rev().find(|e| e.to.is_some()).map_or_else(|| if p.start_head { String::new() } else { p.base_jabatan() }, |e| e.jabatan_after.clone());
+        let jabatan = p.events.iter().rev().find(|e| e.to.is_some()).map_or_else(
+            || if p.start_head { String::new() } else { p.base_jabatan() },
+            |e| e.jabatan_after.clone(),
+        );
         let jabatan = if jabatan.is_empty() { format!("Kepala {}", units[unit].name) } else { jabatan };
         let mut birth = dmy(p.birth);
         if bad.enabled && i == 3 {
@@ -106,7 +130,18 @@ pub fn pegawai(path: &Path, people: &[Person], units: &[Unit], months: u32, bad:
         }
         let gender = if p.female { "Perempuan" } else { "Laki-laki" };
         let status = if p.pppk { "PPPK" } else { "PNS" };
-        w.write_record([p.nip.as_str(), &p.nama, gender, &birth, status, &p.golongan, p.jenis_jabatan(head), &jabatan, &units[unit].id]).map_err(e)?;
+        w.write_record([
+            p.nip.as_str(),
+            &p.nama,
+            gender,
+            &birth,
+            status,
+            &p.golongan,
+            p.jenis_jabatan(head),
+            &jabatan,
+            &units[unit].id,
+        ])
+        .map_err(e)?;
         row += 1;
     }
     if bad.enabled {
@@ -119,11 +154,23 @@ pub fn pegawai(path: &Path, people: &[Person], units: &[Unit], months: u32, bad:
         ];
         for (nip, nama, code) in rows {
             row += 1;
-            w.write_record([nip, nama, "", "", "PNS", "III/a", "Pelaksana", "Pengadministrasi Umum", "SETDA"]).map_err(e)?;
+            w.write_record([
+                nip,
+                nama,
+                "",
+                "",
+                "PNS",
+                "III/a",
+                "Pelaksana",
+                "Pengadministrasi Umum",
+                "SETDA",
+            ])
+            .map_err(e)?;
             bad.plant(code, "pegawai.csv", row, nip);
         }
         row += 1;
-        w.write_record([base.nip.as_str(), &base.nama, "", "", "", "", "", "", &units[base.start_unit].id]).map_err(e)?;
+        w.write_record([base.nip.as_str(), &base.nama, "", "", "", "", "", "", &units[base.start_unit].id])
+            .map_err(e)?;
         bad.plant("nip_ganda", "pegawai.csv", row, &base.nip);
     }
     w.flush().map_err(err(path))
@@ -133,10 +180,28 @@ fn sk_number(r: &mut Rand, d: NaiveDate) -> String {
     format!("{} Tahun {}", r.int(100, 6900), d.year())
 }
 
-pub fn mutasi(path: &Path, people: &[Person], units: &[Unit], start: (i32, u32), seed: u64, crosswalk: Option<(usize, &str)>, bad: &mut BadRows) -> Res {
+pub fn mutasi(
+    path: &Path,
+    people: &[Person],
+    units: &[Unit],
+    start: (i32, u32),
+    seed: u64,
+    crosswalk: Option<(usize, &str)>,
+    bad: &mut BadRows,
+) -> Res {
     let mut w = csv_writer(path, b',')?;
     let e = |e: csv::Error| e.to_string();
-    w.write_record(["nipBaru", "tmtJabatan", "unorId", "Unit Asal", "jenisMutasi", "jabatanNama", "nomorSk", "tanggalSk"]).map_err(e)?;
+    w.write_record([
+        "nipBaru",
+        "tmtJabatan",
+        "unorId",
+        "Unit Asal",
+        "jenisMutasi",
+        "jabatanNama",
+        "nomorSk",
+        "tanggalSk",
+    ])
+    .map_err(e)?;
     let mut row = 1u64;
     let mut r = Rand::new(seed, Stream::Schedule, 1 << 40);
     for (i, p) in people.iter().enumerate() {
@@ -159,13 +224,28 @@ pub fn mutasi(path: &Path, people: &[Person], units: &[Unit], start: (i32, u32),
                 _ => ev.kind.as_str().to_string(),
             };
             let late = r.chance(0.03);
-            let sk = if late { tmt + Duration::days(r.int(45, 90)) } else { tmt - Duration::days(r.int(0, 25)) };
+            let sk =
+                if late { tmt + Duration::days(r.int(45, 90)) } else { tmt - Duration::days(r.int(0, 25)) };
             if late {
                 bad.warn("tanggal_sk_terlambat");
             }
-            let sk_text = if r.chance(0.2) { format!("{} {} {}", sk.day(), month_name_id(sk.month()), sk.year()) } else { dmy(sk) };
+            let sk_text = if r.chance(0.2) {
+                format!("{} {} {}", sk.day(), month_name_id(sk.month()), sk.year())
+            } else {
+                dmy(sk)
+            };
             row += 1;
-            w.write_record([nip.as_str(), &dmy(tmt), &to, &from, &jenis, &ev.jabatan_after, &sk_number(&mut r, sk), &sk_text]).map_err(e)?;
+            w.write_record([
+                nip.as_str(),
+                &dmy(tmt),
+                &to,
+                &from,
+                &jenis,
+                &ev.jabatan_after,
+                &sk_number(&mut r, sk),
+                &sk_text,
+            ])
+            .map_err(e)?;
         }
     }
     if bad.enabled {
@@ -176,12 +256,54 @@ pub fn mutasi(path: &Path, people: &[Person], units: &[Unit], start: (i32, u32),
             bad.plant(code, "mutasi.csv", row, rec[0]);
             Ok(())
         };
-        plant(&mut w, [&p.nip, "01-07-2023", "PKM99", "", "rotasi", "Perawat Mahir", "1201 Tahun 2023", "20-06-2023"], "unit_tidak_dikenal")?;
-        plant(&mut w, [&p.nip, "02-01-2022", "PKM01", "", "rotasi", "Perawat Mahir", "12 Tahun 2022", "20-12-2021"], "mutasi_ganda_hari_sama")?;
-        plant(&mut w, [&p.nip, "02-01-2022", "PKM02", "", "rotasi", "Perawat Mahir", "13 Tahun 2022", "20-12-2021"], "mutasi_ganda_hari_sama")?;
-        plant(&mut w, [&p.nip, "01-01-2100", "PKM03", "", "rotasi", "Perawat Mahir", "14 Tahun 2022", "20-12-2021"], "tanggal_di_luar_rentang")?;
-        plant(&mut w, [&p.nip, "01-09-2023", "PKM04", "", "pindah tugas", "Perawat Mahir", "15 Tahun 2023", "20-08-2023"], "jenis_mutasi_tidak_dikenal")?;
-        plant(&mut w, ["199001012015011999", "01-09-2023", "PKM04", "", "rotasi", "Bidan Terampil", "16 Tahun 2023", "20-08-2023"], "nip_tidak_dikenal")?;
+        plant(
+            &mut w,
+            [&p.nip, "01-07-2023", "PKM99", "", "rotasi", "Perawat Mahir", "1201 Tahun 2023", "20-06-2023"],
+            "unit_tidak_dikenal",
+        )?;
+        plant(
+            &mut w,
+            [&p.nip, "02-01-2022", "PKM01", "", "rotasi", "Perawat Mahir", "12 Tahun 2022", "20-12-2021"],
+            "mutasi_ganda_hari_sama",
+        )?;
+        plant(
+            &mut w,
+            [&p.nip, "02-01-2022", "PKM02", "", "rotasi", "Perawat Mahir", "13 Tahun 2022", "20-12-2021"],
+            "mutasi_ganda_hari_sama",
+        )?;
+        plant(
+            &mut w,
+            [&p.nip, "01-01-2100", "PKM03", "", "rotasi", "Perawat Mahir", "14 Tahun 2022", "20-12-2021"],
+            "tanggal_di_luar_rentang",
+        )?;
+        plant(
+            &mut w,
+            [
+                &p.nip,
+                "01-09-2023",
+                "PKM04",
+                "",
+                "pindah tugas",
+                "Perawat Mahir",
+                "15 Tahun 2023",
+                "20-08-2023",
+            ],
+            "jenis_mutasi_tidak_dikenal",
+        )?;
+        plant(
+            &mut w,
+            [
+                "199001012015011999",
+                "01-09-2023",
+                "PKM04",
+                "",
+                "rotasi",
+                "Bidan Terampil",
+                "16 Tahun 2023",
+                "20-08-2023",
+            ],
+            "nip_tidak_dikenal",
+        )?;
     }
     w.flush().map_err(err(path))
 }
@@ -198,24 +320,54 @@ pub fn planted_effect(p: &Person, start: (i32, u32), t: u32) -> f64 {
     p.events
         .iter()
         .filter(|e| e.month <= t)
-        .map(|e| base_effect(e.kind) * cohort_multiplier(year_of(start, e.month) - start.0) * ramp(i64::from(t) - i64::from(e.month)))
+        .map(|e| {
+            base_effect(e.kind)
+                * cohort_multiplier(year_of(start, e.month) - start.0)
+                * ramp(i64::from(t) - i64::from(e.month))
+        })
         .sum()
 }
 
 fn draw_kinerja(p: &Person, start: (i32, u32), t: u32, r: &mut Rand) -> KinerjaDraw {
     let december = if month_date(start, t).month() == 12 { KINERJA_DECEMBER } else { 0.0 };
     let noise = KINERJA_NOISE_SD * r.normal();
-    let capaian = (KINERJA_BASE + p.alpha + KINERJA_DRIFT_PER_MONTH * f64::from(t) + december + noise + planted_effect(p, start, t)).clamp(0.0, 200.0);
+    let capaian = (KINERJA_BASE
+        + p.alpha
+        + KINERJA_DRIFT_PER_MONTH * f64::from(t)
+        + december
+        + noise
+        + planted_effect(p, start, t))
+    .clamp(0.0, 200.0);
     // Ratings follow the person's standing with a forced distribution (about 16 % above, 10 % below).
     let z = (p.alpha + noise + planted_effect(p, start, t)) / 5.83;
-    let hasil = if z > 1.0 { 3 } else if z < -1.3 { 1 } else { 2 };
+    let hasil = if z > 1.0 {
+        3
+    } else if z < -1.3 {
+        1
+    } else {
+        2
+    };
     let zp = 0.5 * z + 0.87 * r.normal();
-    let perilaku = if zp > 1.0 { 3 } else if zp < -1.6 { 1 } else { 2 };
+    let perilaku = if zp > 1.0 {
+        3
+    } else if zp < -1.6 {
+        1
+    } else {
+        2
+    };
     KinerjaDraw { capaian, hasil, perilaku }
 }
 
 /// Writes one kinerja file per calendar year; returns the file names.
-pub fn kinerja(dir: &Path, people: &[Person], units: &[Unit], months: u32, start: (i32, u32), seed: u64, bad: &mut BadRows) -> Result<Vec<String>, String> {
+pub fn kinerja(
+    dir: &Path,
+    people: &[Person],
+    units: &[Unit],
+    months: u32,
+    start: (i32, u32),
+    seed: u64,
+    bad: &mut BadRows,
+) -> Result<Vec<String>, String> {
     let mut names = Vec::new();
     let first_year = start.0;
     let last_year = year_of(start, months.saturating_sub(1));
@@ -227,7 +379,11 @@ pub fn kinerja(dir: &Path, people: &[Person], units: &[Unit], months: u32, start
         let mut out = BufWriter::with_capacity(1 << 22, File::create(&path).map_err(err(&path))?);
         let mut row = 1u64;
         if wide {
-            writeln!(out, "nipBaru,periode,capaianIki,hasilKinerjaNilai,perilakuKerjaNilai,kuadranKinerjaNilai,unorId").map_err(err(&path))?;
+            writeln!(
+                out,
+                "nipBaru,periode,capaianIki,hasilKinerjaNilai,perilakuKerjaNilai,kuadranKinerjaNilai,unorId"
+            )
+            .map_err(err(&path))?;
         } else {
             writeln!(out, "NIP;Periode;Indikator;Nilai;Unit Kerja").map_err(err(&path))?;
         }
@@ -247,14 +403,28 @@ pub fn kinerja(dir: &Path, people: &[Person], units: &[Unit], months: u32, start
                         kuadran = if kuadran == 1 { 2 } else { 1 };
                         bad.warn("predikat_tidak_sesuai_matriks");
                     }
-                    writeln!(out, "{},{}-{:02},{:.2},{},{},{},{}", p.nip, m.year(), m.month(), d.capaian, 4 - d.hasil, 4 - d.perilaku, kuadran, units[unit].id).map_err(err(&path))?;
+                    writeln!(
+                        out,
+                        "{},{}-{:02},{:.2},{},{},{},{}",
+                        p.nip,
+                        m.year(),
+                        m.month(),
+                        d.capaian,
+                        4 - d.hasil,
+                        4 - d.perilaku,
+                        kuadran,
+                        units[unit].id
+                    )
+                    .map_err(err(&path))?;
                     row += 1;
                 } else {
                     let nip = if i % 20 == 7 { format!("'{}", p.nip) } else { p.nip.clone() };
                     let periode = format!("{} {}", month_name_id(m.month()), m.year());
                     let skp = (0.8 * d.capaian + 10.0).clamp(0.0, 120.0);
-                    writeln!(out, "{nip};{periode};Capaian IKI;{};{}", koma(d.capaian, 2), units[unit].name).map_err(err(&path))?;
-                    writeln!(out, "{nip};{periode};Nilai SKP;{};{}", koma(skp, 2), units[unit].name).map_err(err(&path))?;
+                    writeln!(out, "{nip};{periode};Capaian IKI;{};{}", koma(d.capaian, 2), units[unit].name)
+                        .map_err(err(&path))?;
+                    writeln!(out, "{nip};{periode};Nilai SKP;{};{}", koma(skp, 2), units[unit].name)
+                        .map_err(err(&path))?;
                     row += 2;
                 }
             }
@@ -276,7 +446,8 @@ pub fn kinerja(dir: &Path, people: &[Person], units: &[Unit], months: u32, start
             let t0 = ts[0];
             if p.observed(t0) {
                 let m = month_date(start, t0);
-                writeln!(out, "{};{} {};Capaian IKI;1,00;", p.nip, month_name_id(m.month()), m.year()).map_err(err(&path))?;
+                writeln!(out, "{};{} {};Capaian IKI;1,00;", p.nip, month_name_id(m.month()), m.year())
+                    .map_err(err(&path))?;
                 row += 1;
                 bad.plant("duplikat_bertentangan", &name, row, "duplikat");
                 bad.plant_unlocated("duplikat_bertentangan");
@@ -307,7 +478,8 @@ pub struct UnitEvents {
 }
 
 pub fn unit_events(people: &[Person], units: &[Unit]) -> Vec<UnitEvents> {
-    let mut ev: Vec<UnitEvents> = units.iter().map(|_| UnitEvents { dokter: Vec::new(), kepala: Vec::new() }).collect();
+    let mut ev: Vec<UnitEvents> =
+        units.iter().map(|_| UnitEvents { dokter: Vec::new(), kepala: Vec::new() }).collect();
     for p in people {
         for e in &p.events {
             let Some(to) = e.to else { continue };
@@ -333,7 +505,15 @@ fn ramp_sum(events: &[u32], t: u32) -> f64 {
     events.iter().map(|m| ramp(i64::from(t) - i64::from(*m))).sum()
 }
 
-pub fn layanan(path: &Path, units: &[Unit], events: &[UnitEvents], months: u32, start: (i32, u32), seed: u64, bad: &mut BadRows) -> Res {
+pub fn layanan(
+    path: &Path,
+    units: &[Unit],
+    events: &[UnitEvents],
+    months: u32,
+    start: (i32, u32),
+    seed: u64,
+    bad: &mut BadRows,
+) -> Res {
     let mut out = BufWriter::new(File::create(path).map_err(err(path))?);
     writeln!(out, "Kode Unit;Periode;Indikator;Nilai").map_err(err(path))?;
     let mut row = 1u64;
@@ -348,18 +528,41 @@ pub fn layanan(path: &Path, units: &[Unit], events: &[UnitEvents], months: u32, 
                     let season = 1.0 + 0.08 * ((m.month() as f64 - 1.0) / 12.0 * std::f64::consts::TAU).cos();
                     let dok = ramp_sum(&events[ui].dokter, t);
                     let kep = ramp_sum(&events[ui].kepala, t);
-                    let visits = (base_visits * (1.0 + 0.002 * f64::from(t)) * season * (1.0 + DOKTER_VISITS_RELATIVE * dok) * (0.05 * r.normal()).exp()).round() as i64;
-                    let wait = (base_wait + 3.0 * r.normal() + DOKTER_WAIT_MINUTES * dok + KEPALA_WAIT_MINUTES * kep).max(5.0);
-                    writeln!(out, "{};{}-{:02};Kunjungan;{}", u.id, m.year(), m.month(), ribuan(visits)).map_err(err(path))?;
-                    writeln!(out, "{};{}-{:02};Waktu Tunggu (menit);{}", u.id, m.year(), m.month(), koma(wait, 1)).map_err(err(path))?;
+                    let visits = (base_visits
+                        * (1.0 + 0.002 * f64::from(t))
+                        * season
+                        * (1.0 + DOKTER_VISITS_RELATIVE * dok)
+                        * (0.05 * r.normal()).exp())
+                    .round() as i64;
+                    let wait = (base_wait
+                        + 3.0 * r.normal()
+                        + DOKTER_WAIT_MINUTES * dok
+                        + KEPALA_WAIT_MINUTES * kep)
+                        .max(5.0);
+                    writeln!(out, "{};{}-{:02};Kunjungan;{}", u.id, m.year(), m.month(), ribuan(visits))
+                        .map_err(err(path))?;
+                    writeln!(
+                        out,
+                        "{};{}-{:02};Waktu Tunggu (menit);{}",
+                        u.id,
+                        m.year(),
+                        m.month(),
+                        koma(wait, 1)
+                    )
+                    .map_err(err(path))?;
                     row += 2;
                 }
             }
             UnitKind::SekolahSd | UnitKind::SekolahSmp => {
                 let base = 45.0 + 35.0 * r.unit();
                 for year in start.0..=year_of(start, months.saturating_sub(1)) {
-                    let new_heads = events[ui].kepala.iter().filter(|m| year_of(start, **m) < year).count() as f64;
-                    let v = (base + 1.0 * f64::from(year - start.0) + KEPALA_SEKOLAH_LITERASI * new_heads + 2.5 * r.normal()).clamp(0.0, 100.0);
+                    let new_heads =
+                        events[ui].kepala.iter().filter(|m| year_of(start, **m) < year).count() as f64;
+                    let v = (base
+                        + 1.0 * f64::from(year - start.0)
+                        + KEPALA_SEKOLAH_LITERASI * new_heads
+                        + 2.5 * r.normal())
+                    .clamp(0.0, 100.0);
                     writeln!(out, "{};{year};Rapor Literasi;{}", u.id, koma(v, 2)).map_err(err(path))?;
                     row += 1;
                 }
@@ -381,10 +584,32 @@ pub fn layanan(path: &Path, units: &[Unit], events: &[UnitEvents], months: u32, 
     out.flush().map_err(err(path))
 }
 
-pub fn skm(path: &Path, units: &[Unit], events: &[UnitEvents], months: u32, start: (i32, u32), seed: u64, bad: &mut BadRows) -> Res {
+pub fn skm(
+    path: &Path,
+    units: &[Unit],
+    events: &[UnitEvents],
+    months: u32,
+    start: (i32, u32),
+    seed: u64,
+    bad: &mut BadRows,
+) -> Res {
     let mut w = csv_writer(path, b',')?;
     let e = |e: csv::Error| e.to_string();
-    w.write_record(["unit_id", "tanggal", "responden_id", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"]).map_err(e)?;
+    w.write_record([
+        "unit_id",
+        "tanggal",
+        "responden_id",
+        "u1",
+        "u2",
+        "u3",
+        "u4",
+        "u5",
+        "u6",
+        "u7",
+        "u8",
+        "u9",
+    ])
+    .map_err(e)?;
     let mut row = 1u64;
     let unsur_offset = [0.1, 0.0, -0.35, 0.3, 0.05, 0.1, 0.15, -0.25, -0.1];
     for (ui, u) in units.iter().enumerate().filter(|(_, u)| u.kind == UnitKind::Puskesmas) {
@@ -395,8 +620,10 @@ pub fn skm(path: &Path, units: &[Unit], events: &[UnitEvents], months: u32, star
             let shift = DOKTER_SKM_LATENT * ramp_sum(&events[ui].dokter, t_mid);
             let n = r.int(40, 120);
             for k in 0..n {
-                let day = month_date(start, (s * 6 + r.int(0, 5) as u32).min(months.saturating_sub(1))) + Duration::days(r.int(0, 27));
-                let mut rec = vec![u.id.clone(), day.format("%d/%m/%Y").to_string(), format!("R{s:02}-{k:03}")];
+                let day = month_date(start, (s * 6 + r.int(0, 5) as u32).min(months.saturating_sub(1)))
+                    + Duration::days(r.int(0, 27));
+                let mut rec =
+                    vec![u.id.clone(), day.format("%d/%m/%Y").to_string(), format!("R{s:02}-{k:03}")];
                 let person = 0.4 * r.normal();
                 for off in unsur_offset {
                     if r.chance(0.02) {
@@ -413,8 +640,14 @@ pub fn skm(path: &Path, units: &[Unit], events: &[UnitEvents], months: u32, star
     }
     if bad.enabled {
         let rows = [
-            (["PKM01", "15/03/2021", "X-1", "3", "3", "5", "3", "3", "3", "3", "3", "3"], "nilai_di_luar_rentang"),
-            (["PKM01", "31/02/2024", "X-2", "3", "3", "3", "3", "3", "3", "3", "3", "3"], "tanggal_tidak_ada"),
+            (
+                ["PKM01", "15/03/2021", "X-1", "3", "3", "5", "3", "3", "3", "3", "3", "3"],
+                "nilai_di_luar_rentang",
+            ),
+            (
+                ["PKM01", "31/02/2024", "X-2", "3", "3", "3", "3", "3", "3", "3", "3", "3"],
+                "tanggal_tidak_ada",
+            ),
         ];
         for (rec, code) in rows {
             w.write_record(rec).map_err(e)?;

@@ -59,9 +59,19 @@ pub fn jabatan_level(jabatan: &str) -> u8 {
         || (starts("inspektur") && !s.contains("pembantu"))
     {
         4
-    } else if starts("sekretaris") || starts("kepala bidang") || starts("kepala bagian") || starts("camat") || starts("inspektur pembantu") {
+    } else if starts("sekretaris")
+        || starts("kepala bidang")
+        || starts("kepala bagian")
+        || starts("camat")
+        || starts("inspektur pembantu")
+    {
         3
-    } else if starts("kepala") || starts("lurah") || starts("kasubag") || starts("kasi ") || starts("kasubbid") {
+    } else if starts("kepala")
+        || starts("lurah")
+        || starts("kasubag")
+        || starts("kasi ")
+        || starts("kasubbid")
+    {
         2
     } else {
         1
@@ -79,7 +89,10 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     let mut first_unit: HashMap<String, Prov> = HashMap::new();
     t.unit_kerja.retain(|u| match first_unit.get(&u.unit_id) {
         Some(first) => {
-            rejects.push(Finding::new(u.prov, "unit_id", &u.unit_id, Reason::DuplicateUnit).with_detail(format!("baris pertama / first row: {}", place(&files, *first))));
+            rejects.push(
+                Finding::new(u.prov, "unit_id", &u.unit_id, Reason::DuplicateUnit)
+                    .with_detail(format!("baris pertama / first row: {}", place(&files, *first))),
+            );
             false
         }
         None => {
@@ -89,7 +102,10 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     });
     let mut by_name: HashMap<String, Option<String>> = HashMap::new();
     for u in &t.unit_kerja {
-        by_name.entry(fold(&u.nama_unit)).and_modify(|v| *v = None).or_insert_with(|| Some(u.unit_id.clone()));
+        by_name
+            .entry(fold(&u.nama_unit))
+            .and_modify(|v| *v = None)
+            .or_insert_with(|| Some(u.unit_id.clone()));
     }
     let units = UnitIndex { ids: t.unit_kerja.iter().map(|u| u.unit_id.clone()).collect(), by_name };
     for u in &mut t.unit_kerja {
@@ -108,7 +124,10 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     let mut first_nip: HashMap<u64, Prov> = HashMap::new();
     t.pegawai.retain(|p| match first_nip.get(&p.nip.value) {
         Some(first) => {
-            rejects.push(Finding::new(p.prov, "nip", p.nip.text(), Reason::DuplicateNip).with_detail(format!("baris pertama / first row: {}", place(&files, *first))));
+            rejects.push(
+                Finding::new(p.prov, "nip", p.nip.text(), Reason::DuplicateNip)
+                    .with_detail(format!("baris pertama / first row: {}", place(&files, *first))),
+            );
             false
         }
         None => {
@@ -125,7 +144,8 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
         }
     }
     let nips: HashSet<u64> = t.pegawai.iter().map(|p| p.nip.value).collect();
-    let unknown_nip = |prov: Prov, nip: u64| Finding::new(prov, "nip", format!("{nip:018}"), Reason::UnknownNip);
+    let unknown_nip =
+        |prov: Prov, nip: u64| Finding::new(prov, "nip", format!("{nip:018}"), Reason::UnknownNip);
 
     // mutasi: known NIP and units; same-day transfers; late SK; derived jenis.
     t.mutasi.retain_mut(|m| {
@@ -140,7 +160,9 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
                     // An origin outside the instansi is what makes a transfer `mutasi_masuk`.
                     None => m.jenis_mutasi = Some(JenisMutasi::MutasiMasuk),
                     Some(JenisMutasi::MutasiMasuk) => {}
-                    Some(_) => warnings.push(Finding::new(m.prov, "unit_asal_id", a, Reason::UnknownUnitKept)),
+                    Some(_) => {
+                        warnings.push(Finding::new(m.prov, "unit_asal_id", a, Reason::UnknownUnitKept))
+                    }
                 }
             }
         }
@@ -157,7 +179,10 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
         {
             warnings.push(
                 Finding::new(m.prov, "tanggal_sk", crate::normalize::date::iso(sk), Reason::LateSk)
-                    .with_detail(format!("{} hari setelah TMT / days after the TMT", (sk - m.tmt).num_days())),
+                    .with_detail(format!(
+                        "{} hari setelah TMT / days after the TMT",
+                        (sk - m.tmt).num_days()
+                    )),
             );
         }
         true
@@ -173,14 +198,25 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
         if same {
             for i in &idx[1..] {
                 let m = &t.mutasi[*i];
-                rejects.push(Finding::new(m.prov, "tmt", crate::normalize::date::iso(m.tmt), Reason::DuplicateIdentical).with_detail(format!("baris pertama / first row: {}", place(&files, first.prov))));
+                rejects.push(
+                    Finding::new(
+                        m.prov,
+                        "tmt",
+                        crate::normalize::date::iso(m.tmt),
+                        Reason::DuplicateIdentical,
+                    )
+                    .with_detail(format!("baris pertama / first row: {}", place(&files, first.prov))),
+                );
                 drop.insert(*i);
             }
         } else {
             let all: Vec<String> = idx.iter().map(|i| place(&files, t.mutasi[*i].prov)).collect();
             for i in idx {
                 let m = &t.mutasi[*i];
-                rejects.push(Finding::new(m.prov, "unit_tujuan_id", &m.unit_tujuan_id, Reason::SameDayTransfers).with_detail(format!("baris terkait / rows: {}", all.join(", "))));
+                rejects.push(
+                    Finding::new(m.prov, "unit_tujuan_id", &m.unit_tujuan_id, Reason::SameDayTransfers)
+                        .with_detail(format!("baris terkait / rows: {}", all.join(", "))),
+                );
                 drop.insert(*i);
             }
         }
@@ -206,9 +242,17 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
         }
         true
     });
-    let keep = dedupe(&t.kinerja, |k| (k.nip, k.periode, k.indikator.clone()), |k| k.nilai, |k| k.prov, &files, &mut rejects);
+    let keep = dedupe(
+        &t.kinerja,
+        |k| (k.nip, k.periode, k.indikator.clone()),
+        |k| k.nilai,
+        |k| k.prov,
+        &files,
+        &mut rejects,
+    );
     retain_mask(&mut t.kinerja, &keep);
-    let mut by_person_period: HashMap<(u64, crate::normalize::period::Period), [Option<(f64, Prov)>; 3]> = HashMap::new();
+    let mut by_person_period: HashMap<(u64, crate::normalize::period::Period), [Option<(f64, Prov)>; 3]> =
+        HashMap::new();
     for k in &t.kinerja {
         let slot = match &*k.indikator {
             "rating_hasil_kerja" => 0,
@@ -225,7 +269,10 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
                 let expected = predikat_from_ratings(*h as u8, *p as u8)?;
                 (expected != *pred as u8).then(|| {
                     Finding::new(*prov, "predikat", predikat_label(*pred as u8), Reason::PredikatMismatch)
-                        .with_detail(format!("matriks memberi / the matrix gives: {}", predikat_label(expected)))
+                        .with_detail(format!(
+                            "matriks memberi / the matrix gives: {}",
+                            predikat_label(expected)
+                        ))
                 })
             }
             _ => None,
@@ -245,7 +292,14 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
             false
         }
     });
-    let keep = dedupe(&t.layanan, |l| (l.unit_id.clone(), l.periode, l.indikator.clone()), |l| l.nilai, |l| l.prov, &files, &mut rejects);
+    let keep = dedupe(
+        &t.layanan,
+        |l| (l.unit_id.clone(), l.periode, l.indikator.clone()),
+        |l| l.nilai,
+        |l| l.prov,
+        &files,
+        &mut rejects,
+    );
     retain_mask(&mut t.layanan, &keep);
     t.skm.retain_mut(|s| match units.resolve(&s.unit_id) {
         Some(id) => {
@@ -298,12 +352,28 @@ fn dedupe<T, K: std::hash::Hash + Eq>(
             let all: Vec<String> = g.iter().map(|i| place(files, prov(&rows[*i]))).collect();
             for i in g {
                 keep[*i] = false;
-                rejects.push(Finding::new(prov(&rows[*i]), "nilai", format!("{}", value(&rows[*i])), Reason::DuplicateConflict).with_detail(format!("baris bertentangan / conflicting rows: {}", all.join(", "))));
+                rejects.push(
+                    Finding::new(
+                        prov(&rows[*i]),
+                        "nilai",
+                        format!("{}", value(&rows[*i])),
+                        Reason::DuplicateConflict,
+                    )
+                    .with_detail(format!("baris bertentangan / conflicting rows: {}", all.join(", "))),
+                );
             }
         } else {
             for i in &g[1..] {
                 keep[*i] = false;
-                rejects.push(Finding::new(prov(&rows[*i]), "nilai", format!("{}", value(&rows[*i])), Reason::DuplicateIdentical).with_detail(format!("baris pertama / first row: {}", place(files, prov(first)))));
+                rejects.push(
+                    Finding::new(
+                        prov(&rows[*i]),
+                        "nilai",
+                        format!("{}", value(&rows[*i])),
+                        Reason::DuplicateIdentical,
+                    )
+                    .with_detail(format!("baris pertama / first row: {}", place(files, prov(first)))),
+                );
             }
         }
     }

@@ -53,7 +53,13 @@ pub fn reconcile(loaded: &Loaded) -> Vec<Reconciliation> {
         .files
         .iter()
         .enumerate()
-        .map(|(i, f)| Reconciliation { file: f.name.clone(), table: f.table.name(), rows_read: f.rows_read, rows_accepted: acc[i], rows_rejected: rej[i] })
+        .map(|(i, f)| Reconciliation {
+            file: f.name.clone(),
+            table: f.table.name(),
+            rows_read: f.rows_read,
+            rows_accepted: acc[i],
+            rows_rejected: rej[i],
+        })
         .collect()
 }
 

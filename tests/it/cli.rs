@@ -14,7 +14,15 @@ fn clean_data_exits_0_and_says_where_outputs_went() {
     assert_eq!(r.code, 0, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
     assert!(r.stdout.contains(&s.out().display().to_string()), "{}", r.stdout);
     assert!(r.stdout.contains("LULUS / PASS"));
-    for f in ["pegawai.parquet", "unit_kerja.parquet", "kinerja.parquet", "rejects.parquet", "rejects.csv", "reconciliation.parquet", "ringkasan.json"] {
+    for f in [
+        "pegawai.parquet",
+        "unit_kerja.parquet",
+        "kinerja.parquet",
+        "rejects.parquet",
+        "rejects.csv",
+        "reconciliation.parquet",
+        "ringkasan.json",
+    ] {
         assert!(s.out().join(f).is_file(), "{f} missing");
     }
     assert!(rejects(&s).is_empty());
@@ -60,7 +68,13 @@ fn missing_required_column_is_one_clear_message() {
 #[test]
 fn usage_and_config_errors_exit_2() {
     let s = Scratch::with_base();
-    let r = run(&["validate".into(), "--input".into(), s.path("nowhere").display().to_string(), "--out".into(), s.out().display().to_string()]);
+    let r = run(&[
+        "validate".into(),
+        "--input".into(),
+        s.path("nowhere").display().to_string(),
+        "--out".into(),
+        s.out().display().to_string(),
+    ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     s.write("bad.toml", "[validate]\nmax_rejct_rate = 0.1\n");
     let r = s.validate(&["--config", &s.path("bad.toml").display().to_string()]);
@@ -91,12 +105,15 @@ fn identities_only_when_asked() {
     s.write("in/kinerja.csv", &clean_kinerja());
     assert_eq!(s.validate(&[]).code, 0);
     let peg = table(&s, "pegawai");
-    let names: Vec<String> = peg.get_column_names().iter().map(|c| c.to_string()).collect();
+    let names: Vec<String> = peg.names().iter().map(|c| c.to_string()).collect();
     assert!(!names.contains(&"nip".to_string()) && !names.contains(&"nama".to_string()), "{names:?}");
     let ids = strings(&peg, "pegawai_id");
     assert!(ids.iter().all(|i| i.as_deref().is_some_and(|i| i.starts_with('P') && i.len() == 17)));
     let all_bytes = std::fs::read(s.out().join("kinerja.parquet")).expect("read");
-    assert!(!all_bytes.windows(NIP_A.len()).any(|w| w == NIP_A.as_bytes()), "NIP leaked into kinerja.parquet");
+    assert!(
+        !all_bytes.windows(NIP_A.len()).any(|w| w == NIP_A.as_bytes()),
+        "NIP leaked into kinerja.parquet"
+    );
 
     assert_eq!(s.validate(&["--with-identities"]).code, 0);
     let peg = table(&s, "pegawai");
@@ -109,8 +126,14 @@ fn same_inputs_give_byte_identical_outputs() {
     let s = Scratch::with_base();
     s.write("in/kinerja.csv", &clean_kinerja());
     assert_eq!(s.validate(&[]).code, 0);
-    let first: Vec<Vec<u8>> = ["pegawai.parquet", "kinerja.parquet", "rejects.csv", "ringkasan.json"].iter().map(|f| std::fs::read(s.out().join(f)).expect("read")).collect();
+    let first: Vec<Vec<u8>> = ["pegawai.parquet", "kinerja.parquet", "rejects.csv", "ringkasan.json"]
+        .iter()
+        .map(|f| std::fs::read(s.out().join(f)).expect("read"))
+        .collect();
     assert_eq!(s.validate(&[]).code, 0);
-    let second: Vec<Vec<u8>> = ["pegawai.parquet", "kinerja.parquet", "rejects.csv", "ringkasan.json"].iter().map(|f| std::fs::read(s.out().join(f)).expect("read")).collect();
+    let second: Vec<Vec<u8>> = ["pegawai.parquet", "kinerja.parquet", "rejects.csv", "ringkasan.json"]
+        .iter()
+        .map(|f| std::fs::read(s.out().join(f)).expect("read"))
+        .collect();
     assert_eq!(first, second);
 }

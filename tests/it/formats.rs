@@ -7,7 +7,11 @@ fn kinerja_triples(s: &Scratch) -> Vec<(String, String, f64)> {
     let p = strings(&k, "periode");
     let i = strings(&k, "indikator");
     let v = floats(&k, "nilai");
-    p.into_iter().zip(i).zip(v).map(|((p, i), v)| (p.unwrap_or_default(), i.unwrap_or_default(), v.unwrap_or(f64::NAN))).collect()
+    p.into_iter()
+        .zip(i)
+        .zip(v)
+        .map(|((p, i), v)| (p.unwrap_or_default(), i.unwrap_or_default(), v.unwrap_or(f64::NAN)))
+        .collect()
 }
 
 #[test]
@@ -22,7 +26,13 @@ fn semicolon_csv_with_sep_line_decimal_comma_and_month_names() {
     assert_eq!(k[1].2, 4806.0);
     assert_eq!(k[2], ("2024-05".into(), "nilai_skp".into(), 82.5));
     let sum = summary(&s);
-    let f = sum["berkas"].as_array().expect("files").iter().find(|f| f["berkas"] == "kinerja.csv").expect("kinerja file").clone();
+    let f = sum["berkas"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["berkas"] == "kinerja.csv")
+        .expect("kinerja file")
+        .clone();
     assert_eq!(f["pemisah"], ";");
     assert_eq!(f["desimal"], "koma");
 }
@@ -40,7 +50,10 @@ fn international_file_keeps_dot_decimals() {
 fn bom_tab_and_pipe_files() {
     let s = Scratch::new();
     s.write("in/unit_kerja.csv", &format!("\u{feff}{}", UNIT_CSV.replace(',', "\t")));
-    s.write("in/pegawai.csv", &pegawai_csv().replace("\"Maria Ely, S.Kep\"", "Maria Ely S.Kep").replace(',', "|"));
+    s.write(
+        "in/pegawai.csv",
+        &pegawai_csv().replace("\"Maria Ely, S.Kep\"", "Maria Ely S.Kep").replace(',', "|"),
+    );
     let r = s.validate(&["--with-identities"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_eq!(table(&s, "unit_kerja").height(), 3);
@@ -83,8 +96,30 @@ fn quoted_newlines_keep_spreadsheet_row_numbers() {
 #[test]
 fn every_documented_date_layout() {
     let s = Scratch::with_base();
-    let dates = ["2023-08-17", "17-08-2023", "17/08/2023", "17/08/23", "17 Agustus 2023", "1 Agt 2022", "3 Nopember 2022", "29 Pebruari 2024", "45291", "Jumat, 19 Desember 2025"];
-    let expected = ["2023-08-17", "2023-08-17", "2023-08-17", "2023-08-17", "2023-08-17", "2022-08-01", "2022-11-03", "2024-02-29", "2023-12-31", "2025-12-19"];
+    let dates = [
+        "2023-08-17",
+        "17-08-2023",
+        "17/08/2023",
+        "17/08/23",
+        "17 Agustus 2023",
+        "1 Agt 2022",
+        "3 Nopember 2022",
+        "29 Pebruari 2024",
+        "45291",
+        "Jumat, 19 Desember 2025",
+    ];
+    let expected = [
+        "2023-08-17",
+        "2023-08-17",
+        "2023-08-17",
+        "2023-08-17",
+        "2023-08-17",
+        "2022-08-01",
+        "2022-11-03",
+        "2024-02-29",
+        "2023-12-31",
+        "2025-12-19",
+    ];
     let mut csv = String::from("nip,tmt,unit_tujuan_id\n");
     for (i, d) in dates.iter().enumerate() {
         let nip = [NIP_A, NIP_B, NIP_C][i % 3];
@@ -95,8 +130,8 @@ fn every_documented_date_layout() {
     let r = s.validate(&[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let m = table(&s, "mutasi");
-    let tmt = m.column("tmt").expect("tmt").cast(&mutasi::data::polars::prelude::DataType::String).expect("cast");
-    let got: Vec<String> = tmt.str().expect("str").into_iter().map(|v| v.unwrap_or("").to_string()).collect();
+    let tmt = m.get("tmt").expect("tmt");
+    let got: Vec<String> = (0..m.height()).map(|i| tmt.text(i)).collect();
     assert_eq!(got, expected);
 }
 
@@ -132,14 +167,27 @@ fn siasn_headers_nip_cleaning_and_derived_fields() {
     assert_eq!(strings(&p, "nip")[0].as_deref(), Some(NIP_A));
     assert_eq!(strings(&p, "nama_tampilan")[0].as_deref(), Some("Yohanis Wattimena"));
     assert_eq!(strings(&p, "nama")[0].as_deref(), Some("dr. YOHANIS WATTIMENA"), "raw name kept");
-    assert_eq!(strings(&p, "golongan"), vec![Some("III/b".into()), Some("III/b".into()), Some("IV/a".into()), Some("IX".into())]);
-    assert_eq!(strings(&p, "status_asn"), vec![Some("PNS".into()), Some("PNS".into()), Some("PNS".into()), Some("PPPK".into())]);
+    assert_eq!(
+        strings(&p, "golongan"),
+        vec![Some("III/b".into()), Some("III/b".into()), Some("IV/a".into()), Some("IX".into())]
+    );
+    assert_eq!(
+        strings(&p, "status_asn"),
+        vec![Some("PNS".into()), Some("PNS".into()), Some("PNS".into()), Some("PPPK".into())]
+    );
     assert_eq!(strings(&p, "jenis_kelamin")[1].as_deref(), Some("P"), "from NIP digit 15");
     // Unit given by name resolves to its id.
     assert_eq!(strings(&p, "unit_id")[1].as_deref(), Some("PKM17"));
     let m = table(&s, "mutasi");
-    assert_eq!(strings(&m, "jenis_mutasi"), vec![Some("rotasi".into()), Some("promosi".into()), Some("rotasi".into())]);
-    assert_eq!(strings(&m, "unit_asal_id")[1].as_deref(), Some("DINKES"), "origin filled from the previous transfer");
+    assert_eq!(
+        strings(&m, "jenis_mutasi"),
+        vec![Some("rotasi".into()), Some("promosi".into()), Some("rotasi".into())]
+    );
+    assert_eq!(
+        strings(&m, "unit_asal_id")[1].as_deref(),
+        Some("DINKES"),
+        "origin filled from the previous transfer"
+    );
 }
 
 #[test]
@@ -187,7 +235,10 @@ fn xlsx_with_title_block_typed_cells_and_named_sheet() {
     ws.write_string(5, 1, "01-10-2023").expect("w");
     ws.write_string(5, 2, "PKM01").expect("w");
     wb.save(s.path("in/mutasi.xlsx")).expect("save");
-    s.write("cfg.toml", "[tables.mutasi]\nsheet = \"Riwayat\"\n[tables.mutasi.aliases]\nunit_tujuan_id = [\"Unit Kerja\"]\n");
+    s.write(
+        "cfg.toml",
+        "[tables.mutasi]\nsheet = \"Riwayat\"\n[tables.mutasi.aliases]\nunit_tujuan_id = [\"Unit Kerja\"]\n",
+    );
     let r = s.validate(&["--config", &s.path("cfg.toml").display().to_string()]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     let m = table(&s, "mutasi");
@@ -204,8 +255,17 @@ fn parquet_input_with_typed_columns() {
     let s = Scratch::with_base();
     let mut t = TableData::default();
     // NIP as int64, a structural surprise some exports have.
-    t.push("nip", ColumnData::I64(vec![Some(NIP_A.parse().expect("nip")), Some(NIP_B.parse().expect("nip"))]));
-    t.push("tmt", ColumnData::Date(vec![chrono::NaiveDate::from_ymd_opt(2023, 7, 1), chrono::NaiveDate::from_ymd_opt(2024, 1, 1)]));
+    t.push(
+        "nip",
+        ColumnData::I64(vec![Some(NIP_A.parse().expect("nip")), Some(NIP_B.parse().expect("nip"))]),
+    );
+    t.push(
+        "tmt",
+        ColumnData::Date(vec![
+            chrono::NaiveDate::from_ymd_opt(2023, 7, 1),
+            chrono::NaiveDate::from_ymd_opt(2024, 1, 1),
+        ]),
+    );
     t.push("unit_tujuan_id", ColumnData::Str(vec![Some("PKM17".into()), Some("PKM01".into())]));
     std::fs::create_dir_all(s.input()).expect("mkdir");
     write_parquet(&t, &s.path("in/mutasi.parquet")).expect("write parquet");
@@ -231,10 +291,25 @@ fn old_nip_maps_through_the_crosswalk() {
 #[test]
 fn config_aliases_map_any_header_and_parts_are_combined() {
     let s = Scratch::with_base();
-    s.write("in/kinerja_2023.csv", &format!("Nomor Pegawai,Bulan,Ukuran,Skor\n{NIP_A},2023-12,capaian_iki,80\n"));
-    s.write("in/kinerja_2024.csv", &format!("Nomor Pegawai,Bulan,Ukuran,Skor\n{NIP_A},2024-01,capaian_iki,81\n"));
+    s.write(
+        "in/kinerja_2023.csv",
+        &format!("Nomor Pegawai,Bulan,Ukuran,Skor\n{NIP_A},2023-12,capaian_iki,80\n"),
+    );
+    s.write(
+        "in/kinerja_2024.csv",
+        &format!("Nomor Pegawai,Bulan,Ukuran,Skor\n{NIP_A},2024-01,capaian_iki,81\n"),
+    );
     s.write("cfg.toml", "[tables.kinerja.aliases]\nnip = [\"Nomor Pegawai\"]\nperiode = [\"Bulan\"]\nindikator = [\"Ukuran\"]\nnilai = [\"Skor\"]\n");
     let r = s.validate(&["--config", &s.path("cfg.toml").display().to_string()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_eq!(kinerja_triples(&s).len(), 2);
+}
+
+#[test]
+fn blank_lines_count_as_spreadsheet_rows() {
+    let s = Scratch::with_base();
+    s.write("in/kinerja.csv", &format!("sep=,\nnip,periode,indikator,nilai\n{NIP_A},2024-01,capaian_iki,80\n\n{NIP_A},2024-02,capaian_iki,oops\n"));
+    assert_eq!(s.validate(&[]).code, 1);
+    // Excel hides the sep= line and shows the blank line as row 3.
+    assert_eq!(one_reject(&rejects(&s), "angka_tidak_sah")["baris"], "4");
 }

@@ -11,7 +11,8 @@ use super::util::*;
 
 fn batches(path: &std::path::Path) -> Vec<arrow::record_batch::RecordBatch> {
     let file = File::open(path).expect("open");
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file).expect("parquet metadata").build().expect("reader");
+    let reader =
+        ParquetRecordBatchReaderBuilder::try_new(file).expect("parquet metadata").build().expect("reader");
     reader.map(|b| b.expect("batch")).collect()
 }
 
@@ -38,20 +39,42 @@ fn apache_parquet_reads_the_canonical_tables() {
     let b = &k[0];
     let schema = b.schema();
     assert_eq!(schema.field_with_name("nilai").expect("nilai").data_type(), &DataType::Float64);
-    assert_eq!(schema.field_with_name("periode_mulai").expect("periode_mulai").data_type(), &DataType::Date32);
-    let nilai = b.column_by_name("nilai").expect("col").as_any().downcast_ref::<Float64Array>().expect("f64").clone();
+    assert_eq!(
+        schema.field_with_name("periode_mulai").expect("periode_mulai").data_type(),
+        &DataType::Date32
+    );
+    let nilai =
+        b.column_by_name("nilai").expect("col").as_any().downcast_ref::<Float64Array>().expect("f64").clone();
     assert_eq!((nilai.value(0), nilai.value(1)), (88.25, 91.0));
     let periode = b.column_by_name("periode").expect("col");
     assert_eq!(string_at(periode.as_ref(), 1).as_deref(), Some("2024-TW1"));
-    let start = b.column_by_name("periode_mulai").expect("col").as_any().downcast_ref::<Date32Array>().expect("date").clone();
+    let start = b
+        .column_by_name("periode_mulai")
+        .expect("col")
+        .as_any()
+        .downcast_ref::<Date32Array>()
+        .expect("date")
+        .clone();
     // 2024-01-01 is day 19723 since 1970-01-01.
     assert_eq!(start.value(0), 19723);
 
     let m = batches(&s.out().join("mutasi.parquet"));
-    let tmt = m[0].column_by_name("tmt").expect("col").as_any().downcast_ref::<Date32Array>().expect("date").clone();
+    let tmt = m[0]
+        .column_by_name("tmt")
+        .expect("col")
+        .as_any()
+        .downcast_ref::<Date32Array>()
+        .expect("date")
+        .clone();
     assert_eq!(tmt.value(0), 19586, "2023-08-17");
 
     let r = batches(&s.out().join("reconciliation.parquet"));
-    let read = r[0].column_by_name("baris_dibaca").expect("col").as_any().downcast_ref::<Int64Array>().expect("i64").clone();
+    let read = r[0]
+        .column_by_name("baris_dibaca")
+        .expect("col")
+        .as_any()
+        .downcast_ref::<Int64Array>()
+        .expect("i64")
+        .clone();
     assert_eq!(read.iter().flatten().sum::<i64>(), 3 + 4 + 2 + 1);
 }

@@ -5,8 +5,17 @@ use super::util::*;
 /// A deliberately messy set of exports: every table has good rows, bad rows, duplicates and
 /// cross-table problems, in three formats.
 fn messy(s: &Scratch) {
-    s.write("in/unit_kerja.csv", &format!("{UNIT_CSV}PKM01,Duplikat,Dinas Kesehatan,Puskesmas,Nusaniwe,DINKES\n,Tanpa Kode,,,,\n"));
-    s.write("in/pegawai.csv", &format!("{}1,98609E+17,Rusak,L,PKM01\n{NIP_A},Ganda,L,PKM01\n131110468,Lama,L,PKM01\n", pegawai_csv()));
+    s.write(
+        "in/unit_kerja.csv",
+        &format!("{UNIT_CSV}PKM01,Duplikat,Dinas Kesehatan,Puskesmas,Nusaniwe,DINKES\n,Tanpa Kode,,,,\n"),
+    );
+    s.write(
+        "in/pegawai.csv",
+        &format!(
+            "{}1,98609E+17,Rusak,L,PKM01\n{NIP_A},Ganda,L,PKM01\n131110468,Lama,L,PKM01\n",
+            pegawai_csv()
+        ),
+    );
     s.write(
         "in/mutasi.csv",
         &format!(
@@ -45,15 +54,20 @@ fn every_row_is_accepted_or_rejected_exactly_once() {
     ];
     for (name, read, acc, rej) in expected {
         let f = files.iter().find(|f| f["berkas"] == name).unwrap_or_else(|| panic!("{name} missing"));
-        assert_eq!((f["baris_dibaca"].as_u64(), f["baris_diterima"].as_u64(), f["baris_ditolak"].as_u64()), (Some(read), Some(acc), Some(rej)), "{name}: {f}");
+        assert_eq!(
+            (f["baris_dibaca"].as_u64(), f["baris_diterima"].as_u64(), f["baris_ditolak"].as_u64()),
+            (Some(read), Some(acc), Some(rej)),
+            "{name}: {f}"
+        );
     }
     // The rejects table holds each rejected row at least once, and nothing else.
     let rej = rejects(&s);
-    let distinct: std::collections::HashSet<(String, String)> = rej.iter().map(|r| (r["berkas"].clone(), r["baris"].clone())).collect();
+    let distinct: std::collections::HashSet<(String, String)> =
+        rej.iter().map(|r| (r["berkas"].clone(), r["baris"].clone())).collect();
     assert_eq!(distinct.len() as u64, sum["baris_ditolak"].as_u64().expect("count"));
     // The reconciliation table says the same, and balances.
     let recon = table(&s, "reconciliation");
-    let balanced = recon.column("seimbang").expect("col").bool().expect("bool").into_iter().all(|b| b == Some(true));
+    let balanced = matches!(recon.get("seimbang"), Some(mutasi::data::table::ColumnData::Bool(v)) if v.iter().all(|b| *b == Some(true)));
     assert!(balanced);
     // Canonical rows: a wide row gives one row per indicator.
     assert_eq!(table(&s, "kinerja").height(), 2 + 3);

@@ -17,7 +17,13 @@ struct Case {
     column: &'static str,
 }
 
-fn case(code: &'static str, file: &'static str, content: String, row: &'static str, column: &'static str) -> Case {
+fn case(
+    code: &'static str,
+    file: &'static str,
+    content: String,
+    row: &'static str,
+    column: &'static str,
+) -> Case {
     Case { code, files: vec![(file, content)], file, row, column }
 }
 
@@ -81,7 +87,8 @@ fn check(c: &Case) {
         s.write(&format!("in/{name}"), content);
     }
     let r = s.validate(&[]);
-    let reason = Reason::ALL.iter().find(|r| r.code() == c.code).unwrap_or_else(|| panic!("unknown code {}", c.code));
+    let reason =
+        Reason::ALL.iter().find(|r| r.code() == c.code).unwrap_or_else(|| panic!("unknown code {}", c.code));
     let rows = match reason.severity() {
         Severity::Error => {
             assert_eq!(r.code, 1, "{}: a reject must give exit code 1\n{}{}", c.code, r.stdout, r.stderr);
@@ -95,14 +102,22 @@ fn check(c: &Case) {
     };
     let hits: Vec<&Row> = rows.iter().filter(|r| r["kode_alasan"] == c.code).collect();
     assert!(!hits.is_empty(), "{}: not reported; got {rows:#?}", c.code);
-    let hit = hits.iter().find(|h| h["baris"] == c.row).unwrap_or_else(|| panic!("{}: no finding at row {}: {hits:#?}", c.code, c.row));
+    let hit = hits
+        .iter()
+        .find(|h| h["baris"] == c.row)
+        .unwrap_or_else(|| panic!("{}: no finding at row {}: {hits:#?}", c.code, c.row));
     assert_eq!(hit["berkas"], c.file, "{}", c.code);
     assert_eq!(hit["kolom"], c.column, "{}", c.code);
-    assert!(!hit["pesan_id"].is_empty() && !hit["pesan_en"].is_empty() && hit["petunjuk"].contains(" / "), "{}", c.code);
+    assert!(
+        !hit["pesan_id"].is_empty() && !hit["pesan_en"].is_empty() && hit["petunjuk"].contains(" / "),
+        "{}",
+        c.code
+    );
     // Every read row is accounted for.
     let sum = summary(&s);
     for f in sum["berkas"].as_array().expect("files") {
-        let (read, acc, rej) = (f["baris_dibaca"].as_u64(), f["baris_diterima"].as_u64(), f["baris_ditolak"].as_u64());
+        let (read, acc, rej) =
+            (f["baris_dibaca"].as_u64(), f["baris_diterima"].as_u64(), f["baris_ditolak"].as_u64());
         assert_eq!(read, Some(acc.unwrap_or(0) + rej.unwrap_or(0)), "{}: {f}", c.code);
     }
 }
@@ -133,11 +148,19 @@ fn raw_values_are_recorded_verbatim() {
 #[test]
 fn conflicting_duplicates_reject_every_copy_and_name_each_other() {
     let s = Scratch::with_base();
-    s.write("in/kinerja.csv", &kin(&format!("{NIP_A},2024-01,capaian_iki,80\n{NIP_A},2024-01,capaian_iki,81\n{NIP_B},2024-01,capaian_iki,70\n")));
+    s.write(
+        "in/kinerja.csv",
+        &kin(&format!(
+            "{NIP_A},2024-01,capaian_iki,80\n{NIP_A},2024-01,capaian_iki,81\n{NIP_B},2024-01,capaian_iki,70\n"
+        )),
+    );
     assert_eq!(s.validate(&[]).code, 1);
     let rej = rejects(&s);
     let dup: Vec<&Row> = rej.iter().filter(|r| r["kode_alasan"] == "duplikat_bertentangan").collect();
     assert_eq!(dup.len(), 2);
-    assert!(dup.iter().all(|r| r["keterangan"].contains("kinerja.csv:2") && r["keterangan"].contains("kinerja.csv:3")));
+    assert!(
+        dup.iter()
+            .all(|r| r["keterangan"].contains("kinerja.csv:2") && r["keterangan"].contains("kinerja.csv:3"))
+    );
     assert_eq!(table(&s, "kinerja").height(), 1);
 }

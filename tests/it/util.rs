@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use std::process::Command;
+
+use mutasi::data::table::{ColumnData, TableData, read_table};
 
 /// Valid NIPs for fixtures (PNS unless noted).
 pub const NIP_A: &str = "198609262015051001";
@@ -65,7 +67,13 @@ impl Scratch {
 
     /// Runs `mutasi validate --input in --out out [extra…]`.
     pub fn validate(&self, extra: &[&str]) -> Run {
-        let mut args = vec!["validate".to_string(), "--input".into(), self.input().display().to_string(), "--out".into(), self.out().display().to_string()];
+        let mut args = vec![
+            "validate".to_string(),
+            "--input".into(),
+            self.input().display().to_string(),
+            "--out".into(),
+            self.out().display().to_string(),
+        ];
         args.extend(extra.iter().map(|s| s.to_string()));
         run(&args)
     }
@@ -78,7 +86,11 @@ pub struct Run {
 }
 
 pub fn run(args: &[String]) -> Run {
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("mutasi")).args(args).env_remove("MUTASI_PSEUDONYM_KEY").output().expect("run mutasi");
+    let out = Command::new(env!("CARGO_BIN_EXE_mutasi"))
+        .args(args)
+        .env_remove("MUTASI_PSEUDONYM_KEY")
+        .output()
+        .expect("run mutasi");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -116,9 +128,9 @@ pub fn summary(s: &Scratch) -> serde_json::Value {
     serde_json::from_str(&text).expect("valid json")
 }
 
-/// Rows of a canonical table as read back by Polars through the data layer.
-pub fn table(s: &Scratch, name: &str) -> mutasi::data::polars::prelude::DataFrame {
-    mutasi::data::table::read_parquet(&s.out().join(format!("{name}.parquet"))).expect("read parquet")
+/// A canonical table as read back through the data layer.
+pub fn table(s: &Scratch, name: &str) -> TableData {
+    read_table(&s.out().join(format!("{name}.parquet"))).expect("read parquet")
 }
 
 /// Asserts that exactly one reject has this code, and returns it.
@@ -129,11 +141,17 @@ pub fn one_reject<'a>(rows: &'a [Row], code: &str) -> &'a Row {
 }
 
 /// Strings of a string column.
-pub fn strings(df: &mutasi::data::polars::prelude::DataFrame, col: &str) -> Vec<Option<String>> {
-    df.column(col).expect("column").str().expect("string column").into_iter().map(|v| v.map(String::from)).collect()
+pub fn strings(t: &TableData, col: &str) -> Vec<Option<String>> {
+    match t.get(col) {
+        Some(ColumnData::Str(v)) => v.clone(),
+        other => panic!("{col} is not a string column: {other:?}"),
+    }
 }
 
 /// Floats of a numeric column.
-pub fn floats(df: &mutasi::data::polars::prelude::DataFrame, col: &str) -> Vec<Option<f64>> {
-    df.column(col).expect("column").f64().expect("f64 column").into_iter().collect()
+pub fn floats(t: &TableData, col: &str) -> Vec<Option<f64>> {
+    match t.get(col) {
+        Some(ColumnData::F64(v)) => v.clone(),
+        other => panic!("{col} is not a float column: {other:?}"),
+    }
 }
