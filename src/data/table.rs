@@ -155,7 +155,9 @@ fn from_series(s: &Series) -> PolarsResult<ColumnData> {
     Ok(match s.dtype() {
         DataType::String => ColumnData::Str(s.str()?.iter().map(|v| v.map(String::from)).collect()),
         DataType::Boolean => ColumnData::Bool(s.bool()?.iter().collect()),
-        DataType::Float32 | DataType::Float64 => ColumnData::F64(s.cast(&DataType::Float64)?.f64()?.iter().collect()),
+        DataType::Float32 | DataType::Float64 => {
+            ColumnData::F64(s.cast(&DataType::Float64)?.f64()?.iter().collect())
+        }
         DataType::Date => {
             let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
             let days = s.cast(&DataType::Int32)?;

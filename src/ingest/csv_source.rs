@@ -185,10 +185,12 @@ impl CsvSource {
         let mut rdr = self.reader();
         let mut rec = csv::StringRecord::new();
         let width = self.headers.len();
-        let mut row: u64 = 1;
-        // Spreadsheet row = line where the record starts, minus the newlines inside quoted fields
-        // of earlier records (a spreadsheet shows them inside one cell). Blank lines, which the
-        // csv reader skips, still count as rows, as they do in Excel.
+        let text = &self.text[self.start..];
+        // Spreadsheet row = physical line where the record starts, minus the newlines inside
+        // quoted fields of earlier records (a spreadsheet shows those inside one cell). Blank
+        // lines, which the csv reader skips, still count as rows, as they do in Excel.
+        let mut line: u64 = 1;
+        let mut scanned: usize = 0;
         let mut embedded: u64 = 0;
         let count_embedded =
             |rec: &csv::StringRecord| rec.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
@@ -200,7 +202,15 @@ impl CsvSource {
             match rdr.read_record(&mut rec) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
-                    row = rec.position().map_or(row + 1, |p| p.line().saturating_sub(embedded));
+                    let mut at = rec.position().map_or(scanned, |p| p.byte() as usize).min(text.len());
+                    // Skipped blank lines may sit between the reported offset and the record.
+                    while at < text.len() && matches!(text.as_bytes()[at], b'\n' | b'\r') {
+                        at += 1;
+                    }
+                    line +=
+                        text.as_bytes()[scanned.min(at)..at].iter().filter(|b| **b == b'\n').count() as u64;
+                    scanned = at;
+                    let row = line - embedded;
                     embedded += count_embedded(&rec);
                     if rec.len() != width
                         && !(rec.len() > width && rec.iter().skip(width).all(|f| f.trim().is_empty()))
@@ -224,7 +234,7 @@ impl CsvSource {
                     return Err(FileError::new(
                         path,
                         FileErrorKind::NotASpreadsheet,
-                        format!("CSV rusak setelah baris {row} / malformed CSV after row {row}: {e}"),
+                        format!("CSV rusak setelah baris {line} / malformed CSV after line {line}: {e}"),
                         "periksa tanda kutip yang tidak ditutup / look for an unclosed quote",
                     ));
                 }

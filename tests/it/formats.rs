@@ -17,7 +17,7 @@ fn kinerja_triples(s: &Scratch) -> Vec<(String, String, f64)> {
 #[test]
 fn semicolon_csv_with_sep_line_decimal_comma_and_month_names() {
     let s = Scratch::with_base();
-    s.write("in/kinerja.csv", &format!("sep=;\nNIP;Periode;Indikator;Nilai\n{NIP_A};Januari 2024;Capaian IKI;76,475\n{NIP_A};Februari 2024;Capaian IKI;4.806\n{NIP_B};Mei 2024;Nilai SKP;82,5\n"));
+    s.write("in/kinerja.csv", &format!("sep=;\nNIP;Periode;Indikator;Nilai\n{NIP_A};Januari 2024;Capaian IKI;76,475\n{NIP_A};Februari 2024;Jumlah Kegiatan;4.806\n{NIP_B};Mei 2024;Nilai SKP;82,5\n"));
     let r = s.validate(&[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let k = kinerja_triples(&s);
@@ -40,7 +40,7 @@ fn semicolon_csv_with_sep_line_decimal_comma_and_month_names() {
 #[test]
 fn international_file_keeps_dot_decimals() {
     let s = Scratch::with_base();
-    s.write("in/kinerja.csv", &format!("nip,periode,indikator,nilai\n{NIP_A},2024-01,capaian_iki,4.806\n{NIP_A},2024-02,capaian_iki,\"1,234.5\"\n"));
+    s.write("in/kinerja.csv", &format!("nip,periode,indikator,nilai\n{NIP_A},2024-01,capaian_iki,4.806\n{NIP_A},2024-02,jumlah_kegiatan,\"1,234.5\"\n"));
     assert_eq!(s.validate(&[]).code, 0);
     let k = kinerja_triples(&s);
     assert_eq!((k[0].2, k[1].2), (4.806, 1234.5));
@@ -107,6 +107,7 @@ fn every_documented_date_layout() {
         "29 Pebruari 2024",
         "45291",
         "Jumat, 19 Desember 2025",
+        "2024-01-31 08:30:00",
     ];
     let expected = [
         "2023-08-17",
@@ -119,19 +120,18 @@ fn every_documented_date_layout() {
         "2024-02-29",
         "2023-12-31",
         "2025-12-19",
+        "2024-01-31",
     ];
-    let mut csv = String::from("nip,tmt,unit_tujuan_id\n");
-    for (i, d) in dates.iter().enumerate() {
-        let nip = [NIP_A, NIP_B, NIP_C][i % 3];
-        let unit = ["PKM01", "PKM17"][i % 2];
-        csv.push_str(&format!("{nip},\"{d}\",{unit}\n"));
+    let mut csv = String::from("unit_id,tanggal,u1,u2,u3,u4,u5,u6,u7,u8,u9\n");
+    for d in dates {
+        csv.push_str(&format!("PKM01,\"{d}\",3,3,3,3,3,3,3,3,3\n"));
     }
-    s.write("in/mutasi.csv", &csv);
+    s.write("in/skm.csv", &csv);
     let r = s.validate(&[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let m = table(&s, "mutasi");
-    let tmt = m.get("tmt").expect("tmt");
-    let got: Vec<String> = (0..m.height()).map(|i| tmt.text(i)).collect();
+    let t = table(&s, "skm");
+    let col = t.get("tanggal").expect("tanggal");
+    let got: Vec<String> = (0..t.height()).map(|i| col.text(i)).collect();
     assert_eq!(got, expected);
 }
 

@@ -139,7 +139,7 @@ fn every_reason_in_the_catalogue_has_a_case() {
 #[test]
 fn raw_values_are_recorded_verbatim() {
     let s = Scratch::with_base();
-    s.write("in/pegawai.csv", &peg("'1,98609E+17,Nama,L,PKM01\n"));
+    s.write("in/pegawai.csv", &peg("\"'1,98609E+17\",Nama,L,PKM01\n"));
     assert_eq!(s.validate(&[]).code, 1);
     let rej = rejects(&s);
     assert_eq!(one_reject(&rej, "nip_rusak_excel")["nilai_mentah"], "'1,98609E+17");
