@@ -109,7 +109,8 @@ pub struct KinerjaRow {
     pub periode: Period,
     pub indikator: Arc<str>,
     pub nilai: f64,
-    pub unit_id: Option<String>,
+    /// Interned: millions of rows share a few thousand unit ids.
+    pub unit_id: Option<Arc<str>>,
     pub penilai_nip: Option<u64>,
 }
 

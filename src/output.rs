@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::data::table::{ColumnData as C, DictBuilder, TableData, write_parquet};
 use crate::ingest::{FileReport, Loaded};
@@ -77,7 +77,7 @@ fn dict<K: std::hash::Hash + Eq + Copy>(
     keys: impl ExactSizeIterator<Item = Option<K>>,
     value: impl Fn(K) -> String,
 ) -> C {
-    let mut cache: HashMap<K, String> = HashMap::new();
+    let mut cache: HashMap<K, String> = HashMap::default();
     let mut b = DictBuilder::with_capacity(keys.len());
     for k in keys {
         match k {
@@ -185,7 +185,8 @@ pub fn write_findings_csv(findings_table: &TableData, path: &Path) -> Result<(),
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Writes every output of a validate run into `dir`; returns the files written.
+/// Writes every output of a validate run into `dir`; returns the files written. Tables are built
+/// and written one at a time, so only one is in memory twice (plain and Polars) at once.
 pub fn write_all(
     dir: &Path,
     loaded: &Loaded,
@@ -195,29 +196,26 @@ pub fn write_all(
 ) -> Result<Vec<String>, String> {
     let t = &loaded.tables;
     let mut written = Vec::new();
-    let tables: Vec<(Table, TableData)> = vec![
-        (Table::UnitKerja, unit_kerja(t)),
-        (Table::Pegawai, pegawai(t, ids, identities)),
-        (Table::Mutasi, mutasi(t, ids, identities)),
-        (Table::Kinerja, kinerja(t, ids, identities)),
-        (Table::Layanan, layanan(t)),
-        (Table::Skm, skm(t)),
-    ];
-    for (table, data) in &tables {
+    for table in Table::ALL {
+        let data = match table {
+            Table::UnitKerja => unit_kerja(t),
+            Table::Pegawai => pegawai(t, ids, identities),
+            Table::Mutasi => mutasi(t, ids, identities),
+            Table::Kinerja => kinerja(t, ids, identities),
+            Table::Layanan => layanan(t),
+            Table::Skm => skm(t),
+        };
         let name = format!("{}.parquet", table.name());
         write_parquet(data, &dir.join(&name))?;
         written.push(name);
     }
-    let rejects = findings(&loaded.rejects, &loaded.files);
-    write_parquet(&rejects, &dir.join("rejects.parquet"))?;
-    write_findings_csv(&rejects, &dir.join("rejects.csv"))?;
-    let warnings = findings(&loaded.warnings, &loaded.files);
-    write_parquet(&warnings, &dir.join("warnings.parquet"))?;
-    write_findings_csv(&warnings, &dir.join("warnings.csv"))?;
-    write_parquet(&reconciliation(recon, &loaded.files), &dir.join("reconciliation.parquet"))?;
-    written.extend(
-        ["rejects.parquet", "rejects.csv", "warnings.parquet", "warnings.csv", "reconciliation.parquet"]
-            .map(String::from),
-    );
+    for (name, findings_list) in [("rejects", &loaded.rejects), ("warnings", &loaded.warnings)] {
+        let data = findings(findings_list, &loaded.files);
+        write_findings_csv(&data, &dir.join(format!("{name}.csv")))?;
+        write_parquet(data, &dir.join(format!("{name}.parquet")))?;
+        written.extend([format!("{name}.parquet"), format!("{name}.csv")]);
+    }
+    write_parquet(reconciliation(recon, &loaded.files), &dir.join("reconciliation.parquet"))?;
+    written.push("reconciliation.parquet".into());
     Ok(written)
 }

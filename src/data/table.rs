@@ -59,7 +59,7 @@ impl ColumnData {
 /// Builds a [`ColumnData::Dict`] value by value.
 #[derive(Debug, Default)]
 pub struct DictBuilder {
-    index: std::collections::HashMap<String, u32>,
+    index: foldhash::HashMap<String, u32>,
     values: Vec<String>,
     codes: Vec<Option<u32>>,
 }
@@ -132,15 +132,19 @@ fn to_column(name: &str, data: &ColumnData) -> PolarsResult<Column> {
     })
 }
 
-/// Builds the Polars frame of a table.
-pub fn to_dataframe(table: &TableData) -> PolarsResult<DataFrame> {
-    let cols = table.columns.iter().map(|(n, d)| to_column(n, d)).collect::<PolarsResult<Vec<_>>>()?;
-    DataFrame::new(table.height(), cols)
+/// Builds the Polars frame of a table, freeing each plain column as soon as it is converted.
+pub fn into_dataframe(table: TableData) -> PolarsResult<DataFrame> {
+    let height = table.height();
+    let mut cols = Vec::with_capacity(table.columns.len());
+    for (n, d) in table.columns {
+        cols.push(to_column(&n, &d)?);
+    }
+    DataFrame::new(height, cols)
 }
 
 /// Writes a table as zstd-compressed Parquet, atomically. Returns the number of bytes written.
-pub fn write_parquet(table: &TableData, path: &Path) -> Result<u64, String> {
-    let mut df = to_dataframe(table).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn write_parquet(table: TableData, path: &Path) -> Result<u64, String> {
+    let mut df = into_dataframe(table).map_err(|e| format!("{}: {e}", path.display()))?;
     let tmp = path.with_extension("parquet.tmp");
     let file = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
     let bytes = ParquetWriter::new(file)

@@ -22,7 +22,7 @@ use crate::normalize::rating::{
 use crate::schema::{WideEncoding, indicator_key, kinerja_indicator_rule};
 use crate::validate::reason::Reason;
 
-/// Interns indicator names so millions of rows share a few strings.
+/// Interns indicator names and unit ids so millions of rows share a few strings.
 #[derive(Default)]
 pub struct Interner(HashMap<String, Arc<str>>);
 
@@ -231,7 +231,7 @@ fn kinerja_period(ctx: &mut RowCtx<'_, '_>) -> Option<Period> {
 pub fn kinerja(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner) -> Vec<KinerjaRow> {
     let nip = ctx.nip("nip", true);
     let periode = kinerja_period(ctx);
-    let unit_id = ctx.text("unit_id");
+    let unit_id = ctx.text("unit_id").map(|u| interner.get(&u));
     let penilai = soft(ctx, |c| c.nip("penilai_nip", false)).map(|n| n.value);
     let mut values: Vec<(Arc<str>, f64)> = Vec::new();
     if ctx.map.is_wide() {

@@ -5,7 +5,10 @@
 //! not say it. Unit references are resolved by `unit_id`, then by the unit's name, so exports
 //! that carry "Unit Kerja" names instead of codes still join.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use foldhash::{HashMap, HashSet};
 
 use crate::ingest::{FileReport, Loaded};
 use crate::model::{JenisMutasi, Prov};
@@ -23,19 +26,23 @@ fn fold(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
-/// Resolves unit references by id, then by unique folded name.
+/// Resolves unit references by id, then by unique folded name, to an interned canonical id.
 pub struct UnitIndex {
-    ids: HashSet<String>,
-    by_name: HashMap<String, Option<String>>,
+    ids: HashMap<String, Arc<str>>,
+    by_name: HashMap<String, Option<Arc<str>>>,
 }
 
 impl UnitIndex {
-    pub fn resolve(&self, reference: &str) -> Option<String> {
+    pub fn resolve(&self, reference: &str) -> Option<Arc<str>> {
         let r = reference.trim();
-        if self.ids.contains(r) {
-            return Some(r.to_string());
+        if let Some(id) = self.ids.get(r) {
+            return Some(id.clone());
         }
         self.by_name.get(&fold(r)).cloned().flatten()
+    }
+
+    fn resolve_string(&self, reference: &str) -> Option<String> {
+        self.resolve(reference).map(|a| a.to_string())
     }
 }
 
@@ -86,7 +93,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     let t = &mut loaded.tables;
 
     // unit_kerja: unique ids.
-    let mut first_unit: HashMap<String, Prov> = HashMap::new();
+    let mut first_unit: HashMap<String, Prov> = HashMap::default();
     t.unit_kerja.retain(|u| match first_unit.get(&u.unit_id) {
         Some(first) => {
             rejects.push(
@@ -100,17 +107,17 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
             true
         }
     });
-    let mut by_name: HashMap<String, Option<String>> = HashMap::new();
+    let ids: HashMap<String, Arc<str>> =
+        t.unit_kerja.iter().map(|u| (u.unit_id.clone(), Arc::from(u.unit_id.as_str()))).collect();
+    let mut by_name: HashMap<String, Option<Arc<str>>> = HashMap::default();
     for u in &t.unit_kerja {
-        by_name
-            .entry(fold(&u.nama_unit))
-            .and_modify(|v| *v = None)
-            .or_insert_with(|| Some(u.unit_id.clone()));
+        let id = ids.get(&u.unit_id).cloned();
+        by_name.entry(fold(&u.nama_unit)).and_modify(|v| *v = None).or_insert(id);
     }
-    let units = UnitIndex { ids: t.unit_kerja.iter().map(|u| u.unit_id.clone()).collect(), by_name };
+    let units = UnitIndex { ids, by_name };
     for u in &mut t.unit_kerja {
         if let Some(parent) = u.induk_unit_id.clone() {
-            match units.resolve(&parent) {
+            match units.resolve_string(&parent) {
                 Some(id) => u.induk_unit_id = Some(id),
                 None => {
                     warnings.push(Finding::new(u.prov, "induk_unit_id", parent, Reason::UnknownUnitKept));
@@ -121,7 +128,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     }
 
     // pegawai: unique NIPs; unit references.
-    let mut first_nip: HashMap<u64, Prov> = HashMap::new();
+    let mut first_nip: HashMap<u64, Prov> = HashMap::default();
     t.pegawai.retain(|p| match first_nip.get(&p.nip.value) {
         Some(first) => {
             rejects.push(
@@ -137,7 +144,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     });
     for p in &mut t.pegawai {
         if let Some(r) = p.unit_id.clone() {
-            p.unit_id = units.resolve(&r);
+            p.unit_id = units.resolve_string(&r);
             if p.unit_id.is_none() {
                 warnings.push(Finding::new(p.prov, "unit_id", r, Reason::UnknownUnitKept));
             }
@@ -154,7 +161,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
             return false;
         }
         if let Some(a) = m.unit_asal_id.clone() {
-            m.unit_asal_id = units.resolve(&a);
+            m.unit_asal_id = units.resolve_string(&a);
             if m.unit_asal_id.is_none() {
                 match m.jenis_mutasi {
                     // An origin outside the instansi is what makes a transfer `mutasi_masuk`.
@@ -166,7 +173,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
                 }
             }
         }
-        match units.resolve(&m.unit_tujuan_id) {
+        match units.resolve_string(&m.unit_tujuan_id) {
             Some(id) => m.unit_tujuan_id = id,
             None if m.jenis_mutasi == Some(JenisMutasi::MutasiKeluar) => {}
             None => {
@@ -191,7 +198,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     for (i, m) in t.mutasi.iter().enumerate() {
         groups.entry((m.nip, m.tmt)).or_default().push(i);
     }
-    let mut drop: HashSet<usize> = HashSet::new();
+    let mut drop: HashSet<usize> = HashSet::default();
     for idx in groups.values().filter(|v| v.len() > 1) {
         let first = &t.mutasi[idx[0]];
         let same = idx.iter().all(|i| t.mutasi[*i].unit_tujuan_id == first.unit_tujuan_id);
@@ -234,55 +241,54 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
             rejects.push(unknown_nip(k.prov, k.nip));
             return false;
         }
-        if let Some(u) = k.unit_id.clone() {
+        if let Some(u) = k.unit_id.take() {
             k.unit_id = units.resolve(&u);
             if k.unit_id.is_none() {
-                warnings.push(Finding::new(k.prov, "unit_id", u, Reason::UnknownUnitKept));
+                warnings.push(Finding::new(k.prov, "unit_id", &*u, Reason::UnknownUnitKept));
             }
         }
         true
     });
     let keep = dedupe(
         &t.kinerja,
-        |k| (k.nip, k.periode, k.indikator.clone()),
+        |k| (k.nip, k.periode, Arc::as_ptr(&k.indikator) as *const u8 as usize),
         |k| k.nilai,
         |k| k.prov,
         &files,
         &mut rejects,
     );
     retain_mask(&mut t.kinerja, &keep);
-    let mut by_person_period: HashMap<(u64, crate::normalize::period::Period), [Option<(f64, Prov)>; 3]> =
-        HashMap::new();
-    for k in &t.kinerja {
-        let slot = match &*k.indikator {
-            "rating_hasil_kerja" => 0,
-            "rating_perilaku" => 1,
-            "predikat" => 2,
-            _ => continue,
-        };
-        by_person_period.entry((k.nip, k.periode)).or_default()[slot] = Some((k.nilai, k.prov));
-    }
-    let mut mismatches: Vec<Finding> = by_person_period
-        .values()
-        .filter_map(|s| match s {
-            [Some((h, _)), Some((p, _)), Some((pred, prov))] => {
-                let expected = predikat_from_ratings(*h as u8, *p as u8)?;
-                (expected != *pred as u8).then(|| {
-                    Finding::new(*prov, "predikat", predikat_label(*pred as u8), Reason::PredikatMismatch)
-                        .with_detail(format!(
-                            "matriks memberi / the matrix gives: {}",
-                            predikat_label(expected)
-                        ))
-                })
-            }
-            _ => None,
+    // Predikat matrix: gather the three ratings of each person-period by sorting, not hashing.
+    let mut ratings: Vec<(u64, crate::normalize::period::Period, usize, f64, Prov)> = t
+        .kinerja
+        .iter()
+        .filter_map(|k| {
+            let slot = match &*k.indikator {
+                "rating_hasil_kerja" => 0,
+                "rating_perilaku" => 1,
+                "predikat" => 2,
+                _ => return None,
+            };
+            Some((k.nip, k.periode, slot, k.nilai, k.prov))
         })
         .collect();
-    mismatches.sort_by_key(|f| f.prov);
+    ratings.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    let mut mismatches: Vec<Finding> = Vec::new();
+    for group in ratings.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        if let [(_, _, 0, h, _), (_, _, 1, p, _), (_, _, 2, pred, prov)] = group
+            && let Some(expected) = predikat_from_ratings(*h as u8, *p as u8)
+            && expected != *pred as u8
+        {
+            mismatches.push(
+                Finding::new(*prov, "predikat", predikat_label(*pred as u8), Reason::PredikatMismatch)
+                    .with_detail(format!("matriks memberi / the matrix gives: {}", predikat_label(expected))),
+            );
+        }
+    }
     warnings.extend(mismatches);
 
     // layanan and skm: known units; unique layanan keys.
-    t.layanan.retain_mut(|l| match units.resolve(&l.unit_id) {
+    t.layanan.retain_mut(|l| match units.resolve_string(&l.unit_id) {
         Some(id) => {
             l.unit_id = id;
             true
@@ -294,14 +300,14 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     });
     let keep = dedupe(
         &t.layanan,
-        |l| (l.unit_id.clone(), l.periode, l.indikator.clone()),
+        |l| (l.unit_id.clone(), l.periode, Arc::as_ptr(&l.indikator) as *const u8 as usize),
         |l| l.nilai,
         |l| l.prov,
         &files,
         &mut rejects,
     );
     retain_mask(&mut t.layanan, &keep);
-    t.skm.retain_mut(|s| match units.resolve(&s.unit_id) {
+    t.skm.retain_mut(|s| match units.resolve_string(&s.unit_id) {
         Some(id) => {
             s.unit_id = id;
             true
@@ -319,6 +325,10 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     t.kinerja.retain(|k| !rejected.contains(&k.prov));
     loaded.rejects.extend(rejects);
     loaded.warnings.extend(warnings);
+    // One order for every run, whatever order the checks found things in: by file, row, column.
+    let order = |a: &Finding, b: &Finding| (a.prov, &a.column, a.reason).cmp(&(b.prov, &b.column, b.reason));
+    loaded.rejects.sort_by(order);
+    loaded.warnings.sort_by(order);
 }
 
 fn retain_mask<T>(rows: &mut Vec<T>, keep: &[bool]) {
@@ -330,7 +340,9 @@ fn retain_mask<T>(rows: &mut Vec<T>, keep: &[bool]) {
 }
 
 /// Marks duplicates of a key: identical values keep the first row, conflicting values reject all.
-fn dedupe<T, K: std::hash::Hash + Eq>(
+/// Groups are found by sorting (row order breaks ties), which needs far less memory than a hash
+/// map of groups when kinerja has tens of millions of rows.
+fn dedupe<T, K: Ord>(
     rows: &[T],
     key: impl Fn(&T) -> K,
     value: impl Fn(&T) -> f64,
@@ -338,41 +350,28 @@ fn dedupe<T, K: std::hash::Hash + Eq>(
     files: &[FileReport],
     rejects: &mut Vec<Finding>,
 ) -> Vec<bool> {
-    let mut groups: HashMap<K, Vec<usize>> = HashMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        groups.entry(key(r)).or_default().push(i);
-    }
+    let mut order: Vec<(K, u32)> = rows.iter().enumerate().map(|(i, r)| (key(r), i as u32)).collect();
+    order.sort_unstable();
     let mut keep = vec![true; rows.len()];
-    let mut dup_groups: Vec<&Vec<usize>> = groups.values().filter(|g| g.len() > 1).collect();
-    dup_groups.sort();
-    for g in dup_groups {
-        let first = &rows[g[0]];
-        let conflict = g.iter().any(|i| value(&rows[*i]) != value(first));
+    for g in order.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let first = &rows[g[0].1 as usize];
+        let conflict = g.iter().any(|(_, i)| value(&rows[*i as usize]) != value(first));
+        let raw = |i: u32| format!("{}", value(&rows[i as usize]));
         if conflict {
-            let all: Vec<String> = g.iter().map(|i| place(files, prov(&rows[*i]))).collect();
-            for i in g {
-                keep[*i] = false;
+            let all: Vec<String> = g.iter().map(|(_, i)| place(files, prov(&rows[*i as usize]))).collect();
+            for (_, i) in g {
+                keep[*i as usize] = false;
                 rejects.push(
-                    Finding::new(
-                        prov(&rows[*i]),
-                        "nilai",
-                        format!("{}", value(&rows[*i])),
-                        Reason::DuplicateConflict,
-                    )
-                    .with_detail(format!("baris bertentangan / conflicting rows: {}", all.join(", "))),
+                    Finding::new(prov(&rows[*i as usize]), "nilai", raw(*i), Reason::DuplicateConflict)
+                        .with_detail(format!("baris bertentangan / conflicting rows: {}", all.join(", "))),
                 );
             }
         } else {
-            for i in &g[1..] {
-                keep[*i] = false;
+            for (_, i) in &g[1..] {
+                keep[*i as usize] = false;
                 rejects.push(
-                    Finding::new(
-                        prov(&rows[*i]),
-                        "nilai",
-                        format!("{}", value(&rows[*i])),
-                        Reason::DuplicateIdentical,
-                    )
-                    .with_detail(format!("baris pertama / first row: {}", place(files, prov(first)))),
+                    Finding::new(prov(&rows[*i as usize]), "nilai", raw(*i), Reason::DuplicateIdentical)
+                        .with_detail(format!("baris pertama / first row: {}", place(files, prov(first)))),
                 );
             }
         }

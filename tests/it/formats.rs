@@ -268,7 +268,7 @@ fn parquet_input_with_typed_columns() {
     );
     t.push("unit_tujuan_id", ColumnData::Str(vec![Some("PKM17".into()), Some("PKM01".into())]));
     std::fs::create_dir_all(s.input()).expect("mkdir");
-    write_parquet(&t, &s.path("in/mutasi.parquet")).expect("write parquet");
+    write_parquet(t, &s.path("in/mutasi.parquet")).expect("write parquet");
     let r = s.validate(&["--with-identities"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let m = table(&s, "mutasi");
