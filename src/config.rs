@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 /// The whole configuration.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub validate: ValidateConfig,
@@ -18,17 +18,6 @@ pub struct Config {
     pub tables: BTreeMap<String, TableConfig>,
     /// CSV with columns `nip_lama,nip_baru`, relative to the input folder or absolute.
     pub nip_crosswalk: Option<PathBuf>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            validate: ValidateConfig::default(),
-            privacy: PrivacyConfig::default(),
-            tables: BTreeMap::new(),
-            nip_crosswalk: None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -47,7 +36,7 @@ impl Default for ValidateConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PrivacyConfig {
     /// Secret for pseudonymous ids. Without it a built-in key is used and ids are only
@@ -55,12 +44,6 @@ pub struct PrivacyConfig {
     pub pseudonym_key: Option<String>,
     /// Write `nip` and `nama` into the canonical tables.
     pub include_identities: bool,
-}
-
-impl Default for PrivacyConfig {
-    fn default() -> Self {
-        PrivacyConfig { pseudonym_key: None, include_identities: false }
-    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

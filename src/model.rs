@@ -73,7 +73,7 @@ impl JenisMutasi {
     }
 
     /// Parses a `jenis_mutasi` value. `Ok(None)` means "derive it" (SIASN `MJ`, plain "mutasi").
-    pub fn parse(raw: &str) -> Result<Option<JenisMutasi>, ()> {
+    pub fn parse(raw: &str) -> Result<Option<JenisMutasi>, UnknownJenisMutasi> {
         let s: String = raw.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
         Ok(Some(match s.as_str() {
             "rotasi" | "mu" | "mutasiunor" | "rotation" => JenisMutasi::Rotasi,
@@ -82,10 +82,14 @@ impl JenisMutasi {
             "mutasimasuk" | "masuk" | "pindahmasuk" | "transferin" => JenisMutasi::MutasiMasuk,
             "mutasikeluar" | "keluar" | "pindahkeluar" | "transferout" => JenisMutasi::MutasiKeluar,
             "mj" | "mutasijabatan" | "mutasi" | "" => return Ok(None),
-            _ => return Err(()),
+            _ => return Err(UnknownJenisMutasi),
         }))
     }
 }
+
+/// A `jenis_mutasi` value that is none of the known kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownJenisMutasi;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MutasiRow {

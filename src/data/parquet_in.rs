@@ -50,14 +50,7 @@ impl ParquetSource {
                 "ekspor ulang sebagai Parquet, CSV atau xlsx / re-export as Parquet, CSV or xlsx",
             )
         };
-        let file = std::fs::File::open(path).map_err(|e| {
-            FileError::new(
-                path,
-                FileErrorKind::Io,
-                format!("tidak dapat dibaca / cannot be read: {e}"),
-                "periksa hak akses berkas / check file permissions",
-            )
-        })?;
+        let file = std::fs::File::open(path).map_err(|e| FileError::io(path, &e))?;
         let df = ParquetReader::new(file).finish().map_err(|e| bad(e.to_string()))?;
         let headers = df.get_column_names().iter().map(|n| n.to_string()).collect();
         let columns = df

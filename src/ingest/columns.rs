@@ -5,7 +5,9 @@ use std::path::Path;
 
 use super::file_error::{FileError, FileErrorKind};
 use crate::config::TableConfig;
-use crate::schema::{KINERJA_WIDE, PERIODE_MONTH, PERIODE_YEAR, Table, WideIndicator, header_key};
+use crate::schema::{
+    KINERJA_WIDE, PERIODE_MONTH, PERIODE_YEAR, Table, WideEncoding, WideIndicator, header_key,
+};
 
 /// Where each canonical column sits in a file's rows.
 #[derive(Debug, Clone, Default)]
@@ -30,7 +32,7 @@ impl ColumnMap {
 
     /// True when the kinerja file is in the wide layout (one column per indicator).
     pub fn is_wide(&self) -> bool {
-        !self.wide.is_empty() && !(self.has("indikator") && self.has("nilai"))
+        !self.wide.is_empty() && (!self.has("indikator") || !self.has("nilai"))
     }
 }
 
@@ -88,12 +90,8 @@ pub fn map_columns(
     if table == Table::Kinerja {
         for w in KINERJA_WIDE {
             let mut aliases: Vec<String> = Vec::new();
-            if w.encoding == crate::schema::WideEncoding::Numeric
-                || matches!(
-                    w.encoding,
-                    crate::schema::WideEncoding::Rating | crate::schema::WideEncoding::Predikat
-                )
-            {
+            // SIASN-coded columns keep their SIASN names; user aliases apply to the plain ones.
+            if !matches!(w.encoding, WideEncoding::RatingSiasnCode | WideEncoding::PredikatSiasnCode) {
                 aliases.extend(cfg.aliases.get(w.indikator).into_iter().flatten().map(|a| header_key(a)));
             }
             aliases.extend(w.aliases.iter().map(|a| a.to_string()));

@@ -119,14 +119,7 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 
 impl CsvSource {
     pub fn open(path: &Path) -> Result<CsvSource, FileError> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            FileError::new(
-                path,
-                FileErrorKind::Io,
-                format!("tidak dapat dibaca / cannot be read: {e}"),
-                "periksa hak akses berkas / check file permissions",
-            )
-        })?;
+        let bytes = std::fs::read(path).map_err(|e| FileError::io(path, &e))?;
         let (text, encoding) = decode(path, &bytes)?;
         if text.trim().is_empty() {
             return Err(FileError::new(
@@ -141,7 +134,7 @@ impl CsvSource {
         let first = text[..first_line_end].trim();
         let (start, delimiter) = match first.strip_prefix("sep=") {
             Some(d) if d.len() == 1 => (first_line_end + 1, d.as_bytes()[0]),
-            Some(d) if d == "\\t" => (first_line_end + 1, b'\t'),
+            Some("\\t") => (first_line_end + 1, b'\t'),
             _ => (0, sniff_delimiter(&text)),
         };
         let start = start.min(text.len());
@@ -176,7 +169,7 @@ impl CsvSource {
             .delimiter(self.delimiter)
             .has_headers(false)
             .flexible(true)
-            .from_reader(self.text[self.start..].as_bytes())
+            .from_reader(&self.text.as_bytes()[self.start..])
     }
 
     /// Calls `f` for every data record; stops early when it returns false. Row numbers are as a

@@ -40,6 +40,18 @@ impl FileError {
     }
 }
 
+impl FileError {
+    /// The file could not be opened or read.
+    pub fn io(path: &std::path::Path, e: &std::io::Error) -> Self {
+        FileError::new(
+            path,
+            FileErrorKind::Io,
+            format!("tidak dapat dibaca / cannot be read: {e}"),
+            "periksa nama dan hak akses berkas / check the file name and permissions",
+        )
+    }
+}
+
 impl std::fmt::Display for FileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}\n\nhint: {}", self.path.display(), self.message, self.hint)

@@ -32,6 +32,35 @@ pub struct RowCtx<'a, 'c> {
     pub warnings: Vec<Finding>,
 }
 
+impl From<DateError> for Reason {
+    fn from(e: DateError) -> Reason {
+        match e {
+            DateError::Unrecognised => Reason::DateUnrecognised,
+            DateError::NotACalendarDay => Reason::DateNotACalendarDay,
+            DateError::OutOfRange => Reason::DateOutOfRange,
+        }
+    }
+}
+
+impl From<PeriodError> for Reason {
+    fn from(e: PeriodError) -> Reason {
+        match e {
+            PeriodError::Unrecognised => Reason::PeriodUnrecognised,
+            PeriodError::OutOfRange => Reason::PeriodOutOfRange,
+        }
+    }
+}
+
+impl From<NumberError> for Reason {
+    fn from(e: NumberError) -> Reason {
+        match e {
+            NumberError::NotANumber => Reason::NumberInvalid,
+            NumberError::WrongStyle => Reason::NumberWrongStyle,
+            NumberError::NotFinite => Reason::NumberNotFinite,
+        }
+    }
+}
+
 fn nip_reason(e: &NipError) -> Reason {
     match e {
         NipError::Empty => Reason::RequiredEmpty,
@@ -77,6 +106,34 @@ impl<'a, 'c> RowCtx<'a, 'c> {
         !is_error
     }
 
+    /// True when the cell holds a usable value; a blank (rejected when `required`) or an Excel
+    /// error is not.
+    fn present(&mut self, column: &str, cell: Cell<'_>, required: bool) -> bool {
+        if cell.is_blank() {
+            if required {
+                self.reject(column, cell, Reason::RequiredEmpty);
+            }
+            return false;
+        }
+        self.usable(column, cell)
+    }
+
+    /// The parsed value, or a reject with the error's reason.
+    fn settle<T, E: Into<Reason>>(
+        &mut self,
+        column: &str,
+        cell: Cell<'_>,
+        parsed: Result<T, E>,
+    ) -> Option<T> {
+        match parsed {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.reject(column, cell, e.into());
+                None
+            }
+        }
+    }
+
     /// Text, trimmed; `None` when blank. Numbers become their plain text.
     pub fn text(&mut self, column: &str) -> Option<String> {
         let cell = self.cell(column);
@@ -102,13 +159,7 @@ impl<'a, 'c> RowCtx<'a, 'c> {
     /// A NIP, through the old-NIP crosswalk when one is loaded.
     pub fn nip(&mut self, column: &str, required: bool) -> Option<Nip> {
         let cell = self.cell(column);
-        if cell.is_blank() {
-            if required {
-                self.reject(column, cell, Reason::RequiredEmpty);
-            }
-            return None;
-        }
-        if !self.usable(column, cell) {
+        if !self.present(column, cell, required) {
             return None;
         }
         let text = match cell {
@@ -128,25 +179,13 @@ impl<'a, 'c> RowCtx<'a, 'c> {
             Some(new) if cleaned.len() == 9 => parse_nip(&format!("{new:018}")),
             _ => parse_nip(&text),
         };
-        match parsed {
-            Ok(n) => Some(n),
-            Err(e) => {
-                self.reject(column, cell, nip_reason(&e));
-                None
-            }
-        }
+        self.settle(column, cell, parsed.map_err(|e| nip_reason(&e)))
     }
 
     /// A date from a typed cell, an Excel serial number or text.
     pub fn date(&mut self, column: &str, required: bool) -> Option<NaiveDate> {
         let cell = self.cell(column);
-        if cell.is_blank() {
-            if required {
-                self.reject(column, cell, Reason::RequiredEmpty);
-            }
-            return None;
-        }
-        if !self.usable(column, cell) {
+        if !self.present(column, cell, required) {
             return None;
         }
         let parsed = match cell {
@@ -157,65 +196,34 @@ impl<'a, 'c> RowCtx<'a, 'c> {
             Cell::Text(s) => parse_date(s),
             _ => Err(DateError::Unrecognised),
         };
-        match parsed {
-            Ok(d) => Some(d),
-            Err(e) => {
-                let reason = match e {
-                    DateError::Unrecognised => Reason::DateUnrecognised,
-                    DateError::NotACalendarDay => Reason::DateNotACalendarDay,
-                    DateError::OutOfRange => Reason::DateOutOfRange,
-                };
-                self.reject(column, cell, reason);
-                None
-            }
-        }
+        self.settle(column, cell, parsed)
     }
 
     /// A reporting period from a typed date cell or text.
     pub fn period_of(&mut self, column: &str, cell: Cell<'_>) -> Option<Period> {
-        if cell.is_blank() {
-            self.reject(column, cell, Reason::RequiredEmpty);
+        if !self.present(column, cell, true) {
             return None;
         }
-        if !self.usable(column, cell) {
-            return None;
-        }
+        let month_of =
+            |d: NaiveDate| check_range(d).map(Period::of_date).map_err(|_| PeriodError::OutOfRange);
         let parsed = match cell {
-            Cell::Date(d) => check_range(d).map(Period::of_date).map_err(|_| PeriodError::OutOfRange),
-            Cell::DateTime(d) => {
-                check_range(d.date()).map(Period::of_date).map_err(|_| PeriodError::OutOfRange)
-            }
+            Cell::Date(d) => month_of(d),
+            Cell::DateTime(d) => month_of(d.date()),
             Cell::Int(i) => parse_period(&i.to_string()),
+            // An Excel date serial in a period column.
             Cell::Float(f) if f.fract() == 0.0 && f > 10_000.0 && f < 100_000.0 => {
-                // An Excel date serial in a period column.
-                from_excel_serial(f)
-                    .ok_or(PeriodError::Unrecognised)
-                    .and_then(|d| check_range(d).map(Period::of_date).map_err(|_| PeriodError::OutOfRange))
+                from_excel_serial(f).ok_or(PeriodError::Unrecognised).and_then(month_of)
             }
             Cell::Float(f) => parse_period(&format!("{f}")),
             Cell::Text(s) => parse_period(s),
             _ => Err(PeriodError::Unrecognised),
         };
-        match parsed {
-            Ok(p) => Some(p),
-            Err(e) => {
-                let reason = match e {
-                    PeriodError::Unrecognised => Reason::PeriodUnrecognised,
-                    PeriodError::OutOfRange => Reason::PeriodOutOfRange,
-                };
-                self.reject(column, cell, reason);
-                None
-            }
-        }
+        self.settle(column, cell, parsed)
     }
 
     /// A number from a typed cell or text in the file's decimal style.
     pub fn number_of(&mut self, column: &str, cell: Cell<'_>) -> Option<f64> {
-        if cell.is_blank() {
-            self.reject(column, cell, Reason::RequiredEmpty);
-            return None;
-        }
-        if !self.usable(column, cell) {
+        if !self.present(column, cell, true) {
             return None;
         }
         let parsed = match cell {
@@ -225,17 +233,6 @@ impl<'a, 'c> RowCtx<'a, 'c> {
             Cell::Text(s) => parse_number(s, self.decimal),
             _ => Err(NumberError::NotANumber),
         };
-        match parsed {
-            Ok(v) => Some(v),
-            Err(e) => {
-                let reason = match e {
-                    NumberError::NotANumber => Reason::NumberInvalid,
-                    NumberError::WrongStyle => Reason::NumberWrongStyle,
-                    NumberError::NotFinite => Reason::NumberNotFinite,
-                };
-                self.reject(column, cell, reason);
-                None
-            }
-        }
+        self.settle(column, cell, parsed)
     }
 }

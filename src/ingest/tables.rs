@@ -139,7 +139,7 @@ pub fn mutasi(ctx: &mut RowCtx<'_, '_>) -> Option<MutasiRow> {
         None => None,
         Some(raw) => match JenisMutasi::parse(&raw) {
             Ok(j) => j,
-            Err(()) => {
+            Err(_) => {
                 let cell = ctx.cell("jenis_mutasi");
                 ctx.reject("jenis_mutasi", cell, Reason::JenisMutasiUnknown);
                 None

@@ -172,7 +172,7 @@ pub fn parse_nip(raw: &str) -> Result<Nip, NipError> {
 /// Formats a number cell that should have been a NIP. Excel keeps 15 significant digits, so an
 /// 18-digit NIP read from a numeric cell ends in `000` and is reported as damaged.
 pub fn nip_text_from_number(v: f64) -> String {
-    if v.is_finite() && v >= 0.0 && v < 1e19 { format!("{v:.0}") } else { format!("{v}") }
+    if (0.0..1e19).contains(&v) { format!("{v:.0}") } else { format!("{v}") }
 }
 
 #[cfg(test)]

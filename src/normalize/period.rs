@@ -145,11 +145,8 @@ pub fn parse_period(raw: &str) -> Result<Period, PeriodError> {
         let m = s[4..6].parse().map_err(|_| PeriodError::Unrecognised)?;
         return Period::month(y, m).checked();
     }
-    let tokens: Vec<String> = s
-        .split(|c: char| c == '-' || c == '/' || c == ' ' || c == '_' || c == '.')
-        .filter(|t| !t.is_empty())
-        .map(|t| t.to_string())
-        .collect();
+    let tokens: Vec<String> =
+        s.split(['-', '/', ' ', '_', '.']).filter(|t| !t.is_empty()).map(|t| t.to_string()).collect();
     let upper: Vec<String> = tokens.iter().map(|t| t.to_ascii_uppercase()).collect();
     let words: Vec<&str> = upper.iter().map(String::as_str).collect();
     match words.as_slice() {

@@ -41,12 +41,7 @@ pub fn predikat_from_label(raw: &str) -> Option<u8> {
 
 /// SIASN `perilakuDanKinerja` code (1 = Di Atas, 3 = Di Bawah) to the ordinal.
 pub fn rating_from_siasn_code(code: f64) -> Option<u8> {
-    match code {
-        c if c == 1.0 => Some(3),
-        c if c == 2.0 => Some(2),
-        c if c == 3.0 => Some(1),
-        _ => None,
-    }
+    if code.fract() == 0.0 && (1.0..=3.0).contains(&code) { Some(4 - code as u8) } else { None }
 }
 
 /// SIASN `kuadranNilai` code (1 = Sangat Baik … 5 = Sangat Kurang) to the ordinal.

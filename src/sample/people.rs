@@ -69,13 +69,13 @@ impl Profession {
     fn suffix(self, r: &mut Rand) -> &'static str {
         match self {
             Profession::Dokter => "",
-            Profession::Perawat => *r.pick(&[", S.Kep", ", A.Md.Kep", ", S.Kep., Ns"]),
-            Profession::Bidan => *r.pick(&[", A.Md.Keb", ", S.Tr.Keb"]),
+            Profession::Perawat => r.pick_str(&[", S.Kep", ", A.Md.Kep", ", S.Kep., Ns"]),
+            Profession::Bidan => r.pick_str(&[", A.Md.Keb", ", S.Tr.Keb"]),
             Profession::Apoteker => ", S.Farm., Apt",
             Profession::Sanitarian | Profession::Nutrisionis => ", S.KM",
             Profession::Epidemiolog => ", S.KM., M.Kes",
-            Profession::Guru => *r.pick(&[", S.Pd", ", S.Pd.SD", ", S.Pd., M.Pd"]),
-            _ => *r.pick(&["", ", S.E.", ", S.Sos", ", S.H.", ", S.Kom"]),
+            Profession::Guru => r.pick_str(&[", S.Pd", ", S.Pd.SD", ", S.Pd., M.Pd"]),
+            _ => r.pick_str(&["", ", S.E.", ", S.Sos", ", S.H.", ", S.Kom"]),
         }
     }
 

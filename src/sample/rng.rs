@@ -58,6 +58,11 @@ impl Rand {
         &items[self.int(0, items.len() as i64 - 1) as usize]
     }
 
+    /// One of a list of static strings.
+    pub fn pick_str(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.int(0, items.len() as i64 - 1) as usize]
+    }
+
     /// Index drawn with probability proportional to `weights`.
     pub fn weighted(&mut self, weights: &[f64]) -> usize {
         let total: f64 = weights.iter().sum();

@@ -272,7 +272,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
             Some((k.nip, k.periode, slot, k.nilai, k.prov))
         })
         .collect();
-    ratings.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    ratings.sort_unstable_by_key(|a| (a.0, a.1, a.2));
     let mut mismatches: Vec<Finding> = Vec::new();
     for group in ratings.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
         if let [(_, _, 0, h, _), (_, _, 1, p, _), (_, _, 2, pred, prov)] = group
