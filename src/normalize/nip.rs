@@ -106,8 +106,10 @@ pub fn clean_nip(raw: &str) -> String {
     if let Some(inner) = s.strip_prefix("=\"").and_then(|r| r.strip_suffix('"')) {
         s = inner;
     }
-    let upper = s.to_uppercase();
-    let s = if upper.starts_with("NIP") { s[3..].trim_start_matches(['.', ':', ' ']) } else { s };
+    let s = match s.get(..3) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("nip") => s[3..].trim_start_matches(['.', ':', ' ']),
+        _ => s,
+    };
     s.chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != '-').collect()
 }
 
@@ -186,6 +188,9 @@ mod tests {
         assert_eq!(clean_nip("=\"198609262015051001\""), "198609262015051001");
         assert_eq!(clean_nip("19860926.201505.1.001"), "198609262015051001");
         assert_eq!(clean_nip("nip: 198609262015051001"), "198609262015051001");
+        // Multi-byte text never splits a character.
+        assert_eq!(clean_nip("nı"), "nı");
+        assert_eq!(clean_nip("é19"), "é19");
     }
 
     #[test]
