@@ -313,3 +313,22 @@ fn blank_lines_count_as_spreadsheet_rows() {
     // Excel hides the sep= line and shows the blank line as row 3.
     assert_eq!(one_reject(&rejects(&s), "angka_tidak_sah")["baris"], "4");
 }
+
+#[test]
+fn english_headers_are_accepted() {
+    let s = Scratch::new();
+    s.write("in/unit_kerja.csv", "unit_code,unit_name,department,type\nPKM01,Puskesmas Latuhalat,Dinas Kesehatan,Puskesmas\nPKM17,Puskesmas Passo,Dinas Kesehatan,Puskesmas\n");
+    s.write("in/pegawai.csv", &format!("employee_id,full_name,gender,date_of_birth,position\n{NIP_A},Yohanis Wattimena,M,26/09/1986,Dokter Ahli Pertama\n"));
+    s.write("in/mutasi.csv", &format!("employee_id,effective_date,destination_unit,origin_unit,transfer_type\n{NIP_A},2024-07-01,PKM17,PKM01,rotation\n"));
+    s.write(
+        "in/kinerja.csv",
+        &format!("employee_id,period,indicator,score\n{NIP_A},2024-07,capaian_iki,90\n"),
+    );
+    let r = s.validate(&[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let m = table(&s, "mutasi");
+    assert_eq!(strings(&m, "unit_tujuan_id")[0].as_deref(), Some("PKM17"));
+    assert_eq!(strings(&m, "jenis_mutasi")[0].as_deref(), Some("rotasi"));
+    assert_eq!(strings(&table(&s, "unit_kerja"), "opd")[0].as_deref(), Some("Dinas Kesehatan"));
+    assert_eq!(strings(&table(&s, "pegawai"), "jabatan")[0].as_deref(), Some("Dokter Ahli Pertama"));
+}
