@@ -16,5 +16,6 @@ pub mod output;
 pub mod privacy;
 pub mod sample;
 pub mod schema;
+pub mod stats;
 pub mod summary;
 pub mod validate;

@@ -1,0 +1,193 @@
+//! Aggregations of ATT(g,t) into summary effects, as R `did::aggte`: simple, dynamic (event
+//! study), group and calendar, each with an overall value and per-element values.
+//!
+//! A weighted combination θ = Σ_k w_k ATT_k whose weights are cohort shares p_g estimated from the
+//! data gets the weight-estimation term in its influence function (CS 2021 eq. (3.x); R's `wif`):
+//! wif_ik = (1{G_i = g_k} − p_k)/S − (Σ_j∈K (1{G_i = g_j} − p_j)) p_k / S², S = Σ_K p_k.
+//! Plain means (dynamic and calendar overall, per-group values) need none. SE = √(mean(IF²)/n).
+
+use super::EstimateError;
+use super::cs::{AttGt, se_of};
+
+/// One estimate with its influence function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estimate {
+    pub att: f64,
+    pub se: f64,
+    pub inf: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggKind {
+    Simple,
+    Dynamic,
+    Group,
+    Calendar,
+}
+
+impl AggKind {
+    pub const ALL: [AggKind; 4] = [AggKind::Simple, AggKind::Dynamic, AggKind::Group, AggKind::Calendar];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AggKind::Simple => "simple",
+            AggKind::Dynamic => "dynamic",
+            AggKind::Group => "group",
+            AggKind::Calendar => "calendar",
+        }
+    }
+}
+
+/// Event-time window of the dynamic aggregation (and the post window of simple and group).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AggOptions {
+    pub min_e: Option<i64>,
+    pub max_e: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregation {
+    pub kind: AggKind,
+    pub overall: Estimate,
+    /// Event time e, cohort g or period t, with its estimate.
+    pub elements: Vec<(i64, Estimate)>,
+}
+
+/// Σ_k w_k IF_k (+ Σ_k wif_k ATT_k), for the cells `ks` with weights `w`.
+fn combine(res: &AttGt, ks: &[usize], w: &[f64], with_wif: bool) -> Estimate {
+    let n = res.n;
+    let att: f64 = ks.iter().zip(w).map(|(k, w)| w * res.cells[*k].att.unwrap_or(0.0)).sum();
+    let mut inf = vec![0.0; n];
+    for (k, wk) in ks.iter().zip(w) {
+        for (acc, f) in inf.iter_mut().zip(&res.inf[*k]) {
+            *acc += wk * f;
+        }
+    }
+    if with_wif {
+        let groups: Vec<i64> = ks.iter().map(|k| res.cells[*k].group).collect();
+        let atts: Vec<f64> = ks.iter().map(|k| res.cells[*k].att.unwrap_or(0.0)).collect();
+        add_wif(res, &groups, &atts, &mut inf);
+    }
+    Estimate { att, se: se_of(&inf), inf }
+}
+
+/// Adds Σ_k wif_ik · θ_k for weights proportional to the cohort shares of `groups`.
+fn add_wif(res: &AttGt, groups: &[i64], thetas: &[f64], inf: &mut [f64]) {
+    let p: Vec<f64> = groups.iter().map(|g| res.share(*g)).collect();
+    let s: f64 = p.iter().sum();
+    for (i, acc) in inf.iter_mut().enumerate() {
+        let gi = res.entity_cohort[i];
+        let total: f64 = groups.iter().zip(&p).map(|(g, pk)| f64::from(u8::from(gi == *g)) - pk).sum();
+        for ((g, pk), theta) in groups.iter().zip(&p).zip(thetas) {
+            let wif = (f64::from(u8::from(gi == *g)) - pk) / s - total * pk / (s * s);
+            *acc += wif * theta;
+        }
+    }
+}
+
+/// Share-weighted combination of cells, with the weight-estimation term.
+fn share_weighted(res: &AttGt, ks: &[usize]) -> Estimate {
+    let p: Vec<f64> = ks.iter().map(|k| res.share(res.cells[*k].group)).collect();
+    let s: f64 = p.iter().sum();
+    let w: Vec<f64> = p.iter().map(|v| v / s).collect();
+    combine(res, ks, &w, true)
+}
+
+/// Plain mean of estimates (their influence functions averaged).
+fn mean_of(parts: &[&Estimate]) -> Estimate {
+    let m = parts.len() as f64;
+    let n = parts.first().map_or(0, |e| e.inf.len());
+    let att = parts.iter().map(|e| e.att).sum::<f64>() / m;
+    let mut inf = vec![0.0; n];
+    for e in parts {
+        for (acc, f) in inf.iter_mut().zip(&e.inf) {
+            *acc += f / m;
+        }
+    }
+    Estimate { att, se: se_of(&inf), inf }
+}
+
+/// Aggregates ATT(g,t) the way `did::aggte` does.
+pub fn aggregate(res: &AttGt, kind: AggKind, opts: AggOptions) -> Result<Aggregation, EstimateError> {
+    let est: Vec<usize> = (0..res.cells.len()).filter(|k| res.cells[*k].att.is_some()).collect();
+    let e_of = |k: usize| res.cells[k].time - res.cells[k].group;
+    let in_post_window = |k: usize| e_of(k) >= 0 && opts.max_e.is_none_or(|m| e_of(k) <= m);
+    let (overall, elements) = match kind {
+        AggKind::Simple => {
+            let ks: Vec<usize> = est.iter().copied().filter(|k| in_post_window(*k)).collect();
+            if ks.is_empty() {
+                return Err(EstimateError::NoTreated);
+            }
+            (share_weighted(res, &ks), Vec::new())
+        }
+        AggKind::Dynamic => {
+            let mut es: Vec<i64> = est.iter().map(|k| e_of(*k)).collect();
+            es.sort_unstable();
+            es.dedup();
+            es.retain(|e| opts.min_e.is_none_or(|m| *e >= m) && opts.max_e.is_none_or(|m| *e <= m));
+            let elements: Vec<(i64, Estimate)> = es
+                .iter()
+                .map(|e| {
+                    let ks: Vec<usize> = est.iter().copied().filter(|k| e_of(*k) == *e).collect();
+                    (*e, share_weighted(res, &ks))
+                })
+                .collect();
+            let post: Vec<&Estimate> = elements.iter().filter(|(e, _)| *e >= 0).map(|(_, x)| x).collect();
+            if post.is_empty() {
+                return Err(EstimateError::NoTreated);
+            }
+            (mean_of(&post), elements)
+        }
+        AggKind::Group => {
+            let mut elements = Vec::new();
+            for &g in &res.groups {
+                let ks: Vec<usize> =
+                    est.iter().copied().filter(|k| res.cells[*k].group == g && in_post_window(*k)).collect();
+                if ks.is_empty() {
+                    continue;
+                }
+                let w = vec![1.0 / ks.len() as f64; ks.len()];
+                elements.push((g, combine(res, &ks, &w, false)));
+            }
+            if elements.is_empty() {
+                return Err(EstimateError::NoTreated);
+            }
+            let groups: Vec<i64> = elements.iter().map(|(g, _)| *g).collect();
+            let p: Vec<f64> = groups.iter().map(|g| res.share(*g)).collect();
+            let s: f64 = p.iter().sum();
+            let thetas: Vec<f64> = elements.iter().map(|(_, e)| e.att).collect();
+            let att = thetas.iter().zip(&p).map(|(t, pk)| t * pk / s).sum();
+            let mut inf = vec![0.0; res.n];
+            for ((_, e), pk) in elements.iter().zip(&p) {
+                for (acc, f) in inf.iter_mut().zip(&e.inf) {
+                    *acc += pk / s * f;
+                }
+            }
+            add_wif(res, &groups, &thetas, &mut inf);
+            (Estimate { att, se: se_of(&inf), inf }, elements)
+        }
+        AggKind::Calendar => {
+            let min_g = res.groups.first().copied().ok_or(EstimateError::NoTreated)?;
+            let mut ts: Vec<i64> = est.iter().map(|k| res.cells[*k].time).filter(|t| *t >= min_g).collect();
+            ts.sort_unstable();
+            ts.dedup();
+            let mut elements = Vec::new();
+            for t in ts {
+                let ks: Vec<usize> = est
+                    .iter()
+                    .copied()
+                    .filter(|k| res.cells[*k].time == t && res.cells[*k].group <= t)
+                    .collect();
+                if !ks.is_empty() {
+                    elements.push((t, share_weighted(res, &ks)));
+                }
+            }
+            if elements.is_empty() {
+                return Err(EstimateError::NoTreated);
+            }
+            let parts: Vec<&Estimate> = elements.iter().map(|(_, e)| e).collect();
+            (mean_of(&parts), elements)
+        }
+    };
+    Ok(Aggregation { kind, overall, elements })
+}

@@ -1,0 +1,284 @@
+//! Group-time average treatment effects, ATT(g,t), of Callaway & Sant'Anna (2021), with their
+//! influence functions, for a balanced panel without covariates.
+//!
+//! For cohort g and period t, with base period b (the period just before t for pre-periods, and
+//! the last period before g − δ for post-periods under the "varying" base; always the last period
+//! before g − δ under "universal"), ΔY_i = Y_it − Y_ib and
+//!
+//!   ATT(g,t) = mean(ΔY | G = g) − mean(ΔY | comparison),
+//!
+//! the comparison being the never treated, or the never and not-yet treated (cohort beyond
+//! max(t, b) + δ, other than g). The influence function over all n entities is
+//! IF_i = D_i (ΔY_i − μ_D) / p_D − C_i (ΔY_i − μ_C) / p_C, and SE = √(Σ IF²) / n
+//! (CS 2021 §4; R `did` 2.5.1 `compute.att_gt` with DRDID's `drdid_panel`, which reduce to this
+//! closed form without covariates; see `../shared/validation/cs-estimator-notes.md`).
+//! Entities already treated in the first period are dropped, as `did` does; entities first
+//! treated after the last period (beyond the anticipation window) count as never treated.
+
+use super::EstimateError;
+use super::dist::chi2_sf;
+use super::panel::Panel;
+
+/// Which entities serve as the comparison group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    NeverTreated,
+    NotYetTreated,
+}
+
+/// How the base period of pre-treatment cells is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BasePeriod {
+    Varying,
+    Universal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsOptions {
+    pub control: Control,
+    /// Periods of anticipation δ, in the time unit of the panel.
+    pub anticipation: i64,
+    pub base_period: BasePeriod,
+}
+
+impl Default for CsOptions {
+    fn default() -> Self {
+        CsOptions { control: Control::NeverTreated, anticipation: 0, base_period: BasePeriod::Varying }
+    }
+}
+
+/// One group-time cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub group: i64,
+    pub time: i64,
+    pub base: i64,
+    /// `None` when the cell has no comparison entities (e.g. late periods with not-yet-treated
+    /// controls and no never-treated entities).
+    pub att: Option<f64>,
+    pub se: Option<f64>,
+    pub n_treated: usize,
+    pub n_control: usize,
+}
+
+impl Cell {
+    pub fn post(&self) -> bool {
+        self.time >= self.group
+    }
+}
+
+/// The pre-trend test: all pre-period ATT(g,t) jointly zero.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wald {
+    pub stat: f64,
+    pub df: usize,
+    pub p_value: f64,
+}
+
+/// All ATT(g,t) of a panel.
+#[derive(Debug, Clone)]
+pub struct AttGt {
+    pub cells: Vec<Cell>,
+    /// Influence function of each cell over all `n` entities (zero for cells without an estimate).
+    pub inf: Vec<Vec<f64>>,
+    pub n: usize,
+    /// Cohort of each entity in the estimation sample (0 = never treated).
+    pub entity_cohort: Vec<i64>,
+    /// Cohorts with at least one cell, ascending.
+    pub groups: Vec<i64>,
+    pub dropped_always_treated: usize,
+    pub dropped_incomplete: usize,
+    pub wald: Option<Wald>,
+}
+
+impl AttGt {
+    /// Share of entities in cohort `g` (R `did`'s `pg`).
+    pub fn share(&self, g: i64) -> f64 {
+        self.entity_cohort.iter().filter(|c| **c == g).count() as f64 / self.n as f64
+    }
+}
+
+/// SE from an influence function at the n scale: √(mean(IF²) / n).
+pub fn se_of(inf: &[f64]) -> f64 {
+    let n = inf.len() as f64;
+    (inf.iter().map(|v| v * v).sum::<f64>() / n / n).sqrt()
+}
+
+/// Computes every ATT(g,t).
+pub fn att_gt(panel: &Panel, opts: &CsOptions) -> Result<AttGt, EstimateError> {
+    let times = &panel.times;
+    let n_t = times.len();
+    let first = times[0];
+    let last = times[n_t - 1];
+    let delta = opts.anticipation;
+    // Estimation sample: drop entities treated (or anticipating) in the first period.
+    let mut keep: Vec<usize> = Vec::with_capacity(panel.n());
+    let mut cohort: Vec<i64> = Vec::with_capacity(panel.n());
+    let mut dropped_always_treated = 0;
+    for (i, &g) in panel.cohort.iter().enumerate() {
+        let g = if g > last + delta { 0 } else { g };
+        if g > 0 && g - delta <= first {
+            dropped_always_treated += 1;
+            continue;
+        }
+        keep.push(i);
+        cohort.push(g);
+    }
+    let n = keep.len();
+    let mut groups: Vec<i64> = cohort.iter().copied().filter(|g| *g > 0).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    if groups.is_empty() {
+        return Err(EstimateError::NoTreated);
+    }
+    let has_never = cohort.contains(&0);
+    if opts.control == Control::NeverTreated && !has_never {
+        return Err(EstimateError::NoControls);
+    }
+    let start = if opts.base_period == BasePeriod::Varying { 1 } else { 0 };
+    let mut cells = Vec::new();
+    let mut inf = Vec::new();
+    let mut used_groups = Vec::new();
+    let mut dy = vec![0.0; n];
+    for &g in &groups {
+        // Last period before g − δ: the base of every post-period cell.
+        let Some(pre_g) = times.iter().rposition(|t| t + delta < g) else { continue };
+        used_groups.push(g);
+        for tt in start..n_t {
+            let time = times[tt];
+            let base = match opts.base_period {
+                BasePeriod::Universal => pre_g,
+                BasePeriod::Varying if g <= time => pre_g,
+                BasePeriod::Varying => tt - 1,
+            };
+            if base == tt {
+                // The universal base period itself: ATT is 0 by construction.
+                cells.push(Cell {
+                    group: g,
+                    time,
+                    base: times[base],
+                    att: Some(0.0),
+                    se: None,
+                    n_treated: 0,
+                    n_control: 0,
+                });
+                inf.push(vec![0.0; n]);
+                continue;
+            }
+            let horizon = time.max(times[base]) + delta;
+            let is_control = |c: i64| match opts.control {
+                Control::NeverTreated => c == 0,
+                Control::NotYetTreated => c == 0 || (c > horizon && c != g),
+            };
+            let (mut sum_d, mut n_d, mut sum_c, mut n_c) = (0.0, 0usize, 0.0, 0usize);
+            for (k, &i) in keep.iter().enumerate() {
+                dy[k] = panel.y_at(i, tt) - panel.y_at(i, base);
+                if cohort[k] == g {
+                    sum_d += dy[k];
+                    n_d += 1;
+                } else if is_control(cohort[k]) {
+                    sum_c += dy[k];
+                    n_c += 1;
+                }
+            }
+            let mut cell = Cell {
+                group: g,
+                time,
+                base: times[base],
+                att: None,
+                se: None,
+                n_treated: n_d,
+                n_control: n_c,
+            };
+            let mut f = vec![0.0; n];
+            if n_d > 0 && n_c > 0 {
+                let (mu_d, mu_c) = (sum_d / n_d as f64, sum_c / n_c as f64);
+                let (p_d, p_c) = (n_d as f64 / n as f64, n_c as f64 / n as f64);
+                for k in 0..n {
+                    if cohort[k] == g {
+                        f[k] = (dy[k] - mu_d) / p_d;
+                    } else if is_control(cohort[k]) {
+                        f[k] = -(dy[k] - mu_c) / p_c;
+                    }
+                }
+                cell.att = Some(mu_d - mu_c);
+                cell.se = Some(se_of(&f));
+            }
+            cells.push(cell);
+            inf.push(f);
+        }
+    }
+    if cells.iter().all(|c| c.att.is_none()) {
+        return Err(EstimateError::NoControls);
+    }
+    let wald = pretest(&cells, &inf, n);
+    Ok(AttGt {
+        cells,
+        inf,
+        n,
+        entity_cohort: cohort,
+        groups: used_groups,
+        dropped_always_treated,
+        dropped_incomplete: panel.dropped_incomplete,
+        wald,
+    })
+}
+
+/// Wald test that all pre-period ATT(g,t) are zero: W = n · θ' V⁻¹ θ with V = IF'IF / n, χ² with
+/// as many degrees of freedom as pre-period cells. Cells with (numerically) zero variance are left
+/// out, as in R `did`. `None` when there is no pre-period cell or V is singular.
+fn pretest(cells: &[Cell], inf: &[Vec<f64>], n: usize) -> Option<Wald> {
+    let threshold = f64::EPSILON.sqrt() * 10.0;
+    let pre: Vec<usize> = (0..cells.len())
+        .filter(|k| cells[*k].time < cells[*k].group && cells[*k].att.is_some())
+        .filter(|k| {
+            let v = inf[*k].iter().map(|x| x * x).sum::<f64>() / n as f64;
+            v.is_finite() && v >= threshold
+        })
+        .collect();
+    if pre.is_empty() {
+        return None;
+    }
+    let q = pre.len();
+    let mut v = vec![vec![0.0; q]; q];
+    for a in 0..q {
+        for b in a..q {
+            let s: f64 = inf[pre[a]].iter().zip(&inf[pre[b]]).map(|(x, y)| x * y).sum::<f64>() / n as f64;
+            v[a][b] = s;
+            v[b][a] = s;
+        }
+    }
+    let theta: Vec<f64> = pre.iter().map(|k| cells[*k].att.unwrap_or(0.0)).collect();
+    let x = solve(v, theta.clone())?;
+    let stat = n as f64 * theta.iter().zip(&x).map(|(a, b)| a * b).sum::<f64>();
+    Some(Wald { stat, df: q, p_value: chi2_sf(stat, q) })
+}
+
+/// Solves A x = b by Gaussian elimination with partial pivoting; `None` when A is singular.
+pub fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
+    let n = b.len();
+    let scale = a.iter().flatten().fold(0.0f64, |m, v| m.max(v.abs()));
+    for col in 0..n {
+        let piv = (col..n).max_by(|i, j| a[*i][col].abs().total_cmp(&a[*j][col].abs()))?;
+        if a[piv][col].abs() <= scale * 1e-13 {
+            return None;
+        }
+        a.swap(col, piv);
+        b.swap(col, piv);
+        let (top, rest) = a.split_at_mut(col + 1);
+        let pivot_row = &top[col];
+        for (offset, row) in rest.iter_mut().enumerate() {
+            let factor = row[col] / pivot_row[col];
+            for (x, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                *x -= factor * p;
+            }
+            b[col + 1 + offset] -= factor * b[col];
+        }
+    }
+    let mut x = vec![0.0; n];
+    for r in (0..n).rev() {
+        let s: f64 = (r + 1..n).map(|c| a[r][c] * x[c]).sum();
+        x[r] = (b[r] - s) / a[r][r];
+    }
+    Some(x)
+}

@@ -1,0 +1,39 @@
+//! Statistics core: staggered difference-in-differences (Callaway & Sant'Anna 2021) on plain
+//! slices.
+//!
+//! Nothing here knows about Polars, files or HR tables: callers build a [`panel::Panel`] from
+//! vectors (employee × month or unit × period alike), and get group-time effects with their
+//! influence functions ([`cs`]), aggregations ([`aggregate`]) and tests ([`dist`] holds the
+//! distribution functions). Each formula cites its source, and the whole path is checked against R
+//! `did` 2.5.1 on `mpdta` (`tests/data/validation/`).
+
+pub mod aggregate;
+pub mod cs;
+pub mod dist;
+pub mod panel;
+
+/// Why an estimate cannot be computed. Each is a clear error rather than a NaN.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EstimateError {
+    #[error("panel kosong / empty panel")]
+    Empty,
+    #[error("panjang kolom berbeda / columns differ in length")]
+    LengthMismatch,
+    #[error("entitas {0} punya kohort berbeda antar-periode / entity {0} has more than one cohort")]
+    CohortNotConstant(i64),
+    #[error("entitas {0} tercatat dua kali pada periode {1} / entity {0} appears twice in period {1}")]
+    DuplicateObservation(i64, i64),
+    #[error("nilai hasil bukan angka hingga pada entitas {0}, periode {1} / non-finite outcome")]
+    NonFiniteOutcome(i64, i64),
+    #[error(
+        "tidak ada entitas yang diberi perlakuan setelah periode pertama / no treated entity after the first period"
+    )]
+    NoTreated,
+    #[error("tidak ada kelompok pembanding / no comparison entities (never-treated or not-yet-treated)")]
+    NoControls,
+    #[error("panel perlu minimal dua periode / the panel needs at least two periods")]
+    TooFewPeriods,
+}
+
+#[cfg(test)]
+mod validation;

@@ -1,0 +1,114 @@
+//! A balanced entity × period panel built from long vectors.
+//!
+//! Callers pass one value per observation (entity id, period, cohort, outcome); entities missing a
+//! period are dropped and counted (R `did`'s `panel = TRUE` default), so every remaining entity has
+//! an outcome in every period. The cohort is the first treated period, 0 for never treated.
+
+use std::collections::BTreeMap;
+
+use super::EstimateError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    /// Entity ids, sorted.
+    pub ids: Vec<i64>,
+    /// Periods, sorted ascending.
+    pub times: Vec<i64>,
+    /// First treated period per entity; 0 = never treated.
+    pub cohort: Vec<i64>,
+    /// Outcomes, entity-major: `y[i * times.len() + t]`.
+    pub y: Vec<f64>,
+    /// Entities dropped because they were not observed in every period.
+    pub dropped_incomplete: usize,
+}
+
+impl Panel {
+    /// Builds a balanced panel from long-format vectors.
+    pub fn from_long(id: &[i64], time: &[i64], cohort: &[i64], y: &[f64]) -> Result<Panel, EstimateError> {
+        let n_obs = id.len();
+        if time.len() != n_obs || cohort.len() != n_obs || y.len() != n_obs {
+            return Err(EstimateError::LengthMismatch);
+        }
+        if n_obs == 0 {
+            return Err(EstimateError::Empty);
+        }
+        let mut times: Vec<i64> = time.to_vec();
+        times.sort_unstable();
+        times.dedup();
+        if times.len() < 2 {
+            return Err(EstimateError::TooFewPeriods);
+        }
+        let t_index: BTreeMap<i64, usize> = times.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+        let n_t = times.len();
+        // Per entity: cohort and outcomes by period.
+        let mut by_id: BTreeMap<i64, (i64, Vec<Option<f64>>)> = BTreeMap::new();
+        for k in 0..n_obs {
+            let entry = by_id.entry(id[k]).or_insert_with(|| (cohort[k], vec![None; n_t]));
+            if entry.0 != cohort[k] {
+                return Err(EstimateError::CohortNotConstant(id[k]));
+            }
+            if !y[k].is_finite() {
+                return Err(EstimateError::NonFiniteOutcome(id[k], time[k]));
+            }
+            let t = t_index[&time[k]];
+            if entry.1[t].is_some() {
+                return Err(EstimateError::DuplicateObservation(id[k], time[k]));
+            }
+            entry.1[t] = Some(y[k]);
+        }
+        let mut panel =
+            Panel { ids: Vec::new(), times, cohort: Vec::new(), y: Vec::new(), dropped_incomplete: 0 };
+        for (i, (c, ys)) in by_id {
+            if ys.iter().any(Option::is_none) {
+                panel.dropped_incomplete += 1;
+                continue;
+            }
+            panel.ids.push(i);
+            panel.cohort.push(c);
+            panel.y.extend(ys.into_iter().flatten());
+        }
+        if panel.ids.is_empty() {
+            return Err(EstimateError::Empty);
+        }
+        Ok(panel)
+    }
+
+    pub fn n(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn y_at(&self, i: usize, t: usize) -> f64 {
+        self.y[i * self.times.len() + t]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balances_and_checks() {
+        let p = Panel::from_long(
+            &[2, 1, 1, 2, 3],
+            &[2000, 2000, 2001, 2001, 2000],
+            &[0, 2001, 2001, 0, 0],
+            &[1.0, 2.0, 3.0, 4.0, 5.0],
+        )
+        .expect("panel");
+        assert_eq!(p.ids, vec![1, 2]);
+        assert_eq!(p.dropped_incomplete, 1);
+        assert_eq!(p.y_at(1, 1), 4.0);
+        assert_eq!(
+            Panel::from_long(&[1, 1], &[1, 2], &[0, 2], &[1.0, 1.0]),
+            Err(EstimateError::CohortNotConstant(1))
+        );
+        assert_eq!(
+            Panel::from_long(&[1, 1], &[1, 1], &[0, 0], &[1.0, 1.0]),
+            Err(EstimateError::TooFewPeriods)
+        );
+        assert_eq!(
+            Panel::from_long(&[1, 1], &[1, 2], &[0, 0], &[1.0, f64::NAN]),
+            Err(EstimateError::NonFiniteOutcome(1, 2))
+        );
+    }
+}

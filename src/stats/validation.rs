@@ -1,0 +1,145 @@
+//! Checks the estimator against R `did` 2.5.1 on `mpdta` (reference numbers in
+//! `tests/data/validation/mpdta_did_reference.json`, produced with analytic standard errors).
+
+use serde_json::Value;
+
+use super::aggregate::{AggKind, AggOptions, aggregate};
+use super::cs::{BasePeriod, Control, CsOptions, att_gt};
+use super::panel::Panel;
+
+const MPDTA: &str = include_str!("../../tests/data/validation/mpdta.csv");
+const REFERENCE: &str = include_str!("../../tests/data/validation/mpdta_did_reference.json");
+const TOL: f64 = 1e-10;
+
+fn mpdta() -> Panel {
+    let (mut id, mut time, mut cohort, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for line in MPDTA.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        time.push(f[0].parse().expect("year"));
+        id.push(f[1].parse().expect("county"));
+        y.push(f[3].parse().expect("lemp"));
+        cohort.push(f[4].parse().expect("first.treat"));
+    }
+    Panel::from_long(&id, &time, &cohort, &y).expect("mpdta is a balanced panel")
+}
+
+fn nums(v: &Value) -> Vec<f64> {
+    match v {
+        Value::Array(a) => a.iter().map(|x| x.as_f64().expect("number")).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn close(what: &str, got: f64, want: f64) {
+    assert!((got - want).abs() <= TOL, "{what}: got {got:.15}, R did gives {want:.15}");
+}
+
+fn check(config: &str, control: Control) {
+    let reference: Value = serde_json::from_str(REFERENCE).expect("reference json");
+    let r = &reference[config];
+    let res = att_gt(&mpdta(), &CsOptions { control, anticipation: 0, base_period: BasePeriod::Varying })
+        .expect("att_gt");
+    assert_eq!(res.n as u64, r["n"].as_u64().expect("n"));
+    let (groups, ts, atts, ses) = (nums(&r["group"]), nums(&r["t"]), nums(&r["att"]), nums(&r["se"]));
+    assert_eq!(res.cells.len(), atts.len(), "{config}: number of cells");
+    for (k, c) in res.cells.iter().enumerate() {
+        assert_eq!((c.group as f64, c.time as f64), (groups[k], ts[k]), "{config}: cell order");
+        close(&format!("{config} ATT({},{})", c.group, c.time), c.att.expect("att"), atts[k]);
+        close(&format!("{config} SE({},{})", c.group, c.time), c.se.expect("se"), ses[k]);
+    }
+    let wald = res.wald.as_ref().expect("pre-test");
+    let want_p = r["wald_pvalue"][0][0].as_f64().expect("p");
+    assert!(
+        (wald.p_value - want_p).abs() < 5e-6,
+        "{config}: Wald p {} vs R (rounded) {want_p}",
+        wald.p_value
+    );
+    for kind in AggKind::ALL {
+        let a = &r["aggte"][kind.as_str()];
+        let agg = aggregate(&res, kind, AggOptions::default()).expect("aggregate");
+        close(
+            &format!("{config} {kind:?} overall ATT"),
+            agg.overall.att,
+            a["overall_att"].as_f64().expect("att"),
+        );
+        close(
+            &format!("{config} {kind:?} overall SE"),
+            agg.overall.se,
+            a["overall_se"].as_f64().expect("se"),
+        );
+        let (egt, att_e, se_e) = (nums(&a["egt"]), nums(&a["att_egt"]), nums(&a["se_egt"]));
+        assert_eq!(agg.elements.len(), egt.len(), "{config} {kind:?}: elements");
+        for (j, (e, est)) in agg.elements.iter().enumerate() {
+            assert_eq!(*e as f64, egt[j]);
+            close(&format!("{config} {kind:?} element {e} ATT"), est.att, att_e[j]);
+            close(&format!("{config} {kind:?} element {e} SE"), est.se, se_e[j]);
+        }
+    }
+}
+
+#[test]
+fn matches_r_did_never_treated() {
+    check("nocov_never_dr_analytic", Control::NeverTreated);
+    // Without covariates the regression estimator is the same closed form.
+    check("nocov_never_reg_analytic", Control::NeverTreated);
+}
+
+#[test]
+fn matches_r_did_not_yet_treated() {
+    check("nocov_notyet_dr_analytic", Control::NotYetTreated);
+}
+
+#[test]
+fn constant_shift_changes_nothing_and_order_does_not_matter() {
+    let p = mpdta();
+    let base = att_gt(&p, &CsOptions::default()).expect("att_gt");
+    let mut shifted = p.clone();
+    shifted.y.iter_mut().for_each(|v| *v += 7.5);
+    let s = att_gt(&shifted, &CsOptions::default()).expect("att_gt");
+    for (a, b) in base.cells.iter().zip(&s.cells) {
+        assert!((a.att.expect("a") - b.att.expect("b")).abs() < 1e-12);
+        assert!((a.se.expect("a") - b.se.expect("b")).abs() < 1e-12);
+    }
+    // Entities given in reverse order: the panel sorts them, the numbers are identical.
+    let (mut id, mut time, mut cohort, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in (0..p.n()).rev() {
+        for (t, tv) in p.times.iter().enumerate().rev() {
+            id.push(-p.ids[i]);
+            time.push(*tv);
+            cohort.push(p.cohort[i]);
+            y.push(p.y_at(i, t));
+        }
+    }
+    let r = att_gt(&Panel::from_long(&id, &time, &cohort, &y).expect("panel"), &CsOptions::default())
+        .expect("att_gt");
+    for (a, b) in base.cells.iter().zip(&r.cells) {
+        assert!((a.att.expect("a") - b.att.expect("b")).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn no_treated_entity_is_an_error_not_nan() {
+    let p =
+        Panel::from_long(&[1, 1, 2, 2], &[1, 2, 1, 2], &[0, 0, 0, 0], &[1.0, 2.0, 3.0, 4.0]).expect("panel");
+    assert_eq!(att_gt(&p, &CsOptions::default()).err(), Some(super::EstimateError::NoTreated));
+    let p =
+        Panel::from_long(&[1, 1, 2, 2], &[1, 2, 1, 2], &[2, 2, 2, 2], &[1.0, 2.0, 3.0, 4.0]).expect("panel");
+    assert_eq!(att_gt(&p, &CsOptions::default()).err(), Some(super::EstimateError::NoControls));
+}
+
+#[test]
+fn universal_base_period_cells_are_zero_at_the_base() {
+    let res = att_gt(&mpdta(), &CsOptions { base_period: BasePeriod::Universal, ..CsOptions::default() })
+        .expect("att_gt");
+    // 3 cohorts × 5 periods, and ATT(g, g−1) = 0.
+    assert_eq!(res.cells.len(), 15);
+    for c in res.cells.iter().filter(|c| c.time == c.group - 1) {
+        assert_eq!(c.att, Some(0.0));
+    }
+    // Post-period cells are the same as with the varying base.
+    let varying = att_gt(&mpdta(), &CsOptions::default()).expect("att_gt");
+    for c in res.cells.iter().filter(|c| c.post()) {
+        let v = varying.cells.iter().find(|v| v.group == c.group && v.time == c.time).expect("same cell");
+        assert!((c.att.expect("u") - v.att.expect("v")).abs() < 1e-12);
+    }
+}
