@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod config;
 pub mod data;
+pub mod estimate;
 pub mod ingest;
 pub mod model;
 pub mod normalize;

@@ -4,6 +4,7 @@
 //! Failure>`. Exit codes: 0 success, 1 bad input data (rejected rows over the allowed rate, or an
 //! unreadable file), 2 usage, configuration or internal errors.
 
+pub mod estimate;
 pub mod sample;
 pub mod validate;
 
@@ -23,6 +24,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Membuat data contoh sintetis / Generate a synthetic dataset with planted effects.
     Sample(sample::SampleArgs),
+    /// DiD bertahap (Callaway & Sant'Anna) pada panel apa pun / Staggered DiD on any panel file.
+    Estimate(estimate::EstimateArgs),
 }
 
 /// How a command ended when it did not fail outright.
@@ -64,6 +67,7 @@ pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
         Command::Validate(a) => validate::run(&a),
         Command::Sample(a) => sample::run(&a),
+        Command::Estimate(a) => estimate::run(&a),
     };
     match result {
         Ok(Outcome::Success) => 0,

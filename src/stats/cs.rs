@@ -82,6 +82,8 @@ pub struct AttGt {
     /// Influence function of each cell over all `n` entities (zero for cells without an estimate).
     pub inf: Vec<Vec<f64>>,
     pub n: usize,
+    /// Index into the panel's entities of each entity in the estimation sample.
+    pub entities: Vec<usize>,
     /// Cohort of each entity in the estimation sample (0 = never treated).
     pub entity_cohort: Vec<i64>,
     /// Cohorts with at least one cell, ascending.
@@ -216,6 +218,7 @@ pub fn att_gt(panel: &Panel, opts: &CsOptions) -> Result<AttGt, EstimateError> {
         cells,
         inf,
         n,
+        entities: keep,
         entity_cohort: cohort,
         groups: used_groups,
         dropped_always_treated,

@@ -8,6 +8,7 @@
 //! `did` 2.5.1 on `mpdta` (`tests/data/validation/`).
 
 pub mod aggregate;
+pub mod bootstrap;
 pub mod cs;
 pub mod dist;
 pub mod panel;

@@ -6,6 +6,7 @@
 //! (`interop`).
 
 mod cli;
+mod estimate;
 mod formats;
 mod interop;
 mod reconcile;

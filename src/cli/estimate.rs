@@ -1,0 +1,241 @@
+//! `mutasi estimate`: Callaway–Sant'Anna staggered DiD on any panel file.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::{Failure, Outcome};
+use crate::estimate::input::{PanelColumns, read_panel};
+use crate::estimate::output::{BootstrapReport, EstimateReport, PretestReport, write_all};
+use crate::stats::aggregate::{AggKind, AggOptions, aggregate};
+use crate::stats::bootstrap::{Bands, BootstrapOptions, Weights, multiplier};
+use crate::stats::cs::{BasePeriod, Control, CsOptions, att_gt};
+use crate::stats::dist::normal_quantile;
+use crate::stats::panel::Panel;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ControlArg {
+    Never,
+    Notyet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BaseArg {
+    Varying,
+    Universal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    Dr,
+    Reg,
+    Ipw,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WeightsArg {
+    Rademacher,
+    Mammen,
+}
+
+#[derive(Debug, Args)]
+pub struct EstimateArgs {
+    /// Berkas panel / Long panel file (.csv or .parquet), one row per entity and period.
+    #[arg(long)]
+    pub panel: PathBuf,
+    /// Kolom id entitas / Entity id column.
+    #[arg(long)]
+    pub id: String,
+    /// Kolom periode (bilangan bulat) / Period column (integer).
+    #[arg(long)]
+    pub time: String,
+    /// Kolom kohort: periode pertama diberi perlakuan, 0 atau kosong = tidak pernah / First treated period; 0 or empty = never.
+    #[arg(long)]
+    pub cohort: String,
+    /// Kolom hasil / Outcome column.
+    #[arg(long)]
+    pub outcome: String,
+    /// Kovariat tak berubah waktu / Time-invariant covariates (not available yet).
+    #[arg(long, value_delimiter = ',')]
+    pub covariates: Vec<String>,
+    /// Kelompok pembanding / Comparison group.
+    #[arg(long, value_enum, default_value = "never")]
+    pub control: ControlArg,
+    /// Periode antisipasi / Anticipation periods.
+    #[arg(long, default_value_t = 0)]
+    pub anticipation: i64,
+    #[arg(long, value_enum, default_value = "varying")]
+    pub base_period: BaseArg,
+    /// Metode / Estimation method (identical without covariates).
+    #[arg(long, value_enum, default_value = "dr")]
+    pub method: MethodArg,
+    /// Hanya entitas yang teramati di semua periode / Keep only entities observed in every period.
+    #[arg(long)]
+    pub balanced: bool,
+    /// Jumlah tarikan bootstrap pengali / Multiplier bootstrap draws (0 = analytic SEs only).
+    #[arg(long, default_value_t = 0)]
+    pub bootstrap: usize,
+    #[arg(long, value_enum, default_value = "rademacher")]
+    pub weights: WeightsArg,
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Kolom klaster bootstrap / Cluster column for the bootstrap (default: the entity).
+    #[arg(long)]
+    pub cluster: Option<String>,
+    /// Batas bawah dan atas waktu-sejak-perlakuan / Event-time window of the dynamic aggregation.
+    #[arg(long, allow_hyphen_values = true)]
+    pub min_e: Option<i64>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub max_e: Option<i64>,
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Folder keluaran / Output folder.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
+    if !a.covariates.is_empty() {
+        return Err(Failure::Usage(
+            "kovariat belum tersedia di versi ini / covariates are not available in this version yet (issue #3)".into(),
+        ));
+    }
+    if !(0.0 < a.alpha && a.alpha < 1.0) {
+        return Err(Failure::Usage("--alpha harus antara 0 dan 1 / must be between 0 and 1".into()));
+    }
+    let cols = PanelColumns {
+        id: a.id.clone(),
+        time: a.time.clone(),
+        cohort: a.cohort.clone(),
+        outcome: a.outcome.clone(),
+        cluster: a.cluster.clone(),
+    };
+    let long = read_panel(&a.panel, &cols).map_err(Failure::Data)?;
+    let panel = Panel::from_long(&long.id, &long.time, &long.cohort, &long.y)
+        .map_err(|e| Failure::Data(e.to_string()))?;
+    if panel.dropped_incomplete > 0 && !a.balanced {
+        return Err(Failure::Usage(format!(
+            "panel tidak seimbang: {} entitas tidak teramati di setiap periode / unbalanced panel: {} entities miss periods\n\nhint: tambahkan --balanced untuk memakai hanya entitas lengkap (estimator panel tak seimbang menyusul) / add --balanced to keep complete entities only",
+            panel.dropped_incomplete, panel.dropped_incomplete
+        )));
+    }
+    let opts = CsOptions {
+        control: match a.control {
+            ControlArg::Never => Control::NeverTreated,
+            ControlArg::Notyet => Control::NotYetTreated,
+        },
+        anticipation: a.anticipation,
+        base_period: match a.base_period {
+            BaseArg::Varying => BasePeriod::Varying,
+            BaseArg::Universal => BasePeriod::Universal,
+        },
+    };
+    let res = att_gt(&panel, &opts).map_err(|e| Failure::Data(e.to_string()))?;
+    let agg_opts = AggOptions { min_e: a.min_e, max_e: a.max_e };
+    let boot = (a.bootstrap > 0).then_some(BootstrapOptions {
+        draws: a.bootstrap,
+        seed: a.seed,
+        weights: match a.weights {
+            WeightsArg::Rademacher => Weights::Rademacher,
+            WeightsArg::Mammen => Weights::Mammen,
+        },
+        alpha: a.alpha,
+    });
+    // Cluster of each estimation entity, numbered densely.
+    let clusters: Option<(Vec<usize>, usize)> = match &long.cluster {
+        None => None,
+        Some(per_obs) => {
+            let mut of_id = std::collections::BTreeMap::new();
+            for (k, id) in long.id.iter().enumerate() {
+                if let Some(prev) = of_id.insert(*id, per_obs[k])
+                    && prev != per_obs[k]
+                {
+                    return Err(Failure::Data(format!(
+                        "{}: klaster entitas berubah antar-periode / an entity's cluster changes over time (kolom `{}`)",
+                        a.panel.display(),
+                        a.cluster.clone().unwrap_or_default()
+                    )));
+                }
+            }
+            let raw: Vec<i64> = res.entities.iter().map(|e| of_id[&panel.ids[*e]]).collect();
+            let mut distinct = raw.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let dense = raw.iter().map(|c| distinct.binary_search(c).unwrap_or(0)).collect();
+            Some((dense, distinct.len()))
+        }
+    };
+    let mut aggs = Vec::new();
+    for kind in AggKind::ALL {
+        let agg = aggregate(&res, kind, agg_opts).map_err(|e| Failure::Data(e.to_string()))?;
+        let bands = boot.as_ref().map(|b| {
+            let mut cols: Vec<&[f64]> = vec![agg.overall.inf.as_slice()];
+            cols.extend(agg.elements.iter().map(|(_, e)| e.inf.as_slice()));
+            let band: Vec<usize> = (1..cols.len()).collect();
+            let (se, crit) = multiplier(&cols, clusters.as_ref().map(|(c, g)| (c.as_slice(), *g)), &band, b);
+            Bands { overall_se: se[0], element_se: se[1..].to_vec(), crit }
+        });
+        aggs.push((agg, bands));
+    }
+    // Bootstrap SEs and a simultaneous band over all estimated ATT(g,t) cells.
+    let cell_boot = boot.as_ref().map(|b| {
+        let cols: Vec<&[f64]> = res.inf.iter().map(Vec::as_slice).collect();
+        let band: Vec<usize> = (0..res.cells.len())
+            .filter(|k| res.cells[*k].att.is_some() && res.cells[*k].se.is_some())
+            .collect();
+        multiplier(&cols, clusters.as_ref().map(|(c, g)| (c.as_slice(), *g)), &band, b)
+    });
+    let z = normal_quantile(1.0 - a.alpha / 2.0);
+    let report = EstimateReport {
+        panel: a.panel.display().to_string(),
+        outcome: a.outcome.clone(),
+        control: format!("{:?}", a.control).to_lowercase(),
+        anticipation: a.anticipation,
+        base_period: format!("{:?}", a.base_period).to_lowercase(),
+        method: format!("{:?}", a.method).to_lowercase(),
+        balanced: a.balanced,
+        bootstrap: boot.map(|b| BootstrapReport {
+            draws: b.draws,
+            seed: b.seed,
+            weights: b.weights.as_str().into(),
+            cluster: a.cluster.clone(),
+            rng: "ChaCha8 (rand 0.10)".into(),
+        }),
+        alpha: a.alpha,
+        entities: res.n,
+        entities_dropped_incomplete: res.dropped_incomplete,
+        entities_dropped_treated_in_first_period: res.dropped_always_treated,
+        periods: panel.times.clone(),
+        cohorts: res.groups.clone(),
+        cells: res.cells.len(),
+        cells_without_estimate: res.cells.iter().filter(|c| c.att.is_none()).count(),
+        pretest: res.wald.as_ref().map(|w| PretestReport { wald_stat: w.stat, df: w.df, p_value: w.p_value }),
+        notes: vec![
+            "Tanpa kovariat, metode dr, reg dan ipw identik / without covariates dr, reg and ipw coincide"
+                .into(),
+        ],
+    };
+    write_all(&a.out, &res, cell_boot.as_ref(), &aggs, &report, z).map_err(Failure::Internal)?;
+    println!(
+        "ATT(g,t): {} sel / cells, {} entitas / entities, {} kohort / cohorts",
+        res.cells.len(),
+        res.n,
+        res.groups.len()
+    );
+    for (agg, bands) in &aggs {
+        let se = bands.as_ref().map_or(agg.overall.se, |b| b.overall_se);
+        println!(
+            "  {:<9} ATT = {:>10.6}  SE = {:>9.6}  [{:.6}, {:.6}]",
+            agg.kind.as_str(),
+            agg.overall.att,
+            se,
+            agg.overall.att - z * se,
+            agg.overall.att + z * se
+        );
+    }
+    if let Some(w) = &res.wald {
+        println!("Uji pra-tren / pre-trend test: W = {:.4}, df = {}, p = {:.5}", w.stat, w.df, w.p_value);
+    }
+    println!("Keluaran / Outputs: {} (att_gt.parquet, aggregates.parquet, estimate.json)", a.out.display());
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,139 @@
+//! Writing the estimator's public outputs (`docs/outputs.md`).
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::data::table::{ColumnData as C, TableData, write_parquet};
+use crate::stats::aggregate::{Aggregation, Estimate};
+use crate::stats::bootstrap::Bands;
+use crate::stats::cs::AttGt;
+
+/// `att_gt.parquet`: group, time, att, se, ci_low, ci_high, n_treated, n_control, and
+/// band_low / band_high when a bootstrap gave a simultaneous band. `boot` holds the bootstrap SE of
+/// each cell (NaN for cells without an estimate) and the band's critical value.
+pub fn att_gt_table(res: &AttGt, z: f64, boot: Option<&(Vec<f64>, f64)>) -> TableData {
+    let c = &res.cells;
+    let se: Vec<Option<f64>> = match boot {
+        Some((se, _)) => {
+            c.iter().zip(se).map(|(x, s)| x.att.and(Some(*s)).filter(|s| s.is_finite())).collect()
+        }
+        None => c.iter().map(|x| x.se).collect(),
+    };
+    let bound =
+        |m: f64| -> Vec<Option<f64>> { c.iter().zip(&se).map(|(x, s)| Some(x.att? + m * (*s)?)).collect() };
+    let mut d = TableData::default();
+    d.push("group", C::I64(c.iter().map(|x| Some(x.group)).collect()));
+    d.push("time", C::I64(c.iter().map(|x| Some(x.time)).collect()));
+    d.push("att", C::F64(c.iter().map(|x| x.att).collect()));
+    d.push("se", C::F64(se.clone()));
+    d.push("ci_low", C::F64(bound(-z)));
+    d.push("ci_high", C::F64(bound(z)));
+    d.push("n_treated", C::I64(c.iter().map(|x| Some(x.n_treated as i64)).collect()));
+    d.push("n_control", C::I64(c.iter().map(|x| Some(x.n_control as i64)).collect()));
+    if let Some((_, crit)) = boot {
+        d.push("band_low", C::F64(bound(-crit)));
+        d.push("band_high", C::F64(bound(*crit)));
+    }
+    d
+}
+
+/// `aggregates.parquet`: type, element (null for the overall value), att, se, ci_low, ci_high,
+/// and band_low / band_high when a bootstrap gave simultaneous bands.
+pub fn aggregates_table(aggs: &[(Aggregation, Option<Bands>)], z: f64) -> TableData {
+    let (mut kind, mut element) = (Vec::new(), Vec::new());
+    let (mut att, mut se, mut lo, mut hi, mut blo, mut bhi) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let mut push = |k: &str, el: Option<i64>, est: &Estimate, boot_se: Option<f64>, crit: Option<f64>| {
+        // With a bootstrap, its SE replaces the analytic one, as in R `did`.
+        let s = boot_se.unwrap_or(est.se);
+        kind.push(Some(k.to_string()));
+        element.push(el);
+        att.push(Some(est.att));
+        se.push(Some(s));
+        lo.push(Some(est.att - z * s));
+        hi.push(Some(est.att + z * s));
+        blo.push(crit.map(|c| est.att - c * s));
+        bhi.push(crit.map(|c| est.att + c * s));
+    };
+    for (a, bands) in aggs {
+        push(a.kind.as_str(), None, &a.overall, bands.as_ref().map(|b| b.overall_se), None);
+        for (j, (e, est)) in a.elements.iter().enumerate() {
+            let b = bands.as_ref();
+            push(
+                a.kind.as_str(),
+                Some(*e),
+                est,
+                b.and_then(|b| b.element_se.get(j).copied()),
+                b.map(|b| b.crit),
+            );
+        }
+    }
+    let any_bands = aggs.iter().any(|(_, b)| b.is_some());
+    let mut d = TableData::default();
+    d.push("type", C::Str(kind));
+    d.push("element", C::I64(element));
+    d.push("att", C::F64(att));
+    d.push("se", C::F64(se));
+    d.push("ci_low", C::F64(lo));
+    d.push("ci_high", C::F64(hi));
+    if any_bands {
+        d.push("band_low", C::F64(blo));
+        d.push("band_high", C::F64(bhi));
+    }
+    d
+}
+
+/// `estimate.json`.
+#[derive(Debug, Serialize)]
+pub struct EstimateReport {
+    pub panel: String,
+    pub outcome: String,
+    pub control: String,
+    pub anticipation: i64,
+    pub base_period: String,
+    pub method: String,
+    pub balanced: bool,
+    pub bootstrap: Option<BootstrapReport>,
+    pub alpha: f64,
+    pub entities: usize,
+    pub entities_dropped_incomplete: usize,
+    pub entities_dropped_treated_in_first_period: usize,
+    pub periods: Vec<i64>,
+    pub cohorts: Vec<i64>,
+    pub cells: usize,
+    pub cells_without_estimate: usize,
+    pub pretest: Option<PretestReport>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BootstrapReport {
+    pub draws: usize,
+    pub seed: u64,
+    pub weights: String,
+    pub cluster: Option<String>,
+    pub rng: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PretestReport {
+    pub wald_stat: f64,
+    pub df: usize,
+    pub p_value: f64,
+}
+
+pub fn write_all(
+    dir: &Path,
+    res: &AttGt,
+    cell_boot: Option<&(Vec<f64>, f64)>,
+    aggs: &[(Aggregation, Option<Bands>)],
+    report: &EstimateReport,
+    z: f64,
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    write_parquet(att_gt_table(res, z, cell_boot), &dir.join("att_gt.parquet"))?;
+    write_parquet(aggregates_table(aggs, z), &dir.join("aggregates.parquet"))?;
+    let json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("estimate.json"), json + "\n").map_err(|e| format!("{}: {e}", dir.display()))
+}

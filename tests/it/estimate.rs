@@ -1,0 +1,256 @@
+//! `mutasi estimate` end to end: R `did` numbers through the CLI, bootstrap reproducibility,
+//! input formats and clear errors.
+
+use serde_json::Value;
+
+use super::util::*;
+use mutasi::data::table::{ColumnData, TableData, read_table};
+
+fn mpdta_path() -> String {
+    format!("{}/tests/data/validation/mpdta.csv", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn reference(config: &str) -> Value {
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/data/validation/mpdta_did_reference.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("reference");
+    serde_json::from_str::<Value>(&text).expect("json")[config].clone()
+}
+
+fn estimate(s: &Scratch, panel: &str, out: &str, extra: &[&str]) -> Run {
+    let mut args: Vec<String> = [
+        "estimate",
+        "--panel",
+        panel,
+        "--id",
+        "countyreal",
+        "--time",
+        "year",
+        "--cohort",
+        "first.treat",
+        "--outcome",
+        "lemp",
+        "--out",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.push(s.path(out).display().to_string());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    run(&args)
+}
+
+fn f64s(t: &TableData, col: &str) -> Vec<Option<f64>> {
+    match t.get(col) {
+        Some(ColumnData::F64(v)) => v.clone(),
+        other => panic!("{col}: {other:?}"),
+    }
+}
+
+fn i64s(t: &TableData, col: &str) -> Vec<Option<i64>> {
+    match t.get(col) {
+        Some(ColumnData::I64(v)) => v.clone(),
+        other => panic!("{col}: {other:?}"),
+    }
+}
+
+#[test]
+fn cli_reproduces_r_did_on_mpdta() {
+    let s = Scratch::new();
+    for (config, control) in [("nocov_never_dr_analytic", "never"), ("nocov_notyet_dr_analytic", "notyet")] {
+        let r = estimate(&s, &mpdta_path(), control, &["--control", control]);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        let want = reference(config);
+        let t = read_table(&s.path(control).join("att_gt.parquet")).expect("att_gt");
+        let (att, se) = (f64s(&t, "att"), f64s(&t, "se"));
+        for (k, w) in want["att"].as_array().expect("att").iter().enumerate() {
+            assert!((att[k].expect("att") - w.as_f64().expect("n")).abs() < 1e-10, "{config} cell {k}");
+            assert!(
+                (se[k].expect("se") - want["se"][k].as_f64().expect("n")).abs() < 1e-10,
+                "{config} cell {k}"
+            );
+        }
+        assert_eq!(i64s(&t, "group")[0], Some(2004));
+        let a = read_table(&s.path(control).join("aggregates.parquet")).expect("aggregates");
+        let kinds: Vec<Option<String>> = strings(&a, "type");
+        let el = i64s(&a, "element");
+        let dyn_overall = kinds
+            .iter()
+            .zip(&el)
+            .position(|(k, e)| k.as_deref() == Some("dynamic") && e.is_none())
+            .expect("row");
+        let want_dyn = want["aggte"]["dynamic"]["overall_att"].as_f64().expect("n");
+        assert!((f64s(&a, "att")[dyn_overall].expect("att") - want_dyn).abs() < 1e-10);
+        let json: Value = serde_json::from_str(
+            &std::fs::read_to_string(s.path(control).join("estimate.json")).expect("json"),
+        )
+        .expect("json");
+        assert_eq!(json["entities"], 500);
+        let p = json["pretest"]["p_value"].as_f64().expect("p");
+        assert!((p - want["wald_pvalue"][0][0].as_f64().expect("p")).abs() < 5e-6);
+    }
+}
+
+#[test]
+fn bootstrap_is_seeded_close_to_analytic_and_gives_bands() {
+    let s = Scratch::new();
+    for out in ["a", "b"] {
+        assert_eq!(estimate(&s, &mpdta_path(), out, &["--bootstrap", "999", "--seed", "7"]).code, 0);
+    }
+    assert_eq!(estimate(&s, &mpdta_path(), "analytic", &[]).code, 0);
+    for f in ["att_gt.parquet", "aggregates.parquet", "estimate.json"] {
+        assert_eq!(
+            std::fs::read(s.path("a").join(f)).expect("a"),
+            std::fs::read(s.path("b").join(f)).expect("b"),
+            "{f}"
+        );
+    }
+    let boot = read_table(&s.path("a").join("aggregates.parquet")).expect("boot");
+    let analytic = read_table(&s.path("analytic").join("aggregates.parquet")).expect("analytic");
+    let (bs, an) = (f64s(&boot, "se"), f64s(&analytic, "se"));
+    for (b, a) in bs.iter().zip(&an) {
+        let (b, a) = (b.expect("b"), a.expect("a"));
+        assert!((b / a - 1.0).abs() < 0.2, "bootstrap SE {b} vs analytic {a}");
+    }
+    // Simultaneous bands are wider than pointwise intervals, with a sup-t critical value near
+    // what `did` reports for mpdta (about 2.3–2.8).
+    let (lo, blo, att) = (f64s(&boot, "ci_low"), f64s(&boot, "band_low"), f64s(&boot, "att"));
+    let kinds = strings(&boot, "type");
+    for k in 0..att.len() {
+        if kinds[k].as_deref() == Some("dynamic")
+            && let Some(bl) = blo[k]
+        {
+            let crit = (att[k].expect("att") - bl) / bs[k].expect("se");
+            assert!((2.0..3.2).contains(&crit), "critical value {crit}");
+            assert!(bl <= lo[k].expect("lo"));
+        }
+    }
+    assert!(read_table(&s.path("a").join("att_gt.parquet")).expect("t").get("band_low").is_some());
+}
+
+#[test]
+fn parquet_panel_with_text_ids_gives_the_same_numbers() {
+    let s = Scratch::new();
+    let text = std::fs::read_to_string(mpdta_path()).expect("mpdta");
+    let (mut id, mut year, mut first, mut y) = (vec![], vec![], vec![], vec![]);
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        year.push(f[0].parse::<i64>().ok());
+        id.push(Some(format!("county-{}", f[1])));
+        y.push(f[3].parse::<f64>().ok());
+        first.push(f[4].parse::<i64>().ok().filter(|g| *g > 0));
+    }
+    let mut t = TableData::default();
+    t.push("countyreal", ColumnData::Str(id));
+    t.push("year", ColumnData::I64(year));
+    t.push("first.treat", ColumnData::I64(first));
+    t.push("lemp", ColumnData::F64(y));
+    std::fs::create_dir_all(s.dir.path()).expect("dir");
+    mutasi::data::table::write_parquet(t, &s.path("mpdta.parquet")).expect("write");
+    assert_eq!(estimate(&s, &s.path("mpdta.parquet").display().to_string(), "pq", &[]).code, 0);
+    assert_eq!(estimate(&s, &mpdta_path(), "csv", &[]).code, 0);
+    let a = f64s(&read_table(&s.path("pq").join("att_gt.parquet")).expect("pq"), "att");
+    let b = f64s(&read_table(&s.path("csv").join("att_gt.parquet")).expect("csv"), "att");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn clear_errors() {
+    let s = Scratch::new();
+    // A missing column names the file and lists the columns.
+    let r = run(&[
+        "estimate",
+        "--panel",
+        &mpdta_path(),
+        "--id",
+        "county",
+        "--time",
+        "year",
+        "--cohort",
+        "first.treat",
+        "--outcome",
+        "lemp",
+        "--out",
+        &s.path("x").display().to_string(),
+    ]
+    .map(String::from));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("mpdta.csv") && r.stderr.contains("`county`") && r.stderr.contains("countyreal"),
+        "{}",
+        r.stderr
+    );
+    // No treated entity: an error, not NaN.
+    s.write("none.csv", "id,t,g,y\n1,1,0,1.0\n1,2,0,2.0\n2,1,0,1.5\n2,2,0,2.5\n");
+    let r = run(&[
+        "estimate",
+        "--panel",
+        &s.path("none.csv").display().to_string(),
+        "--id",
+        "id",
+        "--time",
+        "t",
+        "--cohort",
+        "g",
+        "--outcome",
+        "y",
+        "--out",
+        &s.path("y").display().to_string(),
+    ]
+    .map(String::from));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no treated entity"), "{}", r.stderr);
+    // A bad value names row, column and value.
+    s.write("bad.csv", "id,t,g,y\n1,1,0,1.0\n1,2,0,abc\n");
+    let r = run(&[
+        "estimate",
+        "--panel",
+        &s.path("bad.csv").display().to_string(),
+        "--id",
+        "id",
+        "--time",
+        "t",
+        "--cohort",
+        "g",
+        "--outcome",
+        "y",
+        "--out",
+        &s.path("z").display().to_string(),
+    ]
+    .map(String::from));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("baris 3") && r.stderr.contains("`y`") && r.stderr.contains("abc"),
+        "{}",
+        r.stderr
+    );
+    // An unbalanced panel needs --balanced for now.
+    s.write("unb.csv", "id,t,g,y\n1,1,0,1.0\n1,2,0,2.0\n2,1,2,1.5\n2,2,2,2.5\n3,1,0,1.0\n");
+    let args = |extra: &[&str]| {
+        let mut v: Vec<String> = [
+            "estimate",
+            "--panel",
+            &s.path("unb.csv").display().to_string(),
+            "--id",
+            "id",
+            "--time",
+            "t",
+            "--cohort",
+            "g",
+            "--outcome",
+            "y",
+            "--out",
+            &s.path("u").display().to_string(),
+        ]
+        .map(String::from)
+        .to_vec();
+        v.extend(extra.iter().map(|x| x.to_string()));
+        v
+    };
+    let r = run(&args(&[]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--balanced"), "{}", r.stderr);
+    assert_eq!(run(&args(&["--balanced"])).code, 0);
+}
