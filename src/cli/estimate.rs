@@ -11,6 +11,7 @@ use crate::stats::aggregate::{AggKind, AggOptions, aggregate};
 use crate::stats::bootstrap::{Bands, BootstrapOptions, Weights, multiplier};
 use crate::stats::cs::{BasePeriod, Control, CsOptions, att_gt};
 use crate::stats::dist::normal_quantile;
+use crate::stats::drdid::Method;
 use crate::stats::panel::Panel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -55,7 +56,7 @@ pub struct EstimateArgs {
     /// Kolom hasil / Outcome column.
     #[arg(long)]
     pub outcome: String,
-    /// Kovariat tak berubah waktu / Time-invariant covariates (not available yet).
+    /// Kovariat tetap per entitas / Time-invariant covariates (comma-separated columns).
     #[arg(long, value_delimiter = ',')]
     pub covariates: Vec<String>,
     /// Kelompok pembanding / Comparison group.
@@ -95,11 +96,6 @@ pub struct EstimateArgs {
 }
 
 pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
-    if !a.covariates.is_empty() {
-        return Err(Failure::Usage(
-            "kovariat belum tersedia di versi ini / covariates are not available in this version yet (issue #3)".into(),
-        ));
-    }
     if !(0.0 < a.alpha && a.alpha < 1.0) {
         return Err(Failure::Usage("--alpha harus antara 0 dan 1 / must be between 0 and 1".into()));
     }
@@ -109,10 +105,16 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
         cohort: a.cohort.clone(),
         outcome: a.outcome.clone(),
         cluster: a.cluster.clone(),
+        covariates: a.covariates.clone(),
     };
     let long = read_panel(&a.panel, &cols).map_err(Failure::Data)?;
-    let panel = Panel::from_long(&long.id, &long.time, &long.cohort, &long.y)
+    let mut panel = Panel::from_long(&long.id, &long.time, &long.cohort, &long.y)
         .map_err(|e| Failure::Data(e.to_string()))?;
+    if !a.covariates.is_empty() {
+        panel
+            .set_covariates(&long.id, &long.x, a.covariates.len())
+            .map_err(|e| Failure::Data(e.to_string()))?;
+    }
     if panel.dropped_incomplete > 0 && !a.balanced {
         return Err(Failure::Usage(format!(
             "panel tidak seimbang: {} entitas tidak teramati di setiap periode / unbalanced panel: {} entities miss periods\n\nhint: tambahkan --balanced untuk memakai hanya entitas lengkap (estimator panel tak seimbang menyusul) / add --balanced to keep complete entities only",
@@ -128,6 +130,11 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
         base_period: match a.base_period {
             BaseArg::Varying => BasePeriod::Varying,
             BaseArg::Universal => BasePeriod::Universal,
+        },
+        method: match a.method {
+            MethodArg::Dr => Method::DoublyRobust,
+            MethodArg::Reg => Method::Regression,
+            MethodArg::Ipw => Method::Ipw,
         },
     };
     let res = att_gt(&panel, &opts).map_err(|e| Failure::Data(e.to_string()))?;
@@ -210,10 +217,12 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
         cells: res.cells.len(),
         cells_without_estimate: res.cells.iter().filter(|c| c.att.is_none()).count(),
         pretest: res.wald.as_ref().map(|w| PretestReport { wald_stat: w.stat, df: w.df, p_value: w.p_value }),
-        notes: vec![
-            "Tanpa kovariat, metode dr, reg dan ipw identik / without covariates dr, reg and ipw coincide"
-                .into(),
-        ],
+        covariates: a.covariates.clone(),
+        notes: if a.covariates.is_empty() {
+            vec!["Tanpa kovariat, metode dr, reg dan ipw identik / without covariates dr, reg and ipw coincide".into()]
+        } else {
+            Vec::new()
+        },
     };
     write_all(&a.out, &res, cell_boot.as_ref(), &aggs, &report, z).map_err(Failure::Internal)?;
     println!(

@@ -20,6 +20,8 @@ pub struct LongPanel {
     pub y: Vec<f64>,
     /// Optional cluster of each observation (numbered like the ids).
     pub cluster: Option<Vec<i64>>,
+    /// Covariates, row-major (one row of `covariates.len()` values per observation).
+    pub x: Vec<f64>,
 }
 
 /// Column names to read.
@@ -30,6 +32,7 @@ pub struct PanelColumns {
     pub cohort: String,
     pub outcome: String,
     pub cluster: Option<String>,
+    pub covariates: Vec<String>,
 }
 
 fn cell_error(path: &Path, row: usize, col: &str, raw: &str, what: &str) -> String {
@@ -114,9 +117,11 @@ fn number_ids(values: &[String]) -> Vec<i64> {
 /// Reads the panel file.
 pub fn read_panel(path: &Path, cols: &PanelColumns) -> Result<LongPanel, String> {
     let mut names = vec![cols.id.as_str(), cols.time.as_str(), cols.cohort.as_str(), cols.outcome.as_str()];
+    names.extend(cols.covariates.iter().map(String::as_str));
     if let Some(c) = &cols.cluster {
         names.push(c);
     }
+    let n_cov = cols.covariates.len();
     let (data, first_row) = read_columns(path, &names)?;
     let style: DecimalStyle = detect_style(data[3].iter().map(String::as_str));
     let int = |k: usize, col: &str, empty_is_zero: bool| -> Result<Vec<i64>, String> {
@@ -147,5 +152,14 @@ pub fn read_panel(path: &Path, cols: &PanelColumns) -> Result<LongPanel, String>
                 .map_err(|_| cell_error(path, r + first_row, &cols.outcome, v, "bukan angka / not a number"))
         })
         .collect::<Result<Vec<f64>, String>>()?;
-    Ok(LongPanel { id: number_ids(&data[0]), time, cohort, y, cluster: data.get(4).map(|c| number_ids(c)) })
+    let mut x = vec![0.0; y.len() * n_cov];
+    for (j, name) in cols.covariates.iter().enumerate() {
+        let style = detect_style(data[4 + j].iter().map(String::as_str));
+        for (r, v) in data[4 + j].iter().enumerate() {
+            x[r * n_cov + j] = parse_number(v, style)
+                .map_err(|_| cell_error(path, r + first_row, name, v, "bukan angka / not a number"))?;
+        }
+    }
+    let cluster = cols.cluster.as_ref().map(|_| number_ids(&data[4 + n_cov]));
+    Ok(LongPanel { id: number_ids(&data[0]), time, cohort, y, cluster, x })
 }

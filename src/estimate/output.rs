@@ -104,6 +104,7 @@ pub struct EstimateReport {
     pub cells: usize,
     pub cells_without_estimate: usize,
     pub pretest: Option<PretestReport>,
+    pub covariates: Vec<String>,
     pub notes: Vec<String>,
 }
 

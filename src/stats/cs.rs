@@ -17,6 +17,7 @@
 
 use super::EstimateError;
 use super::dist::chi2_sf;
+use super::drdid::{Design, Method, panel_att};
 use super::panel::Panel;
 
 /// Which entities serve as the comparison group.
@@ -39,11 +40,18 @@ pub struct CsOptions {
     /// Periods of anticipation δ, in the time unit of the panel.
     pub anticipation: i64,
     pub base_period: BasePeriod,
+    /// Estimator of each cell when the panel has covariates (without covariates all coincide).
+    pub method: Method,
 }
 
 impl Default for CsOptions {
     fn default() -> Self {
-        CsOptions { control: Control::NeverTreated, anticipation: 0, base_period: BasePeriod::Varying }
+        CsOptions {
+            control: Control::NeverTreated,
+            anticipation: 0,
+            base_period: BasePeriod::Varying,
+            method: Method::DoublyRobust,
+        }
     }
 }
 
@@ -193,7 +201,27 @@ pub fn att_gt(panel: &Panel, opts: &CsOptions) -> Result<AttGt, EstimateError> {
                 n_control: n_c,
             };
             let mut f = vec![0.0; n];
-            if n_d > 0 && n_c > 0 {
+            if n_d > 0 && n_c > 0 && panel.n_cov > 0 {
+                // Covariates: DRDID's two-period estimator on the treated and comparison
+                // entities, its influence function rescaled by n / n1 (R `did`).
+                let members: Vec<usize> =
+                    (0..n).filter(|k| cohort[*k] == g || is_control(cohort[*k])).collect();
+                let sub_dy: Vec<f64> = members.iter().map(|k| dy[*k]).collect();
+                let sub_d: Vec<bool> = members.iter().map(|k| cohort[*k] == g).collect();
+                let p = panel.n_cov + 1;
+                let mut x = Vec::with_capacity(members.len() * p);
+                for k in &members {
+                    x.push(1.0);
+                    x.extend_from_slice(panel.covariates_of(keep[*k]));
+                }
+                let (att, inf1) = panel_att(&sub_dy, &sub_d, &Design { x: &x, p }, opts.method)?;
+                let scale = n as f64 / members.len() as f64;
+                for (k, v) in members.iter().zip(&inf1) {
+                    f[*k] = scale * v;
+                }
+                cell.att = Some(att);
+                cell.se = Some(se_of(&f));
+            } else if n_d > 0 && n_c > 0 {
                 let (mu_d, mu_c) = (sum_d / n_d as f64, sum_c / n_c as f64);
                 let (p_d, p_c) = (n_d as f64 / n as f64, n_c as f64 / n as f64);
                 for k in 0..n {

@@ -11,6 +11,7 @@ pub mod aggregate;
 pub mod bootstrap;
 pub mod cs;
 pub mod dist;
+pub mod drdid;
 pub mod panel;
 
 /// Why an estimate cannot be computed. Each is a clear error rather than a NaN.
@@ -34,6 +35,16 @@ pub enum EstimateError {
     NoControls,
     #[error("panel perlu minimal dua periode / the panel needs at least two periods")]
     TooFewPeriods,
+    #[error(
+        "matriks desain singular: kovariat kolinear atau tanpa variasi / singular design: collinear or constant covariates"
+    )]
+    SingularDesign,
+    #[error("skor kecenderungan (logit) tidak konvergen / the propensity-score logit did not converge")]
+    NoConvergence,
+    #[error(
+        "kovariat entitas {0} berubah antar-periode; hanya kovariat tetap yang didukung / entity {0}: covariates must not change over time"
+    )]
+    CovariateNotConstant(i64),
 }
 
 #[cfg(test)]

@@ -20,6 +20,9 @@ pub struct Panel {
     pub y: Vec<f64>,
     /// Entities dropped because they were not observed in every period.
     pub dropped_incomplete: usize,
+    /// Time-invariant covariates, entity-major (`n_cov` per entity); empty without covariates.
+    pub covariates: Vec<f64>,
+    pub n_cov: usize,
 }
 
 impl Panel {
@@ -56,8 +59,15 @@ impl Panel {
             }
             entry.1[t] = Some(y[k]);
         }
-        let mut panel =
-            Panel { ids: Vec::new(), times, cohort: Vec::new(), y: Vec::new(), dropped_incomplete: 0 };
+        let mut panel = Panel {
+            ids: Vec::new(),
+            times,
+            cohort: Vec::new(),
+            y: Vec::new(),
+            dropped_incomplete: 0,
+            covariates: Vec::new(),
+            n_cov: 0,
+        };
         for (i, (c, ys)) in by_id {
             if ys.iter().any(Option::is_none) {
                 panel.dropped_incomplete += 1;
@@ -71,6 +81,30 @@ impl Panel {
             return Err(EstimateError::Empty);
         }
         Ok(panel)
+    }
+
+    /// Adds time-invariant covariates given per observation (`x` is row-major, `p` per row, in
+    /// the same order as `id`). Each entity must have the same values in every period.
+    pub fn set_covariates(&mut self, id: &[i64], x: &[f64], p: usize) -> Result<(), EstimateError> {
+        let mut cov: Vec<Option<Vec<f64>>> = vec![None; self.ids.len()];
+        for (k, i) in id.iter().enumerate() {
+            let Ok(e) = self.ids.binary_search(i) else { continue };
+            let row = x[k * p..(k + 1) * p].to_vec();
+            if row.iter().any(|v| !v.is_finite()) {
+                return Err(EstimateError::CovariateNotConstant(*i));
+            }
+            match &cov[e] {
+                Some(prev) if *prev != row => return Err(EstimateError::CovariateNotConstant(*i)),
+                _ => cov[e] = Some(row),
+            }
+        }
+        self.covariates = cov.into_iter().flat_map(|c| c.unwrap_or_else(|| vec![0.0; p])).collect();
+        self.n_cov = p;
+        Ok(())
+    }
+
+    pub fn covariates_of(&self, i: usize) -> &[f64] {
+        &self.covariates[i * self.n_cov..(i + 1) * self.n_cov]
     }
 
     pub fn n(&self) -> usize {

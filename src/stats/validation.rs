@@ -5,22 +5,36 @@ use serde_json::Value;
 
 use super::aggregate::{AggKind, AggOptions, aggregate};
 use super::cs::{BasePeriod, Control, CsOptions, att_gt};
+use super::drdid::Method;
 use super::panel::Panel;
 
 const MPDTA: &str = include_str!("../../tests/data/validation/mpdta.csv");
 const REFERENCE: &str = include_str!("../../tests/data/validation/mpdta_did_reference.json");
+/// 1e-10 without covariates (closed form); 1e-8 with covariates, where R's logit stops at its
+/// own convergence tolerance.
 const TOL: f64 = 1e-10;
+const TOL_COV: f64 = 1e-8;
 
-fn mpdta() -> Panel {
-    let (mut id, mut time, mut cohort, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+fn mpdta_with(covariates: bool) -> Panel {
+    let (mut id, mut time, mut cohort, mut y, mut lpop) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for line in MPDTA.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
         time.push(f[0].parse().expect("year"));
         id.push(f[1].parse().expect("county"));
+        lpop.push(f[2].parse().expect("lpop"));
         y.push(f[3].parse().expect("lemp"));
         cohort.push(f[4].parse().expect("first.treat"));
     }
-    Panel::from_long(&id, &time, &cohort, &y).expect("mpdta is a balanced panel")
+    let mut p = Panel::from_long(&id, &time, &cohort, &y).expect("mpdta is a balanced panel");
+    if covariates {
+        p.set_covariates(&id, &lpop, 1).expect("lpop is time-invariant");
+    }
+    p
+}
+
+fn mpdta() -> Panel {
+    mpdta_with(false)
 }
 
 fn nums(v: &Value) -> Vec<f64> {
@@ -30,15 +44,19 @@ fn nums(v: &Value) -> Vec<f64> {
     }
 }
 
-fn close(what: &str, got: f64, want: f64) {
-    assert!((got - want).abs() <= TOL, "{what}: got {got:.15}, R did gives {want:.15}");
+fn check(config: &str, control: Control) {
+    check_with(config, control, Method::DoublyRobust, false);
 }
 
-fn check(config: &str, control: Control) {
+fn check_with(config: &str, control: Control, method: Method, covariates: bool) {
+    let tol = if covariates { TOL_COV } else { TOL };
+    let close = |what: &str, got: f64, want: f64| {
+        assert!((got - want).abs() <= tol, "{what}: got {got:.15}, R did gives {want:.15}");
+    };
     let reference: Value = serde_json::from_str(REFERENCE).expect("reference json");
     let r = &reference[config];
-    let res = att_gt(&mpdta(), &CsOptions { control, anticipation: 0, base_period: BasePeriod::Varying })
-        .expect("att_gt");
+    let opts = CsOptions { control, anticipation: 0, base_period: BasePeriod::Varying, method };
+    let res = att_gt(&mpdta_with(covariates), &opts).expect("att_gt");
     assert_eq!(res.n as u64, r["n"].as_u64().expect("n"));
     let (groups, ts, atts, ses) = (nums(&r["group"]), nums(&r["t"]), nums(&r["att"]), nums(&r["se"]));
     assert_eq!(res.cells.len(), atts.len(), "{config}: number of cells");
@@ -87,6 +105,33 @@ fn matches_r_did_never_treated() {
 #[test]
 fn matches_r_did_not_yet_treated() {
     check("nocov_notyet_dr_analytic", Control::NotYetTreated);
+}
+
+#[test]
+fn matches_r_did_doubly_robust_with_a_covariate() {
+    check_with("lpop_never_dr_analytic", Control::NeverTreated, Method::DoublyRobust, true);
+    check_with("lpop_notyet_dr_analytic", Control::NotYetTreated, Method::DoublyRobust, true);
+}
+
+#[test]
+fn constant_covariates_are_an_error_and_methods_differ_with_information() {
+    // A covariate identical for all entities is collinear with the intercept: a clear error.
+    let mut p = mpdta();
+    let ids: Vec<i64> = p.ids.clone();
+    p.set_covariates(&ids, &vec![1.0; ids.len()], 1).expect("constant");
+    for m in [Method::DoublyRobust, Method::Regression, Method::Ipw] {
+        let r = att_gt(&p, &CsOptions { method: m, ..CsOptions::default() });
+        assert_eq!(r.err(), Some(super::EstimateError::SingularDesign), "{m:?}");
+    }
+    // With an informative covariate the three estimators differ but stay close on mpdta.
+    let pc = mpdta_with(true);
+    let simple = |m: Method| {
+        let res = att_gt(&pc, &CsOptions { method: m, ..CsOptions::default() }).expect("att_gt");
+        aggregate(&res, AggKind::Simple, AggOptions::default()).expect("simple").overall.att
+    };
+    let (dr, reg, ipw) = (simple(Method::DoublyRobust), simple(Method::Regression), simple(Method::Ipw));
+    assert!((dr - reg).abs() < 5e-3 && (dr - ipw).abs() < 5e-3, "dr {dr} reg {reg} ipw {ipw}");
+    assert!(dr != reg && dr != ipw);
 }
 
 #[test]
