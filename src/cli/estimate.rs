@@ -9,7 +9,7 @@ use crate::estimate::input::{PanelColumns, read_panel};
 use crate::estimate::output::{BootstrapReport, EstimateReport, PretestReport, write_all};
 use crate::stats::aggregate::{AggKind, AggOptions, aggregate};
 use crate::stats::bootstrap::{Bands, BootstrapOptions, Weights, multiplier};
-use crate::stats::cs::{BasePeriod, Control, CsOptions, att_gt};
+use crate::stats::cs::{BasePeriod, Control, CsOptions, att_gt, wald};
 use crate::stats::dist::normal_quantile;
 use crate::stats::drdid::Method;
 use crate::stats::panel::Panel;
@@ -192,6 +192,11 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
             .collect();
         multiplier(&cols, clusters.as_ref().map(|(c, g)| (c.as_slice(), *g)), &band, b)
     });
+    let event_pretest = aggs.iter().find(|(x, _)| x.kind == AggKind::Dynamic).and_then(|(d, _)| {
+        let pre: Vec<(f64, &[f64])> =
+            d.elements.iter().filter(|(e, _)| *e < 0).map(|(_, est)| (est.att, est.inf.as_slice())).collect();
+        wald(&pre, res.n)
+    });
     let z = normal_quantile(1.0 - a.alpha / 2.0);
     let report = EstimateReport {
         panel: a.panel.display().to_string(),
@@ -217,6 +222,11 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
         cells: res.cells.len(),
         cells_without_estimate: res.cells.iter().filter(|c| c.att.is_none()).count(),
         pretest: res.wald.as_ref().map(|w| PretestReport { wald_stat: w.stat, df: w.df, p_value: w.p_value }),
+        pretest_event_study: event_pretest.as_ref().map(|w| PretestReport {
+            wald_stat: w.stat,
+            df: w.df,
+            p_value: w.p_value,
+        }),
         covariates: a.covariates.clone(),
         notes: if a.covariates.is_empty() {
             vec!["Tanpa kovariat, metode dr, reg dan ipw identik / without covariates dr, reg and ipw coincide".into()]
@@ -242,8 +252,24 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
             agg.overall.att + z * se
         );
     }
+    if let Some((dynamic, bands)) = aggs.iter().find(|(a, _)| a.kind == AggKind::Dynamic) {
+        println!("Studi peristiwa / event study (e = periode sejak perlakuan / periods since treatment):");
+        for (j, (e, est)) in dynamic.elements.iter().enumerate() {
+            let se = bands.as_ref().and_then(|b| b.element_se.get(j).copied()).unwrap_or(est.se);
+            println!("  e = {e:>4}  ATT = {:>10.6}  SE = {:>9.6}", est.att, se);
+        }
+    }
     if let Some(w) = &res.wald {
-        println!("Uji pra-tren / pre-trend test: W = {:.4}, df = {}, p = {:.5}", w.stat, w.df, w.p_value);
+        println!(
+            "Uji pra-tren / pre-trend test, semua sel / all cells: W = {:.4}, df = {}, p = {:.5}",
+            w.stat, w.df, w.p_value
+        );
+    }
+    if let Some(w) = &event_pretest {
+        println!(
+            "Uji pra-tren / pre-trend test, studi peristiwa e < 0 / event study e < 0: W = {:.4}, df = {}, p = {:.5}",
+            w.stat, w.df, w.p_value
+        );
     }
     println!("Keluaran / Outputs: {} (att_gt.parquet, aggregates.parquet, estimate.json)", a.out.display());
     Ok(Outcome::Success)

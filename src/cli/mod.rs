@@ -5,6 +5,7 @@
 //! unreadable file), 2 usage, configuration or internal errors.
 
 pub mod estimate;
+pub mod panel;
 pub mod sample;
 pub mod validate;
 
@@ -26,6 +27,8 @@ pub enum Command {
     Sample(sample::SampleArgs),
     /// DiD bertahap (Callaway & Sant'Anna) pada panel apa pun / Staggered DiD on any panel file.
     Estimate(estimate::EstimateArgs),
+    /// Panel pegawai × bulan dari tabel tervalidasi / Employee × month panel from validated tables.
+    Panel(panel::PanelArgs),
 }
 
 /// How a command ended when it did not fail outright.
@@ -68,6 +71,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Validate(a) => validate::run(&a),
         Command::Sample(a) => sample::run(&a),
         Command::Estimate(a) => estimate::run(&a),
+        Command::Panel(a) => panel::run(&a),
     };
     match result {
         Ok(Outcome::Success) => 0,

@@ -4,5 +4,6 @@
 //! statistics core ([`crate::stats`]) and writes the public outputs ([`output`]): `att_gt.parquet`,
 //! `aggregates.parquet` and `estimate.json`, whose columns `docs/outputs.md` documents.
 
+pub mod hr_panel;
 pub mod input;
 pub mod output;

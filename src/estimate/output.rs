@@ -103,7 +103,12 @@ pub struct EstimateReport {
     pub cohorts: Vec<i64>,
     pub cells: usize,
     pub cells_without_estimate: usize,
+    /// Wald test over every pre-period ATT(g,t), as R `did` reports it. With many small cells
+    /// (monthly data, many cohorts) it over-rejects in finite samples.
     pub pretest: Option<PretestReport>,
+    /// Wald test over the event-study pre-period estimates (e < 0): fewer, better-estimated
+    /// parameters, so more reliable with many cohorts.
+    pub pretest_event_study: Option<PretestReport>,
     pub covariates: Vec<String>,
     pub notes: Vec<String>,
 }

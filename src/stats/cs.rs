@@ -255,31 +255,41 @@ pub fn att_gt(panel: &Panel, opts: &CsOptions) -> Result<AttGt, EstimateError> {
     })
 }
 
-/// Wald test that all pre-period ATT(g,t) are zero: W = n · θ' V⁻¹ θ with V = IF'IF / n, χ² with
-/// as many degrees of freedom as pre-period cells. Cells with (numerically) zero variance are left
-/// out, as in R `did`. `None` when there is no pre-period cell or V is singular.
+/// Wald test that all pre-period ATT(g,t) are zero, as R `did` reports it. Cells with
+/// (numerically) zero variance are left out. `None` when there is no pre-period cell or the
+/// covariance is singular.
 fn pretest(cells: &[Cell], inf: &[Vec<f64>], n: usize) -> Option<Wald> {
+    let pre: Vec<(f64, &[f64])> = (0..cells.len())
+        .filter(|k| cells[*k].time < cells[*k].group)
+        .filter_map(|k| Some((cells[k].att?, inf[k].as_slice())))
+        .collect();
+    wald(&pre, n)
+}
+
+/// Wald test that all the given estimates are zero: W = n · θ' V⁻¹ θ with V = IF'IF / n, χ² with
+/// as many degrees of freedom as estimates of non-zero variance.
+pub fn wald(estimates: &[(f64, &[f64])], n: usize) -> Option<Wald> {
     let threshold = f64::EPSILON.sqrt() * 10.0;
-    let pre: Vec<usize> = (0..cells.len())
-        .filter(|k| cells[*k].time < cells[*k].group && cells[*k].att.is_some())
-        .filter(|k| {
-            let v = inf[*k].iter().map(|x| x * x).sum::<f64>() / n as f64;
+    let kept: Vec<&(f64, &[f64])> = estimates
+        .iter()
+        .filter(|(_, f)| {
+            let v = f.iter().map(|x| x * x).sum::<f64>() / n as f64;
             v.is_finite() && v >= threshold
         })
         .collect();
-    if pre.is_empty() {
+    if kept.is_empty() {
         return None;
     }
-    let q = pre.len();
+    let q = kept.len();
     let mut v = vec![vec![0.0; q]; q];
     for a in 0..q {
         for b in a..q {
-            let s: f64 = inf[pre[a]].iter().zip(&inf[pre[b]]).map(|(x, y)| x * y).sum::<f64>() / n as f64;
+            let s: f64 = kept[a].1.iter().zip(kept[b].1).map(|(x, y)| x * y).sum::<f64>() / n as f64;
             v[a][b] = s;
             v[b][a] = s;
         }
     }
-    let theta: Vec<f64> = pre.iter().map(|k| cells[*k].att.unwrap_or(0.0)).collect();
+    let theta: Vec<f64> = kept.iter().map(|(t, _)| *t).collect();
     let x = solve(v, theta.clone())?;
     let stat = n as f64 * theta.iter().zip(&x).map(|(a, b)| a * b).sum::<f64>();
     Some(Wald { stat, df: q, p_value: chi2_sf(stat, q) })

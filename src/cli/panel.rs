@@ -1,0 +1,45 @@
+//! `mutasi panel`: the employee × month panel of one kinerja indicator, for `mutasi estimate`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{Failure, Outcome};
+use crate::data::table::write_parquet;
+use crate::estimate::hr_panel::build;
+
+#[derive(Debug, Args)]
+pub struct PanelArgs {
+    /// Folder keluaran `mutasi validate` / Output folder of `mutasi validate`.
+    #[arg(long)]
+    pub validated: PathBuf,
+    /// Indikator kinerja / Kinerja indicator (e.g. capaian_iki, nilai_skp, predikat).
+    #[arg(long)]
+    pub indikator: String,
+    /// Berkas keluaran / Output file (.parquet).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+pub fn run(a: &PanelArgs) -> Result<Outcome, Failure> {
+    let panel = build(&a.validated, &a.indikator).map_err(Failure::Data)?;
+    if let Some(dir) = a.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
+    }
+    let rows = panel.nilai.len();
+    let people = {
+        let mut ids: Vec<&String> = panel.pegawai_id.iter().collect();
+        ids.dedup();
+        ids.len()
+    };
+    write_parquet(panel.to_table(), &a.out).map_err(Failure::Internal)?;
+    println!(
+        "Panel {}: {rows} baris / rows, {people} pegawai, t = 1 adalah / is {}; kolom / columns: pegawai_id, periode, t, kohort, nilai",
+        a.indikator, panel.first_month
+    );
+    println!(
+        "Lanjut / next: mutasi estimate --panel {} --id pegawai_id --time t --cohort kohort --outcome nilai --balanced --out DIR",
+        a.out.display()
+    );
+    Ok(Outcome::Success)
+}

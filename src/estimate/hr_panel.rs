@@ -1,0 +1,126 @@
+//! The employee × month panel of one kinerja indicator, built from validated canonical tables.
+//!
+//! Reads `kinerja.parquet` and `mutasi.parquet` written by `mutasi validate`. Each employee's
+//! cohort is the month of their **first** transfer within the data (rotasi, promosi or demosi),
+//! the absorbing-treatment definition of CS 2021; employees never transferred have cohort 0.
+//! Transfers in or out of the instansi are not treatments here: such employees are only observed
+//! for part of the window. Periods are numbered consecutively (`t` = 1 for the first month
+//! present), so event time is t − cohort in months.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::Datelike;
+
+use crate::data::table::{ColumnData, TableData, read_table};
+
+/// The long panel with readable period labels.
+#[derive(Debug, Default, PartialEq)]
+pub struct HrPanel {
+    pub pegawai_id: Vec<String>,
+    pub periode: Vec<String>,
+    pub t: Vec<i64>,
+    pub cohort: Vec<i64>,
+    pub nilai: Vec<f64>,
+    /// First month of the numbering (`t` = 1), as `YYYY-MM`.
+    pub first_month: String,
+}
+
+fn strs<'a>(t: &'a TableData, name: &str, file: &str) -> Result<&'a [Option<String>], String> {
+    match t.get(name) {
+        Some(ColumnData::Str(v)) => Ok(v),
+        _ => Err(format!("{file}: kolom teks `{name}` tidak ada / text column `{name}` missing")),
+    }
+}
+
+/// Month key: months since year 0.
+fn month_key(year: i32, month: u32) -> i64 {
+    i64::from(year) * 12 + i64::from(month) - 1
+}
+
+pub fn build(validated: &Path, indikator: &str) -> Result<HrPanel, String> {
+    let kin_file = validated.join("kinerja.parquet");
+    let mut_file = validated.join("mutasi.parquet");
+    let kin = read_table(&kin_file)?;
+    let mutasi = read_table(&mut_file)?;
+    let kname = kin_file.display().to_string();
+    let (ids, periods, kinds, inds) = (
+        strs(&kin, "pegawai_id", &kname)?,
+        strs(&kin, "periode", &kname)?,
+        strs(&kin, "jenis_periode", &kname)?,
+        strs(&kin, "indikator", &kname)?,
+    );
+    let values = match kin.get("nilai") {
+        Some(ColumnData::F64(v)) => v,
+        _ => return Err(format!("{kname}: kolom `nilai` tidak ada / column `nilai` missing")),
+    };
+    // First transfer month per employee.
+    let mname = mut_file.display().to_string();
+    let (m_ids, m_kind) = (strs(&mutasi, "pegawai_id", &mname)?, strs(&mutasi, "jenis_mutasi", &mname)?);
+    let tmt = match mutasi.get("tmt") {
+        Some(ColumnData::Date(v)) => v,
+        _ => return Err(format!("{mname}: kolom tanggal `tmt` tidak ada / date column `tmt` missing")),
+    };
+    let mut first: BTreeMap<&str, i64> = BTreeMap::new();
+    for k in 0..mutasi.height() {
+        let (Some(id), Some(kind), Some(d)) = (&m_ids[k], &m_kind[k], tmt[k]) else { continue };
+        if !matches!(kind.as_str(), "rotasi" | "promosi" | "demosi") {
+            continue;
+        }
+        let key = month_key(d.year(), d.month());
+        first.entry(id.as_str()).and_modify(|m| *m = (*m).min(key)).or_insert(key);
+    }
+    let mut rows: Vec<(String, i64, f64)> = Vec::new();
+    for k in 0..kin.height() {
+        let (Some(id), Some(p), Some(kind), Some(ind), Some(v)) =
+            (&ids[k], &periods[k], &kinds[k], &inds[k], values[k])
+        else {
+            continue;
+        };
+        if ind != indikator || kind != "bulan" {
+            continue;
+        }
+        let (y, m) = p.split_once('-').ok_or_else(|| format!("{kname}: periode `{p}`"))?;
+        let (y, m): (i32, u32) = (
+            y.parse().map_err(|_| format!("{kname}: periode `{p}`"))?,
+            m.parse().map_err(|_| format!("{kname}: periode `{p}`"))?,
+        );
+        rows.push((id.clone(), month_key(y, m), v));
+    }
+    if rows.is_empty() {
+        return Err(format!(
+            "{kname}: tidak ada nilai bulanan untuk indikator `{indikator}` / no monthly values for this indicator\n\nhint: indikator yang ada / indicators present: {}",
+            {
+                let mut s: Vec<&str> = inds.iter().flatten().map(String::as_str).collect();
+                s.sort_unstable();
+                s.dedup();
+                s.join(", ")
+            }
+        ));
+    }
+    rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let origin = rows.iter().map(|r| r.1).min().unwrap_or(0) - 1;
+    let label = |key: i64| format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1);
+    let mut out = HrPanel { first_month: label(origin + 1), ..HrPanel::default() };
+    for (id, key, v) in rows {
+        let cohort = first.get(id.as_str()).map_or(0, |g| g - origin);
+        out.periode.push(label(key));
+        out.t.push(key - origin);
+        out.cohort.push(cohort);
+        out.nilai.push(v);
+        out.pegawai_id.push(id);
+    }
+    Ok(out)
+}
+
+impl HrPanel {
+    pub fn to_table(&self) -> TableData {
+        let mut d = TableData::default();
+        d.push("pegawai_id", ColumnData::Str(self.pegawai_id.iter().cloned().map(Some).collect()));
+        d.push("periode", ColumnData::Str(self.periode.iter().cloned().map(Some).collect()));
+        d.push("t", ColumnData::I64(self.t.iter().copied().map(Some).collect()));
+        d.push("kohort", ColumnData::I64(self.cohort.iter().copied().map(Some).collect()));
+        d.push("nilai", ColumnData::F64(self.nilai.iter().copied().map(Some).collect()));
+        d
+    }
+}
