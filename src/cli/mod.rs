@@ -6,6 +6,7 @@
 
 pub mod estimate;
 pub mod panel;
+pub mod prepost;
 pub mod sample;
 pub mod validate;
 
@@ -29,6 +30,8 @@ pub enum Command {
     Estimate(estimate::EstimateArgs),
     /// Panel pegawai × bulan dari tabel tervalidasi / Employee × month panel from validated tables.
     Panel(panel::PanelArgs),
+    /// Sebelum/sesudah tiap mutasi (deskriptif) / Descriptive before/after windows per transfer.
+    Prepost(prepost::PrepostArgs),
 }
 
 /// How a command ended when it did not fail outright.
@@ -72,6 +75,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Sample(a) => sample::run(&a),
         Command::Estimate(a) => estimate::run(&a),
         Command::Panel(a) => panel::run(&a),
+        Command::Prepost(a) => prepost::run(&a),
     };
     match result {
         Ok(Outcome::Success) => 0,

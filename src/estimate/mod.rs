@@ -7,3 +7,4 @@
 pub mod hr_panel;
 pub mod input;
 pub mod output;
+pub mod prepost;

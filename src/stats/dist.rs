@@ -145,6 +145,76 @@ pub fn gamma_q(a: f64, x: f64) -> f64 {
     }
 }
 
+/// Regularised incomplete beta I_x(a, b) by Lentz's continued fraction (Numerical Recipes §6.4).
+pub fn incomplete_beta(x: f64, a: f64, b: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let ln_front = ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln();
+    if x > (a + 1.0) / (a + b + 2.0) {
+        return 1.0 - incomplete_beta(1.0 - x, b, a);
+    }
+    let tiny = 1e-300;
+    let (mut c, mut d) = (1.0, 1.0 - (a + b) * x / (a + 1.0));
+    if d.abs() < tiny {
+        d = tiny;
+    }
+    d = 1.0 / d;
+    let mut h = d;
+    for m in 1..1000 {
+        let m = m as f64;
+        let num = m * (b - m) * x / ((a + 2.0 * m - 1.0) * (a + 2.0 * m));
+        for (i, num) in
+            [num, -(a + m) * (a + b + m) * x / ((a + 2.0 * m) * (a + 2.0 * m + 1.0))].into_iter().enumerate()
+        {
+            d = 1.0 + num * d;
+            if d.abs() < tiny {
+                d = tiny;
+            }
+            c = 1.0 + num / c;
+            if c.abs() < tiny {
+                c = tiny;
+            }
+            d = 1.0 / d;
+            let del = d * c;
+            h *= del;
+            if i == 1 && (del - 1.0).abs() < 1e-16 {
+                return ln_front.exp() * h / a;
+            }
+        }
+    }
+    ln_front.exp() * h / a
+}
+
+/// Student t CDF with `df` degrees of freedom.
+pub fn student_t_cdf(t: f64, df: f64) -> f64 {
+    let tail = 0.5 * incomplete_beta(df / (df + t * t), df / 2.0, 0.5);
+    if t >= 0.0 { 1.0 - tail } else { tail }
+}
+
+/// Student t quantile by bisection on the CDF (to 1e-13).
+pub fn student_t_quantile(p: f64, df: f64) -> f64 {
+    if !(0.0 < p && p < 1.0) || df <= 0.0 {
+        return f64::NAN;
+    }
+    let (mut lo, mut hi) = (-1e4, 1e4);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if student_t_cdf(mid, df) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo < 1e-13 {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
 /// P(X > x) for X ~ chi-square with `df` degrees of freedom.
 pub fn chi2_sf(x: f64, df: usize) -> f64 {
     gamma_q(df as f64 / 2.0, x / 2.0)
@@ -167,5 +237,10 @@ mod tests {
         assert!((chi2_sf(10.0, 4) - 0.040_427_681_994_512_79).abs() < 1e-12);
         assert!((chi2_sf(1.0, 7) - 0.994_828_536_516_515_5).abs() < 1e-12);
         assert!(normal_quantile(1.5).is_nan());
+        // R: qt(0.975, 4) = 2.776445105197793, qt(0.975, 30) = 2.042272456301238, qt(0.95, 1) = 6.313751514675041
+        assert!((student_t_quantile(0.975, 4.0) - 2.776_445_105_197_793).abs() < 1e-9);
+        assert!((student_t_quantile(0.975, 30.0) - 2.042_272_456_301_238).abs() < 1e-9);
+        assert!((student_t_quantile(0.95, 1.0) - 6.313_751_514_675_041).abs() < 1e-7);
+        assert!((student_t_cdf(0.0, 3.0) - 0.5).abs() < 1e-15);
     }
 }

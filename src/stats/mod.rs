@@ -10,6 +10,7 @@
 pub mod aggregate;
 pub mod bootstrap;
 pub mod cs;
+pub mod describe;
 pub mod dist;
 pub mod drdid;
 pub mod panel;

@@ -338,3 +338,74 @@ fn recovers_the_planted_effect_from_generated_hr_data() {
             .expect("json");
     assert!(json["pretest_event_study"]["p_value"].as_f64().expect("p") > 0.05);
 }
+
+/// Descriptive before/after windows: the documented window rules, planted signs by jenis_mutasi,
+/// and small groups suppressed.
+#[test]
+fn prepost_windows_follow_their_rules() {
+    let s = Scratch::new();
+    let p = |x: &str| s.path(x).display().to_string();
+    assert_eq!(
+        run(&[
+            "sample",
+            "--employees",
+            "1500",
+            "--months",
+            "36",
+            "--start",
+            "2022-01",
+            "--seed",
+            "9",
+            "--no-bad-rows",
+            "--out",
+            &p("in")
+        ]
+        .map(String::from))
+        .code,
+        0
+    );
+    assert_eq!(
+        run(&["validate", "--input", &p("in"), "--config", &p("in/mutasi.toml"), "--out", &p("val")]
+            .map(String::from))
+        .code,
+        0
+    );
+    let r =
+        run(&["prepost", "--validated", &p("val"), "--min-group", "40", "--out", &p("pp")].map(String::from));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("DESKRIPTIF, BUKAN KAUSAL"));
+    let w = read_table(&s.path("pp").join("transfer_windows.parquet")).expect("windows");
+    let (npre, npost, delta) = (i64s(&w, "n_pre"), i64s(&w, "n_post"), f64s(&w, "delta"));
+    assert!(w.height() > 100);
+    for k in 0..w.height() {
+        let ok = npre[k].expect("n") >= 3 && npost[k].expect("n") >= 3;
+        assert_eq!(delta[k].is_some(), ok, "row {k}: validity must follow the 3-month minimum");
+        assert!(npre[k].expect("n") <= 6 && npost[k].expect("n") <= 6);
+    }
+    let t = read_table(&s.path("pp").join("prepost_summary.parquet")).expect("summary");
+    let (ind, dim, grp, mean, n) = (
+        strings(&t, "indikator"),
+        strings(&t, "dimensi"),
+        strings(&t, "kelompok"),
+        f64s(&t, "rata_delta"),
+        i64s(&t, "n_mutasi"),
+    );
+    let sup = match t.get("ditekan") {
+        Some(ColumnData::Bool(v)) => v.clone(),
+        other => panic!("{other:?}"),
+    };
+    let get = |g: &str| {
+        (0..t.height())
+            .find(|k| {
+                ind[*k].as_deref() == Some("capaian_iki")
+                    && dim[*k].as_deref() == Some("jenis_mutasi")
+                    && grp[*k].as_deref() == Some(g)
+            })
+            .expect("row")
+    };
+    assert!(mean[get("rotasi")].expect("rotasi") > 0.0);
+    for k in 0..t.height() {
+        assert_eq!(sup[k], Some(n[k].expect("n") < 40), "suppression follows --min-group");
+        assert_eq!(mean[k].is_none(), sup[k] == Some(true));
+    }
+}

@@ -1,0 +1,264 @@
+//! Descriptive before/after windows around each transfer (issue #3 §1), from validated tables.
+//!
+//! For every transfer (any `jenis_mutasi` with a destination inside the instansi) and every
+//! monthly kinerja indicator: the mean over `pre` months before the TMT month and over `post`
+//! months after it (the TMT month itself excluded unless asked), with the number of months on each
+//! side. A window counts only with at least `min_obs` months on both sides. The summary groups the
+//! changes overall, by jenis_mutasi, by origin and destination OPD and by the destination's
+//! jenis_unit. **Descriptive, not causal**: drifts, forced rating distributions and regression to
+//! the mean all move these numbers; `mutasi estimate` gives comparison-group estimates.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use chrono::Datelike;
+
+use crate::data::table::{ColumnData as C, TableData, read_table};
+use crate::stats::describe::{Summary, summarise};
+
+#[derive(Debug, Clone, Copy)]
+pub struct WindowOptions {
+    pub pre: i64,
+    pub post: i64,
+    pub include_transfer_month: bool,
+    pub min_obs: usize,
+    /// Groups with fewer transfers are suppressed in the summary (personal-data protection).
+    pub min_group: usize,
+    pub bootstrap: usize,
+    pub seed: u64,
+}
+
+impl Default for WindowOptions {
+    fn default() -> Self {
+        WindowOptions {
+            pre: 6,
+            post: 6,
+            include_transfer_month: false,
+            min_obs: 3,
+            min_group: 5,
+            bootstrap: 999,
+            seed: 2026,
+        }
+    }
+}
+
+/// One transfer × indicator window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    pub pegawai_id: String,
+    pub tmt: chrono::NaiveDate,
+    pub jenis_mutasi: String,
+    pub unit_asal_id: Option<String>,
+    pub unit_tujuan_id: String,
+    pub opd_asal: Option<String>,
+    pub opd_tujuan: Option<String>,
+    pub jenis_unit_tujuan: Option<String>,
+    pub indikator: String,
+    pub n_pre: usize,
+    pub n_post: usize,
+    pub mean_pre: Option<f64>,
+    pub mean_post: Option<f64>,
+    pub delta: Option<f64>,
+}
+
+fn strs(t: &TableData, name: &str, file: &Path) -> Result<Vec<Option<String>>, String> {
+    match t.get(name) {
+        Some(C::Str(v)) => Ok(v.clone()),
+        _ => Err(format!("{}: kolom `{name}` tidak ada / column missing", file.display())),
+    }
+}
+
+fn month_key(d: chrono::NaiveDate) -> i64 {
+    i64::from(d.year()) * 12 + i64::from(d.month()) - 1
+}
+
+/// Builds every window.
+pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, String> {
+    let (kf, mf, uf) = (
+        validated.join("kinerja.parquet"),
+        validated.join("mutasi.parquet"),
+        validated.join("unit_kerja.parquet"),
+    );
+    let (kin, mutasi, units) = (read_table(&kf)?, read_table(&mf)?, read_table(&uf)?);
+    // Monthly values per (person, indicator), by month key.
+    let (ids, periods, kinds, inds) = (
+        strs(&kin, "pegawai_id", &kf)?,
+        strs(&kin, "periode", &kf)?,
+        strs(&kin, "jenis_periode", &kf)?,
+        strs(&kin, "indikator", &kf)?,
+    );
+    let starts = match kin.get("periode_mulai") {
+        Some(C::Date(v)) => v.clone(),
+        _ => return Err(format!("{}: kolom `periode_mulai` tidak ada / column missing", kf.display())),
+    };
+    let values = match kin.get("nilai") {
+        Some(C::F64(v)) => v.clone(),
+        _ => return Err(format!("{}: kolom `nilai` tidak ada / column missing", kf.display())),
+    };
+    let mut series: HashMap<(String, String), BTreeMap<i64, f64>> = HashMap::new();
+    for k in 0..kin.height() {
+        let (Some(id), Some(_), Some(kind), Some(ind), Some(start), Some(v)) =
+            (&ids[k], &periods[k], &kinds[k], &inds[k], starts[k], values[k])
+        else {
+            continue;
+        };
+        if kind == "bulan" {
+            series.entry((id.clone(), ind.clone())).or_default().insert(month_key(start), v);
+        }
+    }
+    let mut indicators: Vec<String> = series.keys().map(|(_, i)| i.clone()).collect();
+    indicators.sort_unstable();
+    indicators.dedup();
+    // Units: OPD and jenis_unit.
+    let (uid, uopd, ujenis) =
+        (strs(&units, "unit_id", &uf)?, strs(&units, "opd", &uf)?, strs(&units, "jenis_unit", &uf)?);
+    let unit_info: HashMap<String, (Option<String>, Option<String>)> = uid
+        .iter()
+        .enumerate()
+        .filter_map(|(k, u)| Some((u.clone()?, (uopd[k].clone(), ujenis[k].clone()))))
+        .collect();
+    let (mid, mjenis, masal, mtujuan) = (
+        strs(&mutasi, "pegawai_id", &mf)?,
+        strs(&mutasi, "jenis_mutasi", &mf)?,
+        strs(&mutasi, "unit_asal_id", &mf)?,
+        strs(&mutasi, "unit_tujuan_id", &mf)?,
+    );
+    let tmt = match mutasi.get("tmt") {
+        Some(C::Date(v)) => v.clone(),
+        _ => return Err(format!("{}: kolom `tmt` tidak ada / column missing", mf.display())),
+    };
+    let mut out = Vec::new();
+    for k in 0..mutasi.height() {
+        let (Some(id), Some(jenis), Some(tujuan), Some(d)) = (&mid[k], &mjenis[k], &mtujuan[k], tmt[k])
+        else {
+            continue;
+        };
+        let Some((opd_tujuan, jenis_unit)) = unit_info.get(tujuan).cloned() else { continue }; // left the instansi
+        let m0 = month_key(d);
+        let post_from = if opts.include_transfer_month { m0 } else { m0 + 1 };
+        for ind in &indicators {
+            let Some(s) = series.get(&(id.clone(), ind.clone())) else { continue };
+            let pre: Vec<f64> = s.range(m0 - opts.pre..m0).map(|(_, v)| *v).collect();
+            let post: Vec<f64> = s.range(post_from..post_from + opts.post).map(|(_, v)| *v).collect();
+            if pre.is_empty() && post.is_empty() {
+                continue;
+            }
+            let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+            let (mean_pre, mean_post) = (mean(&pre), mean(&post));
+            let valid = pre.len() >= opts.min_obs && post.len() >= opts.min_obs;
+            out.push(Window {
+                pegawai_id: id.clone(),
+                tmt: d,
+                jenis_mutasi: jenis.clone(),
+                unit_asal_id: masal[k].clone(),
+                unit_tujuan_id: tujuan.clone(),
+                opd_asal: masal[k].as_ref().and_then(|u| unit_info.get(u)).and_then(|(o, _)| o.clone()),
+                opd_tujuan: opd_tujuan.clone(),
+                jenis_unit_tujuan: jenis_unit.clone(),
+                indikator: ind.clone(),
+                n_pre: pre.len(),
+                n_post: post.len(),
+                mean_pre,
+                mean_post,
+                delta: mean_post.zip(mean_pre).filter(|_| valid).map(|(b, a)| b - a),
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub fn windows_table(w: &[Window]) -> TableData {
+    let s = |f: &dyn Fn(&Window) -> Option<String>| C::Str(w.iter().map(f).collect());
+    let mut d = TableData::default();
+    d.push("pegawai_id", s(&|x| Some(x.pegawai_id.clone())));
+    d.push("tmt", C::Date(w.iter().map(|x| Some(x.tmt)).collect()));
+    d.push("jenis_mutasi", s(&|x| Some(x.jenis_mutasi.clone())));
+    d.push("unit_asal_id", s(&|x| x.unit_asal_id.clone()));
+    d.push("unit_tujuan_id", s(&|x| Some(x.unit_tujuan_id.clone())));
+    d.push("opd_asal", s(&|x| x.opd_asal.clone()));
+    d.push("opd_tujuan", s(&|x| x.opd_tujuan.clone()));
+    d.push("jenis_unit_tujuan", s(&|x| x.jenis_unit_tujuan.clone()));
+    d.push("indikator", s(&|x| Some(x.indikator.clone())));
+    d.push("n_pre", C::I64(w.iter().map(|x| Some(x.n_pre as i64)).collect()));
+    d.push("n_post", C::I64(w.iter().map(|x| Some(x.n_post as i64)).collect()));
+    d.push("mean_pre", C::F64(w.iter().map(|x| x.mean_pre).collect()));
+    d.push("mean_post", C::F64(w.iter().map(|x| x.mean_post).collect()));
+    d.push("delta", C::F64(w.iter().map(|x| x.delta).collect()));
+    d.push("valid", C::Bool(w.iter().map(|x| Some(x.delta.is_some())).collect()));
+    d
+}
+
+/// One row of `prepost_summary.parquet`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupSummary {
+    pub indikator: String,
+    pub dimensi: &'static str,
+    pub kelompok: String,
+    pub summary: Option<Summary>,
+    pub n: usize,
+    pub suppressed: bool,
+}
+
+/// Summaries of the valid windows by indicator and grouping.
+pub fn summarise_windows(w: &[Window], opts: &WindowOptions) -> Vec<GroupSummary> {
+    type Key = fn(&Window) -> Option<String>;
+    let dims: [(&'static str, Key); 5] = [
+        ("semua", |_| Some("semua".into())),
+        ("jenis_mutasi", |x| Some(x.jenis_mutasi.clone())),
+        ("opd_asal", |x| x.opd_asal.clone()),
+        ("opd_tujuan", |x| x.opd_tujuan.clone()),
+        ("jenis_unit_tujuan", |x| x.jenis_unit_tujuan.clone()),
+    ];
+    let person: HashMap<&str, usize> = {
+        let mut ids: Vec<&str> = w.iter().map(|x| x.pegawai_id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter().enumerate().map(|(i, s)| (s, i)).collect()
+    };
+    let mut out = Vec::new();
+    // (indicator, dimension, group) → the changes and the person each belongs to.
+    type Groups = BTreeMap<(String, usize, String), (Vec<f64>, Vec<usize>)>;
+    let mut groups: Groups = BTreeMap::new();
+    for x in w.iter().filter(|x| x.delta.is_some()) {
+        for (d, (_, key)) in dims.iter().enumerate() {
+            if let (Some(g), Some(delta)) = (key(x), x.delta) {
+                let e = groups.entry((x.indikator.clone(), d, g)).or_default();
+                e.0.push(delta);
+                e.1.push(person[x.pegawai_id.as_str()]);
+            }
+        }
+    }
+    for ((ind, d, g), (values, clusters)) in groups {
+        let n = values.len();
+        let suppressed = n < opts.min_group;
+        let seed = opts.seed ^ (d as u64) << 32 ^ out.len() as u64;
+        let summary =
+            if suppressed { None } else { summarise(&values, &clusters, 0.05, opts.bootstrap, seed) };
+        out.push(GroupSummary { indikator: ind, dimensi: dims[d].0, kelompok: g, summary, n, suppressed });
+    }
+    out
+}
+
+pub fn summary_table(rows: &[GroupSummary]) -> TableData {
+    let f = |g: &dyn Fn(&Summary) -> f64| C::F64(rows.iter().map(|r| r.summary.as_ref().map(g)).collect());
+    let mut d = TableData::default();
+    d.push("indikator", C::Str(rows.iter().map(|r| Some(r.indikator.clone())).collect()));
+    d.push("dimensi", C::Str(rows.iter().map(|r| Some(r.dimensi.to_string())).collect()));
+    d.push("kelompok", C::Str(rows.iter().map(|r| Some(r.kelompok.clone())).collect()));
+    d.push("n_mutasi", C::I64(rows.iter().map(|r| Some(r.n as i64)).collect()));
+    d.push("rata_delta", f(&|s| s.mean));
+    d.push("median_delta", f(&|s| s.median));
+    d.push("sd_delta", f(&|s| s.sd));
+    d.push("ci_low_t", f(&|s| s.t_low));
+    d.push("ci_high_t", f(&|s| s.t_high));
+    d.push("ci_low_bootstrap", f(&|s| s.boot_low));
+    d.push("ci_high_bootstrap", f(&|s| s.boot_high));
+    d.push("ditekan", C::Bool(rows.iter().map(|r| Some(r.suppressed)).collect()));
+    d.push(
+        "jenis_analisis",
+        C::Str(
+            rows.iter().map(|_| Some("deskriptif, bukan kausal / descriptive, not causal".into())).collect(),
+        ),
+    );
+    d
+}
