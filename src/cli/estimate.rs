@@ -228,10 +228,25 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
             p_value: w.p_value,
         }),
         covariates: a.covariates.clone(),
-        notes: if a.covariates.is_empty() {
-            vec!["Tanpa kovariat, metode dr, reg dan ipw identik / without covariates dr, reg and ipw coincide".into()]
-        } else {
-            Vec::new()
+        notes: {
+            let mut notes = Vec::new();
+            if a.covariates.is_empty() {
+                notes.push("Tanpa kovariat, metode dr, reg dan ipw identik / without covariates dr, reg and ipw coincide".into());
+            }
+            if res.dropped_always_treated > 0 {
+                notes.push(format!(
+                    "{} entitas sudah diberi perlakuan pada periode pertama dan dibuang / entities treated in the first period were dropped",
+                    res.dropped_always_treated
+                ));
+            }
+            let pre_cells = res.cells.iter().filter(|c| c.time < c.group && c.att.is_some()).count();
+            if res.wald.is_none() && pre_cells > crate::stats::cs::MAX_PRETEST_CELLS {
+                notes.push(format!(
+                    "Uji pra-tren per sel dilewati: {pre_cells} sel pra-perlakuan (> {}); baca pretest_event_study / cell-level pre-test skipped: too many pre-period cells for a reliable chi-square test; read pretest_event_study",
+                    crate::stats::cs::MAX_PRETEST_CELLS
+                ));
+            }
+            notes
         },
     };
     write_all(&a.out, &res, cell_boot.as_ref(), &aggs, &report, z).map_err(Failure::Internal)?;

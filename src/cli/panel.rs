@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::{Failure, Outcome};
 use crate::data::table::write_parquet;
-use crate::estimate::hr_panel::build;
+use crate::estimate::hr_panel::build_with;
 
 #[derive(Debug, Args)]
 pub struct PanelArgs {
@@ -16,13 +16,17 @@ pub struct PanelArgs {
     /// Indikator kinerja / Kinerja indicator (e.g. capaian_iki, nilai_skp, predikat).
     #[arg(long)]
     pub indikator: String,
+    /// Standarkan dalam unit dan bulan (skor z) / Standardise within unit and month (z-scores),
+    /// neutralising forced rating distributions.
+    #[arg(long)]
+    pub standardize: bool,
     /// Berkas keluaran / Output file (.parquet).
     #[arg(long)]
     pub out: PathBuf,
 }
 
 pub fn run(a: &PanelArgs) -> Result<Outcome, Failure> {
-    let panel = build(&a.validated, &a.indikator).map_err(Failure::Data)?;
+    let panel = build_with(&a.validated, &a.indikator, a.standardize).map_err(Failure::Data)?;
     if let Some(dir) = a.out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
     }
@@ -33,6 +37,12 @@ pub fn run(a: &PanelArgs) -> Result<Outcome, Failure> {
         ids.len()
     };
     write_parquet(panel.to_table(), &a.out).map_err(Failure::Internal)?;
+    if a.standardize {
+        println!(
+            "Nilai distandarkan dalam unit × bulan; {} nilai dibuang (unit-bulan < 2 pegawai atau tanpa variasi) / values standardised; {} dropped",
+            panel.dropped_for_standardizing, panel.dropped_for_standardizing
+        );
+    }
     println!(
         "Panel {}: {rows} baris / rows, {people} pegawai, t = 1 adalah / is {}; kolom / columns: pegawai_id, periode, t, kohort, nilai",
         a.indikator, panel.first_month

@@ -24,6 +24,7 @@ pub struct HrPanel {
     pub nilai: Vec<f64>,
     /// First month of the numbering (`t` = 1), as `YYYY-MM`.
     pub first_month: String,
+    pub dropped_for_standardizing: usize,
 }
 
 fn strs<'a>(t: &'a TableData, name: &str, file: &str) -> Result<&'a [Option<String>], String> {
@@ -38,7 +39,15 @@ fn month_key(year: i32, month: u32) -> i64 {
     i64::from(year) * 12 + i64::from(month) - 1
 }
 
+/// Builds the panel. With `standardize`, each value becomes a z-score within its unit and month
+/// (`(v − mean) / sd` over the employees of that unit in that month), which takes out unit-level
+/// rating habits and forced distributions; values in unit-months with fewer than two employees or
+/// no variation are dropped and counted in `dropped_for_standardizing`.
 pub fn build(validated: &Path, indikator: &str) -> Result<HrPanel, String> {
+    build_with(validated, indikator, false)
+}
+
+pub fn build_with(validated: &Path, indikator: &str, standardize: bool) -> Result<HrPanel, String> {
     let kin_file = validated.join("kinerja.parquet");
     let mut_file = validated.join("mutasi.parquet");
     let kin = read_table(&kin_file)?;
@@ -70,7 +79,9 @@ pub fn build(validated: &Path, indikator: &str) -> Result<HrPanel, String> {
         let key = month_key(d.year(), d.month());
         first.entry(id.as_str()).and_modify(|m| *m = (*m).min(key)).or_insert(key);
     }
+    let units = strs(&kin, "unit_id", &kname).ok();
     let mut rows: Vec<(String, i64, f64)> = Vec::new();
+    let mut row_unit: Vec<Option<String>> = Vec::new();
     for k in 0..kin.height() {
         let (Some(id), Some(p), Some(kind), Some(ind), Some(v)) =
             (&ids[k], &periods[k], &kinds[k], &inds[k], values[k])
@@ -86,6 +97,38 @@ pub fn build(validated: &Path, indikator: &str) -> Result<HrPanel, String> {
             m.parse().map_err(|_| format!("{kname}: periode `{p}`"))?,
         );
         rows.push((id.clone(), month_key(y, m), v));
+        row_unit.push(units.and_then(|u| u[k].clone()));
+    }
+    let mut dropped = 0;
+    if standardize {
+        let mut stats: BTreeMap<(Option<&str>, i64), (f64, f64, usize)> = BTreeMap::new();
+        for (r, u) in rows.iter().zip(&row_unit) {
+            let e = stats.entry((u.as_deref(), r.1)).or_default();
+            e.0 += r.2;
+            e.1 += r.2 * r.2;
+            e.2 += 1;
+        }
+        let z: Vec<Option<f64>> = rows
+            .iter()
+            .zip(&row_unit)
+            .map(|(r, u)| {
+                let (s, s2, n) = stats[&(u.as_deref(), r.1)];
+                let nf = n as f64;
+                let var = (s2 - s * s / nf) / (nf - 1.0);
+                (n >= 2 && var > 1e-12).then(|| (r.2 - s / nf) / var.sqrt())
+            })
+            .collect();
+        let mut kept = Vec::with_capacity(rows.len());
+        for (mut r, z) in rows.into_iter().zip(z) {
+            match z {
+                Some(z) => {
+                    r.2 = z;
+                    kept.push(r);
+                }
+                None => dropped += 1,
+            }
+        }
+        rows = kept;
     }
     if rows.is_empty() {
         return Err(format!(
@@ -101,7 +144,8 @@ pub fn build(validated: &Path, indikator: &str) -> Result<HrPanel, String> {
     rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     let origin = rows.iter().map(|r| r.1).min().unwrap_or(0) - 1;
     let label = |key: i64| format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1);
-    let mut out = HrPanel { first_month: label(origin + 1), ..HrPanel::default() };
+    let mut out =
+        HrPanel { first_month: label(origin + 1), dropped_for_standardizing: dropped, ..HrPanel::default() };
     for (id, key, v) in rows {
         let cohort = first.get(id.as_str()).map_or(0, |g| g - origin);
         out.periode.push(label(key));

@@ -114,8 +114,67 @@ fn number_ids(values: &[String]) -> Vec<i64> {
     values.iter().map(|v| index[v.as_str()]).collect()
 }
 
+/// Fast path for Parquet panels whose columns are already typed (as `mutasi panel` writes them):
+/// integer periods and cohorts, float outcome and covariates, text or integer ids.
+fn read_typed_parquet(path: &Path, cols: &PanelColumns) -> Result<Option<LongPanel>, String> {
+    if path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() != Some("parquet") {
+        return Ok(None);
+    }
+    let t = read_table(path)?;
+    let int = |name: &str, zero_if_null: bool| -> Option<Vec<i64>> {
+        match t.get(name)? {
+            ColumnData::I64(v) if zero_if_null || v.iter().all(Option::is_some) => {
+                Some(v.iter().map(|x| x.unwrap_or(0)).collect())
+            }
+            _ => None,
+        }
+    };
+    let float = |name: &str| -> Option<Vec<f64>> {
+        match t.get(name)? {
+            ColumnData::F64(v) if v.iter().all(|x| x.is_some_and(f64::is_finite)) => {
+                Some(v.iter().map(|x| x.unwrap_or(0.0)).collect())
+            }
+            _ => None,
+        }
+    };
+    let ids = |name: &str| -> Option<Vec<i64>> {
+        match t.get(name)? {
+            ColumnData::Str(v) if v.iter().all(Option::is_some) => {
+                Some(number_ids(&v.iter().map(|x| x.clone().unwrap_or_default()).collect::<Vec<_>>()))
+            }
+            ColumnData::I64(v) if v.iter().all(Option::is_some) => {
+                Some(v.iter().map(|x| x.unwrap_or(0)).collect())
+            }
+            _ => None,
+        }
+    };
+    let (Some(id), Some(time), Some(cohort), Some(y)) =
+        (ids(&cols.id), int(&cols.time, false), int(&cols.cohort, true), float(&cols.outcome))
+    else {
+        return Ok(None);
+    };
+    let mut x = vec![0.0; y.len() * cols.covariates.len()];
+    for (j, c) in cols.covariates.iter().enumerate() {
+        let Some(v) = float(c) else { return Ok(None) };
+        for (r, value) in v.into_iter().enumerate() {
+            x[r * cols.covariates.len() + j] = value;
+        }
+    }
+    let cluster = match &cols.cluster {
+        None => None,
+        Some(c) => match ids(c) {
+            Some(v) => Some(v),
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(LongPanel { id, time, cohort, y, cluster, x }))
+}
+
 /// Reads the panel file.
 pub fn read_panel(path: &Path, cols: &PanelColumns) -> Result<LongPanel, String> {
+    if let Some(p) = read_typed_parquet(path, cols)? {
+        return Ok(p);
+    }
     let mut names = vec![cols.id.as_str(), cols.time.as_str(), cols.cohort.as_str(), cols.outcome.as_str()];
     names.extend(cols.covariates.iter().map(String::as_str));
     if let Some(c) = &cols.cluster {

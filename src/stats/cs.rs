@@ -263,8 +263,17 @@ fn pretest(cells: &[Cell], inf: &[Vec<f64>], n: usize) -> Option<Wald> {
         .filter(|k| cells[*k].time < cells[*k].group)
         .filter_map(|k| Some((cells[k].att?, inf[k].as_slice())))
         .collect();
+    // Beyond this many pre-period cells the χ² approximation is unreliable (it over-rejects with
+    // many small cells) and the covariance costs q² dot products over all entities; the
+    // event-study pre-trend test is the one to read then.
+    if pre.len() > MAX_PRETEST_CELLS {
+        return None;
+    }
     wald(&pre, n)
 }
+
+/// Largest number of pre-period cells for the cell-level pre-trend test.
+pub const MAX_PRETEST_CELLS: usize = 200;
 
 /// Wald test that all the given estimates are zero: W = n · θ' V⁻¹ θ with V = IF'IF / n, χ² with
 /// as many degrees of freedom as estimates of non-zero variance.

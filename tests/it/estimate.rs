@@ -409,3 +409,60 @@ fn prepost_windows_follow_their_rules() {
         assert_eq!(mean[k].is_none(), sup[k] == Some(true));
     }
 }
+
+/// `mutasi panel --standardize`: z-scores within unit and month have mean 0 overall, and the
+/// dropped values are reported.
+#[test]
+fn standardized_panel_is_centred() {
+    let s = Scratch::new();
+    let p = |x: &str| s.path(x).display().to_string();
+    assert_eq!(
+        run(&[
+            "sample",
+            "--employees",
+            "600",
+            "--months",
+            "24",
+            "--start",
+            "2022-01",
+            "--seed",
+            "4",
+            "--no-bad-rows",
+            "--out",
+            &p("in")
+        ]
+        .map(String::from))
+        .code,
+        0
+    );
+    assert_eq!(
+        run(&["validate", "--input", &p("in"), "--config", &p("in/mutasi.toml"), "--out", &p("val")]
+            .map(String::from))
+        .code,
+        0
+    );
+    let r = run(&[
+        "panel",
+        "--validated",
+        &p("val"),
+        "--indikator",
+        "capaian_iki",
+        "--standardize",
+        "--out",
+        &p("z.parquet"),
+    ]
+    .map(String::from));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("dibuang"), "{}", r.stdout);
+    let t = read_table(&s.path("z.parquet")).expect("panel");
+    let v: Vec<f64> = f64s(&t, "nilai").into_iter().flatten().collect();
+    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / v.len() as f64).sqrt();
+    assert!(mean.abs() < 1e-9, "mean {mean}");
+    assert!((0.85..=1.0).contains(&sd), "sd {sd}");
+    // Unknown indicators are a clear error listing the ones present.
+    let r = run(&["panel", "--validated", &p("val"), "--indikator", "gaji", "--out", &p("x.parquet")]
+        .map(String::from));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("capaian_iki"), "{}", r.stderr);
+}
