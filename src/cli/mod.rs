@@ -8,6 +8,7 @@ pub mod estimate;
 pub mod panel;
 pub mod prepost;
 pub mod sample;
+pub mod stacked;
 pub mod validate;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +33,8 @@ pub enum Command {
     Panel(panel::PanelArgs),
     /// Sebelum/sesudah tiap mutasi (deskriptif) / Descriptive before/after windows per transfer.
     Prepost(prepost::PrepostArgs),
+    /// Studi peristiwa bertumpuk atas semua mutasi / Stacked event study over every transfer.
+    Stacked(stacked::StackedArgs),
 }
 
 /// How a command ended when it did not fail outright.
@@ -76,6 +79,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Estimate(a) => estimate::run(&a),
         Command::Panel(a) => panel::run(&a),
         Command::Prepost(a) => prepost::run(&a),
+        Command::Stacked(a) => stacked::run(&a),
     };
     match result {
         Ok(Outcome::Success) => 0,

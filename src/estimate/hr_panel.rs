@@ -24,6 +24,8 @@ pub struct HrPanel {
     pub nilai: Vec<f64>,
     /// First month of the numbering (`t` = 1), as `YYYY-MM`.
     pub first_month: String,
+    /// Month key of `t` = 0 (months since year 0), to map other months onto `t`.
+    pub origin: i64,
     pub dropped_for_standardizing: usize,
 }
 
@@ -49,9 +51,7 @@ pub fn build(validated: &Path, indikator: &str) -> Result<HrPanel, String> {
 
 pub fn build_with(validated: &Path, indikator: &str, standardize: bool) -> Result<HrPanel, String> {
     let kin_file = validated.join("kinerja.parquet");
-    let mut_file = validated.join("mutasi.parquet");
     let kin = read_table(&kin_file)?;
-    let mutasi = read_table(&mut_file)?;
     let kname = kin_file.display().to_string();
     let (ids, periods, kinds, inds) = (
         strs(&kin, "pegawai_id", &kname)?,
@@ -63,22 +63,9 @@ pub fn build_with(validated: &Path, indikator: &str, standardize: bool) -> Resul
         Some(ColumnData::F64(v)) => v,
         _ => return Err(format!("{kname}: kolom `nilai` tidak ada / column `nilai` missing")),
     };
-    // First transfer month per employee.
-    let mname = mut_file.display().to_string();
-    let (m_ids, m_kind) = (strs(&mutasi, "pegawai_id", &mname)?, strs(&mutasi, "jenis_mutasi", &mname)?);
-    let tmt = match mutasi.get("tmt") {
-        Some(ColumnData::Date(v)) => v,
-        _ => return Err(format!("{mname}: kolom tanggal `tmt` tidak ada / date column `tmt` missing")),
-    };
-    let mut first: BTreeMap<&str, i64> = BTreeMap::new();
-    for k in 0..mutasi.height() {
-        let (Some(id), Some(kind), Some(d)) = (&m_ids[k], &m_kind[k], tmt[k]) else { continue };
-        if !matches!(kind.as_str(), "rotasi" | "promosi" | "demosi") {
-            continue;
-        }
-        let key = month_key(d.year(), d.month());
-        first.entry(id.as_str()).and_modify(|m| *m = (*m).min(key)).or_insert(key);
-    }
+    let events = transfer_months(validated)?;
+    let first: BTreeMap<&str, i64> =
+        events.iter().filter_map(|(id, m)| Some((id.as_str(), *m.first()?))).collect();
     let units = strs(&kin, "unit_id", &kname).ok();
     let mut rows: Vec<(String, i64, f64)> = Vec::new();
     let mut row_unit: Vec<Option<String>> = Vec::new();
@@ -144,8 +131,12 @@ pub fn build_with(validated: &Path, indikator: &str, standardize: bool) -> Resul
     rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     let origin = rows.iter().map(|r| r.1).min().unwrap_or(0) - 1;
     let label = |key: i64| format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1);
-    let mut out =
-        HrPanel { first_month: label(origin + 1), dropped_for_standardizing: dropped, ..HrPanel::default() };
+    let mut out = HrPanel {
+        first_month: label(origin + 1),
+        origin,
+        dropped_for_standardizing: dropped,
+        ..HrPanel::default()
+    };
     for (id, key, v) in rows {
         let cohort = first.get(id.as_str()).map_or(0, |g| g - origin);
         out.periode.push(label(key));
@@ -155,6 +146,49 @@ pub fn build_with(validated: &Path, indikator: &str, standardize: bool) -> Resul
         out.pegawai_id.push(id);
     }
     Ok(out)
+}
+
+/// Months (as month keys) of every rotasi, promosi and demosi of each employee, ascending.
+pub fn transfer_months(validated: &Path) -> Result<BTreeMap<String, Vec<i64>>, String> {
+    let mut_file = validated.join("mutasi.parquet");
+    let mutasi = read_table(&mut_file)?;
+    let mname = mut_file.display().to_string();
+    let (m_ids, m_kind) = (strs(&mutasi, "pegawai_id", &mname)?, strs(&mutasi, "jenis_mutasi", &mname)?);
+    let tmt = match mutasi.get("tmt") {
+        Some(ColumnData::Date(v)) => v,
+        _ => return Err(format!("{mname}: kolom tanggal `tmt` tidak ada / date column `tmt` missing")),
+    };
+    let mut out: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for k in 0..mutasi.height() {
+        let (Some(id), Some(kind), Some(d)) = (&m_ids[k], &m_kind[k], tmt[k]) else { continue };
+        if matches!(kind.as_str(), "rotasi" | "promosi" | "demosi") {
+            out.entry(id.clone()).or_default().push(month_key(d.year(), d.month()));
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_unstable();
+        v.dedup();
+    }
+    Ok(out)
+}
+
+/// Entities for the stacked event study: each employee's monthly series (on the panel's `t`
+/// scale) and every transfer month.
+pub fn stacked_entities(
+    validated: &Path,
+    indikator: &str,
+    standardize: bool,
+) -> Result<Vec<crate::stats::stacked::Entity>, String> {
+    let panel = build_with(validated, indikator, standardize)?;
+    let events = transfer_months(validated)?;
+    let mut by_id: BTreeMap<&str, crate::stats::stacked::Entity> = BTreeMap::new();
+    for k in 0..panel.nilai.len() {
+        by_id.entry(panel.pegawai_id[k].as_str()).or_default().y.insert(panel.t[k], panel.nilai[k]);
+    }
+    for (id, e) in by_id.iter_mut() {
+        e.events = events.get(*id).map(|m| m.iter().map(|k| k - panel.origin).collect()).unwrap_or_default();
+    }
+    Ok(by_id.into_values().collect())
 }
 
 impl HrPanel {

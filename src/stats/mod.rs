@@ -14,6 +14,7 @@ pub mod describe;
 pub mod dist;
 pub mod drdid;
 pub mod panel;
+pub mod stacked;
 
 /// Why an estimate cannot be computed. Each is a clear error rather than a NaN.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
