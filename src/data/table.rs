@@ -106,6 +106,20 @@ impl TableData {
         self.columns.iter().find(|(n, _)| n == name).map(|(_, c)| c)
     }
 
+    /// Text of row `i` of a text column (plain or dictionary-encoded).
+    pub fn str_at(&self, name: &str, i: usize) -> Option<&str> {
+        match self.get(name)? {
+            ColumnData::Str(v) => v.get(i)?.as_deref(),
+            ColumnData::Dict { values, codes } => values.get((*codes.get(i)?)? as usize).map(String::as_str),
+            _ => None,
+        }
+    }
+
+    /// True when `name` is a text column.
+    pub fn is_text(&self, name: &str) -> bool {
+        matches!(self.get(name), Some(ColumnData::Str(_) | ColumnData::Dict { .. }))
+    }
+
     pub fn names(&self) -> Vec<&str> {
         self.columns.iter().map(|(n, _)| n.as_str()).collect()
     }
@@ -157,7 +171,14 @@ pub fn write_parquet(table: TableData, path: &Path) -> Result<u64, String> {
 
 fn from_series(s: &Series) -> PolarsResult<ColumnData> {
     Ok(match s.dtype() {
-        DataType::String => ColumnData::Str(s.str()?.iter().map(|v| v.map(String::from)).collect()),
+        // Dictionary-encoded: ids, periods and indicator names repeat millions of times.
+        DataType::String => {
+            let mut b = DictBuilder::with_capacity(s.len());
+            for v in s.str()?.iter() {
+                b.push(v);
+            }
+            b.finish()
+        }
         DataType::Boolean => ColumnData::Bool(s.bool()?.iter().collect()),
         DataType::Float32 | DataType::Float64 => {
             ColumnData::F64(s.cast(&DataType::Float64)?.f64()?.iter().collect())
@@ -177,10 +198,37 @@ fn from_series(s: &Series) -> PolarsResult<ColumnData> {
     })
 }
 
-/// Reads a Parquet file back into plain columns, for later stages and tests.
+/// Reads a Parquet file back into plain columns, for later stages and tests. Text columns come
+/// back dictionary-encoded ([`ColumnData::Dict`]); read them with [`TableData::str_at`].
 pub fn read_table(path: &Path) -> Result<TableData, String> {
+    read_table_where(path, None, None)
+}
+
+/// Reads only `columns` (all when `None`) of the rows whose text column `filter.0` holds one of
+/// `filter.1`. Projection and filtering happen in Polars, before any row is materialised.
+pub fn read_table_where(
+    path: &Path,
+    columns: Option<&[&str]>,
+    filter: Option<(&str, &[&str])>,
+) -> Result<TableData, String> {
+    let err = |e: PolarsError| format!("{}: {e}", path.display());
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let df = ParquetReader::new(file).finish().map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut reader = ParquetReader::new(file);
+    if let Some(cols) = columns {
+        let mut wanted: Vec<String> = cols.iter().map(|c| c.to_string()).collect();
+        if let Some((f, _)) = filter
+            && !wanted.iter().any(|w| w == f)
+        {
+            wanted.push(f.to_string());
+        }
+        reader = reader.with_columns(Some(wanted));
+    }
+    let mut df = reader.finish().map_err(err)?;
+    if let Some((col, values)) = filter {
+        let ca = df.column(col).map_err(err)?.as_materialized_series().str().map_err(err)?.clone();
+        let mask: BooleanChunked = ca.iter().map(|v| Some(v.is_some_and(|s| values.contains(&s)))).collect();
+        df = df.filter(&mask).map_err(err)?;
+    }
     let mut t = TableData::default();
     for c in df.columns() {
         let data = from_series(c.as_materialized_series()).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use chrono::Datelike;
 
-use crate::data::table::{ColumnData, TableData, read_table};
+use crate::data::table::{ColumnData, TableData, read_table, read_table_where};
 
 /// The long panel with readable period labels.
 #[derive(Debug, Default, PartialEq)]
@@ -29,11 +29,11 @@ pub struct HrPanel {
     pub dropped_for_standardizing: usize,
 }
 
-fn strs<'a>(t: &'a TableData, name: &str, file: &str) -> Result<&'a [Option<String>], String> {
-    match t.get(name) {
-        Some(ColumnData::Str(v)) => Ok(v),
-        _ => Err(format!("{file}: kolom teks `{name}` tidak ada / text column `{name}` missing")),
+fn strs<'a>(t: &'a TableData, name: &str, file: &str) -> Result<Vec<Option<&'a str>>, String> {
+    if !t.is_text(name) {
+        return Err(format!("{file}: kolom teks `{name}` tidak ada / text column `{name}` missing"));
     }
+    Ok((0..t.height()).map(|i| t.str_at(name, i)).collect())
 }
 
 /// Month key: months since year 0.
@@ -51,7 +51,11 @@ pub fn build(validated: &Path, indikator: &str) -> Result<HrPanel, String> {
 
 pub fn build_with(validated: &Path, indikator: &str, standardize: bool) -> Result<HrPanel, String> {
     let kin_file = validated.join("kinerja.parquet");
-    let kin = read_table(&kin_file)?;
+    let kin = read_table_where(
+        &kin_file,
+        Some(&["pegawai_id", "periode", "jenis_periode", "indikator", "nilai", "unit_id"]),
+        Some(("indikator", &[indikator])),
+    )?;
     let kname = kin_file.display().to_string();
     let (ids, periods, kinds, inds) = (
         strs(&kin, "pegawai_id", &kname)?,
@@ -75,7 +79,7 @@ pub fn build_with(validated: &Path, indikator: &str, standardize: bool) -> Resul
         else {
             continue;
         };
-        if ind != indikator || kind != "bulan" {
+        if *ind != indikator || *kind != "bulan" {
             continue;
         }
         let (y, m) = p.split_once('-').ok_or_else(|| format!("{kname}: periode `{p}`"))?;
@@ -83,8 +87,8 @@ pub fn build_with(validated: &Path, indikator: &str, standardize: bool) -> Resul
             y.parse().map_err(|_| format!("{kname}: periode `{p}`"))?,
             m.parse().map_err(|_| format!("{kname}: periode `{p}`"))?,
         );
-        rows.push((id.clone(), month_key(y, m), v));
-        row_unit.push(units.and_then(|u| u[k].clone()));
+        rows.push((id.to_string(), month_key(y, m), v));
+        row_unit.push(units.as_ref().and_then(|u| u[k].map(String::from)));
     }
     let mut dropped = 0;
     if standardize {
@@ -121,7 +125,9 @@ pub fn build_with(validated: &Path, indikator: &str, standardize: bool) -> Resul
         return Err(format!(
             "{kname}: tidak ada nilai bulanan untuk indikator `{indikator}` / no monthly values for this indicator\n\nhint: indikator yang ada / indicators present: {}",
             {
-                let mut s: Vec<&str> = inds.iter().flatten().map(String::as_str).collect();
+                // The filtered read holds no other indicator: list them from the indicator column.
+                let all = read_table_where(&kin_file, Some(&["indikator"]), None)?;
+                let mut s: Vec<&str> = (0..all.height()).filter_map(|i| all.str_at("indikator", i)).collect();
                 s.sort_unstable();
                 s.dedup();
                 s.join(", ")
@@ -161,8 +167,8 @@ pub fn transfer_months(validated: &Path) -> Result<BTreeMap<String, Vec<i64>>, S
     let mut out: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for k in 0..mutasi.height() {
         let (Some(id), Some(kind), Some(d)) = (&m_ids[k], &m_kind[k], tmt[k]) else { continue };
-        if matches!(kind.as_str(), "rotasi" | "promosi" | "demosi") {
-            out.entry(id.clone()).or_default().push(month_key(d.year(), d.month()));
+        if matches!(*kind, "rotasi" | "promosi" | "demosi") {
+            out.entry(id.to_string()).or_default().push(month_key(d.year(), d.month()));
         }
     }
     for v in out.values_mut() {

@@ -138,10 +138,12 @@ fn read_typed_parquet(path: &Path, cols: &PanelColumns) -> Result<Option<LongPan
         }
     };
     let ids = |name: &str| -> Option<Vec<i64>> {
+        if t.is_text(name) {
+            let v: Option<Vec<String>> =
+                (0..t.height()).map(|i| t.str_at(name, i).map(String::from)).collect();
+            return Some(number_ids(&v?));
+        }
         match t.get(name)? {
-            ColumnData::Str(v) if v.iter().all(Option::is_some) => {
-                Some(number_ids(&v.iter().map(|x| x.clone().unwrap_or_default()).collect::<Vec<_>>()))
-            }
             ColumnData::I64(v) if v.iter().all(Option::is_some) => {
                 Some(v.iter().map(|x| x.unwrap_or(0)).collect())
             }

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use chrono::Datelike;
 
-use crate::data::table::{ColumnData as C, TableData, read_table};
+use crate::data::table::{ColumnData as C, TableData, read_table, read_table_where};
 use crate::stats::describe::{Summary, summarise};
 
 #[derive(Debug, Clone, Copy)]
@@ -61,11 +61,11 @@ pub struct Window {
     pub delta: Option<f64>,
 }
 
-fn strs(t: &TableData, name: &str, file: &Path) -> Result<Vec<Option<String>>, String> {
-    match t.get(name) {
-        Some(C::Str(v)) => Ok(v.clone()),
-        _ => Err(format!("{}: kolom `{name}` tidak ada / column missing", file.display())),
+fn strs<'a>(t: &'a TableData, name: &str, file: &Path) -> Result<Vec<Option<&'a str>>, String> {
+    if !t.is_text(name) {
+        return Err(format!("{}: kolom `{name}` tidak ada / column missing", file.display()));
     }
+    Ok((0..t.height()).map(|i| t.str_at(name, i)).collect())
 }
 
 fn month_key(d: chrono::NaiveDate) -> i64 {
@@ -79,7 +79,12 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
         validated.join("mutasi.parquet"),
         validated.join("unit_kerja.parquet"),
     );
-    let (kin, mutasi, units) = (read_table(&kf)?, read_table(&mf)?, read_table(&uf)?);
+    let kin = read_table_where(
+        &kf,
+        Some(&["pegawai_id", "periode", "jenis_periode", "indikator", "periode_mulai", "nilai"]),
+        Some(("jenis_periode", &["bulan"])),
+    )?;
+    let (mutasi, units) = (read_table(&mf)?, read_table(&uf)?);
     // Monthly values per (person, indicator), by month key.
     let (ids, periods, kinds, inds) = (
         strs(&kin, "pegawai_id", &kf)?,
@@ -102,8 +107,8 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
         else {
             continue;
         };
-        if kind == "bulan" {
-            series.entry((id.clone(), ind.clone())).or_default().insert(month_key(start), v);
+        if *kind == "bulan" {
+            series.entry((id.to_string(), ind.to_string())).or_default().insert(month_key(start), v);
         }
     }
     let mut indicators: Vec<String> = series.keys().map(|(_, i)| i.clone()).collect();
@@ -115,7 +120,9 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
     let unit_info: HashMap<String, (Option<String>, Option<String>)> = uid
         .iter()
         .enumerate()
-        .filter_map(|(k, u)| Some((u.clone()?, (uopd[k].clone(), ujenis[k].clone()))))
+        .filter_map(|(k, u)| {
+            Some(((*u)?.to_string(), (uopd[k].map(String::from), ujenis[k].map(String::from))))
+        })
         .collect();
     let (mid, mjenis, masal, mtujuan) = (
         strs(&mutasi, "pegawai_id", &mf)?,
@@ -133,7 +140,8 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
         else {
             continue;
         };
-        let Some((opd_tujuan, jenis_unit)) = unit_info.get(tujuan).cloned() else { continue }; // left the instansi
+        let Some((opd_tujuan, jenis_unit)) = unit_info.get(*tujuan).cloned() else { continue }; // left the instansi
+        let id = id.to_string();
         let m0 = month_key(d);
         let post_from = if opts.include_transfer_month { m0 } else { m0 + 1 };
         for ind in &indicators {
@@ -149,10 +157,10 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
             out.push(Window {
                 pegawai_id: id.clone(),
                 tmt: d,
-                jenis_mutasi: jenis.clone(),
-                unit_asal_id: masal[k].clone(),
-                unit_tujuan_id: tujuan.clone(),
-                opd_asal: masal[k].as_ref().and_then(|u| unit_info.get(u)).and_then(|(o, _)| o.clone()),
+                jenis_mutasi: jenis.to_string(),
+                unit_asal_id: masal[k].map(String::from),
+                unit_tujuan_id: tujuan.to_string(),
+                opd_asal: masal[k].and_then(|u| unit_info.get(u)).and_then(|(o, _)| o.clone()),
                 opd_tujuan: opd_tujuan.clone(),
                 jenis_unit_tujuan: jenis_unit.clone(),
                 indikator: ind.clone(),

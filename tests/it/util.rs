@@ -142,10 +142,8 @@ pub fn one_reject<'a>(rows: &'a [Row], code: &str) -> &'a Row {
 
 /// Strings of a string column.
 pub fn strings(t: &TableData, col: &str) -> Vec<Option<String>> {
-    match t.get(col) {
-        Some(ColumnData::Str(v)) => v.clone(),
-        other => panic!("{col} is not a string column: {other:?}"),
-    }
+    assert!(t.is_text(col), "{col} is not a text column: {:?}", t.get(col));
+    (0..t.height()).map(|i| t.str_at(col, i).map(String::from)).collect()
 }
 
 /// Floats of a numeric column.
