@@ -56,6 +56,8 @@ pub fn run(a: &StackedArgs) -> Result<Outcome, Failure> {
     d.push("se", C::F64(points.iter().map(|p| Some(p.se)).collect()));
     d.push("ci_low", C::F64(points.iter().map(|p| Some(p.att - z * p.se)).collect()));
     d.push("ci_high", C::F64(points.iter().map(|p| Some(p.att + z * p.se)).collect()));
+    d.push("band_low", C::F64(points.iter().map(|_| None).collect()));
+    d.push("band_high", C::F64(points.iter().map(|_| None).collect()));
     d.push("n_events", C::I64(points.iter().map(|p| Some(p.n_events as i64)).collect()));
     d.push("n_subexperiments", C::I64(points.iter().map(|p| Some(p.n_subexperiments as i64)).collect()));
     std::fs::create_dir_all(&a.out).map_err(|e| Failure::Internal(format!("{}: {e}", a.out.display())))?;

@@ -84,6 +84,32 @@ pub fn aggregates_table(aggs: &[(Aggregation, Option<Bands>)], z: f64) -> TableD
     d
 }
 
+/// `event_study.parquet`: the dynamic aggregation as an event study, in the same layout as the
+/// stacked estimator's (`outcome`, `estimator` = `cs`, `e`, `att`, `se`, `ci_low`, `ci_high`,
+/// `band_low`, `band_high`, `n_events`, `n_subexperiments`; the last two null for CS).
+pub fn event_study_table(outcome: &str, dynamic: &Aggregation, bands: Option<&Bands>, z: f64) -> TableData {
+    let el = &dynamic.elements;
+    let se: Vec<f64> = el
+        .iter()
+        .enumerate()
+        .map(|(j, (_, e))| bands.and_then(|b| b.element_se.get(j).copied()).unwrap_or(e.se))
+        .collect();
+    let crit = bands.map(|b| b.crit);
+    let mut d = TableData::default();
+    d.push("outcome", C::Str(el.iter().map(|_| Some(outcome.to_string())).collect()));
+    d.push("estimator", C::Str(el.iter().map(|_| Some("cs".to_string())).collect()));
+    d.push("e", C::I64(el.iter().map(|(e, _)| Some(*e)).collect()));
+    d.push("att", C::F64(el.iter().map(|(_, x)| Some(x.att)).collect()));
+    d.push("se", C::F64(se.iter().map(|s| Some(*s)).collect()));
+    d.push("ci_low", C::F64(el.iter().zip(&se).map(|((_, x), s)| Some(x.att - z * s)).collect()));
+    d.push("ci_high", C::F64(el.iter().zip(&se).map(|((_, x), s)| Some(x.att + z * s)).collect()));
+    d.push("band_low", C::F64(el.iter().zip(&se).map(|((_, x), s)| crit.map(|c| x.att - c * s)).collect()));
+    d.push("band_high", C::F64(el.iter().zip(&se).map(|((_, x), s)| crit.map(|c| x.att + c * s)).collect()));
+    d.push("n_events", C::I64(el.iter().map(|_| None).collect()));
+    d.push("n_subexperiments", C::I64(el.iter().map(|_| None).collect()));
+    d
+}
+
 /// `estimate.json`.
 #[derive(Debug, Serialize)]
 pub struct EstimateReport {
@@ -140,6 +166,14 @@ pub fn write_all(
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     write_parquet(att_gt_table(res, z, cell_boot), &dir.join("att_gt.parquet"))?;
     write_parquet(aggregates_table(aggs, z), &dir.join("aggregates.parquet"))?;
+    if let Some((dynamic, bands)) =
+        aggs.iter().find(|(a, _)| a.kind == crate::stats::aggregate::AggKind::Dynamic)
+    {
+        write_parquet(
+            event_study_table(&report.outcome, dynamic, bands.as_ref(), z),
+            &dir.join("event_study.parquet"),
+        )?;
+    }
     let json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("estimate.json"), json + "\n").map_err(|e| format!("{}: {e}", dir.display()))
 }

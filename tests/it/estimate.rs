@@ -128,6 +128,11 @@ fn bootstrap_is_seeded_close_to_analytic_and_gives_bands() {
         }
     }
     assert!(read_table(&s.path("a").join("att_gt.parquet")).expect("t").get("band_low").is_some());
+    // The event study repeats the dynamic elements with their bands, labelled as CS.
+    let es = read_table(&s.path("a").join("event_study.parquet")).expect("event study");
+    assert_eq!(i64s(&es, "e"), vec![Some(-3), Some(-2), Some(-1), Some(0), Some(1), Some(2), Some(3)]);
+    assert_eq!(strings(&es, "estimator")[0].as_deref(), Some("cs"));
+    assert!(f64s(&es, "band_low").iter().all(Option::is_some));
 }
 
 #[test]
