@@ -70,7 +70,8 @@ pub struct EstimateArgs {
     /// Metode / Estimation method (identical without covariates).
     #[arg(long, value_enum, default_value = "dr")]
     pub method: MethodArg,
-    /// Hanya entitas yang teramati di semua periode / Keep only entities observed in every period.
+    /// Hanya entitas yang teramati di semua periode / Keep only entities observed in every period
+    /// (default: keep all, with the repeated-cross-section form when some periods are missing).
     #[arg(long)]
     pub balanced: bool,
     /// Jumlah tarikan bootstrap pengali / Multiplier bootstrap draws (0 = analytic SEs only).
@@ -108,18 +109,21 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
         covariates: a.covariates.clone(),
     };
     let long = read_panel(&a.panel, &cols).map_err(Failure::Data)?;
-    let mut panel = Panel::from_long(&long.id, &long.time, &long.cohort, &long.y)
-        .map_err(|e| Failure::Data(e.to_string()))?;
+    // Default: keep every entity (R `did`'s allow_unbalanced_panel); --balanced keeps only
+    // entities observed in every period, as `did`'s default does.
+    let build = if a.balanced { Panel::from_long } else { Panel::from_long_unbalanced };
+    let mut panel =
+        build(&long.id, &long.time, &long.cohort, &long.y).map_err(|e| Failure::Data(e.to_string()))?;
     if !a.covariates.is_empty() {
         panel
             .set_covariates(&long.id, &long.x, a.covariates.len())
             .map_err(|e| Failure::Data(e.to_string()))?;
     }
-    if panel.dropped_incomplete > 0 && !a.balanced {
-        return Err(Failure::Usage(format!(
-            "panel tidak seimbang: {} entitas tidak teramati di setiap periode / unbalanced panel: {} entities miss periods\n\nhint: tambahkan --balanced untuk memakai hanya entitas lengkap (estimator panel tak seimbang menyusul) / add --balanced to keep complete entities only",
-            panel.dropped_incomplete, panel.dropped_incomplete
-        )));
+    let gaps = panel.has_gaps();
+    if gaps && !a.covariates.is_empty() {
+        return Err(Failure::Usage(
+            "kovariat pada panel tidak seimbang belum didukung / covariates with an unbalanced panel are not supported yet\n\nhint: tambahkan --balanced untuk memakai hanya entitas lengkap / add --balanced to keep complete entities only".into(),
+        ));
     }
     let opts = CsOptions {
         control: match a.control {
@@ -136,6 +140,7 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
             MethodArg::Reg => Method::Regression,
             MethodArg::Ipw => Method::Ipw,
         },
+        repeated_cross_section: gaps,
     };
     let res = att_gt(&panel, &opts).map_err(|e| Failure::Data(e.to_string()))?;
     let agg_opts = AggOptions { min_e: a.min_e, max_e: a.max_e };
@@ -232,6 +237,9 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
             let mut notes = Vec::new();
             if a.covariates.is_empty() {
                 notes.push("Tanpa kovariat, metode dr, reg dan ipw identik / without covariates dr, reg and ipw coincide".into());
+            }
+            if gaps {
+                notes.push("Panel tidak seimbang: bentuk penampang berulang, fungsi pengaruh dijumlahkan per entitas / unbalanced panel: repeated-cross-section form, influence functions summed per entity".into());
             }
             if res.dropped_always_treated > 0 {
                 notes.push(format!(

@@ -42,6 +42,10 @@ pub struct CsOptions {
     pub base_period: BasePeriod,
     /// Estimator of each cell when the panel has covariates (without covariates all coincide).
     pub method: Method,
+    /// Treat each period as its own sample and sum influence functions per entity (R `did`'s
+    /// `allow_unbalanced_panel = TRUE`), so entities observed in only some periods still count.
+    /// Without covariates it equals the panel form on a balanced panel.
+    pub repeated_cross_section: bool,
 }
 
 impl Default for CsOptions {
@@ -51,6 +55,7 @@ impl Default for CsOptions {
             anticipation: 0,
             base_period: BasePeriod::Varying,
             method: Method::DoublyRobust,
+            repeated_cross_section: false,
         }
     }
 }
@@ -141,6 +146,12 @@ pub fn att_gt(panel: &Panel, opts: &CsOptions) -> Result<AttGt, EstimateError> {
     if groups.is_empty() {
         return Err(EstimateError::NoTreated);
     }
+    if opts.repeated_cross_section && panel.n_cov > 0 {
+        return Err(EstimateError::UnbalancedWithCovariates);
+    }
+    if !opts.repeated_cross_section && panel.has_gaps() {
+        return Err(EstimateError::Unbalanced);
+    }
     let has_never = cohort.contains(&0);
     if opts.control == Control::NeverTreated && !has_never {
         return Err(EstimateError::NoControls);
@@ -180,6 +191,21 @@ pub fn att_gt(panel: &Panel, opts: &CsOptions) -> Result<AttGt, EstimateError> {
                 Control::NeverTreated => c == 0,
                 Control::NotYetTreated => c == 0 || (c > horizon && c != g),
             };
+            if opts.repeated_cross_section {
+                let (att, f, n_d, n_c) = rcs_cell(panel, &keep, &cohort, g, (tt, base), &is_control, n);
+                let se = att.map(|_| se_of(&f));
+                cells.push(Cell {
+                    group: g,
+                    time,
+                    base: times[base],
+                    att,
+                    se,
+                    n_treated: n_d,
+                    n_control: n_c,
+                });
+                inf.push(f);
+                continue;
+            }
             let (mut sum_d, mut n_d, mut sum_c, mut n_c) = (0.0, 0usize, 0.0, 0usize);
             for (k, &i) in keep.iter().enumerate() {
                 dy[k] = panel.y_at(i, tt) - panel.y_at(i, base);
@@ -253,6 +279,60 @@ pub fn att_gt(panel: &Panel, opts: &CsOptions) -> Result<AttGt, EstimateError> {
         dropped_incomplete: panel.dropped_incomplete,
         wald,
     })
+}
+
+/// One cell in the repeated-cross-section form: the four means of Y (treated/comparison ×
+/// period/base) over the observations present, ATT = (μ_T,t − μ_T,b) − (μ_C,t − μ_C,b), and each
+/// observation's influence term n·s·(Y − μ)/count (s = ±1 by cell) summed per entity (R `did` with
+/// `allow_unbalanced_panel`, DRDID's two-period estimator without covariates). Returns the ATT
+/// (`None` when a group has no observation in a period), the influence function, and the numbers
+/// of treated and comparison entities observed in period t.
+fn rcs_cell(
+    panel: &Panel,
+    keep: &[usize],
+    cohort: &[i64],
+    g: i64,
+    (tt, base): (usize, usize),
+    is_control: &dyn Fn(i64) -> bool,
+    n: usize,
+) -> (Option<f64>, Vec<f64>, usize, usize) {
+    // Slots: 0 treated at t, 1 treated at base, 2 comparison at t, 3 comparison at base.
+    let (mut sum, mut count) = ([0.0; 4], [0usize; 4]);
+    let slot_of = |c: i64| {
+        if c == g {
+            Some(0)
+        } else if is_control(c) {
+            Some(2)
+        } else {
+            None
+        }
+    };
+    for (k, &i) in keep.iter().enumerate() {
+        let Some(j) = slot_of(cohort[k]) else { continue };
+        for (off, period) in [(0, tt), (1, base)] {
+            let v = panel.y_at(i, period);
+            if !v.is_nan() {
+                sum[j + off] += v;
+                count[j + off] += 1;
+            }
+        }
+    }
+    let mut f = vec![0.0; n];
+    if count.contains(&0) {
+        return (None, f, count[0], count[2]);
+    }
+    let mu: Vec<f64> = (0..4).map(|j| sum[j] / count[j] as f64).collect();
+    let sign = [1.0, -1.0, -1.0, 1.0];
+    for (k, &i) in keep.iter().enumerate() {
+        let Some(j) = slot_of(cohort[k]) else { continue };
+        for (off, period) in [(0, tt), (1, base)] {
+            let v = panel.y_at(i, period);
+            if !v.is_nan() {
+                f[k] += sign[j + off] * n as f64 * (v - mu[j + off]) / count[j + off] as f64;
+            }
+        }
+    }
+    (Some((mu[0] - mu[1]) - (mu[2] - mu[3])), f, count[0], count[2])
 }
 
 /// Wald test that all pre-period ATT(g,t) are zero, as R `did` reports it. Cells with

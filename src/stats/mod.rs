@@ -44,6 +44,14 @@ pub enum EstimateError {
     #[error("skor kecenderungan (logit) tidak konvergen / the propensity-score logit did not converge")]
     NoConvergence,
     #[error(
+        "panel tidak seimbang; pakai bentuk penampang berulang / the panel has gaps: use the repeated-cross-section form"
+    )]
+    Unbalanced,
+    #[error(
+        "kovariat pada panel tidak seimbang belum didukung; pakai --balanced / covariates with an unbalanced panel are not supported yet: use --balanced"
+    )]
+    UnbalancedWithCovariates,
+    #[error(
         "kovariat entitas {0} berubah antar-periode; hanya kovariat tetap yang didukung / entity {0}: covariates must not change over time"
     )]
     CovariateNotConstant(i64),

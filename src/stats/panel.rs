@@ -26,8 +26,34 @@ pub struct Panel {
 }
 
 impl Panel {
-    /// Builds a balanced panel from long-format vectors.
+    /// Builds a balanced panel from long-format vectors: entities missing a period are dropped.
     pub fn from_long(id: &[i64], time: &[i64], cohort: &[i64], y: &[f64]) -> Result<Panel, EstimateError> {
+        Panel::build(id, time, cohort, y, false)
+    }
+
+    /// Keeps every entity; a period an entity was not observed in holds NaN. The estimator then
+    /// uses the repeated-cross-section form (R `did`'s `allow_unbalanced_panel = TRUE`).
+    pub fn from_long_unbalanced(
+        id: &[i64],
+        time: &[i64],
+        cohort: &[i64],
+        y: &[f64],
+    ) -> Result<Panel, EstimateError> {
+        Panel::build(id, time, cohort, y, true)
+    }
+
+    /// True when some entity misses some period.
+    pub fn has_gaps(&self) -> bool {
+        self.y.iter().any(|v| v.is_nan())
+    }
+
+    fn build(
+        id: &[i64],
+        time: &[i64],
+        cohort: &[i64],
+        y: &[f64],
+        keep_incomplete: bool,
+    ) -> Result<Panel, EstimateError> {
         let n_obs = id.len();
         if time.len() != n_obs || cohort.len() != n_obs || y.len() != n_obs {
             return Err(EstimateError::LengthMismatch);
@@ -69,13 +95,13 @@ impl Panel {
             n_cov: 0,
         };
         for (i, (c, ys)) in by_id {
-            if ys.iter().any(Option::is_none) {
+            if ys.iter().any(Option::is_none) && !keep_incomplete {
                 panel.dropped_incomplete += 1;
                 continue;
             }
             panel.ids.push(i);
             panel.cohort.push(c);
-            panel.y.extend(ys.into_iter().flatten());
+            panel.y.extend(ys.into_iter().map(|v| v.unwrap_or(f64::NAN)));
         }
         if panel.ids.is_empty() {
             return Err(EstimateError::Empty);
