@@ -121,24 +121,46 @@ pub fn se_of(inf: &[f64]) -> f64 {
 
 /// Computes every ATT(g,t).
 pub fn att_gt(panel: &Panel, opts: &CsOptions) -> Result<AttGt, EstimateError> {
-    let times = &panel.times;
-    let n_t = times.len();
-    let first = times[0];
-    let last = times[n_t - 1];
+    let mut inf = Vec::new();
+    let mut res = att_gt_stream(panel, opts, &mut |_, _, f| inf.push(f))?;
+    res.wald = pretest(&res.cells, &inf, res.n);
+    res.inf = inf;
+    Ok(res)
+}
+
+/// The estimation sample: indices of the entities kept (those not treated in the first period)
+/// and their cohorts (0 = never treated, including cohorts beyond the last period), and how many
+/// were dropped.
+pub fn estimation_sample(panel: &Panel, opts: &CsOptions) -> (Vec<usize>, Vec<i64>, usize) {
+    let (first, last) = (panel.times[0], panel.times[panel.times.len() - 1]);
     let delta = opts.anticipation;
-    // Estimation sample: drop entities treated (or anticipating) in the first period.
     let mut keep: Vec<usize> = Vec::with_capacity(panel.n());
     let mut cohort: Vec<i64> = Vec::with_capacity(panel.n());
-    let mut dropped_always_treated = 0;
+    let mut dropped = 0;
     for (i, &g) in panel.cohort.iter().enumerate() {
         let g = if g > last + delta { 0 } else { g };
         if g > 0 && g - delta <= first {
-            dropped_always_treated += 1;
+            dropped += 1;
             continue;
         }
         keep.push(i);
         cohort.push(g);
     }
+    (keep, cohort, dropped)
+}
+
+/// Computes every ATT(g,t) and hands each cell's influence function to `sink` as soon as it is
+/// computed, instead of keeping them all (n × cells values would not fit for national panels).
+/// The returned [`AttGt`] has empty `inf` and no pre-test.
+pub fn att_gt_stream(
+    panel: &Panel,
+    opts: &CsOptions,
+    sink: &mut dyn FnMut(usize, &Cell, Vec<f64>),
+) -> Result<AttGt, EstimateError> {
+    let times = &panel.times;
+    let n_t = times.len();
+    let delta = opts.anticipation;
+    let (keep, cohort, dropped_always_treated) = estimation_sample(panel, opts);
     let n = keep.len();
     let mut groups: Vec<i64> = cohort.iter().copied().filter(|g| *g > 0).collect();
     groups.sort_unstable();
@@ -157,8 +179,7 @@ pub fn att_gt(panel: &Panel, opts: &CsOptions) -> Result<AttGt, EstimateError> {
         return Err(EstimateError::NoControls);
     }
     let start = if opts.base_period == BasePeriod::Varying { 1 } else { 0 };
-    let mut cells = Vec::new();
-    let mut inf = Vec::new();
+    let mut cells: Vec<Cell> = Vec::new();
     let mut used_groups = Vec::new();
     let mut dy = vec![0.0; n];
     for &g in &groups {
@@ -183,7 +204,7 @@ pub fn att_gt(panel: &Panel, opts: &CsOptions) -> Result<AttGt, EstimateError> {
                     n_treated: 0,
                     n_control: 0,
                 });
-                inf.push(vec![0.0; n]);
+                sink(cells.len() - 1, &cells[cells.len() - 1], vec![0.0; n]);
                 continue;
             }
             let horizon = time.max(times[base]) + delta;
@@ -203,7 +224,7 @@ pub fn att_gt(panel: &Panel, opts: &CsOptions) -> Result<AttGt, EstimateError> {
                     n_treated: n_d,
                     n_control: n_c,
                 });
-                inf.push(f);
+                sink(cells.len() - 1, &cells[cells.len() - 1], f);
                 continue;
             }
             let (mut sum_d, mut n_d, mut sum_c, mut n_c) = (0.0, 0usize, 0.0, 0usize);
@@ -261,23 +282,22 @@ pub fn att_gt(panel: &Panel, opts: &CsOptions) -> Result<AttGt, EstimateError> {
                 cell.se = Some(se_of(&f));
             }
             cells.push(cell);
-            inf.push(f);
+            sink(cells.len() - 1, &cells[cells.len() - 1], f);
         }
     }
     if cells.iter().all(|c| c.att.is_none()) {
         return Err(EstimateError::NoControls);
     }
-    let wald = pretest(&cells, &inf, n);
     Ok(AttGt {
         cells,
-        inf,
+        inf: Vec::new(),
         n,
         entities: keep,
         entity_cohort: cohort,
         groups: used_groups,
         dropped_always_treated,
         dropped_incomplete: panel.dropped_incomplete,
-        wald,
+        wald: None,
     })
 }
 
