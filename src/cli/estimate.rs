@@ -7,12 +7,16 @@ use clap::{Args, ValueEnum};
 use super::{Failure, Outcome};
 use crate::estimate::input::{PanelColumns, read_panel};
 use crate::estimate::output::{BootstrapReport, EstimateReport, PretestReport, write_all};
+use crate::stats::aggregate::Streaming;
 use crate::stats::aggregate::{AggKind, AggOptions, aggregate};
 use crate::stats::bootstrap::{Bands, BootstrapOptions, Weights, multiplier};
-use crate::stats::cs::{BasePeriod, Control, CsOptions, att_gt, wald};
+use crate::stats::cs::{BasePeriod, Control, CsOptions, att_gt, att_gt_stream, estimation_sample, wald};
 use crate::stats::dist::normal_quantile;
 use crate::stats::drdid::Method;
 use crate::stats::panel::Panel;
+
+/// Above this many influence-function values (n × cells; 2 GiB of f64) the estimator streams.
+const STREAM_ABOVE: usize = 250_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ControlArg {
@@ -91,6 +95,10 @@ pub struct EstimateArgs {
     pub max_e: Option<i64>,
     #[arg(long, default_value_t = 0.05)]
     pub alpha: f64,
+    /// Mode hemat memori / Fold each cell into the aggregations at once (automatic for large
+    /// panels; no ATT(g,t) bootstrap band, no cell-level pre-test).
+    #[arg(long)]
+    pub low_memory: bool,
     /// Folder keluaran / Output folder.
     #[arg(long)]
     pub out: PathBuf,
@@ -142,8 +150,33 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
         },
         repeated_cross_section: gaps,
     };
-    let res = att_gt(&panel, &opts).map_err(|e| Failure::Data(e.to_string()))?;
     let agg_opts = AggOptions { min_e: a.min_e, max_e: a.max_e };
+    // Keeping every cell's influence function costs n × cells values; above this, each cell is
+    // folded into the aggregations as soon as it is computed (same numbers, no ATT(g,t) bootstrap
+    // band and no cell-level pre-test).
+    let (_, sample_cohorts, _) = estimation_sample(&panel, &opts);
+    let n_groups = {
+        let mut g: Vec<i64> = sample_cohorts.iter().copied().filter(|g| *g > 0).collect();
+        g.sort_unstable();
+        g.dedup();
+        g.len()
+    };
+    let n_cells = n_groups * panel.times.len();
+    let streaming = a.low_memory || sample_cohorts.len().saturating_mul(n_cells) > STREAM_ABOVE;
+    let (res, plain_aggs) = if streaming {
+        let mut stream = Streaming::new(&panel, &opts, agg_opts);
+        let res = att_gt_stream(&panel, &opts, &mut |_, cell, f| stream.push(cell, &f))
+            .map_err(|e| Failure::Data(e.to_string()))?;
+        (res, stream.finish().map_err(|e| Failure::Data(e.to_string()))?)
+    } else {
+        let res = att_gt(&panel, &opts).map_err(|e| Failure::Data(e.to_string()))?;
+        let aggs = AggKind::ALL
+            .iter()
+            .map(|k| aggregate(&res, *k, agg_opts))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| Failure::Data(e.to_string()))?;
+        (res, aggs)
+    };
     let boot = (a.bootstrap > 0).then_some(BootstrapOptions {
         draws: a.bootstrap,
         seed: a.seed,
@@ -178,8 +211,7 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
         }
     };
     let mut aggs = Vec::new();
-    for kind in AggKind::ALL {
-        let agg = aggregate(&res, kind, agg_opts).map_err(|e| Failure::Data(e.to_string()))?;
+    for agg in plain_aggs {
         let bands = boot.as_ref().map(|b| {
             let mut cols: Vec<&[f64]> = vec![agg.overall.inf.as_slice()];
             cols.extend(agg.elements.iter().map(|(_, e)| e.inf.as_slice()));
@@ -190,7 +222,7 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
         aggs.push((agg, bands));
     }
     // Bootstrap SEs and a simultaneous band over all estimated ATT(g,t) cells.
-    let cell_boot = boot.as_ref().map(|b| {
+    let cell_boot = boot.as_ref().filter(|_| !streaming).map(|b| {
         let cols: Vec<&[f64]> = res.inf.iter().map(Vec::as_slice).collect();
         let band: Vec<usize> = (0..res.cells.len())
             .filter(|k| res.cells[*k].att.is_some() && res.cells[*k].se.is_some())
@@ -237,6 +269,12 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
             let mut notes = Vec::new();
             if a.covariates.is_empty() {
                 notes.push("Tanpa kovariat, metode dr, reg dan ipw identik / without covariates dr, reg and ipw coincide".into());
+            }
+            if streaming {
+                notes.push(format!(
+                    "Mode hemat memori: {} entitas × {n_cells} sel; tanpa pita simultan ATT(g,t) dan tanpa uji pra-tren per sel / memory-saving mode: no simultaneous ATT(g,t) band and no cell-level pre-test",
+                    res.n
+                ));
             }
             if gaps {
                 notes.push("Panel tidak seimbang: bentuk penampang berulang, fungsi pengaruh dijumlahkan per entitas / unbalanced panel: repeated-cross-section form, influence functions summed per entity".into());

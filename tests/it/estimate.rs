@@ -136,6 +136,39 @@ fn bootstrap_is_seeded_close_to_analytic_and_gives_bands() {
 }
 
 #[test]
+fn low_memory_mode_gives_the_same_numbers() {
+    let s = Scratch::new();
+    assert_eq!(estimate(&s, &mpdta_path(), "full", &["--bootstrap", "199"]).code, 0);
+    let r = estimate(&s, &mpdta_path(), "low", &["--bootstrap", "199", "--low-memory"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Same numbers up to floating-point summation order.
+    let (fa, la) = (
+        read_table(&s.path("full").join("aggregates.parquet")).expect("a"),
+        read_table(&s.path("low").join("aggregates.parquet")).expect("a"),
+    );
+    assert_eq!(strings(&fa, "type"), strings(&la, "type"));
+    assert_eq!(i64s(&fa, "element"), i64s(&la, "element"));
+    for col in ["att", "se", "band_low", "band_high"] {
+        for (x, y) in f64s(&fa, col).iter().zip(f64s(&la, col)) {
+            match (x, y) {
+                (Some(x), Some(y)) => assert!((x - y).abs() < 1e-12, "{col}"),
+                (x, y) => assert_eq!(*x, y, "{col}: null in one output only"),
+            }
+        }
+    }
+    let (full, low) = (
+        read_table(&s.path("full").join("att_gt.parquet")).expect("t"),
+        read_table(&s.path("low").join("att_gt.parquet")).expect("t"),
+    );
+    assert_eq!(f64s(&full, "att"), f64s(&low, "att"));
+    assert!(low.get("band_low").is_none(), "no cell band in low-memory mode");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(s.path("low").join("estimate.json")).expect("json"))
+            .expect("json");
+    assert!(json["notes"].to_string().contains("memory-saving"));
+}
+
+#[test]
 fn parquet_panel_with_text_ids_gives_the_same_numbers() {
     let s = Scratch::new();
     let text = std::fs::read_to_string(mpdta_path()).expect("mpdta");
