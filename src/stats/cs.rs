@@ -182,6 +182,13 @@ pub fn att_gt_stream(
     let mut cells: Vec<Cell> = Vec::new();
     let mut used_groups = Vec::new();
     let mut dy = vec![0.0; n];
+    // Period-major copy of the outcomes of the estimation sample: each cell reads two periods for
+    // every entity, which is two sequential scans here instead of strided access.
+    let by_period: Vec<Vec<f64>> = if opts.repeated_cross_section {
+        Vec::new()
+    } else {
+        (0..n_t).map(|tt| keep.iter().map(|&i| panel.y_at(i, tt)).collect()).collect()
+    };
     for &g in &groups {
         // Last period before g − δ: the base of every post-period cell.
         let Some(pre_g) = times.iter().rposition(|t| t + delta < g) else { continue };
@@ -228,8 +235,9 @@ pub fn att_gt_stream(
                 continue;
             }
             let (mut sum_d, mut n_d, mut sum_c, mut n_c) = (0.0, 0usize, 0.0, 0usize);
-            for (k, &i) in keep.iter().enumerate() {
-                dy[k] = panel.y_at(i, tt) - panel.y_at(i, base);
+            let (now, then) = (&by_period[tt], &by_period[base]);
+            for k in 0..n {
+                dy[k] = now[k] - then[k];
                 if cohort[k] == g {
                     sum_d += dy[k];
                     n_d += 1;
