@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::data::table::{ColumnData, read_table};
+use crate::data::table::{ColumnData, read_table, read_table_where};
 use crate::normalize::number::{DecimalStyle, detect_style, parse_number};
 
 /// The long panel, one entry per observation.
@@ -120,7 +120,12 @@ fn read_typed_parquet(path: &Path, cols: &PanelColumns) -> Result<Option<LongPan
     if path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() != Some("parquet") {
         return Ok(None);
     }
-    let t = read_table(path)?;
+    let mut wanted: Vec<&str> =
+        vec![cols.id.as_str(), cols.time.as_str(), cols.cohort.as_str(), cols.outcome.as_str()];
+    wanted.extend(cols.covariates.iter().map(String::as_str));
+    wanted.extend(cols.cluster.as_deref());
+    // Only the columns the estimate uses; a missing one falls back to the reader that names it.
+    let Ok(t) = read_table_where(path, Some(&wanted), None) else { return Ok(None) };
     let int = |name: &str, zero_if_null: bool| -> Option<Vec<i64>> {
         match t.get(name)? {
             ColumnData::I64(v) if zero_if_null || v.iter().all(Option::is_some) => {

@@ -351,9 +351,17 @@ fn add_wif_with(
             .map(|((g, pk), theta)| ((f64::from(u8::from(gi == *g)) - pk) / s - total * pk / (s * s)) * theta)
             .sum()
     };
-    let mut by_cohort: std::collections::BTreeMap<i64, f64> = std::collections::BTreeMap::new();
+    // Cohorts are few: look each entity's term up in a small sorted table.
+    let mut cohorts: Vec<i64> = groups.to_vec();
+    cohorts.push(i64::MIN); // stands for every cohort not among `groups`
+    cohorts.sort_unstable();
+    cohorts.dedup();
+    let other = term(i64::MIN);
+    let terms: Vec<f64> = cohorts.iter().map(|c| if *c == i64::MIN { other } else { term(*c) }).collect();
     for (acc, gi) in inf.iter_mut().zip(entity_cohort) {
-        let v = *by_cohort.entry(*gi).or_insert_with(|| term(*gi));
-        *acc += v;
+        *acc += match cohorts.binary_search(gi) {
+            Ok(k) => terms[k],
+            Err(_) => other,
+        };
     }
 }

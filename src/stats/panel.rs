@@ -4,8 +4,6 @@
 //! period are dropped and counted (R `did`'s `panel = TRUE` default), so every remaining entity has
 //! an outcome in every period. The cohort is the first treated period, 0 for never treated.
 
-use std::collections::BTreeMap;
-
 use super::EstimateError;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,24 +65,11 @@ impl Panel {
         if times.len() < 2 {
             return Err(EstimateError::TooFewPeriods);
         }
-        let t_index: BTreeMap<i64, usize> = times.iter().enumerate().map(|(i, t)| (*t, i)).collect();
         let n_t = times.len();
-        // Per entity: cohort and outcomes by period.
-        let mut by_id: BTreeMap<i64, (i64, Vec<Option<f64>>)> = BTreeMap::new();
-        for k in 0..n_obs {
-            let entry = by_id.entry(id[k]).or_insert_with(|| (cohort[k], vec![None; n_t]));
-            if entry.0 != cohort[k] {
-                return Err(EstimateError::CohortNotConstant(id[k]));
-            }
-            if !y[k].is_finite() {
-                return Err(EstimateError::NonFiniteOutcome(id[k], time[k]));
-            }
-            let t = t_index[&time[k]];
-            if entry.1[t].is_some() {
-                return Err(EstimateError::DuplicateObservation(id[k], time[k]));
-            }
-            entry.1[t] = Some(y[k]);
-        }
+        // Group observations by entity by sorting their indices (no per-entity allocation), then
+        // place each entity's outcomes by period.
+        let mut order: Vec<u32> = (0..n_obs as u32).collect();
+        order.sort_unstable_by_key(|k| (id[*k as usize], time[*k as usize]));
         let mut panel = Panel {
             ids: Vec::new(),
             times,
@@ -94,14 +79,34 @@ impl Panel {
             covariates: Vec::new(),
             n_cov: 0,
         };
-        for (i, (c, ys)) in by_id {
-            if ys.iter().any(Option::is_none) && !keep_incomplete {
+        let mut row = vec![f64::NAN; n_t];
+        for run in order.chunk_by(|a, b| id[*a as usize] == id[*b as usize]) {
+            let first = run[0] as usize;
+            let (entity, c) = (id[first], cohort[first]);
+            row.iter_mut().for_each(|v| *v = f64::NAN);
+            let mut last_t: Option<i64> = None;
+            for &k in run {
+                let k = k as usize;
+                if cohort[k] != c {
+                    return Err(EstimateError::CohortNotConstant(entity));
+                }
+                if !y[k].is_finite() {
+                    return Err(EstimateError::NonFiniteOutcome(entity, time[k]));
+                }
+                if last_t == Some(time[k]) {
+                    return Err(EstimateError::DuplicateObservation(entity, time[k]));
+                }
+                last_t = Some(time[k]);
+                let t = panel.times.binary_search(&time[k]).map_err(|_| EstimateError::Empty)?;
+                row[t] = y[k];
+            }
+            if run.len() < n_t && !keep_incomplete {
                 panel.dropped_incomplete += 1;
                 continue;
             }
-            panel.ids.push(i);
+            panel.ids.push(entity);
             panel.cohort.push(c);
-            panel.y.extend(ys.into_iter().map(|v| v.unwrap_or(f64::NAN)));
+            panel.y.extend_from_slice(&row);
         }
         if panel.ids.is_empty() {
             return Err(EstimateError::Empty);
