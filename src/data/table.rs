@@ -115,6 +115,17 @@ impl TableData {
         }
     }
 
+    /// Every value of a text column, or an error naming `file` and the column.
+    pub fn text_column(&self, name: &str, file: &Path) -> Result<Vec<Option<&str>>, String> {
+        if !self.is_text(name) {
+            return Err(format!(
+                "{}: kolom teks `{name}` tidak ada / text column `{name}` missing",
+                file.display()
+            ));
+        }
+        Ok((0..self.height()).map(|i| self.str_at(name, i)).collect())
+    }
+
     /// True when `name` is a text column.
     pub fn is_text(&self, name: &str) -> bool {
         matches!(self.get(name), Some(ColumnData::Str(_) | ColumnData::Dict { .. }))

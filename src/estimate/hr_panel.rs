@@ -13,6 +13,7 @@ use std::path::Path;
 use chrono::Datelike;
 
 use crate::data::table::{ColumnData, TableData, read_table, read_table_where};
+use crate::normalize::period::Period;
 
 /// The long panel with readable period labels.
 #[derive(Debug, Default, PartialEq)]
@@ -29,16 +30,9 @@ pub struct HrPanel {
     pub dropped_for_standardizing: usize,
 }
 
-fn strs<'a>(t: &'a TableData, name: &str, file: &str) -> Result<Vec<Option<&'a str>>, String> {
-    if !t.is_text(name) {
-        return Err(format!("{file}: kolom teks `{name}` tidak ada / text column `{name}` missing"));
-    }
-    Ok((0..t.height()).map(|i| t.str_at(name, i)).collect())
-}
-
-/// Month key: months since year 0.
+/// Month key: months since year 0 (one definition, [`Period::month_key`]).
 fn month_key(year: i32, month: u32) -> i64 {
-    i64::from(year) * 12 + i64::from(month) - 1
+    i64::from(Period::month(year, month).month_key())
 }
 
 /// Builds the panel. With `standardize`, each value becomes a z-score within its unit and month
@@ -58,10 +52,10 @@ pub fn build_with(validated: &Path, indikator: &str, standardize: bool) -> Resul
     )?;
     let kname = kin_file.display().to_string();
     let (ids, periods, kinds, inds) = (
-        strs(&kin, "pegawai_id", &kname)?,
-        strs(&kin, "periode", &kname)?,
-        strs(&kin, "jenis_periode", &kname)?,
-        strs(&kin, "indikator", &kname)?,
+        kin.text_column("pegawai_id", &kin_file)?,
+        kin.text_column("periode", &kin_file)?,
+        kin.text_column("jenis_periode", &kin_file)?,
+        kin.text_column("indikator", &kin_file)?,
     );
     let values = match kin.get("nilai") {
         Some(ColumnData::F64(v)) => v,
@@ -70,7 +64,7 @@ pub fn build_with(validated: &Path, indikator: &str, standardize: bool) -> Resul
     let events = transfer_months(validated)?;
     let first: BTreeMap<&str, i64> =
         events.iter().filter_map(|(id, m)| Some((id.as_str(), *m.first()?))).collect();
-    let units = strs(&kin, "unit_id", &kname).ok();
+    let units = kin.text_column("unit_id", &kin_file).ok();
     let mut rows: Vec<(String, i64, f64)> = Vec::new();
     let mut row_unit: Vec<Option<String>> = Vec::new();
     for k in 0..kin.height() {
@@ -159,7 +153,8 @@ pub fn transfer_months(validated: &Path) -> Result<BTreeMap<String, Vec<i64>>, S
     let mut_file = validated.join("mutasi.parquet");
     let mutasi = read_table(&mut_file)?;
     let mname = mut_file.display().to_string();
-    let (m_ids, m_kind) = (strs(&mutasi, "pegawai_id", &mname)?, strs(&mutasi, "jenis_mutasi", &mname)?);
+    let (m_ids, m_kind) =
+        (mutasi.text_column("pegawai_id", &mut_file)?, mutasi.text_column("jenis_mutasi", &mut_file)?);
     let tmt = match mutasi.get("tmt") {
         Some(ColumnData::Date(v)) => v,
         _ => return Err(format!("{mname}: kolom tanggal `tmt` tidak ada / date column `tmt` missing")),

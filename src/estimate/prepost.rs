@@ -11,8 +11,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use chrono::Datelike;
-
 use crate::data::table::{ColumnData as C, TableData, read_table, read_table_where};
 use crate::stats::describe::{Summary, summarise};
 
@@ -61,15 +59,8 @@ pub struct Window {
     pub delta: Option<f64>,
 }
 
-fn strs<'a>(t: &'a TableData, name: &str, file: &Path) -> Result<Vec<Option<&'a str>>, String> {
-    if !t.is_text(name) {
-        return Err(format!("{}: kolom `{name}` tidak ada / column missing", file.display()));
-    }
-    Ok((0..t.height()).map(|i| t.str_at(name, i)).collect())
-}
-
 fn month_key(d: chrono::NaiveDate) -> i64 {
-    i64::from(d.year()) * 12 + i64::from(d.month()) - 1
+    i64::from(crate::normalize::period::Period::of_date(d).month_key())
 }
 
 /// Builds every window.
@@ -87,10 +78,10 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
     let (mutasi, units) = (read_table(&mf)?, read_table(&uf)?);
     // Monthly values per (person, indicator), by month key.
     let (ids, periods, kinds, inds) = (
-        strs(&kin, "pegawai_id", &kf)?,
-        strs(&kin, "periode", &kf)?,
-        strs(&kin, "jenis_periode", &kf)?,
-        strs(&kin, "indikator", &kf)?,
+        kin.text_column("pegawai_id", &kf)?,
+        kin.text_column("periode", &kf)?,
+        kin.text_column("jenis_periode", &kf)?,
+        kin.text_column("indikator", &kf)?,
     );
     let starts = match kin.get("periode_mulai") {
         Some(C::Date(v)) => v.clone(),
@@ -115,8 +106,11 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
     indicators.sort_unstable();
     indicators.dedup();
     // Units: OPD and jenis_unit.
-    let (uid, uopd, ujenis) =
-        (strs(&units, "unit_id", &uf)?, strs(&units, "opd", &uf)?, strs(&units, "jenis_unit", &uf)?);
+    let (uid, uopd, ujenis) = (
+        units.text_column("unit_id", &uf)?,
+        units.text_column("opd", &uf)?,
+        units.text_column("jenis_unit", &uf)?,
+    );
     let unit_info: HashMap<String, (Option<String>, Option<String>)> = uid
         .iter()
         .enumerate()
@@ -125,10 +119,10 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
         })
         .collect();
     let (mid, mjenis, masal, mtujuan) = (
-        strs(&mutasi, "pegawai_id", &mf)?,
-        strs(&mutasi, "jenis_mutasi", &mf)?,
-        strs(&mutasi, "unit_asal_id", &mf)?,
-        strs(&mutasi, "unit_tujuan_id", &mf)?,
+        mutasi.text_column("pegawai_id", &mf)?,
+        mutasi.text_column("jenis_mutasi", &mf)?,
+        mutasi.text_column("unit_asal_id", &mf)?,
+        mutasi.text_column("unit_tujuan_id", &mf)?,
     );
     let tmt = match mutasi.get("tmt") {
         Some(C::Date(v)) => v.clone(),

@@ -42,6 +42,29 @@ fn estimate(s: &Scratch, panel: &str, out: &str, extra: &[&str]) -> Run {
     run(&args)
 }
 
+/// `mutasi estimate` on a small panel with columns id, t, g, y.
+fn estimate_small(panel: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> Run {
+    let mut args: Vec<String> = [
+        "estimate",
+        "--panel",
+        &panel.display().to_string(),
+        "--id",
+        "id",
+        "--time",
+        "t",
+        "--cohort",
+        "g",
+        "--outcome",
+        "y",
+        "--out",
+        &out.display().to_string(),
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(extra.iter().map(|x| x.to_string()));
+    run(&args)
+}
+
 fn f64s(t: &TableData, col: &str) -> Vec<Option<f64>> {
     match t.get(col) {
         Some(ColumnData::F64(v)) => v.clone(),
@@ -222,42 +245,12 @@ fn clear_errors() {
     );
     // No treated entity: an error, not NaN.
     s.write("none.csv", "id,t,g,y\n1,1,0,1.0\n1,2,0,2.0\n2,1,0,1.5\n2,2,0,2.5\n");
-    let r = run(&[
-        "estimate",
-        "--panel",
-        &s.path("none.csv").display().to_string(),
-        "--id",
-        "id",
-        "--time",
-        "t",
-        "--cohort",
-        "g",
-        "--outcome",
-        "y",
-        "--out",
-        &s.path("y").display().to_string(),
-    ]
-    .map(String::from));
+    let r = estimate_small(&s.path("none.csv"), &s.path("y"), &[]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("no treated entity"), "{}", r.stderr);
     // A bad value names row, column and value.
     s.write("bad.csv", "id,t,g,y\n1,1,0,1.0\n1,2,0,abc\n");
-    let r = run(&[
-        "estimate",
-        "--panel",
-        &s.path("bad.csv").display().to_string(),
-        "--id",
-        "id",
-        "--time",
-        "t",
-        "--cohort",
-        "g",
-        "--outcome",
-        "y",
-        "--out",
-        &s.path("z").display().to_string(),
-    ]
-    .map(String::from));
+    let r = estimate_small(&s.path("bad.csv"), &s.path("z"), &[]);
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains("baris 3") && r.stderr.contains("`y`") && r.stderr.contains("abc"),
@@ -266,28 +259,7 @@ fn clear_errors() {
     );
     // An unbalanced panel is estimated as it is by default; --balanced drops incomplete entities.
     s.write("unb.csv", "id,t,g,y,x\n1,1,0,1.0,1\n1,2,0,2.0,1\n2,1,2,1.5,2\n2,2,2,2.5,2\n3,1,0,1.0,3\n4,1,2,1.2,1\n4,2,2,2.9,1\n5,2,0,2.2,2\n");
-    let args = |extra: &[&str]| {
-        let mut v: Vec<String> = [
-            "estimate",
-            "--panel",
-            &s.path("unb.csv").display().to_string(),
-            "--id",
-            "id",
-            "--time",
-            "t",
-            "--cohort",
-            "g",
-            "--outcome",
-            "y",
-            "--out",
-            &s.path("u").display().to_string(),
-        ]
-        .map(String::from)
-        .to_vec();
-        v.extend(extra.iter().map(|x| x.to_string()));
-        v
-    };
-    let r = run(&args(&[]));
+    let r = estimate_small(&s.path("unb.csv"), &s.path("u"), &[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(s.path("u").join("estimate.json")).expect("json"))
@@ -295,10 +267,10 @@ fn clear_errors() {
     assert_eq!(json["entities"], 5);
     assert!(json["notes"].to_string().contains("unbalanced"), "{json}");
     // Covariates with gaps are not supported yet: a usage error that points to --balanced.
-    let r = run(&args(&["--covariates", "x"]));
+    let r = estimate_small(&s.path("unb.csv"), &s.path("u"), &["--covariates", "x"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--balanced"), "{}", r.stderr);
-    assert_eq!(run(&args(&["--balanced"])).code, 0);
+    assert_eq!(estimate_small(&s.path("unb.csv"), &s.path("u"), &["--balanced"]).code, 0);
 }
 
 /// The whole chain on generated data: the estimate recovers the planted effect of first
