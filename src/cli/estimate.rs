@@ -69,6 +69,8 @@ pub struct EstimateArgs {
     /// Periode antisipasi / Anticipation periods.
     #[arg(long, default_value_t = 0)]
     pub anticipation: i64,
+    /// Periode dasar sel pra-perlakuan / Base period of pre-treatment cells (varying: the period
+    /// before; universal: the last period before treatment for every cell).
     #[arg(long, value_enum, default_value = "varying")]
     pub base_period: BaseArg,
     /// Metode / Estimation method (identical without covariates).
@@ -81,18 +83,22 @@ pub struct EstimateArgs {
     /// Jumlah tarikan bootstrap pengali / Multiplier bootstrap draws (0 = analytic SEs only).
     #[arg(long, default_value_t = 0)]
     pub bootstrap: usize,
+    /// Bobot pengali bootstrap / Bootstrap multiplier weights.
     #[arg(long, value_enum, default_value = "rademacher")]
     pub weights: WeightsArg,
+    /// Benih acak bootstrap / Bootstrap seed: the same seed gives the same draws.
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
     /// Kolom klaster bootstrap / Cluster column for the bootstrap (default: the entity).
     #[arg(long)]
     pub cluster: Option<String>,
-    /// Batas bawah dan atas waktu-sejak-perlakuan / Event-time window of the dynamic aggregation.
+    /// Batas bawah waktu-sejak-perlakuan / Earliest event time of the dynamic aggregation.
     #[arg(long, allow_hyphen_values = true)]
     pub min_e: Option<i64>,
+    /// Batas atas waktu-sejak-perlakuan / Latest event time (also bounds simple and group).
     #[arg(long, allow_hyphen_values = true)]
     pub max_e: Option<i64>,
+    /// Tingkat kesalahan selang kepercayaan / Significance level of the intervals (0.05 = 95%).
     #[arg(long, default_value_t = 0.05)]
     pub alpha: f64,
     /// Mode hemat memori / Fold each cell into the aggregations at once (automatic for large

@@ -28,8 +28,10 @@ pub struct PrepostArgs {
     /// Kelompok lebih kecil ditekan / Groups with fewer transfers are suppressed.
     #[arg(long, default_value_t = 5)]
     pub min_group: usize,
+    /// Tarikan bootstrap per kelompok / Bootstrap draws per group (resampling people).
     #[arg(long, default_value_t = 999)]
     pub bootstrap: usize,
+    /// Benih acak / Seed: the same seed gives the same intervals.
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
     /// Folder keluaran / Output folder.
