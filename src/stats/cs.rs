@@ -19,6 +19,7 @@ use super::EstimateError;
 use super::dist::chi2_sf;
 use super::drdid::{Design, Method, panel_att};
 use super::panel::Panel;
+use rayon::prelude::*;
 
 /// Which entities serve as the comparison group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,9 +180,6 @@ pub fn att_gt_stream(
         return Err(EstimateError::NoControls);
     }
     let start = if opts.base_period == BasePeriod::Varying { 1 } else { 0 };
-    let mut cells: Vec<Cell> = Vec::new();
-    let mut used_groups = Vec::new();
-    let mut dy = vec![0.0; n];
     // Period-major copy of the outcomes of the estimation sample: each cell reads two periods for
     // every entity, which is two sequential scans here instead of strided access.
     let by_period: Vec<Vec<f64>> = if opts.repeated_cross_section {
@@ -189,106 +187,32 @@ pub fn att_gt_stream(
     } else {
         (0..n_t).map(|tt| keep.iter().map(|&i| panel.y_at(i, tt)).collect()).collect()
     };
+    // The cells, in output order: (cohort, period index, base index).
+    let mut tasks: Vec<(i64, usize, usize)> = Vec::new();
+    let mut used_groups = Vec::new();
     for &g in &groups {
         // Last period before g − δ: the base of every post-period cell.
         let Some(pre_g) = times.iter().rposition(|t| t + delta < g) else { continue };
         used_groups.push(g);
         for tt in start..n_t {
-            let time = times[tt];
             let base = match opts.base_period {
                 BasePeriod::Universal => pre_g,
-                BasePeriod::Varying if g <= time => pre_g,
+                BasePeriod::Varying if g <= times[tt] => pre_g,
                 BasePeriod::Varying => tt - 1,
             };
-            if base == tt {
-                // The universal base period itself: ATT is 0 by construction.
-                cells.push(Cell {
-                    group: g,
-                    time,
-                    base: times[base],
-                    att: Some(0.0),
-                    se: None,
-                    n_treated: 0,
-                    n_control: 0,
-                });
-                sink(cells.len() - 1, &cells[cells.len() - 1], vec![0.0; n]);
-                continue;
-            }
-            let horizon = time.max(times[base]) + delta;
-            let is_control = |c: i64| match opts.control {
-                Control::NeverTreated => c == 0,
-                Control::NotYetTreated => c == 0 || (c > horizon && c != g),
-            };
-            if opts.repeated_cross_section {
-                let (att, f, n_d, n_c) = rcs_cell(panel, &keep, &cohort, g, (tt, base), &is_control, n);
-                let se = att.map(|_| se_of(&f));
-                cells.push(Cell {
-                    group: g,
-                    time,
-                    base: times[base],
-                    att,
-                    se,
-                    n_treated: n_d,
-                    n_control: n_c,
-                });
-                sink(cells.len() - 1, &cells[cells.len() - 1], f);
-                continue;
-            }
-            let (mut sum_d, mut n_d, mut sum_c, mut n_c) = (0.0, 0usize, 0.0, 0usize);
-            let (now, then) = (&by_period[tt], &by_period[base]);
-            for k in 0..n {
-                dy[k] = now[k] - then[k];
-                if cohort[k] == g {
-                    sum_d += dy[k];
-                    n_d += 1;
-                } else if is_control(cohort[k]) {
-                    sum_c += dy[k];
-                    n_c += 1;
-                }
-            }
-            let mut cell = Cell {
-                group: g,
-                time,
-                base: times[base],
-                att: None,
-                se: None,
-                n_treated: n_d,
-                n_control: n_c,
-            };
-            let mut f = vec![0.0; n];
-            if n_d > 0 && n_c > 0 && panel.n_cov > 0 {
-                // Covariates: DRDID's two-period estimator on the treated and comparison
-                // entities, its influence function rescaled by n / n1 (R `did`).
-                let members: Vec<usize> =
-                    (0..n).filter(|k| cohort[*k] == g || is_control(cohort[*k])).collect();
-                let sub_dy: Vec<f64> = members.iter().map(|k| dy[*k]).collect();
-                let sub_d: Vec<bool> = members.iter().map(|k| cohort[*k] == g).collect();
-                let p = panel.n_cov + 1;
-                let mut x = Vec::with_capacity(members.len() * p);
-                for k in &members {
-                    x.push(1.0);
-                    x.extend_from_slice(panel.covariates_of(keep[*k]));
-                }
-                let (att, inf1) = panel_att(&sub_dy, &sub_d, &Design { x: &x, p }, opts.method)?;
-                let scale = n as f64 / members.len() as f64;
-                for (k, v) in members.iter().zip(&inf1) {
-                    f[*k] = scale * v;
-                }
-                cell.att = Some(att);
-                cell.se = Some(se_of(&f));
-            } else if n_d > 0 && n_c > 0 {
-                let (mu_d, mu_c) = (sum_d / n_d as f64, sum_c / n_c as f64);
-                let (p_d, p_c) = (n_d as f64 / n as f64, n_c as f64 / n as f64);
-                for k in 0..n {
-                    if cohort[k] == g {
-                        f[k] = (dy[k] - mu_d) / p_d;
-                    } else if is_control(cohort[k]) {
-                        f[k] = -(dy[k] - mu_c) / p_c;
-                    }
-                }
-                cell.att = Some(mu_d - mu_c);
-                cell.se = Some(se_of(&f));
-            }
+            tasks.push((g, tt, base));
+        }
+    }
+    let ctx = CellContext { panel, opts, keep: &keep, cohort: &cohort, by_period: &by_period };
+    // Cells are independent: compute a few at a time on every core, then hand them to the sink
+    // in order, so results do not depend on scheduling and memory stays bounded.
+    let mut cells: Vec<Cell> = Vec::with_capacity(tasks.len());
+    let chunk = 2 * rayon::current_num_threads().max(1);
+    for batch in tasks.chunks(chunk) {
+        let done: Vec<Result<(Cell, Vec<f64>), EstimateError>> =
+            batch.par_iter().map(|&(g, tt, base)| ctx.cell(g, tt, base)).collect();
+        for r in done {
+            let (cell, f) = r?;
             cells.push(cell);
             sink(cells.len() - 1, &cells[cells.len() - 1], f);
         }
@@ -307,6 +231,94 @@ pub fn att_gt_stream(
         dropped_incomplete: panel.dropped_incomplete,
         wald: None,
     })
+}
+
+/// What every cell of one estimation needs.
+struct CellContext<'a> {
+    panel: &'a Panel,
+    opts: &'a CsOptions,
+    keep: &'a [usize],
+    cohort: &'a [i64],
+    by_period: &'a [Vec<f64>],
+}
+
+impl CellContext<'_> {
+    /// ATT(g,t) of cohort `g` at period index `tt` against base index `base`, with its influence
+    /// function over the n entities of the estimation sample.
+    fn cell(&self, g: i64, tt: usize, base: usize) -> Result<(Cell, Vec<f64>), EstimateError> {
+        let (panel, opts, cohort) = (self.panel, self.opts, self.cohort);
+        let times = &panel.times;
+        let n = self.keep.len();
+        let time = times[tt];
+        let empty =
+            |att| Cell { group: g, time, base: times[base], att, se: None, n_treated: 0, n_control: 0 };
+        if base == tt {
+            // The universal base period itself: ATT is 0 by construction.
+            return Ok((empty(Some(0.0)), vec![0.0; n]));
+        }
+        let horizon = time.max(times[base]) + opts.anticipation;
+        let is_control = |c: i64| match opts.control {
+            Control::NeverTreated => c == 0,
+            Control::NotYetTreated => c == 0 || (c > horizon && c != g),
+        };
+        if opts.repeated_cross_section {
+            let (att, f, n_d, n_c) = rcs_cell(panel, self.keep, cohort, g, (tt, base), &is_control, n);
+            let se = att.map(|_| se_of(&f));
+            return Ok((
+                Cell { group: g, time, base: times[base], att, se, n_treated: n_d, n_control: n_c },
+                f,
+            ));
+        }
+        let (now, then) = (&self.by_period[tt], &self.by_period[base]);
+        let mut dy = vec![0.0; n];
+        let (mut sum_d, mut n_d, mut sum_c, mut n_c) = (0.0, 0usize, 0.0, 0usize);
+        for k in 0..n {
+            dy[k] = now[k] - then[k];
+            if cohort[k] == g {
+                sum_d += dy[k];
+                n_d += 1;
+            } else if is_control(cohort[k]) {
+                sum_c += dy[k];
+                n_c += 1;
+            }
+        }
+        let mut cell =
+            Cell { group: g, time, base: times[base], att: None, se: None, n_treated: n_d, n_control: n_c };
+        let mut f = vec![0.0; n];
+        if n_d > 0 && n_c > 0 && panel.n_cov > 0 {
+            // Covariates: DRDID's two-period estimator on the treated and comparison entities,
+            // its influence function rescaled by n / n1 (R `did`).
+            let members: Vec<usize> = (0..n).filter(|k| cohort[*k] == g || is_control(cohort[*k])).collect();
+            let sub_dy: Vec<f64> = members.iter().map(|k| dy[*k]).collect();
+            let sub_d: Vec<bool> = members.iter().map(|k| cohort[*k] == g).collect();
+            let p = panel.n_cov + 1;
+            let mut x = Vec::with_capacity(members.len() * p);
+            for k in &members {
+                x.push(1.0);
+                x.extend_from_slice(panel.covariates_of(self.keep[*k]));
+            }
+            let (att, inf1) = panel_att(&sub_dy, &sub_d, &Design { x: &x, p }, opts.method)?;
+            let scale = n as f64 / members.len() as f64;
+            for (k, v) in members.iter().zip(&inf1) {
+                f[*k] = scale * v;
+            }
+            cell.att = Some(att);
+            cell.se = Some(se_of(&f));
+        } else if n_d > 0 && n_c > 0 {
+            let (mu_d, mu_c) = (sum_d / n_d as f64, sum_c / n_c as f64);
+            let (p_d, p_c) = (n_d as f64 / n as f64, n_c as f64 / n as f64);
+            for k in 0..n {
+                if cohort[k] == g {
+                    f[k] = (dy[k] - mu_d) / p_d;
+                } else if is_control(cohort[k]) {
+                    f[k] = -(dy[k] - mu_c) / p_c;
+                }
+            }
+            cell.att = Some(mu_d - mu_c);
+            cell.se = Some(se_of(&f));
+        }
+        Ok((cell, f))
+    }
 }
 
 /// One cell in the repeated-cross-section form: the four means of Y (treated/comparison ×
