@@ -194,10 +194,10 @@ pub fn att_gt_stream(
         // Last period before g − δ: the base of every post-period cell.
         let Some(pre_g) = times.iter().rposition(|t| t + delta < g) else { continue };
         used_groups.push(g);
-        for tt in start..n_t {
+        for (tt, &time) in times.iter().enumerate().skip(start) {
             let base = match opts.base_period {
                 BasePeriod::Universal => pre_g,
-                BasePeriod::Varying if g <= times[tt] => pre_g,
+                BasePeriod::Varying if g <= time => pre_g,
                 BasePeriod::Varying => tt - 1,
             };
             tasks.push((g, tt, base));
