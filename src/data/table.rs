@@ -126,6 +126,28 @@ impl TableData {
         Ok((0..self.height()).map(|i| self.str_at(name, i)).collect())
     }
 
+    /// The values of a float column, or an error naming `file` and the column.
+    pub fn f64_column(&self, name: &str, file: &Path) -> Result<&[Option<f64>], String> {
+        match self.get(name) {
+            Some(ColumnData::F64(v)) => Ok(v),
+            _ => Err(format!(
+                "{}: kolom angka `{name}` tidak ada / numeric column `{name}` missing",
+                file.display()
+            )),
+        }
+    }
+
+    /// The values of a date column, or an error naming `file` and the column.
+    pub fn date_column(&self, name: &str, file: &Path) -> Result<&[Option<NaiveDate>], String> {
+        match self.get(name) {
+            Some(ColumnData::Date(v)) => Ok(v),
+            _ => Err(format!(
+                "{}: kolom tanggal `{name}` tidak ada / date column `{name}` missing",
+                file.display()
+            )),
+        }
+    }
+
     /// True when `name` is a text column.
     pub fn is_text(&self, name: &str) -> bool {
         matches!(self.get(name), Some(ColumnData::Str(_) | ColumnData::Dict { .. }))

@@ -57,10 +57,7 @@ pub fn build_with(validated: &Path, indikator: &str, standardize: bool) -> Resul
         kin.text_column("jenis_periode", &kin_file)?,
         kin.text_column("indikator", &kin_file)?,
     );
-    let values = match kin.get("nilai") {
-        Some(ColumnData::F64(v)) => v,
-        _ => return Err(format!("{kname}: kolom `nilai` tidak ada / column `nilai` missing")),
-    };
+    let values = kin.f64_column("nilai", &kin_file)?;
     let events = transfer_months(validated)?;
     let first: BTreeMap<&str, i64> =
         events.iter().filter_map(|(id, m)| Some((id.as_str(), *m.first()?))).collect();
@@ -152,13 +149,9 @@ pub fn build_with(validated: &Path, indikator: &str, standardize: bool) -> Resul
 pub fn transfer_months(validated: &Path) -> Result<BTreeMap<String, Vec<i64>>, String> {
     let mut_file = validated.join("mutasi.parquet");
     let mutasi = read_table(&mut_file)?;
-    let mname = mut_file.display().to_string();
     let (m_ids, m_kind) =
         (mutasi.text_column("pegawai_id", &mut_file)?, mutasi.text_column("jenis_mutasi", &mut_file)?);
-    let tmt = match mutasi.get("tmt") {
-        Some(ColumnData::Date(v)) => v,
-        _ => return Err(format!("{mname}: kolom tanggal `tmt` tidak ada / date column `tmt` missing")),
-    };
+    let tmt = mutasi.date_column("tmt", &mut_file)?;
     let mut out: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for k in 0..mutasi.height() {
         let (Some(id), Some(kind), Some(d)) = (&m_ids[k], &m_kind[k], tmt[k]) else { continue };

@@ -70,37 +70,23 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
         validated.join("mutasi.parquet"),
         validated.join("unit_kerja.parquet"),
     );
+    // Monthly values only: the filter runs in Polars, before any row is materialised.
     let kin = read_table_where(
         &kf,
-        Some(&["pegawai_id", "periode", "jenis_periode", "indikator", "periode_mulai", "nilai"]),
+        Some(&["pegawai_id", "indikator", "periode_mulai", "nilai"]),
         Some(("jenis_periode", &["bulan"])),
     )?;
     let (mutasi, units) = (read_table(&mf)?, read_table(&uf)?);
     // Monthly values per (person, indicator), by month key.
-    let (ids, periods, kinds, inds) = (
-        kin.text_column("pegawai_id", &kf)?,
-        kin.text_column("periode", &kf)?,
-        kin.text_column("jenis_periode", &kf)?,
-        kin.text_column("indikator", &kf)?,
-    );
-    let starts = match kin.get("periode_mulai") {
-        Some(C::Date(v)) => v.clone(),
-        _ => return Err(format!("{}: kolom `periode_mulai` tidak ada / column missing", kf.display())),
-    };
-    let values = match kin.get("nilai") {
-        Some(C::F64(v)) => v.clone(),
-        _ => return Err(format!("{}: kolom `nilai` tidak ada / column missing", kf.display())),
-    };
+    let (ids, inds) = (kin.text_column("pegawai_id", &kf)?, kin.text_column("indikator", &kf)?);
+    let starts = kin.date_column("periode_mulai", &kf)?;
+    let values = kin.f64_column("nilai", &kf)?;
     let mut series: HashMap<(String, String), BTreeMap<i64, f64>> = HashMap::new();
     for k in 0..kin.height() {
-        let (Some(id), Some(_), Some(kind), Some(ind), Some(start), Some(v)) =
-            (&ids[k], &periods[k], &kinds[k], &inds[k], starts[k], values[k])
-        else {
+        let (Some(id), Some(ind), Some(start), Some(v)) = (&ids[k], &inds[k], starts[k], values[k]) else {
             continue;
         };
-        if *kind == "bulan" {
-            series.entry((id.to_string(), ind.to_string())).or_default().insert(month_key(start), v);
-        }
+        series.entry((id.to_string(), ind.to_string())).or_default().insert(month_key(start), v);
     }
     let mut indicators: Vec<String> = series.keys().map(|(_, i)| i.clone()).collect();
     indicators.sort_unstable();
@@ -124,10 +110,7 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
         mutasi.text_column("unit_asal_id", &mf)?,
         mutasi.text_column("unit_tujuan_id", &mf)?,
     );
-    let tmt = match mutasi.get("tmt") {
-        Some(C::Date(v)) => v.clone(),
-        _ => return Err(format!("{}: kolom `tmt` tidak ada / column missing", mf.display())),
-    };
+    let tmt = mutasi.date_column("tmt", &mf)?;
     let mut out = Vec::new();
     for k in 0..mutasi.height() {
         let (Some(id), Some(jenis), Some(tujuan), Some(d)) = (&mid[k], &mjenis[k], &mtujuan[k], tmt[k])

@@ -65,6 +65,30 @@ fn estimate_small(panel: &std::path::Path, out: &std::path::Path, extra: &[&str]
     run(&args)
 }
 
+/// Generates clean synthetic HR data (`in/`, with `truth.json`) and validates it into `val/`.
+fn generated_and_validated(s: &Scratch, employees: &str, months: &str, seed: &str) {
+    let p = |x: &str| s.path(x).display().to_string();
+    let sample = [
+        "sample",
+        "--employees",
+        employees,
+        "--months",
+        months,
+        "--start",
+        "2022-01",
+        "--seed",
+        seed,
+        "--no-bad-rows",
+        "--out",
+        &p("in"),
+    ];
+    let r = run(&sample.map(String::from));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&["validate", "--input", &p("in"), "--config", &p("in/mutasi.toml"), "--out", &p("val")]
+        .map(String::from));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
 fn f64s(t: &TableData, col: &str) -> Vec<Option<f64>> {
     match t.get(col) {
         Some(ColumnData::F64(v)) => v.clone(),
@@ -279,25 +303,7 @@ fn clear_errors() {
 fn recovers_the_planted_effect_from_generated_hr_data() {
     let s = Scratch::new();
     let p = |x: &str| s.path(x).display().to_string();
-    let r = run(&[
-        "sample",
-        "--employees",
-        "3000",
-        "--months",
-        "36",
-        "--start",
-        "2022-01",
-        "--seed",
-        "5",
-        "--no-bad-rows",
-        "--out",
-        &p("in"),
-    ]
-    .map(String::from));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run(&["validate", "--input", &p("in"), "--config", &p("in/mutasi.toml"), "--out", &p("val")]
-        .map(String::from));
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    generated_and_validated(&s, "3000", "36", "5");
     let r =
         run(&["panel", "--validated", &p("val"), "--indikator", "capaian_iki", "--out", &p("panel.parquet")]
             .map(String::from));
@@ -389,31 +395,7 @@ fn recovers_the_planted_effect_from_generated_hr_data() {
 fn prepost_windows_follow_their_rules() {
     let s = Scratch::new();
     let p = |x: &str| s.path(x).display().to_string();
-    assert_eq!(
-        run(&[
-            "sample",
-            "--employees",
-            "1500",
-            "--months",
-            "36",
-            "--start",
-            "2022-01",
-            "--seed",
-            "9",
-            "--no-bad-rows",
-            "--out",
-            &p("in")
-        ]
-        .map(String::from))
-        .code,
-        0
-    );
-    assert_eq!(
-        run(&["validate", "--input", &p("in"), "--config", &p("in/mutasi.toml"), "--out", &p("val")]
-            .map(String::from))
-        .code,
-        0
-    );
+    generated_and_validated(&s, "1500", "36", "9");
     let r =
         run(&["prepost", "--validated", &p("val"), "--min-group", "40", "--out", &p("pp")].map(String::from));
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
@@ -460,31 +442,7 @@ fn prepost_windows_follow_their_rules() {
 fn standardized_panel_is_centred() {
     let s = Scratch::new();
     let p = |x: &str| s.path(x).display().to_string();
-    assert_eq!(
-        run(&[
-            "sample",
-            "--employees",
-            "600",
-            "--months",
-            "24",
-            "--start",
-            "2022-01",
-            "--seed",
-            "4",
-            "--no-bad-rows",
-            "--out",
-            &p("in")
-        ]
-        .map(String::from))
-        .code,
-        0
-    );
-    assert_eq!(
-        run(&["validate", "--input", &p("in"), "--config", &p("in/mutasi.toml"), "--out", &p("val")]
-            .map(String::from))
-        .code,
-        0
-    );
+    generated_and_validated(&s, "600", "24", "4");
     let r = run(&[
         "panel",
         "--validated",
