@@ -39,11 +39,7 @@ fn month_key(year: i32, month: u32) -> i64 {
 /// (`(v − mean) / sd` over the employees of that unit in that month), which takes out unit-level
 /// rating habits and forced distributions; values in unit-months with fewer than two employees or
 /// no variation are dropped and counted in `dropped_for_standardizing`.
-pub fn build(validated: &Path, indikator: &str) -> Result<HrPanel, String> {
-    build_with(validated, indikator, false)
-}
-
-pub fn build_with(validated: &Path, indikator: &str, standardize: bool) -> Result<HrPanel, String> {
+pub fn build(validated: &Path, indikator: &str, standardize: bool) -> Result<HrPanel, String> {
     let kin_file = validated.join("kinerja.parquet");
     let kin = read_table_where(
         &kin_file,
@@ -173,7 +169,7 @@ pub fn stacked_entities(
     indikator: &str,
     standardize: bool,
 ) -> Result<Vec<crate::stats::stacked::Entity>, String> {
-    let panel = build_with(validated, indikator, standardize)?;
+    let panel = build(validated, indikator, standardize)?;
     let events = transfer_months(validated)?;
     let mut by_id: BTreeMap<&str, crate::stats::stacked::Entity> = BTreeMap::new();
     for k in 0..panel.nilai.len() {
