@@ -1,6 +1,6 @@
-"""Compares mutasi's att_gt.parquet and event_study.parquet with diff-diff's JSON (bench/peers.sh).
+"""Compares mutasi's att_gt.parquet and event_study.parquet with a peer's JSON (bench/peers.sh).
 
-Usage: python compare_peers.py MUTASI_OUT_DIR DIFFDIFF.json"""
+Usage: python compare_peers.py MUTASI_OUT_DIR PEER.json"""
 import json
 import sys
 

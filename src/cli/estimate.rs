@@ -7,12 +7,16 @@ use clap::{Args, ValueEnum};
 use super::{Failure, Outcome};
 use crate::estimate::input::{PanelColumns, read_panel};
 use crate::estimate::output::{BootstrapReport, EstimateReport, PretestReport, write_all};
-use crate::stats::aggregate::Streaming;
-use crate::stats::aggregate::{AggKind, AggOptions, aggregate};
+use crate::stats::aggregate::{AggKind, AggOptions, Aggregation, Streaming, aggregate, aggregate_in};
 use crate::stats::bootstrap::{Bands, BootstrapOptions, Weights, multiplier};
-use crate::stats::cs::{BasePeriod, Control, CsOptions, att_gt, att_gt_stream, estimation_sample, wald};
+use crate::stats::cs::{
+    BasePeriod, Control, CsOptions, Wald, att_gt, att_gt_stream, estimation_sample, wald_in,
+};
+use crate::stats::cs_linear::att_gt_linear;
 use crate::stats::dist::normal_quantile;
 use crate::stats::drdid::Method;
+use crate::stats::influence::{DenseSpace, InfluenceSpace};
+use crate::stats::moments::LinearSpace;
 use crate::stats::panel::Panel;
 
 /// Above this many influence-function values (n × cells; 2 GiB of f64) the estimator streams.
@@ -168,20 +172,39 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
         g.len()
     };
     let n_cells = n_groups * panel.times.len();
-    let streaming = a.low_memory || sample_cohorts.len().saturating_mul(n_cells) > STREAM_ABOVE;
-    let (res, plain_aggs) = if streaming {
-        let mut stream = Streaming::new(&panel, &opts, agg_opts);
-        let res = att_gt_stream(&panel, &opts, &mut |_, cell, f| stream.push(cell, &f))
-            .map_err(|e| Failure::Data(e.to_string()))?;
-        (res, stream.finish().map_err(|e| Failure::Data(e.to_string()))?)
-    } else {
-        let res = att_gt(&panel, &opts).map_err(|e| Failure::Data(e.to_string()))?;
+    // Balanced, no covariates, no bootstrap: every SE comes from per-cohort moments (same
+    // numbers, work independent of n after one pass; `stats::moments`).
+    let moments_path = !gaps && a.covariates.is_empty() && a.bootstrap == 0;
+    let streaming =
+        !moments_path && (a.low_memory || sample_cohorts.len().saturating_mul(n_cells) > STREAM_ABOVE);
+    let fail = |e: crate::stats::EstimateError| Failure::Data(e.to_string());
+    let (res, plain_aggs, event_pretest) = if moments_path {
+        let (res, inf, moments) = att_gt_linear(&panel, &opts).map_err(fail)?;
+        let space = LinearSpace { moments: &moments, n: res.n };
         let aggs = AggKind::ALL
             .iter()
-            .map(|k| aggregate(&res, *k, agg_opts))
+            .map(|k| aggregate_in(&space, &res, &inf, *k, agg_opts))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| Failure::Data(e.to_string()))?;
-        (res, aggs)
+            .map_err(fail)?;
+        let pretest = event_study_pretest(&space, &aggs);
+        (res, aggs.iter().map(Aggregation::without_inf).collect(), pretest)
+    } else {
+        let (res, aggs) = if streaming {
+            let mut stream = Streaming::new(&panel, &opts, agg_opts);
+            let res = att_gt_stream(&panel, &opts, &mut |_, cell, f| stream.push(cell, &f)).map_err(fail)?;
+            (res, stream.finish().map_err(fail)?)
+        } else {
+            let res = att_gt(&panel, &opts).map_err(fail)?;
+            let aggs = AggKind::ALL
+                .iter()
+                .map(|k| aggregate(&res, *k, agg_opts))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(fail)?;
+            (res, aggs)
+        };
+        let space = DenseSpace { entity_cohort: &res.entity_cohort, n: res.n };
+        let pretest = event_study_pretest(&space, &aggs);
+        (res, aggs, pretest)
     };
     let boot = (a.bootstrap > 0).then_some(BootstrapOptions {
         draws: a.bootstrap,
@@ -234,11 +257,6 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
             .filter(|k| res.cells[*k].att.is_some() && res.cells[*k].se.is_some())
             .collect();
         multiplier(&cols, clusters.as_ref().map(|(c, g)| (c.as_slice(), *g)), &band, b)
-    });
-    let event_pretest = aggs.iter().find(|(x, _)| x.kind == AggKind::Dynamic).and_then(|(d, _)| {
-        let pre: Vec<(f64, &[f64])> =
-            d.elements.iter().filter(|(e, _)| *e < 0).map(|(_, est)| (est.att, est.inf.as_slice())).collect();
-        wald(&pre, res.n)
     });
     let z = normal_quantile(1.0 - a.alpha / 2.0);
     let report = EstimateReport {
@@ -340,4 +358,12 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
     }
     println!("Keluaran / Outputs: {} (att_gt.parquet, aggregates.parquet, estimate.json)", a.out.display());
     Ok(Outcome::Success)
+}
+
+/// Wald test that every pre-period event-study effect (e < 0) is zero.
+fn event_study_pretest<S: InfluenceSpace>(space: &S, aggs: &[Aggregation<S::Inf>]) -> Option<Wald> {
+    let dynamic = aggs.iter().find(|x| x.kind == AggKind::Dynamic)?;
+    let pre: Vec<(f64, &S::Inf)> =
+        dynamic.elements.iter().filter(|(e, _)| *e < 0).map(|(_, est)| (est.att, &est.inf)).collect();
+    wald_in(space, &pre)
 }

@@ -269,3 +269,46 @@ pub fn read_table_where(
     }
     Ok(t)
 }
+
+/// A numeric column without nulls, read straight from Polars' buffers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlainColumn {
+    I64(Vec<i64>),
+    F64(Vec<f64>),
+}
+
+/// Reads `names` from a Parquet file as plain numeric columns, for the estimators' fast path.
+/// Each entry is `None` when that column is missing, has nulls or is not numeric (the caller then
+/// uses [`read_table_where`], whose readers report such values cell by cell).
+pub fn read_plain_columns(path: &Path, names: &[&str]) -> Result<Vec<Option<PlainColumn>>, String> {
+    let err = |e: PolarsError| format!("{}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let schema = ParquetReader::new(file).schema().map_err(err)?;
+    let present: Vec<String> = names.iter().filter(|n| schema.contains(n)).map(|n| n.to_string()).collect();
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let df = ParquetReader::new(file).with_columns(Some(present)).finish().map_err(err)?;
+    let plain = |name: &str| -> PolarsResult<Option<PlainColumn>> {
+        let Ok(col) = df.column(name) else { return Ok(None) };
+        let s = col.as_materialized_series();
+        if s.null_count() > 0 {
+            return Ok(None);
+        }
+        Ok(match s.dtype() {
+            dt if dt.is_integer() => {
+                let ca = if s.dtype() == &DataType::Int64 { s.clone() } else { s.cast(&DataType::Int64)? };
+                let mut v = Vec::with_capacity(s.len());
+                ca.i64()?.downcast_iter().for_each(|arr| v.extend_from_slice(arr.values()));
+                Some(PlainColumn::I64(v))
+            }
+            DataType::Float32 | DataType::Float64 => {
+                let ca =
+                    if s.dtype() == &DataType::Float64 { s.clone() } else { s.cast(&DataType::Float64)? };
+                let mut v = Vec::with_capacity(s.len());
+                ca.f64()?.downcast_iter().for_each(|arr| v.extend_from_slice(arr.values()));
+                Some(PlainColumn::F64(v))
+            }
+            _ => None,
+        })
+    };
+    names.iter().map(|n| plain(n).map_err(err)).collect()
+}

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::data::table::{ColumnData, read_table, read_table_where};
+use crate::data::table::{ColumnData, PlainColumn, read_plain_columns, read_table, read_table_where};
 use crate::normalize::number::{DecimalStyle, detect_style, parse_number};
 
 /// The long panel, one entry per observation.
@@ -125,6 +125,9 @@ fn read_typed_parquet(path: &Path, cols: &PanelColumns) -> Result<Option<LongPan
     wanted.extend(cols.covariates.iter().map(String::as_str));
     wanted.extend(cols.cluster.as_deref());
     // Only the columns the estimate uses; a missing one falls back to the reader that names it.
+    if let Some(p) = read_plain_parquet(path, cols, &wanted) {
+        return Ok(Some(p));
+    }
     let Ok(t) = read_table_where(path, Some(&wanted), None) else { return Ok(None) };
     let int = |name: &str, zero_if_null: bool| -> Option<Vec<i64>> {
         match t.get(name)? {
@@ -175,6 +178,41 @@ fn read_typed_parquet(path: &Path, cols: &PanelColumns) -> Result<Option<LongPan
         },
     };
     Ok(Some(LongPanel { id, time, cohort, y, cluster, x }))
+}
+
+/// Fastest path: every column numeric without nulls (integer ids, periods and cohorts; finite
+/// numeric outcome and covariates), copied straight from Polars' buffers. `None` otherwise.
+fn read_plain_parquet(path: &Path, cols: &PanelColumns, wanted: &[&str]) -> Option<LongPanel> {
+    let mut plain = read_plain_columns(path, wanted).ok()?.into_iter();
+    let mut int = || match plain.next()? {
+        Some(PlainColumn::I64(v)) => Some(v),
+        _ => None,
+    };
+    let (id, time, cohort) = (int()?, int()?, int()?);
+    let mut float = || -> Option<Vec<f64>> {
+        let v = match plain.next()? {
+            Some(PlainColumn::F64(v)) => v,
+            Some(PlainColumn::I64(v)) => v.into_iter().map(|x| x as f64).collect(),
+            None => return None,
+        };
+        v.iter().all(|x| x.is_finite()).then_some(v)
+    };
+    let y = float()?;
+    let k = cols.covariates.len();
+    let mut x = vec![0.0; y.len() * k];
+    for j in 0..k {
+        for (r, value) in float()?.into_iter().enumerate() {
+            x[r * k + j] = value;
+        }
+    }
+    let cluster = match &cols.cluster {
+        None => None,
+        Some(_) => match plain.next()? {
+            Some(PlainColumn::I64(v)) => Some(v),
+            _ => return None,
+        },
+    };
+    Some(LongPanel { id, time, cohort, y, cluster, x })
 }
 
 /// Reads the panel file.

@@ -8,13 +8,22 @@
 
 use super::EstimateError;
 use super::cs::{AttGt, se_of};
+use super::influence::{DenseSpace, InfluenceSpace};
 
-/// One estimate with its influence function.
+/// One estimate with its influence function (entity by entity unless another representation is
+/// named, see [`super::influence`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Estimate {
+pub struct Estimate<I = Vec<f64>> {
     pub att: f64,
     pub se: f64,
-    pub inf: Vec<f64>,
+    pub inf: I,
+}
+
+impl<I> Estimate<I> {
+    /// The same estimate with its influence function dropped (for writing results).
+    pub fn without_inf(&self) -> Estimate {
+        Estimate { att: self.att, se: self.se, inf: Vec::new() }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,60 +55,105 @@ pub struct AggOptions {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Aggregation {
+pub struct Aggregation<I = Vec<f64>> {
     pub kind: AggKind,
-    pub overall: Estimate,
+    pub overall: Estimate<I>,
     /// Event time e, cohort g or period t, with its estimate.
-    pub elements: Vec<(i64, Estimate)>,
+    pub elements: Vec<(i64, Estimate<I>)>,
 }
 
-/// Σ_k w_k IF_k (+ Σ_k wif_k ATT_k), for the cells `ks` with weights `w`.
-fn combine(res: &AttGt, ks: &[usize], w: &[f64], with_wif: bool) -> Estimate {
-    let n = res.n;
-    let att: f64 = ks.iter().zip(w).map(|(k, w)| w * res.cells[*k].att.unwrap_or(0.0)).sum();
-    let mut inf = vec![0.0; n];
-    for (k, wk) in ks.iter().zip(w) {
-        for (acc, f) in inf.iter_mut().zip(&res.inf[*k]) {
-            *acc += wk * f;
+impl<I> Aggregation<I> {
+    /// The same aggregation with every influence function dropped (for writing results).
+    pub fn without_inf(&self) -> Aggregation {
+        Aggregation {
+            kind: self.kind,
+            overall: self.overall.without_inf(),
+            elements: self.elements.iter().map(|(e, x)| (*e, x.without_inf())).collect(),
         }
     }
-    if with_wif {
-        let groups: Vec<i64> = ks.iter().map(|k| res.cells[*k].group).collect();
-        let atts: Vec<f64> = ks.iter().map(|k| res.cells[*k].att.unwrap_or(0.0)).collect();
-        add_wif(res, &groups, &atts, &mut inf);
+}
+
+/// The cells and cohort shares an aggregation reads, with each cell's influence function in the
+/// representation of `space`.
+struct Cells<'a, S: InfluenceSpace> {
+    space: &'a S,
+    res: &'a AttGt,
+    inf: &'a [S::Inf],
+}
+
+impl<S: InfluenceSpace> Cells<'_, S> {
+    /// Σ_k w_k IF_k (+ the weight-estimation term), for the cells `ks` with weights `w`.
+    fn combine(&self, ks: &[usize], w: &[f64], with_wif: bool) -> Estimate<S::Inf> {
+        let res = self.res;
+        let att: f64 = ks.iter().zip(w).map(|(k, w)| w * res.cells[*k].att.unwrap_or(0.0)).sum();
+        let mut inf = self.space.zero();
+        for (k, wk) in ks.iter().zip(w) {
+            self.space.axpy(&mut inf, *wk, &self.inf[*k]);
+        }
+        if with_wif {
+            let groups: Vec<i64> = ks.iter().map(|k| res.cells[*k].group).collect();
+            let atts: Vec<f64> = ks.iter().map(|k| res.cells[*k].att.unwrap_or(0.0)).collect();
+            let p: Vec<f64> = groups.iter().map(|g| res.share(*g)).collect();
+            self.space.add_by_cohort(&mut inf, &wif_term(&groups, &p, &atts));
+        }
+        Estimate { att, se: self.space.se(&inf), inf }
     }
-    Estimate { att, se: se_of(&inf), inf }
-}
 
-/// Adds Σ_k wif_ik · θ_k for weights proportional to the cohort shares of `groups`.
-fn add_wif(res: &AttGt, groups: &[i64], thetas: &[f64], inf: &mut [f64]) {
-    add_wif_with(&res.entity_cohort, &|g| res.share(g), groups, thetas, inf);
-}
-
-/// Share-weighted combination of cells, with the weight-estimation term.
-fn share_weighted(res: &AttGt, ks: &[usize]) -> Estimate {
-    let p: Vec<f64> = ks.iter().map(|k| res.share(res.cells[*k].group)).collect();
-    let s: f64 = p.iter().sum();
-    let w: Vec<f64> = p.iter().map(|v| v / s).collect();
-    combine(res, ks, &w, true)
+    /// Share-weighted combination of cells, with the weight-estimation term.
+    fn share_weighted(&self, ks: &[usize]) -> Estimate<S::Inf> {
+        let p: Vec<f64> = ks.iter().map(|k| self.res.share(self.res.cells[*k].group)).collect();
+        let s: f64 = p.iter().sum();
+        let w: Vec<f64> = p.iter().map(|v| v / s).collect();
+        self.combine(ks, &w, true)
+    }
 }
 
 /// Plain mean of estimates (their influence functions averaged).
-fn mean_of(parts: &[&Estimate]) -> Estimate {
+fn mean_of<S: InfluenceSpace>(space: &S, parts: &[&Estimate<S::Inf>]) -> Estimate<S::Inf> {
     let m = parts.len() as f64;
-    let n = parts.first().map_or(0, |e| e.inf.len());
     let att = parts.iter().map(|e| e.att).sum::<f64>() / m;
-    let mut inf = vec![0.0; n];
+    let mut inf = space.zero();
     for e in parts {
-        for (acc, f) in inf.iter_mut().zip(&e.inf) {
-            *acc += f / m;
-        }
+        space.axpy(&mut inf, 1.0 / m, &e.inf);
     }
-    Estimate { att, se: se_of(&inf), inf }
+    Estimate { att, se: space.se(&inf), inf }
 }
 
-/// Aggregates ATT(g,t) the way `did::aggte` does.
+/// Share-weighted mean of per-group estimates, with the weight-estimation term (the overall
+/// value of the group aggregation).
+fn group_overall<S: InfluenceSpace>(
+    space: &S,
+    share: &dyn Fn(i64) -> f64,
+    elements: &[(i64, Estimate<S::Inf>)],
+) -> Estimate<S::Inf> {
+    let groups: Vec<i64> = elements.iter().map(|(g, _)| *g).collect();
+    let p: Vec<f64> = groups.iter().map(|g| share(*g)).collect();
+    let s: f64 = p.iter().sum();
+    let thetas: Vec<f64> = elements.iter().map(|(_, e)| e.att).collect();
+    let att = thetas.iter().zip(&p).map(|(t, pk)| t * pk / s).sum();
+    let mut inf = space.zero();
+    for ((_, e), pk) in elements.iter().zip(&p) {
+        space.axpy(&mut inf, pk / s, &e.inf);
+    }
+    space.add_by_cohort(&mut inf, &wif_term(&groups, &p, &thetas));
+    Estimate { att, se: space.se(&inf), inf }
+}
+
+/// Aggregates ATT(g,t) the way `did::aggte` does, with influence functions stored per entity.
 pub fn aggregate(res: &AttGt, kind: AggKind, opts: AggOptions) -> Result<Aggregation, EstimateError> {
+    let space = DenseSpace { entity_cohort: &res.entity_cohort, n: res.n };
+    aggregate_in(&space, res, &res.inf, kind, opts)
+}
+
+/// Aggregates ATT(g,t) whose influence functions `inf` (one per cell) live in `space`.
+pub fn aggregate_in<S: InfluenceSpace>(
+    space: &S,
+    res: &AttGt,
+    inf: &[S::Inf],
+    kind: AggKind,
+    opts: AggOptions,
+) -> Result<Aggregation<S::Inf>, EstimateError> {
+    let cells = Cells { space, res, inf };
     let est: Vec<usize> = (0..res.cells.len()).filter(|k| res.cells[*k].att.is_some()).collect();
     let e_of = |k: usize| res.cells[k].time - res.cells[k].group;
     let in_post_window = |k: usize| e_of(k) >= 0 && opts.max_e.is_none_or(|m| e_of(k) <= m);
@@ -109,25 +163,26 @@ pub fn aggregate(res: &AttGt, kind: AggKind, opts: AggOptions) -> Result<Aggrega
             if ks.is_empty() {
                 return Err(EstimateError::NoTreated);
             }
-            (share_weighted(res, &ks), Vec::new())
+            (cells.share_weighted(&ks), Vec::new())
         }
         AggKind::Dynamic => {
             let mut es: Vec<i64> = est.iter().map(|k| e_of(*k)).collect();
             es.sort_unstable();
             es.dedup();
             es.retain(|e| opts.min_e.is_none_or(|m| *e >= m) && opts.max_e.is_none_or(|m| *e <= m));
-            let elements: Vec<(i64, Estimate)> = es
+            let elements: Vec<(i64, Estimate<S::Inf>)> = es
                 .iter()
                 .map(|e| {
                     let ks: Vec<usize> = est.iter().copied().filter(|k| e_of(*k) == *e).collect();
-                    (*e, share_weighted(res, &ks))
+                    (*e, cells.share_weighted(&ks))
                 })
                 .collect();
-            let post: Vec<&Estimate> = elements.iter().filter(|(e, _)| *e >= 0).map(|(_, x)| x).collect();
+            let post: Vec<&Estimate<S::Inf>> =
+                elements.iter().filter(|(e, _)| *e >= 0).map(|(_, x)| x).collect();
             if post.is_empty() {
                 return Err(EstimateError::NoTreated);
             }
-            (mean_of(&post), elements)
+            (mean_of(space, &post), elements)
         }
         AggKind::Group => {
             let mut elements = Vec::new();
@@ -138,24 +193,12 @@ pub fn aggregate(res: &AttGt, kind: AggKind, opts: AggOptions) -> Result<Aggrega
                     continue;
                 }
                 let w = vec![1.0 / ks.len() as f64; ks.len()];
-                elements.push((g, combine(res, &ks, &w, false)));
+                elements.push((g, cells.combine(&ks, &w, false)));
             }
             if elements.is_empty() {
                 return Err(EstimateError::NoTreated);
             }
-            let groups: Vec<i64> = elements.iter().map(|(g, _)| *g).collect();
-            let p: Vec<f64> = groups.iter().map(|g| res.share(*g)).collect();
-            let s: f64 = p.iter().sum();
-            let thetas: Vec<f64> = elements.iter().map(|(_, e)| e.att).collect();
-            let att = thetas.iter().zip(&p).map(|(t, pk)| t * pk / s).sum();
-            let mut inf = vec![0.0; res.n];
-            for ((_, e), pk) in elements.iter().zip(&p) {
-                for (acc, f) in inf.iter_mut().zip(&e.inf) {
-                    *acc += pk / s * f;
-                }
-            }
-            add_wif(res, &groups, &thetas, &mut inf);
-            (Estimate { att, se: se_of(&inf), inf }, elements)
+            (group_overall(space, &|g| res.share(g), &elements), elements)
         }
         AggKind::Calendar => {
             let min_g = res.groups.first().copied().ok_or(EstimateError::NoTreated)?;
@@ -170,14 +213,14 @@ pub fn aggregate(res: &AttGt, kind: AggKind, opts: AggOptions) -> Result<Aggrega
                     .filter(|k| res.cells[*k].time == t && res.cells[*k].group <= t)
                     .collect();
                 if !ks.is_empty() {
-                    elements.push((t, share_weighted(res, &ks)));
+                    elements.push((t, cells.share_weighted(&ks)));
                 }
             }
             if elements.is_empty() {
                 return Err(EstimateError::NoTreated);
             }
-            let parts: Vec<&Estimate> = elements.iter().map(|(_, e)| e).collect();
-            (mean_of(&parts), elements)
+            let parts: Vec<&Estimate<S::Inf>> = elements.iter().map(|(_, e)| e).collect();
+            (mean_of(space, &parts), elements)
         }
     };
     Ok(Aggregation { kind, overall, elements })
@@ -252,6 +295,10 @@ impl Streaming {
         self.shares.get(&g).copied().unwrap_or(0.0)
     }
 
+    fn space(&self) -> DenseSpace<'_> {
+        DenseSpace { entity_cohort: &self.entity_cohort, n: self.n }
+    }
+
     /// Adds one cell (cells without an estimate are ignored, as in [`aggregate`]).
     pub fn push(&mut self, cell: &super::cs::Cell, f: &[f64]) {
         let Some(att) = cell.att else { return };
@@ -278,7 +325,8 @@ impl Streaming {
         if share_weighted {
             let groups: Vec<i64> = acc.parts.iter().map(|(g, _, _)| *g).collect();
             let thetas: Vec<f64> = acc.parts.iter().map(|(_, _, a)| *a).collect();
-            add_wif_with(&self.entity_cohort, &|g| self.share(g), &groups, &thetas, &mut inf);
+            let p: Vec<f64> = groups.iter().map(|g| self.share(*g)).collect();
+            self.space().add_by_cohort(&mut inf, &wif_term(&groups, &p, &thetas));
         }
         Estimate { att, se: se_of(&inf), inf }
     }
@@ -298,70 +346,43 @@ impl Streaming {
         let dyn_el: Vec<(i64, Estimate)> =
             dynamic_accs.into_iter().map(|(e, a)| (e, self.finish_acc(a, true))).collect();
         let post: Vec<&Estimate> = dyn_el.iter().filter(|(e, _)| *e >= 0).map(|(_, x)| x).collect();
-        let dynamic =
-            Aggregation { kind: AggKind::Dynamic, overall: mean_of(&post), elements: dyn_el.clone() };
+        let dynamic = Aggregation {
+            kind: AggKind::Dynamic,
+            overall: mean_of(&self.space(), &post),
+            elements: dyn_el.clone(),
+        };
         let group_accs = std::mem::take(&mut self.group);
         let grp_el: Vec<(i64, Estimate)> =
             group_accs.into_iter().map(|(g, a)| (g, self.finish_acc(a, false))).collect();
-        let groups: Vec<i64> = grp_el.iter().map(|(g, _)| *g).collect();
-        let p: Vec<f64> = groups.iter().map(|g| self.share(*g)).collect();
-        let s: f64 = p.iter().sum();
-        let thetas: Vec<f64> = grp_el.iter().map(|(_, e)| e.att).collect();
-        let mut inf = vec![0.0; self.n];
-        for ((_, e), pk) in grp_el.iter().zip(&p) {
-            for (acc, f) in inf.iter_mut().zip(&e.inf) {
-                *acc += pk / s * f;
-            }
-        }
-        add_wif_with(&self.entity_cohort, &|g| self.share(g), &groups, &thetas, &mut inf);
-        let att = thetas.iter().zip(&p).map(|(t, pk)| t * pk / s).sum();
         let group = Aggregation {
             kind: AggKind::Group,
-            overall: Estimate { att, se: se_of(&inf), inf },
+            overall: group_overall(&self.space(), &|g| self.share(g), &grp_el),
             elements: grp_el,
         };
         let cal_accs = std::mem::take(&mut self.calendar);
         let cal_el: Vec<(i64, Estimate)> =
             cal_accs.into_iter().map(|(t, a)| (t, self.finish_acc(a, true))).collect();
         let parts: Vec<&Estimate> = cal_el.iter().map(|(_, e)| e).collect();
-        let calendar =
-            Aggregation { kind: AggKind::Calendar, overall: mean_of(&parts), elements: cal_el.clone() };
+        let calendar = Aggregation {
+            kind: AggKind::Calendar,
+            overall: mean_of(&self.space(), &parts),
+            elements: cal_el.clone(),
+        };
         Ok(vec![simple, dynamic, group, calendar])
     }
 }
 
-/// The weight-influence term for weights proportional to cohort shares, from cohorts alone.
-/// It depends on an entity only through its cohort, so it is computed once per cohort and then
-/// added to each entity: O(n + cohorts × cells) instead of O(n × cells).
-fn add_wif_with(
-    entity_cohort: &[i64],
-    share: &dyn Fn(i64) -> f64,
-    groups: &[i64],
-    thetas: &[f64],
-    inf: &mut [f64],
-) {
-    let p: Vec<f64> = groups.iter().map(|g| share(*g)).collect();
+/// The weight-estimation term for weights proportional to the cohort shares `p` of `groups`, as a
+/// function of an entity's cohort: Σ_k wif_k(cohort) · θ_k.
+fn wif_term<'a>(groups: &'a [i64], p: &'a [f64], thetas: &'a [f64]) -> impl Fn(i64) -> f64 + 'a {
     let s: f64 = p.iter().sum();
-    let term = |gi: i64| -> f64 {
-        let total: f64 = groups.iter().zip(&p).map(|(g, pk)| f64::from(u8::from(gi == *g)) - pk).sum();
+    move |gi: i64| -> f64 {
+        let total: f64 = groups.iter().zip(p).map(|(g, pk)| f64::from(u8::from(gi == *g)) - pk).sum();
         groups
             .iter()
-            .zip(&p)
+            .zip(p)
             .zip(thetas)
             .map(|((g, pk), theta)| ((f64::from(u8::from(gi == *g)) - pk) / s - total * pk / (s * s)) * theta)
             .sum()
-    };
-    // Cohorts are few: look each entity's term up in a small sorted table.
-    let mut cohorts: Vec<i64> = groups.to_vec();
-    cohorts.push(i64::MIN); // stands for every cohort not among `groups`
-    cohorts.sort_unstable();
-    cohorts.dedup();
-    let other = term(i64::MIN);
-    let terms: Vec<f64> = cohorts.iter().map(|c| if *c == i64::MIN { other } else { term(*c) }).collect();
-    for (acc, gi) in inf.iter_mut().zip(entity_cohort) {
-        *acc += match cohorts.binary_search(gi) {
-            Ok(k) => terms[k],
-            Err(_) => other,
-        };
     }
 }

@@ -18,6 +18,7 @@
 use super::EstimateError;
 use super::dist::chi2_sf;
 use super::drdid::{Design, Method, panel_att};
+use super::influence::{DenseSpace, InfluenceSpace};
 use super::panel::Panel;
 use rayon::prelude::*;
 
@@ -105,13 +106,30 @@ pub struct AttGt {
     pub dropped_always_treated: usize,
     pub dropped_incomplete: usize,
     pub wald: Option<Wald>,
+    /// Share of the estimation sample in each cohort, by ascending cohort.
+    pub shares: Vec<(i64, f64)>,
 }
 
 impl AttGt {
     /// Share of entities in cohort `g` (R `did`'s `pg`).
     pub fn share(&self, g: i64) -> f64 {
-        self.entity_cohort.iter().filter(|c| **c == g).count() as f64 / self.n as f64
+        self.shares.binary_search_by_key(&g, |(c, _)| *c).map_or(0.0, |k| self.shares[k].1)
     }
+}
+
+/// Share of entities in each cohort, by ascending cohort.
+pub fn cohort_shares(entity_cohort: &[i64]) -> Vec<(i64, f64)> {
+    let mut sorted = entity_cohort.to_vec();
+    sorted.sort_unstable();
+    let n = sorted.len() as f64;
+    let mut out: Vec<(i64, f64)> = Vec::new();
+    for g in sorted {
+        match out.last_mut() {
+            Some((c, k)) if *c == g => *k += 1.0,
+            _ => out.push((g, 1.0)),
+        }
+    }
+    out.into_iter().map(|(g, k)| (g, k / n)).collect()
 }
 
 /// SE from an influence function at the n scale: √(mean(IF²) / n).
@@ -124,7 +142,7 @@ pub fn se_of(inf: &[f64]) -> f64 {
 pub fn att_gt(panel: &Panel, opts: &CsOptions) -> Result<AttGt, EstimateError> {
     let mut inf = Vec::new();
     let mut res = att_gt_stream(panel, opts, &mut |_, _, f| inf.push(f))?;
-    res.wald = pretest(&res.cells, &inf, res.n);
+    res.wald = pretest(&DenseSpace { entity_cohort: &res.entity_cohort, n: res.n }, &res.cells, &inf);
     res.inf = inf;
     Ok(res)
 }
@@ -158,28 +176,14 @@ pub fn att_gt_stream(
     opts: &CsOptions,
     sink: &mut dyn FnMut(usize, &Cell, Vec<f64>),
 ) -> Result<AttGt, EstimateError> {
-    let times = &panel.times;
-    let n_t = times.len();
-    let delta = opts.anticipation;
-    let (keep, cohort, dropped_always_treated) = estimation_sample(panel, opts);
-    let n = keep.len();
-    let mut groups: Vec<i64> = cohort.iter().copied().filter(|g| *g > 0).collect();
-    groups.sort_unstable();
-    groups.dedup();
-    if groups.is_empty() {
-        return Err(EstimateError::NoTreated);
-    }
+    let Setup { keep, cohort, dropped_always_treated, tasks, used_groups } = setup(panel, opts)?;
+    let (n, n_t) = (keep.len(), panel.times.len());
     if opts.repeated_cross_section && panel.n_cov > 0 {
         return Err(EstimateError::UnbalancedWithCovariates);
     }
     if !opts.repeated_cross_section && panel.has_gaps() {
         return Err(EstimateError::Unbalanced);
     }
-    let has_never = cohort.contains(&0);
-    if opts.control == Control::NeverTreated && !has_never {
-        return Err(EstimateError::NoControls);
-    }
-    let start = if opts.base_period == BasePeriod::Varying { 1 } else { 0 };
     // Period-major copy of the outcomes of the estimation sample: each cell reads two periods for
     // every entity, which is two sequential scans here instead of strided access.
     let by_period: Vec<Vec<f64>> = if opts.repeated_cross_section {
@@ -187,22 +191,6 @@ pub fn att_gt_stream(
     } else {
         (0..n_t).map(|tt| keep.iter().map(|&i| panel.y_at(i, tt)).collect()).collect()
     };
-    // The cells, in output order: (cohort, period index, base index).
-    let mut tasks: Vec<(i64, usize, usize)> = Vec::new();
-    let mut used_groups = Vec::new();
-    for &g in &groups {
-        // Last period before g − δ: the base of every post-period cell.
-        let Some(pre_g) = times.iter().rposition(|t| t + delta < g) else { continue };
-        used_groups.push(g);
-        for (tt, &time) in times.iter().enumerate().skip(start) {
-            let base = match opts.base_period {
-                BasePeriod::Universal => pre_g,
-                BasePeriod::Varying if g <= time => pre_g,
-                BasePeriod::Varying => tt - 1,
-            };
-            tasks.push((g, tt, base));
-        }
-    }
     let ctx = CellContext { panel, opts, keep: &keep, cohort: &cohort, by_period: &by_period };
     // Cells are independent: compute a few at a time on every core, then hand them to the sink
     // in order, so results do not depend on scheduling and memory stays bounded.
@@ -224,6 +212,7 @@ pub fn att_gt_stream(
         cells,
         inf: Vec::new(),
         n,
+        shares: cohort_shares(&cohort),
         entities: keep,
         entity_cohort: cohort,
         groups: used_groups,
@@ -231,6 +220,60 @@ pub fn att_gt_stream(
         dropped_incomplete: panel.dropped_incomplete,
         wald: None,
     })
+}
+
+/// The estimation sample and the cells to estimate.
+pub(crate) struct Setup {
+    pub keep: Vec<usize>,
+    pub cohort: Vec<i64>,
+    pub dropped_always_treated: usize,
+    /// The cells, in output order: (cohort, period index, base index).
+    pub tasks: Vec<(i64, usize, usize)>,
+    /// Cohorts with at least one cell.
+    pub used_groups: Vec<i64>,
+}
+
+/// Chooses the estimation sample and lists the cells, with the errors every estimator shares.
+pub(crate) fn setup(panel: &Panel, opts: &CsOptions) -> Result<Setup, EstimateError> {
+    let times = &panel.times;
+    let delta = opts.anticipation;
+    let (keep, cohort, dropped_always_treated) = estimation_sample(panel, opts);
+    let mut groups: Vec<i64> = cohort.iter().copied().filter(|g| *g > 0).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    if groups.is_empty() {
+        return Err(EstimateError::NoTreated);
+    }
+    if opts.control == Control::NeverTreated && !cohort.contains(&0) {
+        return Err(EstimateError::NoControls);
+    }
+    let start = if opts.base_period == BasePeriod::Varying { 1 } else { 0 };
+    let mut tasks: Vec<(i64, usize, usize)> = Vec::new();
+    let mut used_groups = Vec::new();
+    for &g in &groups {
+        // Last period before g − δ: the base of every post-period cell.
+        let Some(pre_g) = times.iter().rposition(|t| t + delta < g) else { continue };
+        used_groups.push(g);
+        for (tt, &time) in times.iter().enumerate().skip(start) {
+            let base = match opts.base_period {
+                BasePeriod::Universal => pre_g,
+                BasePeriod::Varying if g <= time => pre_g,
+                BasePeriod::Varying => tt - 1,
+            };
+            tasks.push((g, tt, base));
+        }
+    }
+    Ok(Setup { keep, cohort, dropped_always_treated, tasks, used_groups })
+}
+
+/// Whether an entity of cohort `c` is a comparison for cohort `g` in a cell whose later period
+/// (of t and its base) is `later`.
+pub(crate) fn is_control(opts: &CsOptions, g: i64, later: i64, c: i64) -> bool {
+    let horizon = later + opts.anticipation;
+    match opts.control {
+        Control::NeverTreated => c == 0,
+        Control::NotYetTreated => c == 0 || (c > horizon && c != g),
+    }
 }
 
 /// What every cell of one estimation needs.
@@ -256,11 +299,8 @@ impl CellContext<'_> {
             // The universal base period itself: ATT is 0 by construction.
             return Ok((empty(Some(0.0)), vec![0.0; n]));
         }
-        let horizon = time.max(times[base]) + opts.anticipation;
-        let is_control = |c: i64| match opts.control {
-            Control::NeverTreated => c == 0,
-            Control::NotYetTreated => c == 0 || (c > horizon && c != g),
-        };
+        let later = time.max(times[base]);
+        let is_control = |c: i64| is_control(opts, g, later, c);
         if opts.repeated_cross_section {
             let (att, f, n_d, n_c) = rcs_cell(panel, self.keep, cohort, g, (tt, base), &is_control, n);
             let se = att.map(|_| se_of(&f));
@@ -378,10 +418,10 @@ fn rcs_cell(
 /// Wald test that all pre-period ATT(g,t) are zero, as R `did` reports it. Cells with
 /// (numerically) zero variance are left out. `None` when there is no pre-period cell or the
 /// covariance is singular.
-fn pretest(cells: &[Cell], inf: &[Vec<f64>], n: usize) -> Option<Wald> {
-    let pre: Vec<(f64, &[f64])> = (0..cells.len())
+pub fn pretest<S: InfluenceSpace>(space: &S, cells: &[Cell], inf: &[S::Inf]) -> Option<Wald> {
+    let pre: Vec<(f64, &S::Inf)> = (0..cells.len())
         .filter(|k| cells[*k].time < cells[*k].group)
-        .filter_map(|k| Some((cells[k].att?, inf[k].as_slice())))
+        .filter_map(|k| Some((cells[k].att?, &inf[k])))
         .collect();
     // Beyond this many pre-period cells the χ² approximation is unreliable (it over-rejects with
     // many small cells) and the covariance costs q² dot products over all entities; the
@@ -389,7 +429,7 @@ fn pretest(cells: &[Cell], inf: &[Vec<f64>], n: usize) -> Option<Wald> {
     if pre.len() > MAX_PRETEST_CELLS {
         return None;
     }
-    wald(&pre, n)
+    wald_in(space, &pre)
 }
 
 /// Largest number of pre-period cells for the cell-level pre-trend test.
@@ -398,11 +438,24 @@ pub const MAX_PRETEST_CELLS: usize = 200;
 /// Wald test that all the given estimates are zero: W = n · θ' V⁻¹ θ with V = IF'IF / n, χ² with
 /// as many degrees of freedom as estimates of non-zero variance.
 pub fn wald(estimates: &[(f64, &[f64])], n: usize) -> Option<Wald> {
+    let thetas: Vec<f64> = estimates.iter().map(|(t, _)| *t).collect();
+    let dot = |a: usize, b: usize| estimates[a].1.iter().zip(estimates[b].1).map(|(x, y)| x * y).sum();
+    wald_gram(&thetas, &dot, n)
+}
+
+/// [`wald`] for influence functions held in `space`.
+pub fn wald_in<S: InfluenceSpace>(space: &S, estimates: &[(f64, &S::Inf)]) -> Option<Wald> {
+    let thetas: Vec<f64> = estimates.iter().map(|(t, _)| *t).collect();
+    wald_gram(&thetas, &|a, b| space.dot(estimates[a].1, estimates[b].1), space.n())
+}
+
+/// The Wald statistic from the estimates and the cross-products Σ_i IF_a,i IF_b,i of their
+/// influence functions.
+fn wald_gram(thetas: &[f64], dot: &dyn Fn(usize, usize) -> f64, n: usize) -> Option<Wald> {
     let threshold = f64::EPSILON.sqrt() * 10.0;
-    let kept: Vec<&(f64, &[f64])> = estimates
-        .iter()
-        .filter(|(_, f)| {
-            let v = f.iter().map(|x| x * x).sum::<f64>() / n as f64;
+    let kept: Vec<usize> = (0..thetas.len())
+        .filter(|k| {
+            let v = dot(*k, *k) / n as f64;
             v.is_finite() && v >= threshold
         })
         .collect();
@@ -413,12 +466,12 @@ pub fn wald(estimates: &[(f64, &[f64])], n: usize) -> Option<Wald> {
     let mut v = vec![vec![0.0; q]; q];
     for a in 0..q {
         for b in a..q {
-            let s: f64 = kept[a].1.iter().zip(kept[b].1).map(|(x, y)| x * y).sum::<f64>() / n as f64;
+            let s = dot(kept[a], kept[b]) / n as f64;
             v[a][b] = s;
             v[b][a] = s;
         }
     }
-    let theta: Vec<f64> = kept.iter().map(|(t, _)| *t).collect();
+    let theta: Vec<f64> = kept.iter().map(|k| thetas[*k]).collect();
     let x = solve(v, theta.clone())?;
     let stat = n as f64 * theta.iter().zip(&x).map(|(a, b)| a * b).sum::<f64>();
     Some(Wald { stat, df: q, p_value: chi2_sf(stat, q) })

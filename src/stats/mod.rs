@@ -10,9 +10,12 @@
 pub mod aggregate;
 pub mod bootstrap;
 pub mod cs;
+pub mod cs_linear;
 pub mod describe;
 pub mod dist;
 pub mod drdid;
+pub mod influence;
+pub mod moments;
 pub mod panel;
 pub mod stacked;
 
@@ -51,6 +54,10 @@ pub enum EstimateError {
         "kovariat pada panel tidak seimbang belum didukung; pakai --balanced / covariates with an unbalanced panel are not supported yet: use --balanced"
     )]
     UnbalancedWithCovariates,
+    #[error(
+        "kovariat memerlukan fungsi pengaruh per entitas / covariates need entity-level influence functions"
+    )]
+    CovariatesNeedEntityLevel,
     #[error(
         "kovariat entitas {0} berubah antar-periode; hanya kovariat tetap yang didukung / entity {0}: covariates must not change over time"
     )]

@@ -4,6 +4,8 @@
 //! period are dropped and counted (R `did`'s `panel = TRUE` default), so every remaining entity has
 //! an outcome in every period. The cohort is the first treated period, 0 for never treated.
 
+use rayon::prelude::*;
+
 use super::EstimateError;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,15 +71,31 @@ impl Panel {
         // Group observations by entity by sorting their indices (no per-entity allocation), then
         // place each entity's outcomes by period.
         let mut order: Vec<u32> = (0..n_obs as u32).collect();
-        order.sort_unstable_by_key(|k| (id[*k as usize], time[*k as usize]));
+        let key = |k: usize| (id[k], time[k]);
+        // Panel files usually come sorted; otherwise sort on every core (keys are unique unless
+        // the data has duplicates, which is an error below, so the order is deterministic).
+        if !(1..n_obs).all(|k| key(k - 1) < key(k)) {
+            order.par_sort_unstable_by_key(|k| key(*k as usize));
+        }
         let mut panel = Panel {
             ids: Vec::new(),
             times,
             cohort: Vec::new(),
-            y: Vec::new(),
+            y: Vec::with_capacity(n_obs),
             dropped_incomplete: 0,
             covariates: Vec::new(),
             n_cov: 0,
+        };
+        // Periods are usually consecutive integers (months, years): index them directly.
+        let (first_t, consecutive) =
+            (panel.times[0], panel.times[n_t - 1] - panel.times[0] + 1 == n_t as i64);
+        let times_ref = &panel.times;
+        let period_index = |t: i64| -> Option<usize> {
+            if consecutive {
+                usize::try_from(t - first_t).ok().filter(|i| *i < n_t)
+            } else {
+                times_ref.binary_search(&t).ok()
+            }
         };
         let mut row = vec![f64::NAN; n_t];
         for run in order.chunk_by(|a, b| id[*a as usize] == id[*b as usize]) {
@@ -97,7 +115,7 @@ impl Panel {
                     return Err(EstimateError::DuplicateObservation(entity, time[k]));
                 }
                 last_t = Some(time[k]);
-                let t = panel.times.binary_search(&time[k]).map_err(|_| EstimateError::Empty)?;
+                let t = period_index(time[k]).ok_or(EstimateError::Empty)?;
                 row[t] = y[k];
             }
             if run.len() < n_t && !keep_incomplete {

@@ -3,9 +3,11 @@
 
 use serde_json::Value;
 
-use super::aggregate::{AggKind, AggOptions, aggregate};
-use super::cs::{BasePeriod, Control, CsOptions, att_gt};
+use super::aggregate::{AggKind, AggOptions, Aggregation, aggregate, aggregate_in};
+use super::cs::{AttGt, BasePeriod, Control, CsOptions, att_gt, wald, wald_in};
+use super::cs_linear::att_gt_linear;
 use super::drdid::Method;
+use super::moments::LinearSpace;
 use super::panel::Panel;
 
 const MPDTA: &str = include_str!("../../tests/data/validation/mpdta.csv");
@@ -50,13 +52,29 @@ fn check(config: &str, control: Control) {
 
 fn check_with(config: &str, control: Control, method: Method, covariates: bool) {
     let tol = if covariates { TOL_COV } else { TOL };
-    let close = |what: &str, got: f64, want: f64| {
-        assert!((got - want).abs() <= tol, "{what}: got {got:.15}, R did gives {want:.15}");
-    };
     let reference: Value = serde_json::from_str(REFERENCE).expect("reference json");
     let r = &reference[config];
     let opts = CsOptions { control, method, ..CsOptions::default() };
     let res = att_gt(&mpdta_with(covariates), &opts).expect("att_gt");
+    let aggs: Vec<Aggregation> =
+        AggKind::ALL.iter().map(|k| aggregate(&res, *k, AggOptions::default()).expect("aggregate")).collect();
+    compare_with_r(config, r, &res, &aggs, tol);
+    if !covariates {
+        // The moments-based fast path must match R as well.
+        let (lin, inf, m) = att_gt_linear(&mpdta(), &opts).expect("linear");
+        let space = LinearSpace { moments: &m, n: lin.n };
+        let aggs: Vec<Aggregation> = AggKind::ALL
+            .iter()
+            .map(|k| aggregate_in(&space, &lin, &inf, *k, AggOptions::default()).expect("agg").without_inf())
+            .collect();
+        compare_with_r(&format!("{config} (moments)"), r, &lin, &aggs, tol);
+    }
+}
+
+fn compare_with_r(config: &str, r: &Value, res: &AttGt, aggs: &[Aggregation], tol: f64) {
+    let close = |what: &str, got: f64, want: f64| {
+        assert!((got - want).abs() <= tol, "{what}: got {got:.15}, R did gives {want:.15}");
+    };
     assert_eq!(res.n as u64, r["n"].as_u64().expect("n"));
     let (groups, ts, atts, ses) = (nums(&r["group"]), nums(&r["t"]), nums(&r["att"]), nums(&r["se"]));
     assert_eq!(res.cells.len(), atts.len(), "{config}: number of cells");
@@ -72,9 +90,8 @@ fn check_with(config: &str, control: Control, method: Method, covariates: bool) 
         "{config}: Wald p {} vs R (rounded) {want_p}",
         wald.p_value
     );
-    for kind in AggKind::ALL {
+    for (kind, agg) in AggKind::ALL.into_iter().zip(aggs) {
         let a = &r["aggte"][kind.as_str()];
-        let agg = aggregate(&res, kind, AggOptions::default()).expect("aggregate");
         close(
             &format!("{config} {kind:?} overall ATT"),
             agg.overall.att,
@@ -331,4 +348,117 @@ fn streaming_aggregation_equals_stored_aggregation() {
             }
         }
     }
+}
+
+/// A seeded staggered panel with more periods than `mpdta`: 240 entities × 9 periods, cohorts
+/// 0 (never), 3, 5, 7 and 12 (after the last period: never treated within it).
+fn synthetic_panel(seed: u64) -> Panel {
+    use rand::rngs::ChaCha8Rng;
+    use rand::{RngExt, SeedableRng};
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (mut id, mut time, mut cohort, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in 0..240i64 {
+        let g = [0, 3, 5, 7, 12, 0][(i % 6) as usize];
+        let level: f64 = rng.random::<f64>() * 4.0;
+        for t in 1..=9i64 {
+            id.push(i);
+            time.push(t);
+            cohort.push(g);
+            let effect = if g > 0 && t >= g { 0.5 + 0.2 * (t - g) as f64 } else { 0.0 };
+            y.push(level + 0.1 * t as f64 * (1 + i % 3) as f64 + effect + rng.random::<f64>());
+        }
+    }
+    Panel::from_long(&id, &time, &cohort, &y).expect("balanced")
+}
+
+/// The moments-based fast path gives the entity-level path's numbers for every option:
+/// comparison group, base period, anticipation and event window; cells, SEs, all four
+/// aggregations with their elements, and both pre-trend tests.
+#[test]
+fn moments_path_equals_entity_level_path_for_every_option() {
+    let close =
+        |what: &str, a: f64, b: f64| assert!((a - b).abs() <= 1e-10 * (1.0 + b.abs()), "{what}: {a} vs {b}");
+    let mut checked = 0;
+    for p in [mpdta(), synthetic_panel(7)] {
+        for control in [Control::NeverTreated, Control::NotYetTreated] {
+            for base_period in [BasePeriod::Varying, BasePeriod::Universal] {
+                for anticipation in [0, 1] {
+                    for window in [AggOptions::default(), AggOptions { min_e: Some(-2), max_e: Some(2) }] {
+                        let opts = CsOptions { control, base_period, anticipation, ..CsOptions::default() };
+                        let what = format!("{} periods, {opts:?}, {window:?}", p.times.len());
+                        let dense = att_gt(&p, &opts).expect("dense");
+                        let (lin, inf, m) = att_gt_linear(&p, &opts).expect("linear");
+                        assert_eq!(dense.cells.len(), lin.cells.len(), "{what}");
+                        for (a, b) in lin.cells.iter().zip(&dense.cells) {
+                            assert_eq!(
+                                (a.group, a.time, a.base, a.n_treated, a.n_control),
+                                (b.group, b.time, b.base, b.n_treated, b.n_control),
+                                "{what}"
+                            );
+                            assert_eq!(a.att.is_some(), b.att.is_some(), "{what}");
+                            assert_eq!(a.se.is_some(), b.se.is_some(), "{what}");
+                            close(&what, a.att.unwrap_or(0.0), b.att.unwrap_or(0.0));
+                            close(&what, a.se.unwrap_or(0.0), b.se.unwrap_or(0.0));
+                        }
+                        match (&lin.wald, &dense.wald) {
+                            (Some(a), Some(b)) => {
+                                assert_eq!(a.df, b.df, "{what}");
+                                close(&format!("{what} wald"), a.stat, b.stat);
+                            }
+                            (a, b) => assert_eq!(a.is_some(), b.is_some(), "{what} wald"),
+                        }
+                        let space = LinearSpace { moments: &m, n: lin.n };
+                        for kind in AggKind::ALL {
+                            let a = aggregate_in(&space, &lin, &inf, kind, window).expect("linear agg");
+                            let b = aggregate(&dense, kind, window).expect("dense agg");
+                            close(&format!("{what} {kind:?} att"), a.overall.att, b.overall.att);
+                            close(&format!("{what} {kind:?} se"), a.overall.se, b.overall.se);
+                            assert_eq!(a.elements.len(), b.elements.len(), "{what} {kind:?}");
+                            for ((e1, x), (e2, y)) in a.elements.iter().zip(&b.elements) {
+                                assert_eq!(e1, e2);
+                                close(&format!("{what} {kind:?} {e1} att"), x.att, y.att);
+                                close(&format!("{what} {kind:?} {e1} se"), x.se, y.se);
+                            }
+                            if kind == AggKind::Dynamic {
+                                let pre_a: Vec<(f64, &_)> = a
+                                    .elements
+                                    .iter()
+                                    .filter(|(e, _)| *e < 0)
+                                    .map(|(_, x)| (x.att, &x.inf))
+                                    .collect();
+                                let pre_b: Vec<(f64, &[f64])> = b
+                                    .elements
+                                    .iter()
+                                    .filter(|(e, _)| *e < 0)
+                                    .map(|(_, x)| (x.att, x.inf.as_slice()))
+                                    .collect();
+                                match (wald_in(&space, &pre_a), wald(&pre_b, dense.n)) {
+                                    (Some(x), Some(y)) => {
+                                        close(&format!("{what} event wald"), x.stat, y.stat)
+                                    }
+                                    (x, y) => assert_eq!(x.is_some(), y.is_some(), "{what} event wald"),
+                                }
+                            }
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 32);
+}
+
+#[test]
+fn moments_path_refuses_what_it_cannot_estimate() {
+    use super::EstimateError;
+    let mut p = mpdta_with(true);
+    assert_eq!(
+        att_gt_linear(&p, &CsOptions::default()).err(),
+        Some(EstimateError::CovariatesNeedEntityLevel)
+    );
+    p = mpdta();
+    let ids = p.ids.clone();
+    p.cohort = vec![0; ids.len()];
+    assert_eq!(att_gt_linear(&p, &CsOptions::default()).err(), Some(EstimateError::NoTreated));
 }
