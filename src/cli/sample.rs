@@ -28,6 +28,11 @@ pub struct SampleArgs {
     /// Tanpa baris buruk / Do not plant bad rows.
     #[arg(long)]
     pub no_bad_rows: bool,
+    /// Data orakel: capaian_iki = dasar + efek tertanam saja, orang, mutasi dan bulan sama /
+    /// Oracle data: capaian_iki is the base plus the planted effects only, with the same people,
+    /// transfers and months as without the flag (an estimator run on it gives the exact estimand).
+    #[arg(long)]
+    pub noise_free: bool,
 }
 
 pub fn run(args: &SampleArgs) -> Result<Outcome, Failure> {
@@ -50,6 +55,7 @@ pub fn run(args: &SampleArgs) -> Result<Outcome, Failure> {
         start,
         seed: args.seed,
         bad_rows: !args.no_bad_rows,
+        noise_free: args.noise_free,
     };
     let truth = generate(&spec, &args.out).map_err(Failure::Internal)?;
     println!(

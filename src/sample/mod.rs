@@ -33,6 +33,8 @@ pub struct SampleSpec {
     pub start: (i32, u32),
     pub seed: u64,
     pub bad_rows: bool,
+    /// Oracle data: capaian_iki without random terms (see [`Truth::tanpa_galat`]).
+    pub noise_free: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -51,6 +53,11 @@ pub struct Truth {
     pub mulai: String,
     pub unit: usize,
     pub mutasi: BTreeMap<String, usize>,
+    /// Oracle data (`mutasi sample --noise-free`): capaian_iki is the base plus the planted effects
+    /// only, with the same people, transfers and months as the same seed without the flag. An
+    /// estimator run on it gives the exact estimand of the noisy run's analysis sample.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tanpa_galat: bool,
     pub model_kinerja: String,
     pub efek_dasar_per_jenis: BTreeMap<String, f64>,
     pub pengali_kohort: String,
@@ -120,7 +127,7 @@ pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
         .map_err(|e| e.to_string())?;
     }
     let mut files = vec!["unit_kerja.xlsx".to_string(), "pegawai.csv".into(), "mutasi.csv".into()];
-    files.extend(write::kinerja(out, &people, &units, spec.months, spec.start, spec.seed, &mut bad)?);
+    files.extend(write::kinerja(out, &people, &units, spec, &mut bad)?);
     let events = write::unit_events(&people, &units);
     write::layanan(&out.join("layanan.csv"), &units, &events, spec.months, spec.start, spec.seed, &mut bad)?;
     write::skm(&out.join("skm.csv"), &units, &events, spec.months, spec.start, spec.seed, &mut bad)?;
@@ -149,13 +156,21 @@ pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
         mulai: format!("{:04}-{:02}", spec.start.0, spec.start.1),
         unit: units.len(),
         mutasi,
-        model_kinerja: format!(
-            "capaian_iki = {} + alpha_i (N(0,5^2)) + {} x bulan_ke + {} x [Desember] + N(0,{}^2) + sum_k efek_k; nilai_skp (sebelum 2022) = 0.8 x capaian_iki + 10",
-            effects::KINERJA_BASE,
-            effects::KINERJA_DRIFT_PER_MONTH,
-            effects::KINERJA_DECEMBER,
-            effects::KINERJA_NOISE_SD
-        ),
+        tanpa_galat: spec.noise_free,
+        model_kinerja: if spec.noise_free {
+            format!(
+                "capaian_iki = {} + sum_k efek_k (tanpa galat / noise-free); nilai_skp (sebelum 2022) = 0.8 x capaian_iki + 10",
+                effects::KINERJA_BASE
+            )
+        } else {
+            format!(
+                "capaian_iki = {} + alpha_i (N(0,5^2)) + {} x bulan_ke + {} x [Desember] + N(0,{}^2) + sum_k efek_k; nilai_skp (sebelum 2022) = 0.8 x capaian_iki + 10",
+                effects::KINERJA_BASE,
+                effects::KINERJA_DRIFT_PER_MONTH,
+                effects::KINERJA_DECEMBER,
+                effects::KINERJA_NOISE_SD
+            )
+        },
         efek_dasar_per_jenis: JenisMutasi::ALL
             .iter()
             .map(|j| (j.as_str().to_string(), effects::base_effect(*j)))
@@ -188,7 +203,14 @@ mod tests {
 
     #[test]
     fn transfers_follow_the_rules() {
-        let spec = SampleSpec { employees: 600, months: 60, start: (2021, 1), seed: 11, bad_rows: false };
+        let spec = SampleSpec {
+            employees: 600,
+            months: 60,
+            start: (2021, 1),
+            seed: 11,
+            bad_rows: false,
+            noise_free: false,
+        };
         let units = units::build_units(spec.employees);
         let people = people::build_people(&units, spec.employees, spec.months, spec.start, spec.seed);
         assert!(people::heads_unique(&people, spec.months));

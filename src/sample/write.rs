@@ -328,15 +328,17 @@ pub fn planted_effect(p: &Person, start: (i32, u32), t: u32) -> f64 {
         .sum()
 }
 
-fn draw_kinerja(p: &Person, start: (i32, u32), t: u32, r: &mut Rand) -> KinerjaDraw {
+/// One month's kinerja of one person. With `noise_free`, capaian_iki is the base plus the planted
+/// effects only; the same random numbers are still drawn, so everything else is unchanged.
+fn draw_kinerja(p: &Person, start: (i32, u32), t: u32, r: &mut Rand, noise_free: bool) -> KinerjaDraw {
     let december = if month_date(start, t).month() == 12 { KINERJA_DECEMBER } else { 0.0 };
     let noise = KINERJA_NOISE_SD * r.normal();
-    let capaian = (KINERJA_BASE
-        + p.alpha
-        + KINERJA_DRIFT_PER_MONTH * f64::from(t)
-        + december
-        + noise
-        + planted_effect(p, start, t))
+    let capaian = if noise_free {
+        KINERJA_BASE + planted_effect(p, start, t)
+    } else {
+        (KINERJA_BASE + p.alpha + KINERJA_DRIFT_PER_MONTH * f64::from(t) + december + noise)
+            + planted_effect(p, start, t)
+    }
     .clamp(0.0, 200.0);
     // Ratings follow the person's standing with a forced distribution (about 16 % above, 10 % below).
     let z = (p.alpha + noise + planted_effect(p, start, t)) / 5.83;
@@ -363,11 +365,10 @@ pub fn kinerja(
     dir: &Path,
     people: &[Person],
     units: &[Unit],
-    months: u32,
-    start: (i32, u32),
-    seed: u64,
+    spec: &super::SampleSpec,
     bad: &mut BadRows,
 ) -> Result<Vec<String>, String> {
+    let (months, start, seed) = (spec.months, spec.start, spec.seed);
     let mut names = Vec::new();
     let first_year = start.0;
     let last_year = year_of(start, months.saturating_sub(1));
@@ -390,7 +391,7 @@ pub fn kinerja(
         for (i, p) in people.iter().enumerate() {
             let mut r = Rand::new(seed, Stream::Kinerja, (i as u64) << 16 | (year as u64 & 0xFFFF));
             for &t in &ts {
-                let d = draw_kinerja(p, start, t, &mut r);
+                let d = draw_kinerja(p, start, t, &mut r, spec.noise_free);
                 if !p.observed(t) {
                     continue;
                 }

@@ -2,10 +2,11 @@
 //!
 //! Modules by area: the CLI contract (`cli`), accepted format quirks (`formats`), every reject
 //! reason (`rejects`), row reconciliation on messy and generated data (`reconcile`), the
-//! generator (`sample`), and Parquet interoperability with the Apache `arrow`/`parquet` crates
+//! generator (`sample`), interval coverage over 200 generated datasets (`coverage`), and Parquet interoperability with the Apache `arrow`/`parquet` crates
 //! (`interop`).
 
 mod cli;
+mod coverage;
 mod estimate;
 mod formats;
 mod interop;
