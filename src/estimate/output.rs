@@ -8,6 +8,7 @@ use crate::data::table::{ColumnData as C, TableData, write_parquet};
 use crate::stats::aggregate::{Aggregation, Estimate};
 use crate::stats::bootstrap::Bands;
 use crate::stats::cs::AttGt;
+use crate::stats::influence::reported_se;
 
 /// `att_gt.parquet`: group, time, att, se, ci_low, ci_high, n_treated, n_control, and
 /// band_low / band_high when a bootstrap gave a simultaneous band. `boot` holds the bootstrap SE of
@@ -15,9 +16,7 @@ use crate::stats::cs::AttGt;
 pub fn att_gt_table(res: &AttGt, z: f64, boot: Option<&(Vec<f64>, f64)>) -> TableData {
     let c = &res.cells;
     let se: Vec<Option<f64>> = match boot {
-        Some((se, _)) => {
-            c.iter().zip(se).map(|(x, s)| x.att.and(Some(*s)).filter(|s| s.is_finite())).collect()
-        }
+        Some((se, _)) => c.iter().zip(se).map(|(x, s)| x.att.and(shown(*s))).collect(),
         None => c.iter().map(|x| x.se).collect(),
     };
     let bound =
@@ -38,6 +37,12 @@ pub fn att_gt_table(res: &AttGt, z: f64, boot: Option<&(Vec<f64>, f64)>) -> Tabl
     d
 }
 
+/// An SE as written: null when unknown (NaN, or at or below R `did`'s floor).
+fn shown(se: f64) -> Option<f64> {
+    let s = reported_se(se);
+    s.is_finite().then_some(s)
+}
+
 /// `aggregates.parquet`: type, element (null for the overall value), att, se, ci_low, ci_high,
 /// and band_low / band_high when a bootstrap gave simultaneous bands.
 pub fn aggregates_table(aggs: &[(Aggregation, Option<Bands>)], z: f64) -> TableData {
@@ -46,15 +51,15 @@ pub fn aggregates_table(aggs: &[(Aggregation, Option<Bands>)], z: f64) -> TableD
         (vec![], vec![], vec![], vec![], vec![], vec![]);
     let mut push = |k: &str, el: Option<i64>, est: &Estimate, boot_se: Option<f64>, crit: Option<f64>| {
         // With a bootstrap, its SE replaces the analytic one, as in R `did`.
-        let s = boot_se.unwrap_or(est.se);
+        let s = shown(boot_se.unwrap_or(est.se));
         kind.push(Some(k.to_string()));
         element.push(el);
         att.push(Some(est.att));
-        se.push(Some(s));
-        lo.push(Some(est.att - z * s));
-        hi.push(Some(est.att + z * s));
-        blo.push(crit.map(|c| est.att - c * s));
-        bhi.push(crit.map(|c| est.att + c * s));
+        se.push(s);
+        lo.push(s.map(|s| est.att - z * s));
+        hi.push(s.map(|s| est.att + z * s));
+        blo.push(crit.zip(s).map(|(c, s)| est.att - c * s));
+        bhi.push(crit.zip(s).map(|(c, s)| est.att + c * s));
     };
     for (a, bands) in aggs {
         push(a.kind.as_str(), None, &a.overall, bands.as_ref().map(|b| b.overall_se), None);
@@ -89,10 +94,10 @@ pub fn aggregates_table(aggs: &[(Aggregation, Option<Bands>)], z: f64) -> TableD
 /// `band_low`, `band_high`, `n_events`, `n_subexperiments`; the last two null for CS).
 pub fn event_study_table(outcome: &str, dynamic: &Aggregation, bands: Option<&Bands>, z: f64) -> TableData {
     let el = &dynamic.elements;
-    let se: Vec<f64> = el
+    let se: Vec<Option<f64>> = el
         .iter()
         .enumerate()
-        .map(|(j, (_, e))| bands.and_then(|b| b.element_se.get(j).copied()).unwrap_or(e.se))
+        .map(|(j, (_, e))| shown(bands.and_then(|b| b.element_se.get(j).copied()).unwrap_or(e.se)))
         .collect();
     let crit = bands.map(|b| b.crit);
     let mut d = TableData::default();
@@ -100,11 +105,14 @@ pub fn event_study_table(outcome: &str, dynamic: &Aggregation, bands: Option<&Ba
     d.push("estimator", C::Str(el.iter().map(|_| Some("cs".to_string())).collect()));
     d.push("e", C::I64(el.iter().map(|(e, _)| Some(*e)).collect()));
     d.push("att", C::F64(el.iter().map(|(_, x)| Some(x.att)).collect()));
-    d.push("se", C::F64(se.iter().map(|s| Some(*s)).collect()));
-    d.push("ci_low", C::F64(el.iter().zip(&se).map(|((_, x), s)| Some(x.att - z * s)).collect()));
-    d.push("ci_high", C::F64(el.iter().zip(&se).map(|((_, x), s)| Some(x.att + z * s)).collect()));
-    d.push("band_low", C::F64(el.iter().zip(&se).map(|((_, x), s)| crit.map(|c| x.att - c * s)).collect()));
-    d.push("band_high", C::F64(el.iter().zip(&se).map(|((_, x), s)| crit.map(|c| x.att + c * s)).collect()));
+    let with = |f: &dyn Fn(f64, f64) -> Option<f64>| -> Vec<Option<f64>> {
+        el.iter().zip(&se).map(|((_, x), s)| s.and_then(|s| f(x.att, s))).collect()
+    };
+    d.push("se", C::F64(se.clone()));
+    d.push("ci_low", C::F64(with(&|a, s| Some(a - z * s))));
+    d.push("ci_high", C::F64(with(&|a, s| Some(a + z * s))));
+    d.push("band_low", C::F64(with(&|a, s| crit.map(|c| a - c * s))));
+    d.push("band_high", C::F64(with(&|a, s| crit.map(|c| a + c * s))));
     d.push("n_events", C::I64(el.iter().map(|_| None).collect()));
     d.push("n_subexperiments", C::I64(el.iter().map(|_| None).collect()));
     d

@@ -8,7 +8,7 @@
 
 use super::EstimateError;
 use super::cs::{AttGt, se_of};
-use super::influence::{DenseSpace, InfluenceSpace};
+use super::influence::{DenseSpace, InfluenceSpace, reported_se};
 
 /// One estimate with its influence function (entity by entity unless another representation is
 /// named, see [`super::influence`]).
@@ -96,7 +96,7 @@ impl<S: InfluenceSpace> Cells<'_, S> {
             let p: Vec<f64> = groups.iter().map(|g| res.share(*g)).collect();
             self.space.add_by_cohort(&mut inf, &wif_term(&groups, &p, &atts));
         }
-        Estimate { att, se: self.space.se(&inf), inf }
+        Estimate { att, se: reported_se(self.space.se(&inf)), inf }
     }
 
     /// Share-weighted combination of cells, with the weight-estimation term.
@@ -116,7 +116,7 @@ fn mean_of<S: InfluenceSpace>(space: &S, parts: &[&Estimate<S::Inf>]) -> Estimat
     for e in parts {
         space.axpy(&mut inf, 1.0 / m, &e.inf);
     }
-    Estimate { att, se: space.se(&inf), inf }
+    Estimate { att, se: reported_se(space.se(&inf)), inf }
 }
 
 /// Share-weighted mean of per-group estimates, with the weight-estimation term (the overall
@@ -136,7 +136,7 @@ fn group_overall<S: InfluenceSpace>(
         space.axpy(&mut inf, pk / s, &e.inf);
     }
     space.add_by_cohort(&mut inf, &wif_term(&groups, &p, &thetas));
-    Estimate { att, se: space.se(&inf), inf }
+    Estimate { att, se: reported_se(space.se(&inf)), inf }
 }
 
 /// Aggregates ATT(g,t) the way `did::aggte` does, with influence functions stored per entity.
@@ -328,7 +328,7 @@ impl Streaming {
             let p: Vec<f64> = groups.iter().map(|g| self.share(*g)).collect();
             self.space().add_by_cohort(&mut inf, &wif_term(&groups, &p, &thetas));
         }
-        Estimate { att, se: se_of(&inf), inf }
+        Estimate { att, se: reported_se(se_of(&inf)), inf }
     }
 
     /// The four aggregations, in the order of [`AggKind::ALL`].

@@ -10,6 +10,16 @@
 //!
 //! Both give the same numbers (tested); SE = √(Σ IF²) / n as in R `did`.
 
+/// SEs at or below this are reported as unknown (NaN, written as null), as R `did` does
+/// (`sqrt(.Machine$double.eps) * 10`): an estimate fixed by construction, such as the universal
+/// base period's event time −1, has no sampling variance to report.
+pub const SE_FLOOR: f64 = 1.490_116_119_384_765_6e-8 * 10.0;
+
+/// `se`, or NaN when it is at or below [`SE_FLOOR`].
+pub fn reported_se(se: f64) -> f64 {
+    if se > SE_FLOOR { se } else { f64::NAN }
+}
+
 /// Operations the aggregations and the Wald test need from an influence-function representation.
 pub trait InfluenceSpace {
     type Inf: Clone;
