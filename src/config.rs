@@ -14,6 +14,7 @@ use serde::Deserialize;
 pub struct Config {
     pub validate: ValidateConfig,
     pub privacy: PrivacyConfig,
+    pub analysis: AnalysisConfig,
     /// Per-table settings, keyed by canonical table name (`pegawai`, `kinerja`, …).
     pub tables: BTreeMap<String, TableConfig>,
     /// CSV with columns `nip_lama,nip_baru`, relative to the input folder or absolute.
@@ -44,6 +45,45 @@ pub struct PrivacyConfig {
     pub pseudonym_key: Option<String>,
     /// Write `nip` and `nama` into the canonical tables.
     pub include_identities: bool,
+}
+
+/// What `mutasi run` estimates (defaults as in [`crate::pipeline::analyses::AnalysisOptions`]).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AnalysisConfig {
+    /// Kinerja indicators to estimate; empty = every monthly indicator present.
+    pub outcomes: Vec<String>,
+    /// Subgroup dimensions (`jenis_mutasi`, `jenis_unit_tujuan`).
+    pub subgroups: Vec<String>,
+    /// Months before and after each transfer in the descriptive windows.
+    pub pre: i64,
+    pub post: i64,
+    /// Minimum months on each side of a descriptive window.
+    pub min_obs: usize,
+    /// Event-time window of the event studies (months since the transfer).
+    pub min_e: i64,
+    pub max_e: i64,
+    /// Subgroups with fewer transferred employees are not estimated.
+    pub min_treated: usize,
+    /// Summary groups and ATT(g,t) cells with fewer employees are suppressed.
+    pub min_group: usize,
+}
+
+impl Default for AnalysisConfig {
+    fn default() -> Self {
+        let a = crate::pipeline::analyses::AnalysisOptions::default();
+        AnalysisConfig {
+            outcomes: a.outcomes,
+            subgroups: a.subgroups,
+            pre: a.windows.pre,
+            post: a.windows.post,
+            min_obs: a.windows.min_obs,
+            min_e: a.min_e,
+            max_e: a.max_e,
+            min_treated: a.min_treated,
+            min_group: a.min_cell,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -96,6 +136,19 @@ impl Config {
         }
         if self.validate.sk_tolerance_days < 0 {
             return Err(ConfigError::Invalid("validate.sk_tolerance_days harus ≥ 0 / must be ≥ 0".into()));
+        }
+        let a = &self.analysis;
+        if let Some(d) =
+            a.subgroups.iter().find(|d| !crate::pipeline::analyses::SUBGROUP_DIMENSIONS.contains(&d.as_str()))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "analysis.subgroups: `{d}` tidak dikenal / unknown (kenal / known: jenis_mutasi, jenis_unit_tujuan)"
+            )));
+        }
+        if a.pre < 1 || a.post < 1 || a.min_obs < 1 || a.min_e > -1 || a.max_e < 0 {
+            return Err(ConfigError::Invalid(
+                "analysis: pre, post, min_obs ≥ 1, min_e ≤ -1, max_e ≥ 0 / out of range".into(),
+            ));
         }
         for (name, t) in &self.tables {
             let Some(table) = crate::schema::Table::from_name(name) else {

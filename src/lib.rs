@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod model;
 pub mod normalize;
 pub mod output;
+pub mod pipeline;
 pub mod privacy;
 pub mod sample;
 pub mod schema;

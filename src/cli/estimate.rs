@@ -5,22 +5,15 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{Failure, Outcome};
+use crate::estimate::fit::{Fit, FitMode, fit};
 use crate::estimate::input::{PanelColumns, read_panel};
 use crate::estimate::output::{BootstrapReport, EstimateReport, PretestReport, write_all};
-use crate::stats::aggregate::{AggKind, AggOptions, Aggregation, Streaming, aggregate, aggregate_in};
+use crate::stats::aggregate::{AggKind, AggOptions};
 use crate::stats::bootstrap::{Bands, BootstrapOptions, Weights, multiplier};
-use crate::stats::cs::{
-    BasePeriod, Control, CsOptions, Wald, att_gt, att_gt_stream, estimation_sample, wald_in,
-};
-use crate::stats::cs_linear::att_gt_linear;
+use crate::stats::cs::{BasePeriod, Control, CsOptions};
 use crate::stats::dist::normal_quantile;
 use crate::stats::drdid::Method;
-use crate::stats::influence::{DenseSpace, InfluenceSpace};
-use crate::stats::moments::LinearSpace;
 use crate::stats::panel::Panel;
-
-/// Above this many influence-function values (n × cells; 2 GiB of f64) the estimator streams.
-const STREAM_ABOVE: usize = 250_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ControlArg {
@@ -161,51 +154,10 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
         repeated_cross_section: gaps,
     };
     let agg_opts = AggOptions { min_e: a.min_e, max_e: a.max_e };
-    // Keeping every cell's influence function costs n × cells values; above this, each cell is
-    // folded into the aggregations as soon as it is computed (same numbers, no ATT(g,t) bootstrap
-    // band and no cell-level pre-test).
-    let (_, sample_cohorts, _) = estimation_sample(&panel, &opts);
-    let n_groups = {
-        let mut g: Vec<i64> = sample_cohorts.iter().copied().filter(|g| *g > 0).collect();
-        g.sort_unstable();
-        g.dedup();
-        g.len()
-    };
-    let n_cells = n_groups * panel.times.len();
-    // Balanced, no covariates, no bootstrap: every SE comes from per-cohort moments (same
-    // numbers, work independent of n after one pass; `stats::moments`).
-    let moments_path = !gaps && a.covariates.is_empty() && a.bootstrap == 0;
-    let streaming =
-        !moments_path && (a.low_memory || sample_cohorts.len().saturating_mul(n_cells) > STREAM_ABOVE);
-    let fail = |e: crate::stats::EstimateError| Failure::Data(e.to_string());
-    let (res, plain_aggs, event_pretest) = if moments_path {
-        let (res, inf, moments) = att_gt_linear(&panel, &opts).map_err(fail)?;
-        let space = LinearSpace { moments: &moments, n: res.n };
-        let aggs = AggKind::ALL
-            .iter()
-            .map(|k| aggregate_in(&space, &res, &inf, *k, agg_opts))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(fail)?;
-        let pretest = event_study_pretest(&space, &aggs);
-        (res, aggs.iter().map(Aggregation::without_inf).collect(), pretest)
-    } else {
-        let (res, aggs) = if streaming {
-            let mut stream = Streaming::new(&panel, &opts, agg_opts);
-            let res = att_gt_stream(&panel, &opts, &mut |_, cell, f| stream.push(cell, &f)).map_err(fail)?;
-            (res, stream.finish().map_err(fail)?)
-        } else {
-            let res = att_gt(&panel, &opts).map_err(fail)?;
-            let aggs = AggKind::ALL
-                .iter()
-                .map(|k| aggregate(&res, *k, agg_opts))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(fail)?;
-            (res, aggs)
-        };
-        let space = DenseSpace { entity_cohort: &res.entity_cohort, n: res.n };
-        let pretest = event_study_pretest(&space, &aggs);
-        (res, aggs, pretest)
-    };
+    let mode = FitMode { entity_level: a.bootstrap > 0, low_memory: a.low_memory };
+    let Fit { res, aggs: plain_aggs, event_pretest, streaming } =
+        fit(&panel, &opts, agg_opts, mode).map_err(|e| Failure::Data(e.to_string()))?;
+    let n_cells = res.cells.len();
     let boot = (a.bootstrap > 0).then_some(BootstrapOptions {
         draws: a.bootstrap,
         seed: a.seed,
@@ -358,12 +310,4 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
     }
     println!("Keluaran / Outputs: {} (att_gt.parquet, aggregates.parquet, estimate.json)", a.out.display());
     Ok(Outcome::Success)
-}
-
-/// Wald test that every pre-period event-study effect (e < 0) is zero.
-fn event_study_pretest<S: InfluenceSpace>(space: &S, aggs: &[Aggregation<S::Inf>]) -> Option<Wald> {
-    let dynamic = aggs.iter().find(|x| x.kind == AggKind::Dynamic)?;
-    let pre: Vec<(f64, &S::Inf)> =
-        dynamic.elements.iter().filter(|(e, _)| *e < 0).map(|(_, est)| (est.att, &est.inf)).collect();
-    wald_in(space, &pre)
 }

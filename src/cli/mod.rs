@@ -7,6 +7,7 @@
 pub mod estimate;
 pub mod panel;
 pub mod prepost;
+pub mod run;
 pub mod sample;
 pub mod stacked;
 pub mod validate;
@@ -23,6 +24,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Proses bulanan lengkap / One month's whole pipeline (validation and every analysis),
+    /// published all or nothing into <out>/<period>/.
+    Run(run::RunArgs),
     /// Membaca dan memvalidasi ekspor HR / Load and validate HR exports into canonical tables.
     Validate(validate::ValidateArgs),
     /// Membuat data contoh sintetis / Generate a synthetic dataset with planted effects.
@@ -74,6 +78,7 @@ impl Failure {
 /// Runs the parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
+        Command::Run(a) => run::run(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Sample(a) => sample::run(&a),
         Command::Estimate(a) => estimate::run(&a),

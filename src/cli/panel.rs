@@ -26,7 +26,7 @@ pub struct PanelArgs {
 }
 
 pub fn run(a: &PanelArgs) -> Result<Outcome, Failure> {
-    let panel = build(&a.validated, &a.indikator, a.standardize).map_err(Failure::Data)?;
+    let panel = build(&a.validated, &a.indikator, a.standardize, None).map_err(Failure::Data)?;
     if let Some(dir) = a.out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
     }

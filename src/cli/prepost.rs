@@ -51,6 +51,7 @@ pub fn run(a: &PrepostArgs) -> Result<Outcome, Failure> {
         min_group: a.min_group,
         bootstrap: a.bootstrap,
         seed: a.seed,
+        until: None,
     };
     let w = windows(&a.validated, &opts).map_err(Failure::Data)?;
     let rows = summarise_windows(&w, &opts);

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Failure, Outcome};
-use crate::data::table::{ColumnData as C, TableData, write_parquet};
+use crate::data::table::write_parquet;
 use crate::estimate::hr_panel::stacked_entities;
+use crate::estimate::output::stacked_event_study_table;
 use crate::stats::dist::normal_quantile;
 use crate::stats::stacked::stacked;
 
@@ -39,7 +40,8 @@ pub fn run(a: &StackedArgs) -> Result<Outcome, Failure> {
     if a.pre < 1 || a.post < 0 {
         return Err(Failure::Usage("--pre minimal 1, --post minimal 0 / --pre ≥ 1, --post ≥ 0".into()));
     }
-    let entities = stacked_entities(&a.validated, &a.indikator, a.standardize).map_err(Failure::Data)?;
+    let entities =
+        stacked_entities(&a.validated, &a.indikator, a.standardize, None).map_err(Failure::Data)?;
     let points = stacked(&entities, a.pre, a.post, a.min_events);
     if points.is_empty() {
         return Err(Failure::Data(format!(
@@ -48,18 +50,7 @@ pub fn run(a: &StackedArgs) -> Result<Outcome, Failure> {
         )));
     }
     let z = normal_quantile(0.975);
-    let mut d = TableData::default();
-    d.push("outcome", C::Str(points.iter().map(|_| Some(a.indikator.clone())).collect()));
-    d.push("estimator", C::Str(points.iter().map(|_| Some("stacked".to_string())).collect()));
-    d.push("e", C::I64(points.iter().map(|p| Some(p.e)).collect()));
-    d.push("att", C::F64(points.iter().map(|p| Some(p.att)).collect()));
-    d.push("se", C::F64(points.iter().map(|p| Some(p.se)).collect()));
-    d.push("ci_low", C::F64(points.iter().map(|p| Some(p.att - z * p.se)).collect()));
-    d.push("ci_high", C::F64(points.iter().map(|p| Some(p.att + z * p.se)).collect()));
-    d.push("band_low", C::F64(points.iter().map(|_| None).collect()));
-    d.push("band_high", C::F64(points.iter().map(|_| None).collect()));
-    d.push("n_events", C::I64(points.iter().map(|p| Some(p.n_events as i64)).collect()));
-    d.push("n_subexperiments", C::I64(points.iter().map(|p| Some(p.n_subexperiments as i64)).collect()));
+    let d = stacked_event_study_table(&a.indikator, &points, z);
     std::fs::create_dir_all(&a.out).map_err(|e| Failure::Internal(format!("{}: {e}", a.out.display())))?;
     write_parquet(d, &a.out.join("event_study.parquet")).map_err(Failure::Internal)?;
     println!(

@@ -7,6 +7,7 @@ use clap::Args;
 use super::{Failure, Outcome};
 use crate::config::Config;
 use crate::ingest;
+use crate::pipeline::publish::{publish, staging_for};
 use crate::privacy::Pseudonymizer;
 use crate::validate::crosscheck::{CrossOptions, crosscheck};
 use crate::validate::reconcile::{overlap, reconcile};
@@ -41,23 +42,41 @@ fn prepare_out(out: &Path) -> Result<PathBuf, Failure> {
             )));
         }
     }
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| Failure::Internal(format!("{}: {e}", parent.display())))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(|e| Failure::Internal(format!("{}: {e}", tmp.display())))?;
-    }
-    std::fs::create_dir_all(&tmp).map_err(|e| Failure::Internal(format!("{}: {e}", tmp.display())))?;
-    Ok(tmp)
+    staging_for(out).map_err(Failure::Internal)
 }
 
-fn publish(tmp: &Path, out: &Path) -> Result<(), Failure> {
-    if out.exists() {
-        std::fs::remove_dir_all(out).map_err(|e| Failure::Internal(format!("{}: {e}", out.display())))?;
+/// Loads, validates and writes the canonical tables, rejects and `ringkasan.json` into `dir`
+/// (which must exist). Shared by `mutasi validate` and `mutasi run`.
+pub fn validate_into(
+    input: &Path,
+    cfg: &Config,
+    dir: &Path,
+    with_identities: bool,
+) -> Result<(crate::summary::Summary, bool), Failure> {
+    if !input.is_dir() {
+        return Err(Failure::Usage(format!(
+            "folder masukan {} tidak ada / input folder does not exist\n\nhint: berikan folder berisi pegawai.csv, unit_kerja.csv, … / pass a folder with the exports",
+            input.display()
+        )));
     }
-    std::fs::rename(tmp, out)
-        .map_err(|e| Failure::Internal(format!("{} → {}: {e}", tmp.display(), out.display())))
+    let mut loaded = ingest::load(input, cfg).map_err(|e| Failure::Data(e.to_string()))?;
+    crosscheck(&mut loaded, CrossOptions { sk_tolerance_days: cfg.validate.sk_tolerance_days });
+    let recon = reconcile(&loaded);
+    let both = overlap(&loaded);
+    if both > 0 || recon.iter().any(|r| !r.balanced()) {
+        return Err(Failure::Internal(format!(
+            "rekonsiliasi gagal: {both} baris diterima sekaligus ditolak, atau hitungan tidak seimbang / reconciliation failed; ini bug, mohon laporkan / this is a bug, please report it: {recon:?}"
+        )));
+    }
+    let key = std::env::var("MUTASI_PSEUDONYM_KEY").ok().or(cfg.privacy.pseudonym_key.clone());
+    let ids = Pseudonymizer::new(key.as_deref());
+    let identities = with_identities || cfg.privacy.include_identities;
+    let summary = crate::summary::build(&loaded, &recon, cfg.validate.max_reject_rate);
+    crate::output::write_all(dir, &loaded, &recon, &ids, identities).map_err(Failure::Internal)?;
+    let json = serde_json::to_string_pretty(&summary).map_err(|e| Failure::Internal(e.to_string()))?;
+    std::fs::write(dir.join("ringkasan.json"), json + "\n")
+        .map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
+    Ok((summary, ids.default_key))
 }
 
 pub fn run(args: &ValidateArgs) -> Result<Outcome, Failure> {
@@ -71,35 +90,22 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome, Failure> {
             args.input.display()
         )));
     }
-    let mut loaded = ingest::load(&args.input, &cfg).map_err(|e| Failure::Data(e.to_string()))?;
-    crosscheck(&mut loaded, CrossOptions { sk_tolerance_days: cfg.validate.sk_tolerance_days });
-    let recon = reconcile(&loaded);
-    let both = overlap(&loaded);
-    if both > 0 || recon.iter().any(|r| !r.balanced()) {
-        return Err(Failure::Internal(format!(
-            "rekonsiliasi gagal: {both} baris diterima sekaligus ditolak, atau hitungan tidak seimbang / reconciliation failed; ini bug, mohon laporkan / this is a bug, please report it: {recon:?}"
-        )));
-    }
-    let key = std::env::var("MUTASI_PSEUDONYM_KEY").ok().or(cfg.privacy.pseudonym_key.clone());
-    let ids = Pseudonymizer::new(key.as_deref());
-    let identities = args.with_identities || cfg.privacy.include_identities;
-    let summary = crate::summary::build(&loaded, &recon, cfg.validate.max_reject_rate);
-
     let tmp = prepare_out(&args.out)?;
-    let write = || -> Result<(), String> {
-        crate::output::write_all(&tmp, &loaded, &recon, &ids, identities)?;
-        let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
-        std::fs::write(tmp.join("ringkasan.json"), json + "\n").map_err(|e| e.to_string())?;
-        std::fs::write(tmp.join(MARKER), "").map_err(|e| e.to_string())
+    let result = validate_into(&args.input, &cfg, &tmp, args.with_identities).and_then(|r| {
+        std::fs::write(tmp.join(MARKER), "").map_err(|e| Failure::Internal(e.to_string()))?;
+        Ok(r)
+    });
+    let (summary, default_key) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
     };
-    if let Err(e) = write() {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(Failure::Internal(e));
-    }
-    publish(&tmp, &args.out)?;
+    publish(&tmp, &args.out).map_err(Failure::Internal)?;
 
     print!("{}", crate::summary::render(&summary));
-    if ids.default_key {
+    if default_key {
         eprintln!(
             "peringatan / warning: pegawai_id memakai kunci bawaan; atur MUTASI_PSEUDONYM_KEY atau privacy.pseudonym_key / pseudonyms use the built-in key; set a secret key"
         );

@@ -153,6 +153,41 @@ impl TableData {
         matches!(self.get(name), Some(ColumnData::Str(_) | ColumnData::Dict { .. }))
     }
 
+    /// The same rows with text columns `(name, value)` put first, one constant value per row;
+    /// a column of the same name already present is replaced (moved to the front).
+    pub fn tagged(self, tags: &[(&str, &str)]) -> TableData {
+        let h = self.height();
+        let mut out = TableData::default();
+        for (name, value) in tags {
+            out.push(name, ColumnData::Str(vec![Some(value.to_string()); h]));
+        }
+        out.columns.extend(self.columns.into_iter().filter(|(n, _)| !tags.iter().any(|(t, _)| t == n)));
+        out
+    }
+
+    /// Appends the rows of `other`, which must have the same column names and types in the same
+    /// order (an empty `self` takes `other` as it is).
+    pub fn append(&mut self, other: TableData) -> Result<(), String> {
+        if self.columns.is_empty() {
+            *self = other;
+            return Ok(());
+        }
+        if self.names() != other.names() {
+            return Err(format!("kolom berbeda / columns differ: {:?} vs {:?}", self.names(), other.names()));
+        }
+        for ((name, mine), (_, theirs)) in self.columns.iter_mut().zip(other.columns) {
+            match (mine, theirs) {
+                (ColumnData::Str(a), ColumnData::Str(b)) => a.extend(b),
+                (ColumnData::I64(a), ColumnData::I64(b)) => a.extend(b),
+                (ColumnData::F64(a), ColumnData::F64(b)) => a.extend(b),
+                (ColumnData::Date(a), ColumnData::Date(b)) => a.extend(b),
+                (ColumnData::Bool(a), ColumnData::Bool(b)) => a.extend(b),
+                _ => return Err(format!("kolom `{name}`: jenis berbeda / column types differ")),
+            }
+        }
+        Ok(())
+    }
+
     pub fn names(&self) -> Vec<&str> {
         self.columns.iter().map(|(n, _)| n.as_str()).collect()
     }

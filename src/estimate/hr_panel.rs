@@ -35,11 +35,17 @@ fn month_key(year: i32, month: u32) -> i64 {
     i64::from(Period::month(year, month).month_key())
 }
 
-/// Builds the panel. With `standardize`, each value becomes a z-score within its unit and month
+/// Builds the panel from the months up to `until` (a [`Period::month_key`]; all when `None`), so a
+/// monthly run for an earlier period sees only what was known then. With `standardize`, each value becomes a z-score within its unit and month
 /// (`(v − mean) / sd` over the employees of that unit in that month), which takes out unit-level
 /// rating habits and forced distributions; values in unit-months with fewer than two employees or
 /// no variation are dropped and counted in `dropped_for_standardizing`.
-pub fn build(validated: &Path, indikator: &str, standardize: bool) -> Result<HrPanel, String> {
+pub fn build(
+    validated: &Path,
+    indikator: &str,
+    standardize: bool,
+    until: Option<i64>,
+) -> Result<HrPanel, String> {
     let kin_file = validated.join("kinerja.parquet");
     let kin = read_table_where(
         &kin_file,
@@ -54,7 +60,7 @@ pub fn build(validated: &Path, indikator: &str, standardize: bool) -> Result<HrP
         kin.text_column("indikator", &kin_file)?,
     );
     let values = kin.f64_column("nilai", &kin_file)?;
-    let events = transfer_months(validated)?;
+    let events = transfer_months(validated, until)?;
     let first: BTreeMap<&str, i64> =
         events.iter().filter_map(|(id, m)| Some((id.as_str(), *m.first()?))).collect();
     let units = kin.text_column("unit_id", &kin_file).ok();
@@ -74,7 +80,11 @@ pub fn build(validated: &Path, indikator: &str, standardize: bool) -> Result<HrP
             y.parse().map_err(|_| format!("{kname}: periode `{p}`"))?,
             m.parse().map_err(|_| format!("{kname}: periode `{p}`"))?,
         );
-        rows.push((id.to_string(), month_key(y, m), v));
+        let key = month_key(y, m);
+        if until.is_some_and(|u| key > u) {
+            continue;
+        }
+        rows.push((id.to_string(), key, v));
         row_unit.push(units.as_ref().and_then(|u| u[k].map(String::from)));
     }
     let mut dropped = 0;
@@ -141,8 +151,9 @@ pub fn build(validated: &Path, indikator: &str, standardize: bool) -> Result<HrP
     Ok(out)
 }
 
-/// Months (as month keys) of every rotasi, promosi and demosi of each employee, ascending.
-pub fn transfer_months(validated: &Path) -> Result<BTreeMap<String, Vec<i64>>, String> {
+/// Months (as month keys) of every rotasi, promosi and demosi of each employee up to `until`,
+/// ascending.
+pub fn transfer_months(validated: &Path, until: Option<i64>) -> Result<BTreeMap<String, Vec<i64>>, String> {
     let mut_file = validated.join("mutasi.parquet");
     let mutasi = read_table(&mut_file)?;
     let (m_ids, m_kind) =
@@ -151,13 +162,62 @@ pub fn transfer_months(validated: &Path) -> Result<BTreeMap<String, Vec<i64>>, S
     let mut out: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for k in 0..mutasi.height() {
         let (Some(id), Some(kind), Some(d)) = (&m_ids[k], &m_kind[k], tmt[k]) else { continue };
-        if matches!(*kind, "rotasi" | "promosi" | "demosi") {
-            out.entry(id.to_string()).or_default().push(month_key(d.year(), d.month()));
+        let key = month_key(d.year(), d.month());
+        if matches!(*kind, "rotasi" | "promosi" | "demosi") && until.is_none_or(|u| key <= u) {
+            out.entry(id.to_string()).or_default().push(key);
         }
     }
     for v in out.values_mut() {
         v.sort_unstable();
         v.dedup();
+    }
+    Ok(out)
+}
+
+/// An employee's first rotasi, promosi or demosi (the one that sets the CS cohort).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirstTransfer {
+    pub month: i64,
+    pub jenis_mutasi: String,
+    /// `jenis_unit` of the destination unit; `None` when the unit is not in `unit_kerja`.
+    pub jenis_unit_tujuan: Option<String>,
+}
+
+/// Each employee's first transfer up to `until` (ties within a month broken by jenis_mutasi, so
+/// the choice does not depend on row order).
+pub fn first_transfers(
+    validated: &Path,
+    until: Option<i64>,
+) -> Result<BTreeMap<String, FirstTransfer>, String> {
+    let (mf, uf) = (validated.join("mutasi.parquet"), validated.join("unit_kerja.parquet"));
+    let (mutasi, units) = (read_table(&mf)?, read_table(&uf)?);
+    let (uid, ujenis) = (units.text_column("unit_id", &uf)?, units.text_column("jenis_unit", &uf)?);
+    let jenis_of: BTreeMap<&str, &str> =
+        uid.iter().zip(&ujenis).filter_map(|(u, j)| Some(((*u)?, (*j)?))).collect();
+    let (ids, kinds, dest) = (
+        mutasi.text_column("pegawai_id", &mf)?,
+        mutasi.text_column("jenis_mutasi", &mf)?,
+        mutasi.text_column("unit_tujuan_id", &mf)?,
+    );
+    let tmt = mutasi.date_column("tmt", &mf)?;
+    let mut out: BTreeMap<String, FirstTransfer> = BTreeMap::new();
+    for k in 0..mutasi.height() {
+        let (Some(id), Some(kind), Some(d)) = (ids[k], kinds[k], tmt[k]) else { continue };
+        let month = month_key(d.year(), d.month());
+        if !matches!(kind, "rotasi" | "promosi" | "demosi") || until.is_some_and(|u| month > u) {
+            continue;
+        }
+        let candidate = FirstTransfer {
+            month,
+            jenis_mutasi: kind.to_string(),
+            jenis_unit_tujuan: dest[k].and_then(|u| jenis_of.get(u)).map(|j| j.to_string()),
+        };
+        match out.get(id) {
+            Some(f) if (f.month, &f.jenis_mutasi) <= (month, &candidate.jenis_mutasi) => {}
+            _ => {
+                out.insert(id.to_string(), candidate);
+            }
+        }
     }
     Ok(out)
 }
@@ -168,9 +228,10 @@ pub fn stacked_entities(
     validated: &Path,
     indikator: &str,
     standardize: bool,
+    until: Option<i64>,
 ) -> Result<Vec<crate::stats::stacked::Entity>, String> {
-    let panel = build(validated, indikator, standardize)?;
-    let events = transfer_months(validated)?;
+    let panel = build(validated, indikator, standardize, until)?;
+    let events = transfer_months(validated, until)?;
     let mut by_id: BTreeMap<&str, crate::stats::stacked::Entity> = BTreeMap::new();
     for k in 0..panel.nilai.len() {
         by_id.entry(panel.pegawai_id[k].as_str()).or_default().y.insert(panel.t[k], panel.nilai[k]);

@@ -185,3 +185,26 @@ pub fn write_all(
     let json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("estimate.json"), json + "\n").map_err(|e| format!("{}: {e}", dir.display()))
 }
+
+/// `event_study.parquet` of the stacked estimator (same layout as [`event_study_table`], with
+/// `estimator` = `stacked`, no simultaneous band, and the number of transfers and
+/// sub-experiments behind each event time).
+pub fn stacked_event_study_table(
+    outcome: &str,
+    points: &[crate::stats::stacked::StackedPoint],
+    z: f64,
+) -> TableData {
+    let mut d = TableData::default();
+    d.push("outcome", C::Str(points.iter().map(|_| Some(outcome.to_string())).collect()));
+    d.push("estimator", C::Str(points.iter().map(|_| Some("stacked".to_string())).collect()));
+    d.push("e", C::I64(points.iter().map(|p| Some(p.e)).collect()));
+    d.push("att", C::F64(points.iter().map(|p| Some(p.att)).collect()));
+    d.push("se", C::F64(points.iter().map(|p| Some(p.se)).collect()));
+    d.push("ci_low", C::F64(points.iter().map(|p| Some(p.att - z * p.se)).collect()));
+    d.push("ci_high", C::F64(points.iter().map(|p| Some(p.att + z * p.se)).collect()));
+    d.push("band_low", C::F64(points.iter().map(|_| None).collect()));
+    d.push("band_high", C::F64(points.iter().map(|_| None).collect()));
+    d.push("n_events", C::I64(points.iter().map(|p| Some(p.n_events as i64)).collect()));
+    d.push("n_subexperiments", C::I64(points.iter().map(|p| Some(p.n_subexperiments as i64)).collect()));
+    d
+}

@@ -24,6 +24,8 @@ pub struct WindowOptions {
     pub min_group: usize,
     pub bootstrap: usize,
     pub seed: u64,
+    /// Last month used (a month key); all months when `None`.
+    pub until: Option<i64>,
 }
 
 impl Default for WindowOptions {
@@ -36,6 +38,7 @@ impl Default for WindowOptions {
             min_group: 5,
             bootstrap: 999,
             seed: 2026,
+            until: None,
         }
     }
 }
@@ -86,6 +89,9 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
         let (Some(id), Some(ind), Some(start), Some(v)) = (&ids[k], &inds[k], starts[k], values[k]) else {
             continue;
         };
+        if opts.until.is_some_and(|u| month_key(start) > u) {
+            continue;
+        }
         series.entry((id.to_string(), ind.to_string())).or_default().insert(month_key(start), v);
     }
     let mut indicators: Vec<String> = series.keys().map(|(_, i)| i.clone()).collect();
@@ -117,6 +123,9 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
         else {
             continue;
         };
+        if opts.until.is_some_and(|u| month_key(d) > u) {
+            continue;
+        }
         let Some((opd_tujuan, jenis_unit)) = unit_info.get(*tujuan).cloned() else { continue }; // left the instansi
         let id = id.to_string();
         let m0 = month_key(d);

@@ -78,3 +78,47 @@ fn apache_parquet_reads_the_canonical_tables() {
         .clone();
     assert_eq!(read.iter().flatten().sum::<i64>(), 3 + 4 + 2 + 1);
 }
+
+/// Every Parquet summary `mutasi run` publishes is read by the Apache implementation with the
+/// same columns and row count as Polars reads.
+#[test]
+fn apache_parquet_reads_every_run_summary() {
+    let s = Scratch::new();
+    let p = |x: &str| s.path(x).display().to_string();
+    let sample = [
+        "sample",
+        "--employees",
+        "400",
+        "--months",
+        "24",
+        "--start",
+        "2023-01",
+        "--no-bad-rows",
+        "--out",
+        &p("in"),
+    ];
+    assert_eq!(run(&sample.map(String::from)).code, 0);
+    let r = run(&[
+        "run",
+        "--input",
+        &p("in"),
+        "--config",
+        &p("in/mutasi.toml"),
+        "--out",
+        &p("out"),
+        "--period",
+        "2024-12",
+    ]
+    .map(String::from));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    for f in ["transfer_windows", "prepost_summary", "att_gt", "aggregates", "event_study"] {
+        let path = s.path("out/2024-12").join(format!("{f}.parquet"));
+        let ours = mutasi::data::table::read_table(&path).expect("polars");
+        let theirs = batches(&path);
+        let rows: usize = theirs.iter().map(|b| b.num_rows()).sum();
+        assert_eq!(rows, ours.height(), "{f}: row count");
+        assert!(rows > 0, "{f}: empty");
+        let names: Vec<String> = theirs[0].schema().fields().iter().map(|x| x.name().clone()).collect();
+        assert_eq!(names, ours.names(), "{f}: columns");
+    }
+}

@@ -12,5 +12,6 @@ mod formats;
 mod interop;
 mod reconcile;
 mod rejects;
+mod run;
 mod sample;
 mod util;

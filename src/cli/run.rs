@@ -1,0 +1,231 @@
+//! `mutasi run`: one month's pipeline — validation and every analysis — published all or nothing
+//! into `<out>/<period>/` (see [`crate::pipeline`]).
+
+use std::path::{Path, PathBuf};
+
+use chrono::Datelike;
+use clap::Args;
+use serde::Serialize;
+
+use super::validate::validate_into;
+use super::{Failure, Outcome};
+use crate::config::Config;
+use crate::estimate::prepost::WindowOptions;
+use crate::normalize::period::{Period, PeriodKind, parse_period};
+use crate::pipeline::analyses::{self, AnalysisOptions, EstimateNote};
+use crate::pipeline::publish::{publish, staging_for};
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Folder berisi ekspor / Folder with the exports (pegawai, unit_kerja, mutasi, kinerja, …).
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Folder keluaran; hasil periode di <out>/<periode>/ / Output folder; the period goes to
+    /// <out>/<period>/.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Bulan laporan / Report month (YYYY-MM); data sesudahnya diabaikan / later data are ignored
+    /// [default: the last complete month].
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Berkas konfigurasi / Config file (mutasi.toml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Indikator yang diestimasi / Kinerja indicators to estimate (comma-separated; default: every
+    /// monthly indicator, or `analysis.outcomes`).
+    #[arg(long, value_delimiter = ',')]
+    pub outcomes: Vec<String>,
+    /// Dimensi subkelompok / Subgroup dimensions (comma-separated: jenis_mutasi,
+    /// jenis_unit_tujuan; default `analysis.subgroups`, both).
+    #[arg(long, value_delimiter = ',')]
+    pub subgroups: Option<Vec<String>>,
+    /// Sertakan NIP dan nama di tabel tervalidasi / Write NIPs and names into the validated tables.
+    #[arg(long)]
+    pub with_identities: bool,
+}
+
+/// Marker that says a period folder was written by `mutasi run`, so a re-run may replace it.
+const MARKER: &str = ".mutasi-run";
+
+/// `run.json`: what the run did, without timestamps, so a re-run gives the same file.
+#[derive(Debug, Serialize)]
+struct RunReport {
+    periode: String,
+    versi: String,
+    keluaran: Vec<String>,
+    opsi: OptionsReport,
+    estimasi: Vec<EstimateNote>,
+}
+
+#[derive(Debug, Serialize)]
+struct OptionsReport {
+    outcomes: Vec<String>,
+    subgroups: Vec<String>,
+    pre: i64,
+    post: i64,
+    min_obs: usize,
+    min_e: i64,
+    max_e: i64,
+    min_treated: usize,
+    min_group: usize,
+    control: String,
+    base_period: String,
+    method: String,
+}
+
+/// `<out>/<period>.failed.json`: why a run published nothing.
+#[derive(Debug, Serialize)]
+struct FailedReport {
+    periode: String,
+    gerbang: String,
+    alasan: String,
+}
+
+/// The report month: `--period`, or the month before today's.
+fn resolve_period(arg: Option<&str>) -> Result<Period, Failure> {
+    match arg {
+        Some(raw) => match parse_period(raw) {
+            Ok(p) if p.kind == PeriodKind::Bulan => Ok(p),
+            _ => Err(Failure::Usage(format!("--period `{raw}` harus YYYY-MM / must be YYYY-MM"))),
+        },
+        None => {
+            let today = chrono::Local::now().date_naive();
+            let (y, m) =
+                if today.month() == 1 { (today.year() - 1, 12) } else { (today.year(), today.month() - 1) };
+            Ok(Period::month(y, m))
+        }
+    }
+}
+
+fn label(p: &Period) -> String {
+    let key = p.month_key();
+    format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1)
+}
+
+pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
+    let cfg = match &a.config {
+        Some(p) => Config::load(p).map_err(|e| Failure::Usage(e.to_string()))?,
+        None => Config::default(),
+    };
+    let period = resolve_period(a.period.as_deref())?;
+    let name = label(&period);
+    let ac = &cfg.analysis;
+    let opts = AnalysisOptions {
+        outcomes: if a.outcomes.is_empty() { ac.outcomes.clone() } else { a.outcomes.clone() },
+        subgroups: a.subgroups.clone().unwrap_or_else(|| ac.subgroups.clone()),
+        until: Some(i64::from(period.month_key())),
+        windows: WindowOptions {
+            pre: ac.pre,
+            post: ac.post,
+            min_obs: ac.min_obs,
+            min_group: ac.min_group,
+            until: Some(i64::from(period.month_key())),
+            ..WindowOptions::default()
+        },
+        min_e: ac.min_e,
+        max_e: ac.max_e,
+        min_treated: ac.min_treated,
+        min_cell: ac.min_group,
+        ..AnalysisOptions::default()
+    };
+    let target = a.out.join(&name);
+    if target.exists() && !target.join(MARKER).exists() {
+        return Err(Failure::Usage(format!(
+            "{} ada tetapi bukan hasil mutasi run / exists but was not written by mutasi run\n\nhint: pindahkan folder itu atau pilih --out lain / move it away or choose another --out",
+            target.display()
+        )));
+    }
+    let staging = staging_for(&target).map_err(Failure::Internal)?;
+    let result = build(a, &cfg, &opts, &name, &staging);
+    let outcome = match result {
+        Ok(Built::Ready(notes)) => {
+            publish(&staging, &target).map_err(Failure::Internal)?;
+            let _ = std::fs::remove_file(a.out.join(format!("{name}.failed.json")));
+            let ok = notes.iter().filter(|n| n.status == "ok").count();
+            println!("Periode / period {name}: diterbitkan / published to {}", target.display());
+            println!(
+                "  {} estimasi / estimates, {} dilewati / skipped (lihat / see run.json)",
+                ok,
+                notes.len() - ok
+            );
+            println!(
+                "  transfer_windows, prepost_summary, att_gt, aggregates, event_study (.parquet), validated/, run.json"
+            );
+            Outcome::Success
+        }
+        Ok(Built::Rejected(reason)) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            let failed =
+                FailedReport { periode: name.clone(), gerbang: "rasio_tolak".into(), alasan: reason.clone() };
+            let path = a.out.join(format!("{name}.failed.json"));
+            let json = serde_json::to_string_pretty(&failed).map_err(|e| Failure::Internal(e.to_string()))?;
+            std::fs::write(&path, json + "\n")
+                .map_err(|e| Failure::Internal(format!("{}: {e}", path.display())))?;
+            eprintln!("Periode / period {name} tidak diterbitkan / not published: {reason}");
+            eprintln!("  {}", path.display());
+            Outcome::DataRejected
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    Ok(outcome)
+}
+
+enum Built {
+    Ready(Vec<EstimateNote>),
+    /// Too many rejected rows: nothing is published.
+    Rejected(String),
+}
+
+/// Validation and analyses into the staging folder.
+fn build(
+    a: &RunArgs,
+    cfg: &Config,
+    opts: &AnalysisOptions,
+    name: &str,
+    staging: &Path,
+) -> Result<Built, Failure> {
+    let validated = staging.join("validated");
+    std::fs::create_dir_all(&validated)
+        .map_err(|e| Failure::Internal(format!("{}: {e}", validated.display())))?;
+    let (summary, _) = validate_into(&a.input, cfg, &validated, a.with_identities)?;
+    if !summary.lulus {
+        return Ok(Built::Rejected(format!(
+            "{} dari {} baris ditolak ({:.3}%), di atas batas / above the maximum {:.3}% (validate.max_reject_rate); lihat / see validated/rejects.csv",
+            summary.baris_ditolak,
+            summary.baris_dibaca,
+            100.0 * summary.rasio_tolak,
+            100.0 * summary.rasio_tolak_maksimum
+        )));
+    }
+    let notes = analyses::run(&validated, staging, opts).map_err(Failure::Data)?;
+    let report = RunReport {
+        periode: name.to_string(),
+        versi: env!("CARGO_PKG_VERSION").to_string(),
+        keluaran: ["transfer_windows", "prepost_summary", "att_gt", "aggregates", "event_study"]
+            .iter()
+            .map(|f| format!("{f}.parquet"))
+            .collect(),
+        opsi: OptionsReport {
+            outcomes: opts.outcomes.clone(),
+            subgroups: opts.subgroups.clone(),
+            pre: opts.windows.pre,
+            post: opts.windows.post,
+            min_obs: opts.windows.min_obs,
+            min_e: opts.min_e,
+            max_e: opts.max_e,
+            min_treated: opts.min_treated,
+            min_group: opts.min_cell,
+            control: "never".into(),
+            base_period: "varying".into(),
+            method: "dr".into(),
+        },
+        estimasi: notes.clone(),
+    };
+    let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::Internal(e.to_string()))?;
+    std::fs::write(staging.join("run.json"), json + "\n").map_err(|e| Failure::Internal(e.to_string()))?;
+    std::fs::write(staging.join(MARKER), "").map_err(|e| Failure::Internal(e.to_string()))?;
+    Ok(Built::Ready(notes))
+}

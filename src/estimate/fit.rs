@@ -1,0 +1,88 @@
+//! Choosing how to estimate: one entry point for `mutasi estimate` and the monthly run.
+//!
+//! - Balanced panel, no covariates, no bootstrap: per-cohort moments ([`crate::stats::moments`]),
+//!   work independent of n after one pass.
+//! - Otherwise entity-level influence functions: all kept when they fit in memory (needed for the
+//!   ATT(g,t) bootstrap band and the cell-level pre-test), or folded into the aggregations cell by
+//!   cell ("streaming") for national panels.
+//!
+//! Every path gives the same numbers (tested in `stats::validation`).
+
+use crate::stats::EstimateError;
+use crate::stats::aggregate::{AggKind, AggOptions, Aggregation, Streaming, aggregate, aggregate_in};
+use crate::stats::cs::{AttGt, CsOptions, Wald, att_gt, att_gt_stream, estimation_sample, wald_in};
+use crate::stats::cs_linear::att_gt_linear;
+use crate::stats::influence::{DenseSpace, InfluenceSpace};
+use crate::stats::moments::LinearSpace;
+use crate::stats::panel::Panel;
+
+/// Keeping every cell's influence function costs n × cells values; above this many, cells are
+/// folded into the aggregations as soon as they are computed.
+const STREAM_ABOVE: usize = 250_000_000;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FitMode {
+    /// Keep entity-level influence functions of the aggregations (for a bootstrap).
+    pub entity_level: bool,
+    /// Fold cells into the aggregations at once even when they would fit in memory.
+    pub low_memory: bool,
+}
+
+/// ATT(g,t), the four aggregations and the event-study pre-trend test.
+#[derive(Debug)]
+pub struct Fit {
+    pub res: AttGt,
+    /// In the order of [`AggKind::ALL`]; influence functions are present only with
+    /// [`FitMode::entity_level`].
+    pub aggs: Vec<Aggregation>,
+    /// Wald test that every pre-period event-study effect (e < 0) is zero.
+    pub event_pretest: Option<Wald>,
+    /// Cells were folded into the aggregations: no cell influence functions, no cell-level
+    /// pre-test.
+    pub streaming: bool,
+}
+
+/// Estimates on `panel` (`opts.repeated_cross_section` must say whether it has gaps).
+pub fn fit(panel: &Panel, opts: &CsOptions, agg: AggOptions, mode: FitMode) -> Result<Fit, EstimateError> {
+    let moments_path = !panel.has_gaps() && panel.n_cov == 0 && !mode.entity_level;
+    if moments_path {
+        let (res, inf, moments) = att_gt_linear(panel, opts)?;
+        let space = LinearSpace { moments: &moments, n: res.n };
+        let aggs = AggKind::ALL
+            .iter()
+            .map(|k| aggregate_in(&space, &res, &inf, *k, agg))
+            .collect::<Result<Vec<_>, _>>()?;
+        let event_pretest = event_study_pretest(&space, &aggs);
+        let aggs = aggs.iter().map(Aggregation::without_inf).collect();
+        return Ok(Fit { res, aggs, event_pretest, streaming: false });
+    }
+    let (_, sample_cohorts, _) = estimation_sample(panel, opts);
+    let n_groups = {
+        let mut g: Vec<i64> = sample_cohorts.iter().copied().filter(|g| *g > 0).collect();
+        g.sort_unstable();
+        g.dedup();
+        g.len()
+    };
+    let n_cells = n_groups * panel.times.len();
+    let streaming = mode.low_memory || sample_cohorts.len().saturating_mul(n_cells) > STREAM_ABOVE;
+    let (res, aggs) = if streaming {
+        let mut stream = Streaming::new(panel, opts, agg);
+        let res = att_gt_stream(panel, opts, &mut |_, cell, f| stream.push(cell, &f))?;
+        (res, stream.finish()?)
+    } else {
+        let res = att_gt(panel, opts)?;
+        let aggs = AggKind::ALL.iter().map(|k| aggregate(&res, *k, agg)).collect::<Result<Vec<_>, _>>()?;
+        (res, aggs)
+    };
+    let space = DenseSpace { entity_cohort: &res.entity_cohort, n: res.n };
+    let event_pretest = event_study_pretest(&space, &aggs);
+    Ok(Fit { res, aggs, event_pretest, streaming })
+}
+
+/// Wald test that every pre-period event-study effect (e < 0) is zero.
+fn event_study_pretest<S: InfluenceSpace>(space: &S, aggs: &[Aggregation<S::Inf>]) -> Option<Wald> {
+    let dynamic = aggs.iter().find(|x| x.kind == AggKind::Dynamic)?;
+    let pre: Vec<(f64, &S::Inf)> =
+        dynamic.elements.iter().filter(|(e, _)| *e < 0).map(|(_, est)| (est.att, &est.inf)).collect();
+    wald_in(space, &pre)
+}

@@ -1,0 +1,240 @@
+//! `mutasi run`: one month end to end on generated data — the published Parquet summaries and
+//! their documented columns, byte-identical re-runs, the period cut-off, the reject-rate gate and
+//! small-group suppression.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::util::*;
+use mutasi::data::table::{ColumnData, TableData, read_table};
+
+const FILES: [&str; 5] = ["transfer_windows", "prepost_summary", "att_gt", "aggregates", "event_study"];
+
+fn sample(s: &Scratch, bad_rows: bool) {
+    let input = s.path("in").display().to_string();
+    let mut args =
+        vec!["sample", "--employees", "800", "--months", "30", "--start", "2023-01", "--seed", "9"];
+    if !bad_rows {
+        args.push("--no-bad-rows");
+    }
+    args.extend(["--out", &input]);
+    let r = run(&args.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// `mutasi run` on `in/`, with the sample's own config (its NIP crosswalk) unless `extra` names one.
+fn mutasi_run(s: &Scratch, out: &str, extra: &[&str]) -> Run {
+    let (input, out) = (s.path("in").display().to_string(), s.path(out).display().to_string());
+    let cfg = s.path("in/mutasi.toml").display().to_string();
+    let mut args = vec!["run", "--input", &input, "--out", &out];
+    if !extra.contains(&"--config") {
+        args.extend(["--config", &cfg]);
+    }
+    args.extend(extra);
+    run(&args.iter().map(|x| x.to_string()).collect::<Vec<_>>())
+}
+
+fn texts(t: &TableData, col: &str) -> Vec<String> {
+    (0..t.height()).map(|i| t.str_at(col, i).unwrap_or_default().to_string()).collect()
+}
+
+fn ints(t: &TableData, col: &str) -> Vec<Option<i64>> {
+    match t.get(col) {
+        Some(ColumnData::I64(v)) => v.clone(),
+        other => panic!("{col}: {other:?}"),
+    }
+}
+
+fn floats(t: &TableData, col: &str) -> Vec<Option<f64>> {
+    match t.get(col) {
+        Some(ColumnData::F64(v)) => v.clone(),
+        other => panic!("{col}: {other:?}"),
+    }
+}
+
+#[test]
+fn a_month_publishes_every_summary_with_its_documented_columns() {
+    let s = Scratch::new();
+    sample(&s, false);
+    let r = mutasi_run(&s, "out", &["--period", "2025-03"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let dir = s.path("out/2025-03");
+    for f in FILES {
+        assert!(dir.join(format!("{f}.parquet")).exists(), "{f}");
+    }
+    assert!(dir.join("validated/kinerja.parquet").exists() && dir.join("run.json").exists());
+    // Nothing but the period folder under --out: no staging folder left behind.
+    let names: Vec<String> = std::fs::read_dir(s.path("out"))
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(names, vec!["2025-03".to_string()]);
+
+    let cols = |f: &str| read_table(&dir.join(format!("{f}.parquet"))).expect(f);
+    let att = cols("att_gt");
+    assert_eq!(
+        att.names(),
+        [
+            "outcome",
+            "subgroup",
+            "estimator",
+            "group",
+            "time",
+            "att",
+            "se",
+            "ci_low",
+            "ci_high",
+            "n_treated",
+            "n_control"
+        ]
+    );
+    let agg = cols("aggregates");
+    assert_eq!(
+        agg.names(),
+        ["outcome", "subgroup", "estimator", "type", "element", "att", "se", "ci_low", "ci_high"]
+    );
+    let es = cols("event_study");
+    assert_eq!(
+        es.names(),
+        [
+            "outcome",
+            "subgroup",
+            "estimator",
+            "e",
+            "att",
+            "se",
+            "ci_low",
+            "ci_high",
+            "band_low",
+            "band_high",
+            "n_events",
+            "n_subexperiments"
+        ]
+    );
+    let estimators: BTreeSet<String> = texts(&es, "estimator").into_iter().collect();
+    assert_eq!(estimators, BTreeSet::from(["cs".to_string(), "stacked".to_string()]));
+    let outcomes: BTreeSet<String> = texts(&agg, "outcome").into_iter().collect();
+    assert!(outcomes.contains("capaian_iki") && outcomes.contains("predikat"), "{outcomes:?}");
+    let subgroups: BTreeSet<String> = texts(&agg, "subgroup").into_iter().collect();
+    for want in ["semua", "jenis_mutasi=rotasi", "jenis_mutasi=promosi", "jenis_unit_tujuan=Puskesmas"] {
+        assert!(subgroups.contains(want), "{want} missing from {subgroups:?}");
+    }
+    // The planted effects: promotions (base +4) above rotations (+2) above demotions (−3).
+    let dynamic = |sub: &str| -> f64 {
+        let (o, sg, ty, el, a) = (
+            texts(&agg, "outcome"),
+            texts(&agg, "subgroup"),
+            texts(&agg, "type"),
+            ints(&agg, "element"),
+            floats(&agg, "att"),
+        );
+        (0..agg.height())
+            .find(|i| o[*i] == "capaian_iki" && sg[*i] == sub && ty[*i] == "dynamic" && el[*i].is_none())
+            .and_then(|i| a[i])
+            .unwrap_or_else(|| panic!("no dynamic overall for {sub}"))
+    };
+    let (pro, rot, all) = (dynamic("jenis_mutasi=promosi"), dynamic("jenis_mutasi=rotasi"), dynamic("semua"));
+    assert!(pro > rot && rot > 0.0 && all > 0.0, "promosi {pro}, rotasi {rot}, semua {all}");
+    // Event times within the configured window (default −12..12).
+    assert!(ints(&es, "e").iter().all(|e| e.is_some_and(|e| (-12..=12).contains(&e))));
+    // Small ATT(g,t) cells are suppressed, never published.
+    let (nt, a) = (ints(&att, "n_treated"), floats(&att, "att"));
+    assert!(nt.iter().zip(&a).all(|(n, a)| n.unwrap_or(0) >= 5 || a.is_none()));
+    assert!(nt.iter().zip(&a).any(|(n, a)| n.unwrap_or(0) < 5 && n.unwrap_or(0) > 0 && a.is_none()));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).expect("run.json"))
+            .expect("json");
+    assert_eq!(json["periode"], "2025-03");
+    assert!(json["estimasi"].as_array().expect("notes").iter().any(|n| n["estimator"] == "stacked"));
+}
+
+#[test]
+fn re_running_a_month_gives_identical_files_and_ignores_later_data() {
+    let s = Scratch::new();
+    sample(&s, false);
+    for out in ["a", "b"] {
+        let r = mutasi_run(&s, out, &["--period", "2024-12", "--outcomes", "capaian_iki"]);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    }
+    let files: Vec<String> =
+        FILES.iter().map(|f| format!("{f}.parquet")).chain(["run.json".to_string()]).collect();
+    for f in &files {
+        let read = |o: &str| std::fs::read(s.path(o).join("2024-12").join(f)).expect(f);
+        assert_eq!(read("a"), read("b"), "{f} differs between two runs of the same month");
+    }
+    // Re-running into the same folder replaces the period as a whole.
+    let r = mutasi_run(&s, "a", &["--period", "2024-12", "--outcomes", "capaian_iki"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Nothing after December 2024: t runs from January 2023 (t = 1), so at most t = 24.
+    let dir = s.path("a/2024-12");
+    let att = read_table(&dir.join("att_gt.parquet")).expect("att_gt");
+    let max_t = ints(&att, "time").into_iter().flatten().max().expect("cells");
+    assert!(max_t <= 24, "ATT(g,t) uses months after the period: t = {max_t}");
+    let w = read_table(&dir.join("transfer_windows.parquet")).expect("windows");
+    let latest = (0..w.height()).filter_map(|i| w.get("tmt").map(|c| c.text(i))).max().expect("windows");
+    assert!(latest.as_str() <= "2024-12-31", "a transfer after the period: {latest}");
+}
+
+#[test]
+fn too_many_rejects_publish_nothing_and_say_why() {
+    let s = Scratch::new();
+    sample(&s, true);
+    // A first, good month is published.
+    let r = mutasi_run(&s, "out", &["--period", "2024-06", "--outcomes", "capaian_iki"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let before = std::fs::read(s.path("out/2024-06/aggregates.parquet")).expect("published");
+    // The same data with no rejects allowed: exit 1, failed.json, and the published month intact.
+    s.write("strict.toml", "[validate]\nmax_reject_rate = 0.0\n");
+    let strict = s.path("strict.toml").display().to_string();
+    let r = mutasi_run(&s, "out", &["--period", "2024-06", "--config", &strict, "--outcomes", "capaian_iki"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("tidak diterbitkan"), "{}", r.stderr);
+    let failed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(s.path("out/2024-06.failed.json")).expect("failed.json"),
+    )
+    .expect("json");
+    assert_eq!(failed["gerbang"], "rasio_tolak");
+    assert_eq!(std::fs::read(s.path("out/2024-06/aggregates.parquet")).expect("still there"), before);
+    let stray = std::fs::read_dir(s.path("out"))
+        .expect("ls")
+        .any(|e| e.expect("entry").file_name().to_string_lossy().starts_with('.'));
+    assert!(!stray, "a staging folder was left behind");
+}
+
+#[test]
+fn small_subgroups_are_not_estimated_and_bad_options_are_usage_errors() {
+    let s = Scratch::new();
+    sample(&s, false);
+    s.write(
+        "cfg.toml",
+        "nip_crosswalk = \"nip_crosswalk.csv\"\n[analysis]\noutcomes = [\"capaian_iki\"]\nsubgroups = [\"jenis_mutasi\"]\nmin_treated = 100\n",
+    );
+    let cfg = s.path("cfg.toml").display().to_string();
+    let r = mutasi_run(&s, "out", &["--period", "2025-06", "--config", &cfg]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let dir = s.path("out/2025-06");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).expect("run.json"))
+            .expect("json");
+    let notes = json["estimasi"].as_array().expect("notes");
+    let demosi = notes.iter().find(|n| n["subgroup"] == "jenis_mutasi=demosi").expect("demosi note");
+    assert_eq!(demosi["status"], "dilewati", "{demosi}");
+    assert!(demosi["treated"].as_u64().expect("n") < 100);
+    let agg = read_table(&dir.join("aggregates.parquet")).expect("aggregates");
+    assert!(
+        !texts(&agg, "subgroup").iter().any(|g| g == "jenis_mutasi=demosi"),
+        "a small subgroup was published"
+    );
+    assert!(texts(&agg, "subgroup").iter().any(|g| g == "jenis_mutasi=rotasi"));
+
+    s.write("bad.toml", "[analysis]\nsubgroups = [\"golongan\"]\n");
+    let bad = s.path("bad.toml").display().to_string();
+    let r = mutasi_run(&s, "out2", &["--period", "2025-06", "--config", &bad]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("golongan"), "{}", r.stderr);
+    // A quarter is not a report month.
+    let r = mutasi_run(&s, "out2", &["--period", "TW II 2025"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("YYYY-MM"), "{}", r.stderr);
+    assert!(!Path::new(&s.path("out2/2025-06")).exists());
+}
