@@ -31,11 +31,7 @@ pub fn run(a: &PanelArgs) -> Result<Outcome, Failure> {
         std::fs::create_dir_all(dir).map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
     }
     let rows = panel.nilai.len();
-    let people = {
-        let mut ids: Vec<&String> = panel.pegawai_id.iter().collect();
-        ids.dedup();
-        ids.len()
-    };
+    let people = panel.ids.len();
     write_parquet(panel.to_table(), &a.out).map_err(Failure::Internal)?;
     if a.standardize {
         println!(

@@ -148,6 +148,36 @@ impl TableData {
         }
     }
 
+    /// A text column as distinct values and one code per row (null: no value), without a string
+    /// per row: dictionary columns as they are, plain ones encoded here.
+    pub fn coded(&self, name: &str, file: &Path) -> Result<(Vec<&str>, Vec<Option<u32>>), String> {
+        match self.get(name) {
+            Some(ColumnData::Dict { values, codes }) => {
+                Ok((values.iter().map(String::as_str).collect(), codes.clone()))
+            }
+            Some(ColumnData::Str(v)) => {
+                let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+                let mut values: Vec<&str> = Vec::new();
+                let codes = v
+                    .iter()
+                    .map(|x| {
+                        x.as_deref().map(|s| {
+                            *index.entry(s).or_insert_with(|| {
+                                values.push(s);
+                                (values.len() - 1) as u32
+                            })
+                        })
+                    })
+                    .collect();
+                Ok((values, codes))
+            }
+            _ => Err(format!(
+                "{}: kolom teks `{name}` tidak ada / text column `{name}` missing",
+                file.display()
+            )),
+        }
+    }
+
     /// True when `name` is a text column.
     pub fn is_text(&self, name: &str) -> bool {
         matches!(self.get(name), Some(ColumnData::Str(_) | ColumnData::Dict { .. }))

@@ -11,15 +11,18 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::Datelike;
+use rayon::prelude::*;
 
 use crate::data::table::{ColumnData, TableData, read_table, read_table_where};
 use crate::normalize::period::Period;
 
-/// The long panel with readable period labels.
+/// The long panel, one row per employee and month, sorted by employee and month.
 #[derive(Debug, Default, PartialEq)]
 pub struct HrPanel {
-    pub pegawai_id: Vec<String>,
-    pub periode: Vec<String>,
+    /// Distinct pegawai_id, sorted.
+    pub ids: Vec<String>,
+    /// Per row: the employee, as an index into `ids`.
+    pub entity: Vec<u32>,
     pub t: Vec<i64>,
     pub cohort: Vec<i64>,
     pub nilai: Vec<f64>,
@@ -35,11 +38,20 @@ fn month_key(year: i32, month: u32) -> i64 {
     i64::from(Period::month(year, month).month_key())
 }
 
+/// `YYYY-MM` of a month key.
+fn month_label(key: i64) -> String {
+    format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1)
+}
+
 /// Builds the panel from the months up to `until` (a [`Period::month_key`]; all when `None`), so a
-/// monthly run for an earlier period sees only what was known then. With `standardize`, each value becomes a z-score within its unit and month
-/// (`(v − mean) / sd` over the employees of that unit in that month), which takes out unit-level
-/// rating habits and forced distributions; values in unit-months with fewer than two employees or
-/// no variation are dropped and counted in `dropped_for_standardizing`.
+/// monthly run for an earlier period sees only what was known then. With `standardize`, each value
+/// becomes a z-score within its unit and month (`(v − mean) / sd` over the employees of that unit
+/// in that month), which takes out unit-level rating habits and forced distributions; values in
+/// unit-months with fewer than two employees or no variation are dropped and counted in
+/// `dropped_for_standardizing`.
+///
+/// Text columns are handled through their dictionary codes: each distinct id and period is looked
+/// at once, not once per row.
 pub fn build(
     validated: &Path,
     indikator: &str,
@@ -53,70 +65,70 @@ pub fn build(
         Some(("indikator", &[indikator])),
     )?;
     let kname = kin_file.display().to_string();
-    let (ids, periods, kinds, inds) = (
-        kin.text_column("pegawai_id", &kin_file)?,
-        kin.text_column("periode", &kin_file)?,
-        kin.text_column("jenis_periode", &kin_file)?,
-        kin.text_column("indikator", &kin_file)?,
-    );
+    let (id_values, id_codes) = kin.coded("pegawai_id", &kin_file)?;
+    let (period_values, period_codes) = kin.coded("periode", &kin_file)?;
+    let (kind_values, kind_codes) = kin.coded("jenis_periode", &kin_file)?;
+    let (ind_values, ind_codes) = kin.coded("indikator", &kin_file)?;
     let values = kin.f64_column("nilai", &kin_file)?;
-    let events = transfer_months(validated, until)?;
-    let first: BTreeMap<&str, i64> =
-        events.iter().filter_map(|(id, m)| Some((id.as_str(), *m.first()?))).collect();
-    let units = kin.text_column("unit_id", &kin_file).ok();
-    let mut rows: Vec<(String, i64, f64)> = Vec::new();
-    let mut row_unit: Vec<Option<String>> = Vec::new();
+    let unit_codes = kin.coded("unit_id", &kin_file).map(|(_, c)| c).unwrap_or_default();
+    // Per distinct value: the month key of a monthly period, and whether the row counts.
+    let monthly: Vec<bool> = kind_values.iter().map(|k| *k == "bulan").collect();
+    let wanted: Vec<bool> = ind_values.iter().map(|i| *i == indikator).collect();
+    let keys: Vec<Result<i64, String>> = period_values
+        .iter()
+        .map(|p| {
+            let bad = || format!("{kname}: periode `{p}`");
+            let (y, m) = p.split_once('-').ok_or_else(bad)?;
+            Ok(month_key(y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?))
+        })
+        .collect();
+    // Employees in sorted order: rank of each id code.
+    let mut order: Vec<u32> = (0..id_values.len() as u32).collect();
+    order.sort_unstable_by_key(|c| id_values[*c as usize]);
+    let mut rank = vec![0u32; id_values.len()];
+    for (r, c) in order.iter().enumerate() {
+        rank[*c as usize] = r as u32;
+    }
+    // (employee rank, month key, value, unit code)
+    let mut rows: Vec<(u32, i64, f64, Option<u32>)> = Vec::new();
     for k in 0..kin.height() {
         let (Some(id), Some(p), Some(kind), Some(ind), Some(v)) =
-            (&ids[k], &periods[k], &kinds[k], &inds[k], values[k])
+            (id_codes[k], period_codes[k], kind_codes[k], ind_codes[k], values[k])
         else {
             continue;
         };
-        if *ind != indikator || *kind != "bulan" {
+        if !wanted[ind as usize] || !monthly[kind as usize] {
             continue;
         }
-        let (y, m) = p.split_once('-').ok_or_else(|| format!("{kname}: periode `{p}`"))?;
-        let (y, m): (i32, u32) = (
-            y.parse().map_err(|_| format!("{kname}: periode `{p}`"))?,
-            m.parse().map_err(|_| format!("{kname}: periode `{p}`"))?,
-        );
-        let key = month_key(y, m);
+        let key = keys[p as usize].clone()?;
         if until.is_some_and(|u| key > u) {
             continue;
         }
-        rows.push((id.to_string(), key, v));
-        row_unit.push(units.as_ref().and_then(|u| u[k].map(String::from)));
+        rows.push((rank[id as usize], key, v, unit_codes.get(k).copied().flatten()));
     }
     let mut dropped = 0;
     if standardize {
-        let mut stats: BTreeMap<(Option<&str>, i64), (f64, f64, usize)> = BTreeMap::new();
-        for (r, u) in rows.iter().zip(&row_unit) {
-            let e = stats.entry((u.as_deref(), r.1)).or_default();
+        let mut stats: std::collections::HashMap<(Option<u32>, i64), (f64, f64, usize)> =
+            std::collections::HashMap::new();
+        for r in &rows {
+            let e = stats.entry((r.3, r.1)).or_default();
             e.0 += r.2;
             e.1 += r.2 * r.2;
             e.2 += 1;
         }
-        let z: Vec<Option<f64>> = rows
-            .iter()
-            .zip(&row_unit)
-            .map(|(r, u)| {
-                let (s, s2, n) = stats[&(u.as_deref(), r.1)];
-                let nf = n as f64;
-                let var = (s2 - s * s / nf) / (nf - 1.0);
-                (n >= 2 && var > 1e-12).then(|| (r.2 - s / nf) / var.sqrt())
-            })
-            .collect();
-        let mut kept = Vec::with_capacity(rows.len());
-        for (mut r, z) in rows.into_iter().zip(z) {
-            match z {
-                Some(z) => {
-                    r.2 = z;
-                    kept.push(r);
-                }
-                None => dropped += 1,
+        let before = rows.len();
+        rows.retain_mut(|r| {
+            let (s, s2, n) = stats[&(r.3, r.1)];
+            let nf = n as f64;
+            let var = (s2 - s * s / nf) / (nf - 1.0);
+            if n >= 2 && var > 1e-12 {
+                r.2 = (r.2 - s / nf) / var.sqrt();
+                true
+            } else {
+                false
             }
-        }
-        rows = kept;
+        });
+        dropped = before - rows.len();
     }
     if rows.is_empty() {
         return Err(format!(
@@ -131,23 +143,32 @@ pub fn build(
             }
         ));
     }
-    rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    rows.par_sort_unstable_by_key(|r| (r.0, r.1));
+    // Keep only employees with a row; renumber them densely in sorted order.
+    let mut used: Vec<u32> = rows.iter().map(|r| r.0).collect();
+    used.dedup();
+    let ids: Vec<String> = used.iter().map(|r| id_values[order[*r as usize] as usize].to_string()).collect();
+    let events = transfer_months(validated, until)?;
     let origin = rows.iter().map(|r| r.1).min().unwrap_or(0) - 1;
-    let label = |key: i64| format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1);
+    let cohort_of: Vec<i64> =
+        ids.iter().map(|id| events.get(id).and_then(|m| m.first()).map_or(0, |g| g - origin)).collect();
     let mut out = HrPanel {
-        first_month: label(origin + 1),
+        first_month: month_label(origin + 1),
         origin,
         dropped_for_standardizing: dropped,
         ..HrPanel::default()
     };
-    for (id, key, v) in rows {
-        let cohort = first.get(id.as_str()).map_or(0, |g| g - origin);
-        out.periode.push(label(key));
+    let mut e = 0u32;
+    for (k, (r, key, v, _)) in rows.iter().enumerate() {
+        if k > 0 && rows[k - 1].0 != *r {
+            e += 1;
+        }
+        out.entity.push(e);
         out.t.push(key - origin);
-        out.cohort.push(cohort);
-        out.nilai.push(v);
-        out.pegawai_id.push(id);
+        out.cohort.push(cohort_of[e as usize]);
+        out.nilai.push(*v);
     }
+    out.ids = ids;
     Ok(out)
 }
 
@@ -232,21 +253,48 @@ pub fn stacked_entities(
 ) -> Result<Vec<crate::stats::stacked::Entity>, String> {
     let panel = build(validated, indikator, standardize, until)?;
     let events = transfer_months(validated, until)?;
-    let mut by_id: BTreeMap<&str, crate::stats::stacked::Entity> = BTreeMap::new();
-    for k in 0..panel.nilai.len() {
-        by_id.entry(panel.pegawai_id[k].as_str()).or_default().y.insert(panel.t[k], panel.nilai[k]);
-    }
-    for (id, e) in by_id.iter_mut() {
-        e.events = events.get(*id).map(|m| m.iter().map(|k| k - panel.origin).collect()).unwrap_or_default();
-    }
-    Ok(by_id.into_values().collect())
+    Ok(panel.stacked_entities(&events))
 }
 
 impl HrPanel {
+    /// pegawai_id of row `k`.
+    pub fn pegawai_id(&self, k: usize) -> &str {
+        &self.ids[self.entity[k] as usize]
+    }
+
+    /// Entities for the stacked event study: each employee's series and every transfer month
+    /// (`events`, month keys by pegawai_id, as [`transfer_months`] gives), on the `t` scale.
+    pub fn stacked_entities(
+        &self,
+        events: &BTreeMap<String, Vec<i64>>,
+    ) -> Vec<crate::stats::stacked::Entity> {
+        let mut out: Vec<crate::stats::stacked::Entity> =
+            (0..self.ids.len()).map(|_| crate::stats::stacked::Entity::default()).collect();
+        for k in 0..self.nilai.len() {
+            out[self.entity[k] as usize].y.insert(self.t[k], self.nilai[k]);
+        }
+        for (e, id) in out.iter_mut().zip(&self.ids) {
+            e.events =
+                events.get(id).map(|m| m.iter().map(|k| k - self.origin).collect()).unwrap_or_default();
+        }
+        out
+    }
+
     pub fn to_table(&self) -> TableData {
         let mut d = TableData::default();
-        d.push("pegawai_id", ColumnData::Str(self.pegawai_id.iter().cloned().map(Some).collect()));
-        d.push("periode", ColumnData::Str(self.periode.iter().cloned().map(Some).collect()));
+        d.push(
+            "pegawai_id",
+            ColumnData::Dict {
+                values: self.ids.clone(),
+                codes: self.entity.iter().map(|e| Some(*e)).collect(),
+            },
+        );
+        let mut months: Vec<i64> = self.t.clone();
+        months.sort_unstable();
+        months.dedup();
+        let labels: Vec<String> = months.iter().map(|t| month_label(self.origin + t)).collect();
+        let codes = self.t.iter().map(|t| months.binary_search(t).ok().map(|i| i as u32)).collect();
+        d.push("periode", ColumnData::Dict { values: labels, codes });
         d.push("t", ColumnData::I64(self.t.iter().copied().map(Some).collect()));
         d.push("kohort", ColumnData::I64(self.cohort.iter().copied().map(Some).collect()));
         d.push("nilai", ColumnData::F64(self.nilai.iter().copied().map(Some).collect()));

@@ -14,14 +14,13 @@
 //! cells with fewer than `min_cell` treated employees have their values suppressed: both small
 //! groups are personal data (UU 27/2022) and too small to say anything.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::data::table::{ColumnData as C, TableData, read_table_where, write_parquet};
 use crate::estimate::fit::{FitMode, fit};
-use crate::estimate::hr_panel::{FirstTransfer, HrPanel, build, first_transfers, stacked_entities};
+use crate::estimate::hr_panel::{FirstTransfer, HrPanel, build, first_transfers, transfer_months};
 use crate::estimate::output::{aggregates_table, att_gt_table, event_study_table, stacked_event_study_table};
 use crate::estimate::prepost::{WindowOptions, summarise_windows, summary_table, windows, windows_table};
 use crate::stats::aggregate::{AggKind, AggOptions};
@@ -105,12 +104,15 @@ fn monthly_indicators(validated: &Path) -> Result<Vec<String>, String> {
 
 /// The CS panel of the employees kept by `keep` (by pegawai_id and cohort).
 fn panel_of(hp: &HrPanel, keep: &dyn Fn(&str, i64) -> bool) -> Result<(Panel, usize), String> {
-    let rows: Vec<usize> = (0..hp.nilai.len()).filter(|k| keep(&hp.pegawai_id[*k], hp.cohort[*k])).collect();
-    let mut names: Vec<&str> = rows.iter().map(|k| hp.pegawai_id[*k].as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    let index: BTreeMap<&str, i64> = names.iter().enumerate().map(|(i, n)| (*n, i as i64)).collect();
-    let id: Vec<i64> = rows.iter().map(|k| index[hp.pegawai_id[*k].as_str()]).collect();
+    // One decision per employee (rows of an employee share the id and the cohort).
+    let mut decision: Vec<Option<bool>> = vec![None; hp.ids.len()];
+    let rows: Vec<usize> = (0..hp.nilai.len())
+        .filter(|k| {
+            let e = hp.entity[*k] as usize;
+            *decision[e].get_or_insert_with(|| keep(&hp.ids[e], hp.cohort[*k]))
+        })
+        .collect();
+    let id: Vec<i64> = rows.iter().map(|k| i64::from(hp.entity[*k])).collect();
     let time: Vec<i64> = rows.iter().map(|k| hp.t[*k]).collect();
     let cohort: Vec<i64> = rows.iter().map(|k| hp.cohort[*k]).collect();
     let y: Vec<f64> = rows.iter().map(|k| hp.nilai[*k]).collect();
@@ -169,7 +171,8 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Vec<E
             let note = estimate_cs(&hp, &keep, outcome, label, opts, agg, z, &mut tables)?;
             notes.push(note);
         }
-        notes.push(estimate_stacked(validated, outcome, opts, z, &mut tables)?);
+        let events = transfer_months(validated, opts.until)?;
+        notes.push(estimate_stacked(&hp.stacked_entities(&events), outcome, opts, z, &mut tables)?);
     }
     write_parquet(tables.att_gt, &out.join("att_gt.parquet"))?;
     write_parquet(tables.aggregates, &out.join("aggregates.parquet"))?;
@@ -236,14 +239,13 @@ fn estimate_cs(
 
 /// The stacked event study over every transfer, for subgroup `semua`.
 fn estimate_stacked(
-    validated: &Path,
+    entities: &[crate::stats::stacked::Entity],
     outcome: &str,
     opts: &AnalysisOptions,
     z: f64,
     tables: &mut Tables,
 ) -> Result<EstimateNote, String> {
-    let entities = stacked_entities(validated, outcome, false, opts.until)?;
-    let points = stacked(&entities, -opts.min_e, opts.max_e, opts.min_events);
+    let points = stacked(entities, -opts.min_e, opts.max_e, opts.min_events);
     let mut note = EstimateNote {
         outcome: outcome.into(),
         subgroup: ALL.into(),
