@@ -1,7 +1,7 @@
 //! Choosing how to estimate: one entry point for `mutasi estimate` and the monthly run.
 //!
-//! - Balanced panel, no covariates, no bootstrap: per-cohort moments ([`crate::stats::moments`]),
-//!   work independent of n after one pass.
+//! - No covariates, no bootstrap (balanced or not): per-cohort moments
+//!   ([`crate::stats::moments`]), work independent of n after one pass.
 //! - Otherwise entity-level influence functions: all kept when they fit in memory (needed for the
 //!   ATT(g,t) bootstrap band and the cell-level pre-test), or folded into the aggregations cell by
 //!   cell ("streaming") for national panels.
@@ -44,7 +44,7 @@ pub struct Fit {
 
 /// Estimates on `panel` (`opts.repeated_cross_section` must say whether it has gaps).
 pub fn fit(panel: &Panel, opts: &CsOptions, agg: AggOptions, mode: FitMode) -> Result<Fit, EstimateError> {
-    let moments_path = !panel.has_gaps() && panel.n_cov == 0 && !mode.entity_level;
+    let moments_path = panel.n_cov == 0 && !mode.entity_level;
     if moments_path {
         let (res, inf, moments) = att_gt_linear(panel, opts)?;
         let space = LinearSpace { moments: &moments, n: res.n };

@@ -1,11 +1,12 @@
-//! ATT(g,t) of a balanced panel without covariates from per-cohort moments: the fast path of
-//! `mutasi estimate`.
+//! ATT(g,t) of a panel without covariates from per-cohort moments: the fast path of `mutasi
+//! estimate` and `mutasi run`.
 //!
 //! Same estimand, cells, order and numbers as [`super::cs::att_gt`] (tested to 1e-10 against it
-//! and against R `did`), but each cell reads only cohort means, and influence functions are
-//! [`LinearIf`] coefficients measured by [`CohortMoments`]: one O(n × periods²) pass over the
-//! panel, then work independent of n. Entity-level influence functions, which the multiplier
-//! bootstrap needs, are not formed here.
+//! and against R `did`), balanced or with missing periods (the repeated-cross-section form, which
+//! on a balanced panel is the panel form), but each cell reads only cohort means and counts, and
+//! influence functions are [`LinearIf`] coefficients measured by [`CohortMoments`]: one
+//! O(n × periods²) pass over the panel, then work independent of n. Entity-level influence
+//! functions, which the multiplier bootstrap needs, are not formed here.
 
 use super::EstimateError;
 use super::cs::{AttGt, Cell, CsOptions, Setup, cohort_shares, is_control, pretest, setup};
@@ -21,9 +22,6 @@ pub fn att_gt_linear(
 ) -> Result<(AttGt, Vec<LinearIf>, CohortMoments), EstimateError> {
     if panel.n_cov > 0 {
         return Err(EstimateError::CovariatesNeedEntityLevel);
-    }
-    if opts.repeated_cross_section || panel.has_gaps() {
-        return Err(EstimateError::Unbalanced);
     }
     let Setup { keep, cohort, dropped_always_treated, tasks, used_groups } = setup(panel, opts)?;
     let n = keep.len();
@@ -46,29 +44,35 @@ pub fn att_gt_linear(
             continue;
         }
         let later = time.max(times[base]);
-        let diff = |c: usize| moments.mean_at(c, tt) - moments.mean_at(c, base);
         let treated = moments.class_of(g);
         let controls: Vec<usize> = (0..moments.cohorts.len())
             .filter(|c| moments.cohorts[*c] != g && is_control(opts, g, later, moments.cohorts[*c]))
             .collect();
-        let n_d = treated.map_or(0, |c| moments.count[c]);
-        let n_c: usize = controls.iter().map(|c| moments.count[*c]).sum();
-        cell.n_treated = n_d;
-        cell.n_control = n_c;
-        if let (Some(d), true, true) = (treated, n_d > 0, n_c > 0) {
-            let mu_d = diff(d);
-            let mu_c = controls.iter().map(|c| moments.count[*c] as f64 * diff(*c)).sum::<f64>() / n_c as f64;
-            let (p_d, p_c) = (n_d as f64 / n as f64, n_c as f64 / n as f64);
-            // Treated: (ΔY − μ_D)/p_D; comparison: −(ΔY − μ_C)/p_C (see `cs`).
-            f.a[d * t_n + tt] += 1.0 / p_d;
-            f.a[d * t_n + base] -= 1.0 / p_d;
-            f.b[d] -= mu_d / p_d;
-            for &c in &controls {
-                f.a[c * t_n + tt] -= 1.0 / p_c;
-                f.a[c * t_n + base] += 1.0 / p_c;
-                f.b[c] += mu_c / p_c;
+        // Slots as in the repeated-cross-section form: treated at t and at the base, comparison
+        // at t and at the base; each with its count of observed entities and mean.
+        let slot = |classes: &[usize], period: usize| -> (usize, f64) {
+            let n: usize = classes.iter().map(|c| moments.observed_at(*c, period)).sum();
+            let sum: f64 = classes
+                .iter()
+                .map(|c| moments.observed_at(*c, period) as f64 * moments.mean_at(*c, period))
+                .sum();
+            (n, if n > 0 { sum / n as f64 } else { 0.0 })
+        };
+        let d: Vec<usize> = treated.into_iter().collect();
+        let slots = [(&d, tt, 1.0), (&d, base, -1.0), (&controls, tt, -1.0), (&controls, base, 1.0)];
+        let stats: Vec<(usize, f64)> = slots.iter().map(|(cl, period, _)| slot(cl, *period)).collect();
+        cell.n_treated = stats[0].0;
+        cell.n_control = stats[2].0;
+        if stats.iter().all(|(n, _)| *n > 0) {
+            // Each observation's term n · sign · (Y − μ_slot) / count_slot (see `cs::rcs_cell`).
+            for ((classes, period, sign), (count, mu)) in slots.iter().zip(&stats) {
+                let w = sign * n as f64 / *count as f64;
+                for &c in classes.iter() {
+                    f.a[c * t_n + period] += w;
+                    f.beta[c * t_n + period] -= w * mu;
+                }
             }
-            cell.att = Some(mu_d - mu_c);
+            cell.att = Some((stats[0].1 - stats[1].1) - (stats[2].1 - stats[3].1));
             cell.se = Some(space.se(&f));
         }
         cells.push(cell);

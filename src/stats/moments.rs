@@ -1,33 +1,47 @@
-//! Per-cohort moments of a balanced panel, and influence functions held as per-cohort
-//! coefficients ([`LinearSpace`]).
+//! Per-cohort moments of a panel, and influence functions held as per-cohort coefficients
+//! ([`LinearSpace`]).
 //!
 //! Without covariates, the influence function of every ATT(g,t) and of every aggregation is, for
-//! entity i of cohort c, IF_i = a_c · Y_i + b_c: linear in the entity's outcome row Y_i with
-//! coefficients that depend only on its cohort (CS 2021 §4 closed form; the weight-estimation
-//! terms depend on the cohort alone). Writing Y_i = ȳ_c + e_i,
+//! entity i of cohort c,
 //!
-//!   Σ_i IF_i IF'_i = Σ_c [ a_c' S_c a'_c + n_c (a_c·ȳ_c + b_c)(a'_c·ȳ_c + b'_c) ],
+//!   IF_i = Σ_t 1{i observed at t} (a_ct Y_it + β_ct) + b_c,
 //!
-//! with n_c, ȳ_c and the centred cross-products S_c = Σ_{i∈c} e_i e_i' computed once, in one
-//! O(n × periods²) pass. Every SE, covariance and Wald test then costs O(cohorts × periods²)
-//! instead of O(n), which is what makes national panels fast.
+//! linear in the entity's observed outcomes with coefficients that depend only on its cohort (CS
+//! 2021 §4 closed form; R `did`'s repeated-cross-section form with influence functions summed per
+//! entity when some months are missing; the weight-estimation terms depend on the cohort alone).
+//! Writing Y_it = m_ct + e_it with m_ct the cohort's mean over the entities observed at t, and
+//! β̃ = β + a m, every cross-product Σ_i IF_i IF'_i is
+//!
+//!   Σ_c [ Σ_s,t (a_s a'_t S_st + a_s β̃'_t E_st + β̃_s a'_t E_ts + β̃_s β̃'_t N_st)
+//!         + b Σ_t (a'_t E_tt + β̃'_t N_tt) + b' Σ_t (a_t E_tt + β̃_t N_tt) + n_c b b' ]
+//!
+//! with, over the entities of cohort c observed at both s and t, N_st their number, E_st = Σ e_is
+//! and S_st = Σ e_is e_it — computed once, in one O(n × periods²) pass. Every SE, covariance and
+//! Wald test then costs O(cohorts × periods²) instead of O(n), which is what makes national panels
+//! fast. On a balanced panel N_st = n_c and E_st = 0.
 
 use rayon::prelude::*;
 
 use super::influence::InfluenceSpace;
 use super::panel::Panel;
 
-/// Count, mean and centred cross-products of the outcome rows of each cohort.
+/// Counts, means and centred cross-products of the outcomes of each cohort.
 #[derive(Debug, Clone)]
 pub struct CohortMoments {
     /// Number of periods T.
     pub periods: usize,
     /// Distinct cohorts of the estimation sample, ascending (0 = never treated).
     pub cohorts: Vec<i64>,
+    /// Entities per cohort.
     pub count: Vec<usize>,
-    /// Cohort-major means, `mean[c * T + t]`.
+    /// Cohort-major means over the entities observed, `mean[c * T + t]` (0 when none is).
     pub mean: Vec<f64>,
-    /// Centred cross-products, `cross[(c * T + s) * T + t]` (symmetric).
+    /// Entities observed at both s and t, `both[(c * T + s) * T + t]` (symmetric; the diagonal is
+    /// the number observed at t).
+    pub both: Vec<f64>,
+    /// Σ e_is over the entities observed at both s and t, `edge[(c * T + s) * T + t]`.
+    pub edge: Vec<f64>,
+    /// Centred cross-products Σ e_is e_it over the same entities (symmetric).
     pub cross: Vec<f64>,
 }
 
@@ -35,10 +49,23 @@ pub struct CohortMoments {
 /// does not depend on the number of threads.
 const BLOCK: usize = 16_384;
 
+/// One block's partial sums: counts and cross-products of entities with gaps, plus, for entities
+/// observed in every period, their number and Σ e per period (their N and E are filled in at the
+/// end, which keeps balanced panels at one T²/2 update per entity).
+struct Partial {
+    both: Vec<f64>,
+    edge: Vec<f64>,
+    cross: Vec<f64>,
+    full: Vec<f64>,
+    full_sum: Vec<f64>,
+}
+
 impl CohortMoments {
-    /// Moments of the entities `keep` of a balanced `panel`, whose cohorts are `cohort`.
+    /// Moments of the entities `keep` of `panel` (missing periods hold NaN), whose cohorts are
+    /// `cohort`.
     pub fn new(panel: &Panel, keep: &[usize], cohort: &[i64]) -> CohortMoments {
         let t_n = panel.times.len();
+        let tt = t_n * t_n;
         let mut cohorts = cohort.to_vec();
         cohorts.sort_unstable();
         cohorts.dedup();
@@ -47,62 +74,111 @@ impl CohortMoments {
         let row = |k: usize| &panel.y[keep[k] * t_n..(keep[k] + 1) * t_n];
         let blocks: Vec<(usize, usize)> =
             (0..keep.len()).step_by(BLOCK).map(|s| (s, (s + BLOCK).min(keep.len()))).collect();
-        // Pass 1: counts and sums.
-        let partial: Vec<(Vec<usize>, Vec<f64>)> = blocks
+        // Pass 1: entity counts, and sums and counts of the observed values.
+        let partial: Vec<(Vec<usize>, Vec<f64>, Vec<f64>)> = blocks
             .par_iter()
             .map(|&(s, e)| {
-                let (mut count, mut sum) = (vec![0usize; n_c], vec![0.0; n_c * t_n]);
-                for k in s..e {
-                    count[class[k]] += 1;
-                    for (acc, v) in sum[class[k] * t_n..(class[k] + 1) * t_n].iter_mut().zip(row(k)) {
-                        *acc += v;
-                    }
-                }
-                (count, sum)
-            })
-            .collect();
-        let (mut count, mut mean) = (vec![0usize; n_c], vec![0.0; n_c * t_n]);
-        for (c, s) in &partial {
-            count.iter_mut().zip(c).for_each(|(a, b)| *a += b);
-            mean.iter_mut().zip(s).for_each(|(a, b)| *a += b);
-        }
-        for c in 0..n_c {
-            let m = count[c].max(1) as f64;
-            mean[c * t_n..(c + 1) * t_n].iter_mut().for_each(|v| *v /= m);
-        }
-        // Pass 2: centred cross-products (upper triangle, mirrored below).
-        let partial: Vec<Vec<f64>> = blocks
-            .par_iter()
-            .map(|&(s, e)| {
-                let mut cross = vec![0.0; n_c * t_n * t_n];
-                let mut d = vec![0.0; t_n];
+                let (mut count, mut sum, mut seen) =
+                    (vec![0usize; n_c], vec![0.0; n_c * t_n], vec![0.0; n_c * t_n]);
                 for (k, &c) in (s..e).zip(&class[s..e]) {
-                    for ((dj, y), m) in d.iter_mut().zip(row(k)).zip(&mean[c * t_n..(c + 1) * t_n]) {
-                        *dj = y - m;
-                    }
-                    let block = &mut cross[c * t_n * t_n..(c + 1) * t_n * t_n];
-                    for (j, dj) in d.iter().enumerate() {
-                        for (acc, dk) in block[j * t_n + j..(j + 1) * t_n].iter_mut().zip(&d[j..]) {
-                            *acc += dj * dk;
+                    count[c] += 1;
+                    for (t, y) in row(k).iter().enumerate() {
+                        if !y.is_nan() {
+                            sum[c * t_n + t] += y;
+                            seen[c * t_n + t] += 1.0;
                         }
                     }
                 }
-                cross
+                (count, sum, seen)
             })
             .collect();
-        let mut cross = vec![0.0; n_c * t_n * t_n];
+        let (mut count, mut mean, mut seen) = (vec![0usize; n_c], vec![0.0; n_c * t_n], vec![0.0; n_c * t_n]);
+        for (c, s, n) in &partial {
+            count.iter_mut().zip(c).for_each(|(a, b)| *a += b);
+            mean.iter_mut().zip(s).for_each(|(a, b)| *a += b);
+            seen.iter_mut().zip(n).for_each(|(a, b)| *a += b);
+        }
+        mean.iter_mut().zip(&seen).for_each(|(m, n)| *m = if *n > 0.0 { *m / n } else { 0.0 });
+        // Pass 2: counts, edge sums and cross-products over pairs of observed periods.
+        let partial: Vec<Partial> = blocks
+            .par_iter()
+            .map(|&(s, e)| {
+                let mut p = Partial {
+                    both: vec![0.0; n_c * tt],
+                    edge: vec![0.0; n_c * tt],
+                    cross: vec![0.0; n_c * tt],
+                    full: vec![0.0; n_c],
+                    full_sum: vec![0.0; n_c * t_n],
+                };
+                let mut d = vec![0.0; t_n];
+                let mut obs: Vec<usize> = Vec::with_capacity(t_n);
+                for (k, &c) in (s..e).zip(&class[s..e]) {
+                    obs.clear();
+                    for (t, ((dj, y), m)) in
+                        d.iter_mut().zip(row(k)).zip(&mean[c * t_n..(c + 1) * t_n]).enumerate()
+                    {
+                        *dj = if y.is_nan() { 0.0 } else { y - m };
+                        if !y.is_nan() {
+                            obs.push(t);
+                        }
+                    }
+                    let block = c * tt..(c + 1) * tt;
+                    if obs.len() == t_n {
+                        p.full[c] += 1.0;
+                        p.full_sum[c * t_n..(c + 1) * t_n].iter_mut().zip(&d).for_each(|(a, b)| *a += b);
+                        let cross = &mut p.cross[block];
+                        for (j, dj) in d.iter().enumerate() {
+                            for (acc, dk) in cross[j * t_n + j..(j + 1) * t_n].iter_mut().zip(&d[j..]) {
+                                *acc += dj * dk;
+                            }
+                        }
+                    } else {
+                        let (both, edge, cross) =
+                            (&mut p.both[block.clone()], &mut p.edge[block.clone()], &mut p.cross[block]);
+                        for (a, &j) in obs.iter().enumerate() {
+                            for &l in &obs[a..] {
+                                both[j * t_n + l] += 1.0;
+                                cross[j * t_n + l] += d[j] * d[l];
+                                edge[j * t_n + l] += d[j];
+                                if l != j {
+                                    edge[l * t_n + j] += d[l];
+                                }
+                            }
+                        }
+                    }
+                }
+                p
+            })
+            .collect();
+        let (mut both, mut edge, mut cross) = (vec![0.0; n_c * tt], vec![0.0; n_c * tt], vec![0.0; n_c * tt]);
+        let (mut full, mut full_sum) = (vec![0.0; n_c], vec![0.0; n_c * t_n]);
         for p in &partial {
-            cross.iter_mut().zip(p).for_each(|(a, b)| *a += b);
+            both.iter_mut().zip(&p.both).for_each(|(a, b)| *a += b);
+            edge.iter_mut().zip(&p.edge).for_each(|(a, b)| *a += b);
+            cross.iter_mut().zip(&p.cross).for_each(|(a, b)| *a += b);
+            full.iter_mut().zip(&p.full).for_each(|(a, b)| *a += b);
+            full_sum.iter_mut().zip(&p.full_sum).for_each(|(a, b)| *a += b);
         }
         for c in 0..n_c {
-            let block = &mut cross[c * t_n * t_n..(c + 1) * t_n * t_n];
+            let (b, e, x) = (
+                &mut both[c * tt..(c + 1) * tt],
+                &mut edge[c * tt..(c + 1) * tt],
+                &mut cross[c * tt..(c + 1) * tt],
+            );
             for j in 0..t_n {
-                for k in 0..j {
-                    block[j * t_n + k] = block[k * t_n + j];
+                for l in 0..t_n {
+                    if l < j {
+                        // Mirror the upper triangle of the symmetric counts and cross-products.
+                        b[j * t_n + l] = b[l * t_n + j];
+                        x[j * t_n + l] = x[l * t_n + j];
+                    } else {
+                        b[j * t_n + l] += full[c];
+                    }
+                    e[j * t_n + l] += full_sum[c * t_n + j];
                 }
             }
         }
-        CohortMoments { periods: t_n, cohorts, count, mean, cross }
+        CohortMoments { periods: t_n, cohorts, count, mean, both, edge, cross }
     }
 
     /// Index of cohort `g`, if present.
@@ -110,18 +186,26 @@ impl CohortMoments {
         self.cohorts.binary_search(&g).ok()
     }
 
-    /// Mean outcome of cohort class `c` in period index `t`.
+    /// Mean outcome of cohort class `c` in period index `t`, over the entities observed then.
     pub fn mean_at(&self, c: usize, t: usize) -> f64 {
         self.mean[c * self.periods + t]
     }
+
+    /// Entities of cohort class `c` observed in period index `t`.
+    pub fn observed_at(&self, c: usize, t: usize) -> usize {
+        self.both[(c * self.periods + t) * self.periods + t] as usize
+    }
 }
 
-/// An influence function IF_i = a[c_i] · Y_i + b[c_i] (c_i the cohort class of entity i).
+/// An influence function IF_i = Σ_t 1{observed} (a[c_i, t] Y_it + beta[c_i, t]) + b[c_i] (c_i the
+/// cohort class of entity i).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinearIf {
     /// Cohort-major coefficients, `a[c * T + t]`.
     pub a: Vec<f64>,
-    /// One constant per cohort class.
+    /// Cohort-major constants of each observed period, `beta[c * T + t]`.
+    pub beta: Vec<f64>,
+    /// One constant per cohort class, for every entity of it.
     pub b: Vec<f64>,
 }
 
@@ -129,15 +213,6 @@ pub struct LinearIf {
 pub struct LinearSpace<'a> {
     pub moments: &'a CohortMoments,
     pub n: usize,
-}
-
-impl LinearSpace<'_> {
-    /// a_c · ȳ_c + b_c: the influence function's mean over cohort `c`.
-    fn class_mean(&self, f: &LinearIf, c: usize) -> f64 {
-        let t_n = self.moments.periods;
-        let a = &f.a[c * t_n..(c + 1) * t_n];
-        a.iter().zip(&self.moments.mean[c * t_n..(c + 1) * t_n]).map(|(x, m)| x * m).sum::<f64>() + f.b[c]
-    }
 }
 
 impl InfluenceSpace for LinearSpace<'_> {
@@ -149,11 +224,13 @@ impl InfluenceSpace for LinearSpace<'_> {
 
     fn zero(&self) -> LinearIf {
         let n_c = self.moments.cohorts.len();
-        LinearIf { a: vec![0.0; n_c * self.moments.periods], b: vec![0.0; n_c] }
+        let len = n_c * self.moments.periods;
+        LinearIf { a: vec![0.0; len], beta: vec![0.0; len], b: vec![0.0; n_c] }
     }
 
     fn axpy(&self, acc: &mut LinearIf, w: f64, f: &LinearIf) {
         acc.a.iter_mut().zip(&f.a).for_each(|(x, y)| *x += w * y);
+        acc.beta.iter_mut().zip(&f.beta).for_each(|(x, y)| *x += w * y);
         acc.b.iter_mut().zip(&f.b).for_each(|(x, y)| *x += w * y);
     }
 
@@ -166,24 +243,45 @@ impl InfluenceSpace for LinearSpace<'_> {
     fn dot(&self, x: &LinearIf, y: &LinearIf) -> f64 {
         let m = self.moments;
         let t_n = m.periods;
+        let tt = t_n * t_n;
         let mut total = 0.0;
-        let (mut nz_x, mut nz_y) = (Vec::with_capacity(t_n), Vec::with_capacity(t_n));
+        // Per operand: a and β̃ = β + a m of the cohort, and the periods where either is non-zero.
+        let split = |f: &LinearIf, c: usize| -> (Vec<f64>, Vec<f64>, Vec<usize>) {
+            let a = f.a[c * t_n..(c + 1) * t_n].to_vec();
+            let bt: Vec<f64> = (0..t_n).map(|t| f.beta[c * t_n + t] + a[t] * m.mean[c * t_n + t]).collect();
+            let nz = (0..t_n).filter(|t| a[*t] != 0.0 || bt[*t] != 0.0).collect();
+            (a, bt, nz)
+        };
         for c in 0..m.cohorts.len() {
             if m.count[c] == 0 {
                 continue;
             }
-            let (ax, ay) = (&x.a[c * t_n..(c + 1) * t_n], &y.a[c * t_n..(c + 1) * t_n]);
-            nz_x.clear();
-            nz_x.extend((0..t_n).filter(|j| ax[*j] != 0.0));
-            nz_y.clear();
-            nz_y.extend((0..t_n).filter(|j| ay[*j] != 0.0));
-            let s = &m.cross[c * t_n * t_n..(c + 1) * t_n * t_n];
-            let mut quad = 0.0;
-            for &j in &nz_x {
-                let row = &s[j * t_n..(j + 1) * t_n];
-                quad += ax[j] * nz_y.iter().map(|&k| row[k] * ay[k]).sum::<f64>();
+            let ((ax, bx, nx), (ay, by, ny)) = (split(x, c), split(y, c));
+            let (both, edge, cross) = (
+                &m.both[c * tt..(c + 1) * tt],
+                &m.edge[c * tt..(c + 1) * tt],
+                &m.cross[c * tt..(c + 1) * tt],
+            );
+            let mut sum = 0.0;
+            for &s in &nx {
+                for &t in &ny {
+                    let st = s * t_n + t;
+                    sum += ax[s] * ay[t] * cross[st]
+                        + ax[s] * by[t] * edge[st]
+                        + bx[s] * ay[t] * edge[t * t_n + s]
+                        + bx[s] * by[t] * both[st];
+                }
             }
-            total += quad + m.count[c] as f64 * self.class_mean(x, c) * self.class_mean(y, c);
+            let (xb, yb) = (x.b[c], y.b[c]);
+            if xb != 0.0 {
+                sum += xb
+                    * ny.iter().map(|&t| ay[t] * edge[t * t_n + t] + by[t] * both[t * t_n + t]).sum::<f64>();
+            }
+            if yb != 0.0 {
+                sum += yb
+                    * nx.iter().map(|&t| ax[t] * edge[t * t_n + t] + bx[t] * both[t * t_n + t]).sum::<f64>();
+            }
+            total += sum + m.count[c] as f64 * xb * yb;
         }
         total
     }
@@ -194,75 +292,83 @@ mod tests {
     use super::*;
     use crate::stats::influence::DenseSpace;
 
-    /// A small balanced panel: 7 entities × 4 periods, cohorts 0, 3 and 4.
-    fn panel() -> Panel {
+    /// 7 entities × 4 periods, cohorts 0, 3 and 4; with `gaps`, some observations are missing.
+    fn panel(gaps: bool) -> Panel {
         let cohorts = [0, 0, 3, 3, 4, 0, 4];
         let (mut id, mut time, mut cohort, mut y) = (vec![], vec![], vec![], vec![]);
         for (i, g) in cohorts.iter().enumerate() {
             for t in 1..=4 {
+                if gaps && (i * 4 + t as usize) % 5 == 0 {
+                    continue;
+                }
                 id.push(i as i64);
                 time.push(t);
                 cohort.push(*g);
-                y.push(((i * 7 + t as usize * 3) % 11) as f64 * 0.5 + i as f64);
+                y.push(((i * 7 + t as usize * 3) % 11) as f64 * 0.5 + i as f64 + 40.0);
             }
         }
-        Panel::from_long(&id, &time, &cohort, &y).expect("balanced")
+        Panel::from_long_unbalanced(&id, &time, &cohort, &y).expect("panel")
+    }
+
+    fn arbitrary(seed: f64) -> LinearIf {
+        LinearIf {
+            a: (0..12).map(|k| ((k as f64 + seed) * 0.37).sin()).collect(),
+            beta: (0..12).map(|k| if k % 3 == 0 { (k as f64 * seed).cos() } else { 0.0 }).collect(),
+            b: vec![0.2 * seed, -1.0, 0.7],
+        }
+    }
+
+    /// The influence function entity by entity.
+    fn expand(p: &Panel, m: &CohortMoments, h: &LinearIf) -> Vec<f64> {
+        (0..p.n())
+            .map(|i| {
+                let c = m.class_of(p.cohort[i]).expect("class");
+                let observed: f64 = (0..4)
+                    .filter(|t| !p.y_at(i, *t).is_nan())
+                    .map(|t| h.a[c * 4 + t] * p.y_at(i, t) + h.beta[c * 4 + t])
+                    .sum();
+                observed + h.b[c]
+            })
+            .collect()
     }
 
     #[test]
     fn moments_give_the_same_dot_products_as_entity_level_values() {
-        let p = panel();
-        let keep: Vec<usize> = (0..p.n()).collect();
-        let m = CohortMoments::new(&p, &keep, &p.cohort);
-        assert_eq!(m.cohorts, vec![0, 3, 4]);
-        assert_eq!(m.count, vec![3, 2, 2]);
-        let space = LinearSpace { moments: &m, n: p.n() };
-        // Two arbitrary linear influence functions, expanded entity by entity.
-        let f = LinearIf { a: (0..12).map(|k| (k as f64 * 0.37).sin()).collect(), b: vec![0.2, -1.0, 0.7] };
-        let g = LinearIf {
-            a: (0..12).map(|k| if k % 5 == 0 { 1.5 } else { 0.0 }).collect(),
-            b: vec![1.0, 0.0, -0.3],
-        };
-        let expand = |h: &LinearIf| -> Vec<f64> {
-            (0..p.n())
-                .map(|i| {
-                    let c = m.class_of(p.cohort[i]).expect("class");
-                    (0..4).map(|t| h.a[c * 4 + t] * p.y_at(i, t)).sum::<f64>() + h.b[c]
-                })
-                .collect()
-        };
-        let dense = DenseSpace { entity_cohort: &p.cohort, n: p.n() };
-        let (fd, gd) = (expand(&f), expand(&g));
-        assert!((space.dot(&f, &g) - dense.dot(&fd, &gd)).abs() < 1e-12);
-        assert!((space.se(&f) - dense.se(&fd)).abs() < 1e-12);
-        let mut h = space.zero();
-        space.axpy(&mut h, 2.0, &f);
-        space.add_by_cohort(&mut h, &|c| c as f64);
-        let mut hd = dense.zero();
-        dense.axpy(&mut hd, 2.0, &fd);
-        dense.add_by_cohort(&mut hd, &|c| c as f64);
-        let he = expand(&h);
-        assert!(he.iter().zip(&hd).all(|(a, b)| (a - b).abs() < 1e-12));
+        for gaps in [false, true] {
+            let p = panel(gaps);
+            assert_eq!(p.has_gaps(), gaps);
+            let keep: Vec<usize> = (0..p.n()).collect();
+            let m = CohortMoments::new(&p, &keep, &p.cohort);
+            assert_eq!(m.cohorts, vec![0, 3, 4]);
+            assert_eq!(m.count, vec![3, 2, 2]);
+            let space = LinearSpace { moments: &m, n: p.n() };
+            let dense = DenseSpace { entity_cohort: &p.cohort, n: p.n() };
+            let (f, g) = (arbitrary(1.0), arbitrary(2.5));
+            let (fd, gd) = (expand(&p, &m, &f), expand(&p, &m, &g));
+            assert!((space.dot(&f, &g) - dense.dot(&fd, &gd)).abs() < 1e-9, "gaps {gaps}");
+            assert!((space.se(&f) - dense.se(&fd)).abs() < 1e-12, "gaps {gaps}");
+            let mut h = space.zero();
+            space.axpy(&mut h, 2.0, &f);
+            space.add_by_cohort(&mut h, &|c| c as f64);
+            let mut hd = dense.zero();
+            dense.axpy(&mut hd, 2.0, &fd);
+            dense.add_by_cohort(&mut hd, &|c| c as f64);
+            assert!(expand(&p, &m, &h).iter().zip(&hd).all(|(a, b)| (a - b).abs() < 1e-12));
+        }
     }
 
     #[test]
     fn moments_over_several_blocks_match_entity_level_sums() {
         // Entities repeated past three parallel blocks: the blocked sums equal a plain sum.
-        let p = panel();
+        let p = panel(true);
         let keep: Vec<usize> = (0..p.n()).cycle().take(3 * BLOCK + 5).collect();
         let cohort: Vec<i64> = keep.iter().map(|i| p.cohort[*i]).collect();
         let m = CohortMoments::new(&p, &keep, &cohort);
         assert_eq!(m.count.iter().sum::<usize>(), keep.len());
         let space = LinearSpace { moments: &m, n: keep.len() };
-        let f = LinearIf { a: (0..12).map(|k| (k as f64 * 0.91).cos()).collect(), b: vec![0.5, 0.0, -2.0] };
-        let direct: f64 = keep
-            .iter()
-            .map(|&i| {
-                let c = m.class_of(p.cohort[i]).expect("class");
-                let v = (0..4).map(|t| f.a[c * 4 + t] * p.y_at(i, t)).sum::<f64>() + f.b[c];
-                v * v
-            })
-            .sum();
+        let f = arbitrary(0.3);
+        let per_entity = expand(&p, &m, &f);
+        let direct: f64 = keep.iter().map(|&i| per_entity[i] * per_entity[i]).sum();
         assert!((space.dot(&f, &f) - direct).abs() <= 1e-9 * direct, "{} vs {direct}", space.dot(&f, &f));
     }
 }

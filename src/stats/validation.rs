@@ -301,18 +301,7 @@ fn repeated_cross_section_form_equals_panel_form_on_balanced_data() {
 /// panel form refuses gapped data instead of silently dropping entities.
 #[test]
 fn unbalanced_panels_keep_every_entity() {
-    let (mut id, mut time, mut cohort, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (k, line) in MPDTA.lines().skip(1).enumerate() {
-        if k % 9 == 4 {
-            continue; // drop about 11% of observations
-        }
-        let f: Vec<&str> = line.split(',').collect();
-        time.push(f[0].parse::<i64>().expect("year"));
-        id.push(f[1].parse::<i64>().expect("county"));
-        y.push(f[3].parse::<f64>().expect("lemp"));
-        cohort.push(f[4].parse::<i64>().expect("first.treat"));
-    }
-    let gapped = Panel::from_long_unbalanced(&id, &time, &cohort, &y).expect("panel");
+    let gapped = gapped_mpdta(); // about 11% of observations dropped
     assert!(gapped.has_gaps());
     assert_eq!(gapped.n(), 500);
     assert_eq!(att_gt(&gapped, &CsOptions::default()).err(), Some(super::EstimateError::Unbalanced));
@@ -389,7 +378,41 @@ fn synthetic_panel(seed: u64) -> Panel {
     Panel::from_long(&id, &time, &cohort, &y).expect("balanced")
 }
 
-/// The moments-based fast path gives the entity-level path's numbers for every option:
+/// `mpdta` without every ninth observation (0-based rows k with k mod 9 = 4).
+fn gapped_mpdta() -> Panel {
+    let (mut id, mut time, mut cohort, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (k, line) in MPDTA.lines().skip(1).enumerate() {
+        if k % 9 == 4 {
+            continue;
+        }
+        let f: Vec<&str> = line.split(',').collect();
+        time.push(f[0].parse::<i64>().expect("year"));
+        id.push(f[1].parse::<i64>().expect("county"));
+        y.push(f[3].parse::<f64>().expect("lemp"));
+        cohort.push(f[4].parse::<i64>().expect("first.treat"));
+    }
+    Panel::from_long_unbalanced(&id, &time, &cohort, &y).expect("panel")
+}
+
+/// `p` with about one observation in seven removed.
+fn gapped(p: Panel) -> Panel {
+    let (mut id, mut time, mut cohort, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in 0..p.n() {
+        for (t, tv) in p.times.iter().enumerate() {
+            if (i * 3 + t * 5) % 7 == 2 {
+                continue;
+            }
+            id.push(p.ids[i]);
+            time.push(*tv);
+            cohort.push(p.cohort[i]);
+            y.push(p.y_at(i, t));
+        }
+    }
+    Panel::from_long_unbalanced(&id, &time, &cohort, &y).expect("panel")
+}
+
+/// The moments-based fast path gives the entity-level path's numbers for every option, on
+/// balanced panels and on panels with missing periods:
 /// comparison group, base period, anticipation and event window; cells, SEs, all four
 /// aggregations with their elements, and both pre-trend tests.
 #[test]
@@ -398,12 +421,24 @@ fn moments_path_equals_entity_level_path_for_every_option() {
         assert!((a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-10 * (1.0 + b.abs()), "{what}: {a} vs {b}")
     };
     let mut checked = 0;
-    for p in [mpdta(), synthetic_panel(7)] {
+    for (p, gaps) in [
+        (mpdta(), false),
+        (synthetic_panel(7), false),
+        (gapped_mpdta(), true),
+        (gapped(synthetic_panel(8)), true),
+    ] {
+        assert_eq!(p.has_gaps(), gaps);
         for control in [Control::NeverTreated, Control::NotYetTreated] {
             for base_period in [BasePeriod::Varying, BasePeriod::Universal] {
                 for anticipation in [0, 1] {
                     for window in [AggOptions::default(), AggOptions { min_e: Some(-2), max_e: Some(2) }] {
-                        let opts = CsOptions { control, base_period, anticipation, ..CsOptions::default() };
+                        let opts = CsOptions {
+                            control,
+                            base_period,
+                            anticipation,
+                            repeated_cross_section: gaps,
+                            ..CsOptions::default()
+                        };
                         let what = format!("{} periods, {opts:?}, {window:?}", p.times.len());
                         let dense = att_gt(&p, &opts).expect("dense");
                         let (lin, inf, m) = att_gt_linear(&p, &opts).expect("linear");
@@ -465,7 +500,7 @@ fn moments_path_equals_entity_level_path_for_every_option() {
             }
         }
     }
-    assert_eq!(checked, 32);
+    assert_eq!(checked, 64);
 }
 
 #[test]
@@ -532,18 +567,7 @@ fn matches_moderndid_where_the_r_reference_has_no_numbers() {
 #[test]
 fn gapped_panel_point_estimates_match_moderndid() {
     let reference: Value = serde_json::from_str(MODERNDID).expect("moderndid json");
-    let (mut id, mut time, mut cohort, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (k, line) in MPDTA.lines().skip(1).enumerate() {
-        if k % 9 == 4 {
-            continue;
-        }
-        let f: Vec<&str> = line.split(',').collect();
-        time.push(f[0].parse::<i64>().expect("year"));
-        id.push(f[1].parse::<i64>().expect("county"));
-        y.push(f[3].parse::<f64>().expect("lemp"));
-        cohort.push(f[4].parse::<i64>().expect("first.treat"));
-    }
-    let gapped = Panel::from_long_unbalanced(&id, &time, &cohort, &y).expect("panel");
+    let gapped = gapped_mpdta();
     for (config, control) in
         [("nocov_never_rcs_att", Control::NeverTreated), ("nocov_notyet_rcs_att", Control::NotYetTreated)]
     {
