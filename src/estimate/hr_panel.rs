@@ -268,15 +268,19 @@ impl HrPanel {
         &self,
         events: &BTreeMap<String, Vec<i64>>,
     ) -> Vec<crate::stats::stacked::Entity> {
-        let mut out: Vec<crate::stats::stacked::Entity> =
-            (0..self.ids.len()).map(|_| crate::stats::stacked::Entity::default()).collect();
+        let mut points: Vec<Vec<(i64, f64)>> = vec![Vec::new(); self.ids.len()];
         for k in 0..self.nilai.len() {
-            out[self.entity[k] as usize].y.insert(self.t[k], self.nilai[k]);
+            points[self.entity[k] as usize].push((self.t[k], self.nilai[k]));
         }
-        for (e, id) in out.iter_mut().zip(&self.ids) {
-            e.events =
-                events.get(id).map(|m| m.iter().map(|k| k - self.origin).collect()).unwrap_or_default();
-        }
+        let out: Vec<crate::stats::stacked::Entity> = points
+            .iter()
+            .zip(&self.ids)
+            .map(|(p, id)| {
+                let events =
+                    events.get(id).map(|m| m.iter().map(|k| k - self.origin).collect()).unwrap_or_default();
+                crate::stats::stacked::Entity::from_points(p, events)
+            })
+            .collect();
         out
     }
 

@@ -10,13 +10,35 @@
 //! every sub-experiment it enters (as treated or as control), so the standard error is clustered
 //! on the entity: SE = √Σ_i ψ_i². Sub-experiment weights are treated as fixed.
 
-use std::collections::BTreeMap;
-
 /// The outcome series of one entity and its event periods.
 #[derive(Debug, Clone, Default)]
 pub struct Entity {
-    pub y: BTreeMap<i64, f64>,
+    /// Period of `y[0]`.
+    pub start: i64,
+    /// Outcomes of consecutive periods from `start`; NaN where not observed.
+    pub y: Vec<f64>,
     pub events: Vec<i64>,
+}
+
+impl Entity {
+    /// An entity from (period, value) pairs in any order.
+    pub fn from_points(points: &[(i64, f64)], events: Vec<i64>) -> Entity {
+        let (Some(lo), Some(hi)) = (points.iter().map(|p| p.0).min(), points.iter().map(|p| p.0).max())
+        else {
+            return Entity { start: 0, y: Vec::new(), events };
+        };
+        let mut y = vec![f64::NAN; (hi - lo + 1) as usize];
+        for (t, v) in points {
+            y[(t - lo) as usize] = *v;
+        }
+        Entity { start: lo, y, events }
+    }
+
+    /// The outcome at period `t`, if observed.
+    pub fn at(&self, t: i64) -> Option<f64> {
+        let k = usize::try_from(t - self.start).ok()?;
+        self.y.get(k).copied().filter(|v| !v.is_nan())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +69,7 @@ pub fn stacked(entities: &[Entity], pre: i64, post: i64, min_treated: usize) -> 
         let mut treated = Vec::new();
         let mut controls = Vec::new();
         for (i, x) in entities.iter().enumerate() {
-            if !x.y.contains_key(&(g - 1)) {
+            if x.at(g - 1).is_none() {
                 continue;
             }
             let in_window: Vec<i64> = x.events.iter().copied().filter(|t| (lo..=hi).contains(t)).collect();
@@ -68,7 +90,7 @@ pub fn stacked(entities: &[Entity], pre: i64, post: i64, min_treated: usize) -> 
         // Weights over the sub-experiments that observe both sides at e.
         let mut parts = Vec::new();
         for s in &subs {
-            let delta = |i: &usize| Some(entities[*i].y.get(&(s.g + e))? - entities[*i].y.get(&(s.g - 1))?);
+            let delta = |i: &usize| Some(entities[*i].at(s.g + e)? - entities[*i].at(s.g - 1)?);
             let t: Vec<(usize, f64)> = s.treated.iter().filter_map(|i| Some((*i, delta(i)?))).collect();
             let c: Vec<(usize, f64)> = s.controls.iter().filter_map(|i| Some((*i, delta(i)?))).collect();
             if t.is_empty() || c.is_empty() {
@@ -116,14 +138,17 @@ mod tests {
                 2 => vec![25],
                 _ => vec![],
             };
-            let mut y = BTreeMap::new();
+            let mut y = Vec::new();
             for t in 0..60 {
                 let effect: f64 = events.iter().filter(|g| t >= **g).map(|_| 2.0).sum();
                 // Entity level, a common trend, and a small deterministic wiggle.
                 let wiggle = (((i * 7 + t * 13) % 11) as f64 - 5.0) / 10.0;
-                y.insert(t, i as f64 * 0.01 + 0.1 * t as f64 + effect + wiggle);
+                // Every 17th month of some entities is missing.
+                if (i + t) % 17 != 0 || i % 2 == 0 {
+                    y.push((t, i as f64 * 0.01 + 0.1 * t as f64 + effect + wiggle));
+                }
             }
-            entities.push(Entity { y, events });
+            entities.push(Entity::from_points(&y, events));
         }
         let pts = stacked(&entities, 4, 6, 1);
         assert_eq!(pts.len(), 10);
