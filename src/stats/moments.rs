@@ -298,7 +298,7 @@ mod tests {
         let (mut id, mut time, mut cohort, mut y) = (vec![], vec![], vec![], vec![]);
         for (i, g) in cohorts.iter().enumerate() {
             for t in 1..=4 {
-                if gaps && (i * 4 + t as usize) % 5 == 0 {
+                if gaps && (i * 4 + t as usize).is_multiple_of(5) {
                     continue;
                 }
                 id.push(i as i64);
