@@ -67,6 +67,8 @@ pub struct AnalysisConfig {
     pub min_treated: usize,
     /// Summary groups and ATT(g,t) cells with fewer employees are suppressed.
     pub min_group: usize,
+    /// Standardise outcomes within unit and month before estimating.
+    pub standardize: bool,
 }
 
 impl Default for AnalysisConfig {
@@ -82,6 +84,7 @@ impl Default for AnalysisConfig {
             max_e: a.max_e,
             min_treated: a.min_treated,
             min_group: a.min_cell,
+            standardize: a.standardize,
         }
     }
 }

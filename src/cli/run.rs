@@ -39,6 +39,10 @@ pub struct RunArgs {
     /// jenis_unit_tujuan; default `analysis.subgroups`, both).
     #[arg(long, value_delimiter = ',')]
     pub subgroups: Option<Vec<String>>,
+    /// Standarkan hasil dalam unit dan bulan / Standardise outcomes within unit and month
+    /// (z-scores) before estimating, neutralising forced rating distributions.
+    #[arg(long)]
+    pub standardize: bool,
     /// Sertakan NIP dan nama di tabel tervalidasi / Write NIPs and names into the validated tables.
     #[arg(long)]
     pub with_identities: bool,
@@ -68,6 +72,7 @@ struct OptionsReport {
     max_e: i64,
     min_treated: usize,
     min_group: usize,
+    standardize: bool,
     control: String,
     base_period: String,
     method: String,
@@ -126,6 +131,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
         max_e: ac.max_e,
         min_treated: ac.min_treated,
         min_cell: ac.min_group,
+        standardize: a.standardize || ac.standardize,
         ..AnalysisOptions::default()
     };
     let target = a.out.join(&name);
@@ -218,6 +224,7 @@ fn build(
             max_e: opts.max_e,
             min_treated: opts.min_treated,
             min_group: opts.min_cell,
+            standardize: opts.standardize,
             control: "never".into(),
             base_period: "varying".into(),
             method: "dr".into(),

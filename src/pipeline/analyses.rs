@@ -48,6 +48,9 @@ pub struct AnalysisOptions {
     pub min_treated: usize,
     pub min_cell: usize,
     pub alpha: f64,
+    /// Standardise each outcome within unit and month (z-scores) before estimating, which
+    /// neutralises forced rating distributions (`mutasi panel --standardize`).
+    pub standardize: bool,
 }
 
 impl Default for AnalysisOptions {
@@ -63,6 +66,7 @@ impl Default for AnalysisOptions {
             min_treated: 20,
             min_cell: 5,
             alpha: 0.05,
+            standardize: false,
         }
     }
 }
@@ -153,7 +157,7 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Vec<E
     let mut tables = Tables::default();
     let mut notes = Vec::new();
     for outcome in &outcomes {
-        let hp = build(validated, outcome, false, opts.until)?;
+        let hp = build(validated, outcome, opts.standardize, opts.until)?;
         let mut subgroups: Vec<(String, Option<(&str, String)>)> = vec![(ALL.to_string(), None)];
         for dim in &opts.subgroups {
             let mut values: Vec<String> = firsts.values().map(|f| dimension_value(dim, f)).collect();

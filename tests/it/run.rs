@@ -227,6 +227,25 @@ fn small_subgroups_are_not_estimated_and_bad_options_are_usage_errors() {
     );
     assert!(texts(&agg, "subgroup").iter().any(|g| g == "jenis_mutasi=rotasi"));
 
+    // Standardised outcomes: effects in standard deviations of the unit-month, smaller than raw.
+    let r = mutasi_run(&s, "outz", &["--period", "2025-06", "--config", &cfg, "--standardize"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let z: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s.path("outz/2025-06/run.json")).expect("run.json"))
+            .expect("json");
+    assert_eq!(z["opsi"]["standardize"], true);
+    let overall = |dir: &Path| -> f64 {
+        let t = read_table(&dir.join("aggregates.parquet")).expect("aggregates");
+        let (sg, ty, el, a) =
+            (texts(&t, "subgroup"), texts(&t, "type"), ints(&t, "element"), floats(&t, "att"));
+        (0..t.height())
+            .find(|i| sg[*i] == "semua" && ty[*i] == "dynamic" && el[*i].is_none())
+            .and_then(|i| a[i])
+            .expect("dynamic overall")
+    };
+    let (raw, std) = (overall(&dir), overall(&s.path("outz/2025-06")));
+    assert!(raw > 0.0 && std > 0.0 && std < raw / 2.0, "raw {raw}, standardised {std}");
+
     s.write("bad.toml", "[analysis]\nsubgroups = [\"golongan\"]\n");
     let bad = s.path("bad.toml").display().to_string();
     let r = mutasi_run(&s, "out2", &["--period", "2025-06", "--config", &bad]);
