@@ -131,11 +131,6 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
             .map_err(|e| Failure::Data(e.to_string()))?;
     }
     let gaps = panel.has_gaps();
-    if gaps && !a.covariates.is_empty() {
-        return Err(Failure::Usage(
-            "kovariat pada panel tidak seimbang belum didukung / covariates with an unbalanced panel are not supported yet\n\nhint: tambahkan --balanced untuk memakai hanya entitas lengkap / add --balanced to keep complete entities only".into(),
-        ));
-    }
     let opts = CsOptions {
         control: match a.control {
             ControlArg::Never => Control::NeverTreated,

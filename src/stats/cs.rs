@@ -18,6 +18,7 @@
 use super::EstimateError;
 use super::dist::chi2_sf;
 use super::drdid::{Design, Method, panel_att};
+use super::drdid_rc::rcs_att;
 use super::influence::{DenseSpace, InfluenceSpace};
 use super::panel::Panel;
 use rayon::prelude::*;
@@ -178,9 +179,6 @@ pub fn att_gt_stream(
 ) -> Result<AttGt, EstimateError> {
     let Setup { keep, cohort, dropped_always_treated, tasks, used_groups } = setup(panel, opts)?;
     let (n, n_t) = (keep.len(), panel.times.len());
-    if opts.repeated_cross_section && panel.n_cov > 0 {
-        return Err(EstimateError::UnbalancedWithCovariates);
-    }
     if !opts.repeated_cross_section && panel.has_gaps() {
         return Err(EstimateError::Unbalanced);
     }
@@ -301,6 +299,9 @@ impl CellContext<'_> {
         }
         let later = time.max(times[base]);
         let is_control = |c: i64| is_control(opts, g, later, c);
+        if opts.repeated_cross_section && panel.n_cov > 0 {
+            return self.rcs_covariate_cell(g, (tt, base), &is_control);
+        }
         if opts.repeated_cross_section {
             let (att, f, n_d, n_c) = rcs_cell(panel, self.keep, cohort, g, (tt, base), &is_control, n);
             let se = att.map(|_| se_of(&f));
@@ -357,6 +358,70 @@ impl CellContext<'_> {
             cell.att = Some(mu_d - mu_c);
             cell.se = Some(se_of(&f));
         }
+        Ok((cell, f))
+    }
+}
+
+impl CellContext<'_> {
+    /// A cell of a panel with missing periods and covariates: DRDID's two-period
+    /// repeated-cross-section estimator over the observations of the treated and comparison
+    /// entities in the two periods, its influence function rescaled by n / n1 and summed per
+    /// entity (R `did` with `allow_unbalanced_panel = TRUE`).
+    fn rcs_covariate_cell(
+        &self,
+        g: i64,
+        (tt, base): (usize, usize),
+        is_control: &dyn Fn(i64) -> bool,
+    ) -> Result<(Cell, Vec<f64>), EstimateError> {
+        let (panel, n) = (self.panel, self.keep.len());
+        let times = &panel.times;
+        let (mut owner, mut y, mut post, mut d, mut x) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut n_d, mut n_c) = (0, 0);
+        let mut seen = [0usize; 4];
+        for (k, &i) in self.keep.iter().enumerate() {
+            let treated = self.cohort[k] == g;
+            if !treated && !is_control(self.cohort[k]) {
+                continue;
+            }
+            for (period, later) in [(base, false), (tt, true)] {
+                let v = panel.y_at(i, period);
+                if v.is_nan() {
+                    continue;
+                }
+                owner.push(k);
+                y.push(v);
+                post.push(later);
+                d.push(treated);
+                x.push(1.0);
+                x.extend_from_slice(panel.covariates_of(i));
+                seen[usize::from(treated) * 2 + usize::from(later)] += 1;
+                if later {
+                    if treated { n_d += 1 } else { n_c += 1 }
+                }
+            }
+        }
+        let mut cell = Cell {
+            group: g,
+            time: times[tt],
+            base: times[base],
+            att: None,
+            se: None,
+            n_treated: n_d,
+            n_control: n_c,
+        };
+        let mut f = vec![0.0; n];
+        if seen.contains(&0) {
+            return Ok((cell, f));
+        }
+        let design = Design { x: &x, p: panel.n_cov + 1 };
+        let (att, inf1) = rcs_att(&y, &post, &d, &design, self.opts.method)?;
+        let scale = n as f64 / y.len() as f64;
+        for (k, v) in owner.iter().zip(&inf1) {
+            f[*k] += scale * v;
+        }
+        cell.att = Some(att);
+        cell.se = Some(se_of(&f));
         Ok((cell, f))
     }
 }

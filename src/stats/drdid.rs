@@ -18,7 +18,7 @@ pub enum Method {
 }
 
 /// Controls with a propensity score at or above this are trimmed (DRDID's `trim.level`).
-const TRIM_LEVEL: f64 = 0.995;
+pub(crate) const TRIM_LEVEL: f64 = 0.995;
 
 /// Row-major n × p design matrix (first column the intercept).
 pub struct Design<'a> {
@@ -27,12 +27,12 @@ pub struct Design<'a> {
 }
 
 impl Design<'_> {
-    fn row(&self, i: usize) -> &[f64] {
+    pub(crate) fn row(&self, i: usize) -> &[f64] {
         &self.x[i * self.p..(i + 1) * self.p]
     }
 }
 
-fn invert(m: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+pub(crate) fn invert(m: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let p = m.len();
     let mut inv = vec![vec![0.0; p]; p];
     for j in 0..p {
@@ -47,7 +47,7 @@ fn invert(m: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
 }
 
 /// Logit by Newton–Raphson (IRLS) to full convergence; returns fitted probabilities.
-fn logit(x: &Design<'_>, d: &[bool]) -> Result<Vec<f64>, EstimateError> {
+pub(crate) fn logit(x: &Design<'_>, d: &[bool]) -> Result<Vec<f64>, EstimateError> {
     let (n, p) = (d.len(), x.p);
     let mut beta = vec![0.0; p];
     let mut mu = vec![0.5; n];

@@ -14,6 +14,7 @@ pub mod cs_linear;
 pub mod describe;
 pub mod dist;
 pub mod drdid;
+pub mod drdid_rc;
 pub mod influence;
 pub mod moments;
 pub mod panel;
@@ -50,10 +51,6 @@ pub enum EstimateError {
         "panel tidak seimbang; pakai bentuk penampang berulang / the panel has gaps: use the repeated-cross-section form"
     )]
     Unbalanced,
-    #[error(
-        "kovariat pada panel tidak seimbang belum didukung; pakai --balanced / covariates with an unbalanced panel are not supported yet: use --balanced"
-    )]
-    UnbalancedWithCovariates,
     #[error(
         "kovariat memerlukan fungsi pengaruh per entitas / covariates need entity-level influence functions"
     )]

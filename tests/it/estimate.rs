@@ -290,11 +290,45 @@ fn clear_errors() {
             .expect("json");
     assert_eq!(json["entities"], 5);
     assert!(json["notes"].to_string().contains("unbalanced"), "{json}");
-    // Covariates with gaps are not supported yet: a usage error that points to --balanced.
-    let r = estimate_small(&s.path("unb.csv"), &s.path("u"), &["--covariates", "x"]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("--balanced"), "{}", r.stderr);
     assert_eq!(estimate_small(&s.path("unb.csv"), &s.path("u"), &["--balanced"]).code, 0);
+}
+
+/// Covariates on a panel with gaps, through the CLI: the repeated-cross-section doubly robust
+/// ATT(g,t) equal moderndid's `drdid_rc` on the same observations.
+#[test]
+fn covariates_with_gaps_match_the_reference_cells() {
+    let s = Scratch::new();
+    let text = std::fs::read_to_string(mpdta_path()).expect("mpdta");
+    let mut lines = text.lines();
+    let mut gapped = format!("{}\n", lines.next().expect("header"));
+    for (k, line) in lines.enumerate() {
+        if k % 9 != 4 {
+            gapped.push_str(line);
+            gapped.push('\n');
+        }
+    }
+    s.write("gapped.csv", &gapped);
+    let r = estimate(&s, &s.path("gapped.csv").display().to_string(), "g", &["--covariates", "lpop"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let reference: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/tests/data/validation/mpdta_moderndid_reference.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("reference"),
+    )
+    .expect("json");
+    let t = read_table(&s.path("g").join("att_gt.parquet")).expect("att_gt");
+    let (groups, times, att) = (i64s(&t, "group"), i64s(&t, "time"), f64s(&t, "att"));
+    let mut checked = 0;
+    for c in reference["rcs_cells_lpop"].as_array().expect("cells").iter().filter(|c| c["method"] == "dr") {
+        let (g, time) = (c["group"].as_i64(), c["t"].as_i64());
+        let k = (0..t.height()).find(|k| groups[*k] == g && times[*k] == time).expect("cell");
+        let (got, want) = (att[k].expect("att"), c["att"].as_f64().expect("att"));
+        assert!((got - want).abs() < 1e-8, "ATT({g:?},{time:?}): {got} vs moderndid {want}");
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
 }
 
 /// The whole chain on generated data: the estimate recovers the planted effect of first
