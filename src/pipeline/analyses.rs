@@ -126,11 +126,23 @@ fn panel_of(hp: &HrPanel, keep: &dyn Fn(&str, i64) -> bool) -> Result<(Panel, us
 }
 
 /// The three estimate tables being accumulated over outcomes and subgroups.
-#[derive(Default)]
 struct Tables {
     att_gt: TableData,
     aggregates: TableData,
     event_study: TableData,
+}
+
+impl Tables {
+    /// Empty tables with the documented columns, so a month without any estimate still writes
+    /// files of the right schema.
+    fn new(z: f64) -> Tables {
+        let tags = [("outcome", ""), ("subgroup", ""), ("estimator", "")];
+        Tables {
+            att_gt: att_gt_table(&crate::stats::cs::AttGt::default(), z, None).tagged(&tags),
+            aggregates: aggregates_table(&[], z).tagged(&tags),
+            event_study: stacked_event_study_table("", &[], z).tagged(&tags),
+        }
+    }
 }
 
 /// Runs every analysis on the validated tables in `validated` and writes the five Parquet files
@@ -154,7 +166,7 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Vec<E
     let firsts = first_transfers(validated, opts.until)?;
     let z = normal_quantile(1.0 - opts.alpha / 2.0);
     let agg = AggOptions { min_e: Some(opts.min_e), max_e: Some(opts.max_e) };
-    let mut tables = Tables::default();
+    let mut tables = Tables::new(z);
     let mut notes = Vec::new();
     for outcome in &outcomes {
         let hp = build(validated, outcome, opts.standardize, opts.until)?;

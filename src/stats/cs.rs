@@ -92,7 +92,7 @@ pub struct Wald {
 }
 
 /// All ATT(g,t) of a panel.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AttGt {
     pub cells: Vec<Cell>,
     /// Influence function of each cell over all `n` entities (zero for cells without an estimate).

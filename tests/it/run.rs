@@ -246,6 +246,18 @@ fn small_subgroups_are_not_estimated_and_bad_options_are_usage_errors() {
     let (raw, std) = (overall(&dir), overall(&s.path("outz/2025-06")));
     assert!(raw > 0.0 && std > 0.0 && std < raw / 2.0, "raw {raw}, standardised {std}");
 
+    // No subgroup large enough: nothing estimated, yet every file has its documented columns.
+    s.write("none.toml", "nip_crosswalk = \"nip_crosswalk.csv\"\n[analysis]\noutcomes = [\"capaian_iki\"]\nmin_treated = 1000000\n");
+    let none = s.path("none.toml").display().to_string();
+    let r = mutasi_run(&s, "outn", &["--period", "2025-06", "--config", &none]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let empty = read_table(&s.path("outn/2025-06/att_gt.parquet")).expect("att_gt");
+    assert_eq!(empty.height(), 0);
+    assert_eq!(&empty.names()[..4], ["outcome", "subgroup", "estimator", "group"]);
+    let empty = read_table(&s.path("outn/2025-06/aggregates.parquet")).expect("aggregates");
+    assert_eq!(empty.height(), 0);
+    assert_eq!(empty.names().len(), 9);
+
     s.write("bad.toml", "[analysis]\nsubgroups = [\"golongan\"]\n");
     let bad = s.path("bad.toml").display().to_string();
     let r = mutasi_run(&s, "out2", &["--period", "2025-06", "--config", &bad]);
