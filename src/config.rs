@@ -15,6 +15,7 @@ pub struct Config {
     pub validate: ValidateConfig,
     pub privacy: PrivacyConfig,
     pub analysis: AnalysisConfig,
+    pub service: ServiceConfig,
     /// Per-table settings, keyed by canonical table name (`pegawai`, `kinerja`, …).
     pub tables: BTreeMap<String, TableConfig>,
     /// CSV with columns `nip_lama,nip_baru`, relative to the input folder or absolute.
@@ -89,6 +90,48 @@ impl Default for AnalysisConfig {
     }
 }
 
+/// How `mutasi run` computes unit service quality (IKM).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServiceConfig {
+    /// SKM survey period: bulan, triwulan, semester or tahun.
+    pub skm_period: String,
+    /// `layanan` indicator whose sum over the survey period is the service population N.
+    pub population_indikator: String,
+    /// `layanan` indicator with a pre-aggregated IKM konversi (25–100) to compare with.
+    pub reported_indikator: String,
+    /// Per-unit unsur weights (summing to 1), by unit_id.
+    pub unsur_weights: BTreeMap<String, Vec<f64>>,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        let o = crate::service::ikm_table::IkmOptions::default();
+        ServiceConfig {
+            skm_period: o.period.as_str().into(),
+            population_indikator: o.population_indikator,
+            reported_indikator: o.reported_indikator,
+            unsur_weights: o.weights,
+        }
+    }
+}
+
+impl ServiceConfig {
+    /// The survey period kind.
+    pub fn period(&self) -> Result<crate::normalize::period::PeriodKind, ConfigError> {
+        use crate::normalize::period::PeriodKind as K;
+        [K::Bulan, K::Triwulan, K::Semester, K::Tahun]
+            .into_iter()
+            .find(|k| k.as_str() == self.skm_period)
+            .ok_or_else(|| {
+                ConfigError::Invalid(format!(
+                    "service.skm_period = \"{}\": pilih / choose bulan, triwulan, semester, tahun",
+                    self.skm_period
+                ))
+            })
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TableConfig {
@@ -153,6 +196,16 @@ impl Config {
                 "analysis: pre, post, min_obs ≥ 1, min_e ≤ -1, max_e ≥ 0 / out of range".into(),
             ));
         }
+        self.service.period()?;
+        for (unit, w) in &self.service.unsur_weights {
+            if crate::service::ikm::check_weights(w, 9).is_err()
+                && crate::service::ikm::check_weights(w, 14).is_err()
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "service.unsur_weights.{unit}: 9 atau 14 bobot ≥ 0 berjumlah 1 / 9 or 14 weights ≥ 0 summing to 1"
+                )));
+            }
+        }
         for (name, t) in &self.tables {
             let Some(table) = crate::schema::Table::from_name(name) else {
                 return Err(ConfigError::Invalid(format!(
@@ -188,6 +241,22 @@ mod tests {
         assert_eq!(c.validate.max_reject_rate, 0.0);
         assert_eq!(c.validate.sk_tolerance_days, 30);
         assert!(!c.privacy.include_identities);
+    }
+
+    #[test]
+    fn service_keys_are_checked() {
+        let c = Config::parse("[service]\nskm_period = \"tahun\"\n[service.unsur_weights]\nPKM01 = [0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]\n")
+            .expect("valid");
+        assert_eq!(c.service.period().expect("period").as_str(), "tahun");
+        assert_eq!(Config::default().service.skm_period, "semester");
+        assert!(matches!(
+            Config::parse("[service]\nskm_period = \"mingguan\""),
+            Err(ConfigError::Invalid(_))
+        ));
+        assert!(matches!(
+            Config::parse("[service.unsur_weights]\nPKM01 = [0.5, 0.5, 0.5]"),
+            Err(ConfigError::Invalid(_))
+        ));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod privacy;
 pub mod sample;
 pub mod schema;
+pub mod service;
 pub mod stats;
 pub mod summary;
 pub mod validate;

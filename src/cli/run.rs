@@ -14,6 +14,7 @@ use crate::estimate::prepost::WindowOptions;
 use crate::normalize::period::{Period, PeriodKind, parse_period};
 use crate::pipeline::analyses::{self, AnalysisOptions, EstimateNote};
 use crate::pipeline::publish::{publish, staging_for};
+use crate::service::ikm_table::IkmOptions;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -132,6 +133,13 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
         min_treated: ac.min_treated,
         min_cell: ac.min_group,
         standardize: a.standardize || ac.standardize,
+        ikm: IkmOptions {
+            period: cfg.service.period().map_err(|e| Failure::Usage(e.to_string()))?,
+            population_indikator: cfg.service.population_indikator.clone(),
+            reported_indikator: cfg.service.reported_indikator.clone(),
+            weights: cfg.service.unsur_weights.clone(),
+            until: Period::month(period.year, period.index).end(),
+        },
         ..AnalysisOptions::default()
     };
     let target = a.out.join(&name);
@@ -155,7 +163,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
                 notes.len() - ok
             );
             println!(
-                "  transfer_windows, prepost_summary, att_gt, aggregates, event_study (.parquet), validated/, run.json"
+                "  transfer_windows, prepost_summary, ikm_per_unit, att_gt, aggregates, event_study (.parquet), validated/, run.json"
             );
             Outcome::Success
         }
@@ -210,10 +218,17 @@ fn build(
     let report = RunReport {
         periode: name.to_string(),
         versi: env!("CARGO_PKG_VERSION").to_string(),
-        keluaran: ["transfer_windows", "prepost_summary", "att_gt", "aggregates", "event_study"]
-            .iter()
-            .map(|f| format!("{f}.parquet"))
-            .collect(),
+        keluaran: [
+            "transfer_windows",
+            "prepost_summary",
+            "ikm_per_unit",
+            "att_gt",
+            "aggregates",
+            "event_study",
+        ]
+        .iter()
+        .map(|f| format!("{f}.parquet"))
+        .collect(),
         opsi: OptionsReport {
             outcomes: opts.outcomes.clone(),
             subgroups: opts.subgroups.clone(),

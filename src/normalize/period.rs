@@ -67,6 +67,11 @@ impl Period {
         Period::month(d.year(), d.month())
     }
 
+    /// The period of length `kind` containing a date.
+    pub fn containing(kind: PeriodKind, d: NaiveDate) -> Period {
+        Period { kind, year: d.year(), index: (d.month() - 1) / kind.months() + 1 }
+    }
+
     /// Canonical label: `2024-01`, `2024-TW1`, `2024-S2`, `2024`.
     pub fn label(&self) -> String {
         match self.kind {

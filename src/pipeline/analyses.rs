@@ -3,6 +3,7 @@
 //! summaries `docs/outputs.md` documents.
 //!
 //! - `transfer_windows.parquet`, `prepost_summary.parquet`: as `mutasi prepost`.
+//! - `ikm_per_unit.parquet`: the IKM of every unit and survey period ([`crate::service`]).
 //! - `att_gt.parquet`, `aggregates.parquet`: Callaway & Sant'Anna per outcome and subgroup, with
 //!   columns `outcome`, `subgroup`, `estimator` (`cs`) in front of `mutasi estimate`'s.
 //! - `event_study.parquet`: the CS dynamic aggregation of every outcome and subgroup, and the
@@ -23,6 +24,7 @@ use crate::estimate::fit::{FitMode, fit};
 use crate::estimate::hr_panel::{FirstTransfer, HrPanel, build, first_transfers, transfer_months};
 use crate::estimate::output::{aggregates_table, att_gt_table, event_study_table, stacked_event_study_table};
 use crate::estimate::prepost::{WindowOptions, summarise_windows, summary_table, windows, windows_table};
+use crate::service::ikm_table::{IkmOptions, ikm_rows, ikm_table};
 use crate::stats::aggregate::{AggKind, AggOptions};
 use crate::stats::cs::CsOptions;
 use crate::stats::dist::normal_quantile;
@@ -51,6 +53,8 @@ pub struct AnalysisOptions {
     /// Standardise each outcome within unit and month (z-scores) before estimating, which
     /// neutralises forced rating distributions (`mutasi panel --standardize`).
     pub standardize: bool,
+    /// Unit service quality (IKM) settings.
+    pub ikm: IkmOptions,
 }
 
 impl Default for AnalysisOptions {
@@ -67,6 +71,7 @@ impl Default for AnalysisOptions {
             min_cell: 5,
             alpha: 0.05,
             standardize: false,
+            ikm: IkmOptions::default(),
         }
     }
 }
@@ -160,6 +165,7 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Vec<E
         summary_table(&summarise_windows(&w, &opts.windows)),
         &out.join("prepost_summary.parquet"),
     )?;
+    write_parquet(ikm_table(&ikm_rows(validated, &opts.ikm)?), &out.join("ikm_per_unit.parquet"))?;
 
     let outcomes =
         if opts.outcomes.is_empty() { monthly_indicators(validated)? } else { opts.outcomes.clone() };

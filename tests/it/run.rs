@@ -269,3 +269,83 @@ fn small_subgroups_are_not_estimated_and_bad_options_are_usage_errors() {
     assert!(r.stderr.contains("YYYY-MM"), "{}", r.stderr);
     assert!(!Path::new(&s.path("out2/2025-06")).exists());
 }
+
+/// `ikm_per_unit.parquet`: one row per Puskesmas and semester with the regulation's columns;
+/// sample adequacy flagged, never rejected; a reported IKM in `layanan` is shown beside the one
+/// computed from the answers, and a gap above 0.5 points is flagged.
+#[test]
+fn service_quality_is_published_per_unit_and_semester() {
+    let s = Scratch::new();
+    sample(&s, false);
+    let r = mutasi_run(&s, "out", &["--period", "2024-12", "--outcomes", "capaian_iki"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let path = s.path("out/2024-12/ikm_per_unit.parquet");
+    let t = read_table(&path).expect("ikm_per_unit");
+    for col in [
+        "unit_id",
+        "periode",
+        "n_responden",
+        "nrr_u1",
+        "nrr_u9",
+        "ikm",
+        "ikm_konversi",
+        "mutu",
+        "unsur_terlemah",
+        "sampel_cukup",
+    ] {
+        assert!(t.get(col).is_some(), "{col} missing");
+    }
+    let (units, periods) = (texts(&t, "unit_id"), texts(&t, "periode"));
+    assert!(periods.iter().all(|p| p.contains("-S")), "semester periods only: {periods:?}");
+    assert!(periods.iter().all(|p| p.as_str() <= "2024-S2"), "nothing after the period");
+    let (ikm, konv, n) = (floats(&t, "ikm"), floats(&t, "ikm_konversi"), ints(&t, "n_responden"));
+    let (pop, smin) = (floats(&t, "n_populasi"), ints(&t, "sampel_minimum"));
+    let cukup = match t.get("sampel_cukup") {
+        Some(ColumnData::Bool(v)) => v.clone(),
+        other => panic!("{other:?}"),
+    };
+    for k in 0..t.height() {
+        let (i, c) = (ikm[k].expect("ikm"), konv[k].expect("konversi"));
+        assert!((1.0..=4.0).contains(&i) && (c - 25.0 * i).abs() < 1e-9);
+        // Flagged against Krejcie–Morgan, never dropped: the rows are there either way.
+        if let (Some(_), Some(s_min)) = (pop[k], smin[k]) {
+            assert_eq!(cukup[k], Some(n[k].expect("n") >= s_min));
+        }
+    }
+    assert!(
+        texts(&t, "unsur_terlemah").iter().filter(|u| *u == "u3").count() > t.height() / 2,
+        "planted weakest unsur u3"
+    );
+
+    // Reported IKM values: one close to the computed value, one far, one for a semester without
+    // answers.
+    let (unit, period, computed) = (units[0].clone(), periods[0].clone(), konv[0].expect("konversi"));
+    let (y, sem) = period.split_once("-S").expect("semester label");
+    let close = format!("{:.2}", computed + 0.3).replace('.', ",");
+    let mut layanan = std::fs::read_to_string(s.path("in/layanan.csv")).expect("layanan");
+    layanan.push_str(&format!("{unit};Semester {sem} {y};IKM;{close}\n"));
+    layanan.push_str(&format!(
+        "{};Semester {sem} {y};IKM;50,00\n",
+        units.iter().find(|u| **u != unit).expect("another unit")
+    ));
+    layanan.push_str(&format!("{unit};Semester 1 2022;IKM;90,00\n"));
+    s.write("in/layanan.csv", &layanan);
+    let r = mutasi_run(&s, "out", &["--period", "2024-12", "--outcomes", "capaian_iki"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let t = read_table(&path).expect("ikm_per_unit");
+    let (units, periods, sources) = (texts(&t, "unit_id"), texts(&t, "periode"), texts(&t, "sumber"));
+    let beda = match t.get("beda_laporan") {
+        Some(ColumnData::Bool(v)) => v.clone(),
+        other => panic!("{other:?}"),
+    };
+    let row = |u: &str, p: &str| (0..t.height()).find(|k| units[*k] == u && periods[*k] == p).expect("row");
+    let k = row(&unit, &period);
+    assert_eq!((sources[k].as_str(), beda[k]), ("skm+laporan", Some(false)));
+    let far = (0..t.height())
+        .find(|k| periods[*k] == period && units[*k] != unit && sources[*k] == "skm+laporan")
+        .expect("far");
+    assert_eq!(beda[far], Some(true));
+    let only = row(&unit, "2022-S1");
+    assert_eq!(sources[only], "laporan");
+    assert_eq!(texts(&t, "mutu")[only], "A", "mutu of a reported-only row comes from the reported value");
+}

@@ -1,0 +1,5 @@
+//! Service quality of units (issue #4): the IKM of PermenPANRB 14/2017 from raw SKM answers
+//! ([`ikm`], pure) and its per-unit, per-period table from validated data ([`ikm_table`]).
+
+pub mod ikm;
+pub mod ikm_table;
