@@ -102,6 +102,27 @@ pub struct ServiceConfig {
     pub reported_indikator: String,
     /// Per-unit unsur weights (summing to 1), by unit_id.
     pub unsur_weights: BTreeMap<String, Vec<f64>>,
+    /// Event-time window of the unit analyses, in months (at least ±2 periods of the indicator).
+    pub unit_window_months: i64,
+    /// Unit analyses with fewer treated units are not estimated.
+    pub min_treated_units: usize,
+    /// The unit analyses; default: kepala_baru, kedatangan_dokter, pergantian_staf.
+    pub unit_analyses: Option<Vec<UnitAnalysisConfig>>,
+}
+
+/// One `[[service.unit_analyses]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitAnalysisConfig {
+    pub name: String,
+    /// `kepala_baru`, `kedatangan_profesi` or `pergantian_staf`.
+    pub kind: String,
+    /// `|`-separated, case-insensitive patterns on `jabatan_baru` (kepala_baru, kedatangan_profesi).
+    pub pattern: Option<String>,
+    /// Share of staff arrived in the last 12 months (pergantian_staf).
+    pub threshold: Option<f64>,
+    /// Only units of this jenis_unit.
+    pub jenis_unit: Option<String>,
 }
 
 impl Default for ServiceConfig {
@@ -112,11 +133,49 @@ impl Default for ServiceConfig {
             population_indikator: o.population_indikator,
             reported_indikator: o.reported_indikator,
             unsur_weights: o.weights,
+            unit_window_months: crate::service::unit_effects::UnitOptions::default().window_months,
+            min_treated_units: crate::service::unit_effects::UnitOptions::default().min_treated_units,
+            unit_analyses: None,
         }
     }
 }
 
 impl ServiceConfig {
+    /// The configured unit analyses, or the defaults.
+    pub fn unit_analyses(&self) -> Result<Vec<crate::service::unit_effects::UnitAnalysis>, ConfigError> {
+        use crate::service::unit_effects::{UnitAnalysis, UnitTreatment, default_analyses};
+        let Some(list) = &self.unit_analyses else { return Ok(default_analyses()) };
+        list.iter()
+            .map(|a| {
+                let bad =
+                    |what: &str| ConfigError::Invalid(format!("service.unit_analyses `{}`: {what}", a.name));
+                let pattern = || {
+                    a.pattern
+                        .clone()
+                        .filter(|p| !p.trim().is_empty())
+                        .ok_or_else(|| bad("pattern diperlukan / pattern needed"))
+                };
+                let treatment = match a.kind.as_str() {
+                    "kepala_baru" => UnitTreatment::NewHead { pattern: pattern()? },
+                    "kedatangan_profesi" => UnitTreatment::Arrival { pattern: pattern()? },
+                    "pergantian_staf" => {
+                        let t = a.threshold.ok_or_else(|| bad("threshold diperlukan / threshold needed"))?;
+                        if !(0.0..=1.0).contains(&t) {
+                            return Err(bad("threshold antara 0 dan 1 / between 0 and 1"));
+                        }
+                        UnitTreatment::Turnover { threshold: t }
+                    }
+                    other => {
+                        return Err(bad(&format!(
+                            "kind `{other}`: kepala_baru, kedatangan_profesi, pergantian_staf"
+                        )));
+                    }
+                };
+                Ok(UnitAnalysis { name: a.name.clone(), treatment, jenis_unit: a.jenis_unit.clone() })
+            })
+            .collect()
+    }
+
     /// The survey period kind.
     pub fn period(&self) -> Result<crate::normalize::period::PeriodKind, ConfigError> {
         use crate::normalize::period::PeriodKind as K;
@@ -197,6 +256,7 @@ impl Config {
             ));
         }
         self.service.period()?;
+        self.service.unit_analyses()?;
         for (unit, w) in &self.service.unsur_weights {
             if crate::service::ikm::check_weights(w, 9).is_err()
                 && crate::service::ikm::check_weights(w, 14).is_err()
@@ -257,6 +317,18 @@ mod tests {
             Config::parse("[service.unsur_weights]\nPKM01 = [0.5, 0.5, 0.5]"),
             Err(ConfigError::Invalid(_))
         ));
+        assert_eq!(Config::default().service.unit_analyses().expect("defaults").len(), 3);
+        let c = Config::parse("[[service.unit_analyses]]\nname = \"bidan\"\nkind = \"kedatangan_profesi\"\npattern = \"bidan\"\njenis_unit = \"Puskesmas\"\n")
+            .expect("valid");
+        let a = c.service.unit_analyses().expect("analyses");
+        assert_eq!((a.len(), a[0].name.as_str()), (1, "bidan"));
+        for bad in [
+            "[[service.unit_analyses]]\nname = \"x\"\nkind = \"mingguan\"\n",
+            "[[service.unit_analyses]]\nname = \"x\"\nkind = \"kepala_baru\"\n",
+            "[[service.unit_analyses]]\nname = \"x\"\nkind = \"pergantian_staf\"\nthreshold = 2.0\n",
+        ] {
+            assert!(matches!(Config::parse(bad), Err(ConfigError::Invalid(_))), "{bad}");
+        }
     }
 
     #[test]

@@ -12,9 +12,10 @@ use super::{Failure, Outcome};
 use crate::config::Config;
 use crate::estimate::prepost::WindowOptions;
 use crate::normalize::period::{Period, PeriodKind, parse_period};
-use crate::pipeline::analyses::{self, AnalysisOptions, EstimateNote};
+use crate::pipeline::analyses::{self, AnalysisOptions, EstimateNote, Notes};
 use crate::pipeline::publish::{publish, staging_for};
 use crate::service::ikm_table::IkmOptions;
+use crate::service::unit_effects::{UnitNote, UnitOptions};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -37,7 +38,7 @@ pub struct RunArgs {
     #[arg(long, value_delimiter = ',')]
     pub outcomes: Vec<String>,
     /// Dimensi subkelompok / Subgroup dimensions (comma-separated: jenis_mutasi,
-    /// jenis_unit_tujuan; default `analysis.subgroups`, both).
+    /// jenis_unit_tujuan; "" for none; default `analysis.subgroups`, both).
     #[arg(long, value_delimiter = ',')]
     pub subgroups: Option<Vec<String>>,
     /// Standarkan hasil dalam unit dan bulan / Standardise outcomes within unit and month
@@ -60,6 +61,7 @@ struct RunReport {
     keluaran: Vec<String>,
     opsi: OptionsReport,
     estimasi: Vec<EstimateNote>,
+    efek_unit: Vec<UnitNote>,
 }
 
 #[derive(Debug, Serialize)]
@@ -116,9 +118,21 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
     let period = resolve_period(a.period.as_deref())?;
     let name = label(&period);
     let ac = &cfg.analysis;
+    // `--subgroups ""` asks for none.
+    let subgroups: Vec<String> = match &a.subgroups {
+        Some(v) => v.iter().filter(|s| !s.trim().is_empty()).cloned().collect(),
+        None => ac.subgroups.clone(),
+    };
+    if let Some(d) =
+        subgroups.iter().find(|d| !crate::pipeline::analyses::SUBGROUP_DIMENSIONS.contains(&d.as_str()))
+    {
+        return Err(Failure::Usage(format!(
+            "--subgroups: `{d}` tidak dikenal / unknown (kenal / known: jenis_mutasi, jenis_unit_tujuan; \"\" = tanpa / none)"
+        )));
+    }
     let opts = AnalysisOptions {
         outcomes: if a.outcomes.is_empty() { ac.outcomes.clone() } else { a.outcomes.clone() },
-        subgroups: a.subgroups.clone().unwrap_or_else(|| ac.subgroups.clone()),
+        subgroups,
         until: Some(i64::from(period.month_key())),
         windows: WindowOptions {
             pre: ac.pre,
@@ -140,6 +154,13 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
             weights: cfg.service.unsur_weights.clone(),
             until: Period::month(period.year, period.index).end(),
         },
+        units: UnitOptions {
+            analyses: cfg.service.unit_analyses().map_err(|e| Failure::Usage(e.to_string()))?,
+            window_months: cfg.service.unit_window_months,
+            min_treated_units: cfg.service.min_treated_units,
+            until: Period::month(period.year, period.index).end(),
+            ..UnitOptions::default()
+        },
         ..AnalysisOptions::default()
     };
     let target = a.out.join(&name);
@@ -152,7 +173,8 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
     let staging = staging_for(&target).map_err(Failure::Internal)?;
     let result = build(a, &cfg, &opts, &name, &staging);
     let outcome = match result {
-        Ok(Built::Ready(notes)) => {
+        Ok(Built::Ready(all)) => {
+            let notes = &all.estimates;
             publish(&staging, &target).map_err(Failure::Internal)?;
             let _ = std::fs::remove_file(a.out.join(format!("{name}.failed.json")));
             let ok = notes.iter().filter(|n| n.status == "ok").count();
@@ -162,8 +184,14 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
                 ok,
                 notes.len() - ok
             );
+            let unit_ok = all.units.iter().filter(|n| n.status == "ok").count();
             println!(
-                "  transfer_windows, prepost_summary, ikm_per_unit, att_gt, aggregates, event_study (.parquet), validated/, run.json"
+                "  {} efek unit / unit effects, {} dilewati / skipped",
+                unit_ok,
+                all.units.len() - unit_ok
+            );
+            println!(
+                "  transfer_windows, prepost_summary, ikm_per_unit, unit_effects, att_gt, aggregates, event_study (.parquet), validated/, run.json"
             );
             Outcome::Success
         }
@@ -188,7 +216,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
 }
 
 enum Built {
-    Ready(Vec<EstimateNote>),
+    Ready(Notes),
     /// Too many rejected rows: nothing is published.
     Rejected(String),
 }
@@ -244,7 +272,8 @@ fn build(
             base_period: "varying".into(),
             method: "dr".into(),
         },
-        estimasi: notes.clone(),
+        estimasi: notes.estimates.clone(),
+        efek_unit: notes.units.clone(),
     };
     let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::Internal(e.to_string()))?;
     std::fs::write(staging.join("run.json"), json + "\n").map_err(|e| Failure::Internal(e.to_string()))?;

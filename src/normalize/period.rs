@@ -31,7 +31,8 @@ impl PeriodKind {
         }
     }
 
-    fn months(self) -> u32 {
+    /// Months in one period of this kind.
+    pub fn months(self) -> u32 {
         match self {
             PeriodKind::Bulan => 1,
             PeriodKind::Triwulan => 3,

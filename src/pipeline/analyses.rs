@@ -4,6 +4,8 @@
 //!
 //! - `transfer_windows.parquet`, `prepost_summary.parquet`: as `mutasi prepost`.
 //! - `ikm_per_unit.parquet`: the IKM of every unit and survey period ([`crate::service`]).
+//! - `unit_effects.parquet`: unit treatments' effects on service indicators
+//!   ([`crate::service::unit_effects`]).
 //! - `att_gt.parquet`, `aggregates.parquet`: Callaway & Sant'Anna per outcome and subgroup, with
 //!   columns `outcome`, `subgroup`, `estimator` (`cs`) in front of `mutasi estimate`'s.
 //! - `event_study.parquet`: the CS dynamic aggregation of every outcome and subgroup, and the
@@ -25,6 +27,7 @@ use crate::estimate::hr_panel::{FirstTransfer, HrPanel, build, first_transfers, 
 use crate::estimate::output::{aggregates_table, att_gt_table, event_study_table, stacked_event_study_table};
 use crate::estimate::prepost::{WindowOptions, summarise_windows, summary_table, windows, windows_table};
 use crate::service::ikm_table::{IkmOptions, ikm_rows, ikm_table};
+use crate::service::unit_effects::{UnitNote, UnitOptions, unit_effects};
 use crate::stats::aggregate::{AggKind, AggOptions};
 use crate::stats::cs::CsOptions;
 use crate::stats::dist::normal_quantile;
@@ -55,6 +58,8 @@ pub struct AnalysisOptions {
     pub standardize: bool,
     /// Unit service quality (IKM) settings.
     pub ikm: IkmOptions,
+    /// Unit analyses (new head, arriving professional, staff turnover).
+    pub units: UnitOptions,
 }
 
 impl Default for AnalysisOptions {
@@ -72,6 +77,7 @@ impl Default for AnalysisOptions {
             alpha: 0.05,
             standardize: false,
             ikm: IkmOptions::default(),
+            units: UnitOptions::default(),
         }
     }
 }
@@ -150,9 +156,18 @@ impl Tables {
     }
 }
 
-/// Runs every analysis on the validated tables in `validated` and writes the five Parquet files
-/// into `out`. Returns one note per outcome × subgroup × estimator.
-pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Vec<EstimateNote>, String> {
+/// What `run` says about each estimate, for `run.json`.
+#[derive(Debug, Clone, Default)]
+pub struct Notes {
+    /// One per outcome × subgroup × estimator.
+    pub estimates: Vec<EstimateNote>,
+    /// One per unit analysis × indicator × jenis_unit.
+    pub units: Vec<UnitNote>,
+}
+
+/// Runs every analysis on the validated tables in `validated` and writes the Parquet files into
+/// `out`.
+pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes, String> {
     if let Some(d) = opts.subgroups.iter().find(|d| !SUBGROUP_DIMENSIONS.contains(&d.as_str())) {
         return Err(format!(
             "subkelompok `{d}` tidak dikenal / unknown subgroup dimension\n\nhint: pilih dari / choose from {}",
@@ -165,7 +180,10 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Vec<E
         summary_table(&summarise_windows(&w, &opts.windows)),
         &out.join("prepost_summary.parquet"),
     )?;
-    write_parquet(ikm_table(&ikm_rows(validated, &opts.ikm)?), &out.join("ikm_per_unit.parquet"))?;
+    let ikm = ikm_rows(validated, &opts.ikm)?;
+    write_parquet(ikm_table(&ikm), &out.join("ikm_per_unit.parquet"))?;
+    let (unit_table, unit_notes) = unit_effects(validated, &ikm, &opts.units)?;
+    write_parquet(unit_table, &out.join("unit_effects.parquet"))?;
 
     let outcomes =
         if opts.outcomes.is_empty() { monthly_indicators(validated)? } else { opts.outcomes.clone() };
@@ -199,7 +217,7 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Vec<E
     write_parquet(tables.att_gt, &out.join("att_gt.parquet"))?;
     write_parquet(tables.aggregates, &out.join("aggregates.parquet"))?;
     write_parquet(tables.event_study, &out.join("event_study.parquet"))?;
-    Ok(notes)
+    Ok(Notes { estimates: notes, units: unit_notes })
 }
 
 /// CS for one outcome and subgroup; appends its rows to `tables`.

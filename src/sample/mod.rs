@@ -68,6 +68,12 @@ pub struct Truth {
     pub efek_layanan: BTreeMap<String, f64>,
     pub kedatangan_dokter_puskesmas: usize,
     pub kepala_baru: usize,
+    /// Realised mean planted effect on a Puskesmas' `waktu_tunggu_menit` by months since its first
+    /// dokter arrival (−6 minutes per dokter, ramped over 6 months; later arrivals add), among
+    /// Puskesmas with one: the estimand of the unit analysis `kedatangan_dokter`.
+    pub att_unit_kedatangan_dokter_waktu_tunggu: Vec<AttPoint>,
+    /// The same for the first new kepala Puskesmas (−3 minutes per new head).
+    pub att_unit_kepala_baru_waktu_tunggu: Vec<AttPoint>,
     pub baris_buruk: BTreeMap<String, usize>,
     pub peringatan_ditanam: BTreeMap<String, usize>,
     pub rincian_baris_buruk: Vec<bad::Planted>,
@@ -88,6 +94,33 @@ fn att_by_event_time(people: &[Person], spec: &SampleSpec) -> Vec<AttPoint> {
             let e = i64::from(t) - i64::from(first.month);
             let slot = acc.entry(e).or_default();
             slot.0 += write::planted_effect(p, spec.start, t);
+            slot.1 += 1;
+        }
+    }
+    acc.into_iter().map(|(e, (s, n))| AttPoint { e, att: s / n as f64, n }).collect()
+}
+
+/// Mean planted effect `per_event` × Σ ramp(t − event) on Puskesmas by months since their first
+/// event of one kind, over the Puskesmas with such an event.
+fn unit_att(
+    units: &[units::Unit],
+    events: &[write::UnitEvents],
+    months: u32,
+    of: fn(&write::UnitEvents) -> &Vec<u32>,
+    per_event: f64,
+) -> Vec<AttPoint> {
+    let mut acc: BTreeMap<i64, (f64, usize)> = BTreeMap::new();
+    for (u, ev) in units.iter().zip(events) {
+        let list = of(ev);
+        let Some(first) = list.first() else { continue };
+        if u.kind != units::UnitKind::Puskesmas {
+            continue;
+        }
+        for t in 0..months {
+            let effect: f64 =
+                list.iter().map(|m| effects::ramp(i64::from(t) - i64::from(*m))).sum::<f64>() * per_event;
+            let slot = acc.entry(i64::from(t) - i64::from(*first)).or_default();
+            slot.0 += effect;
             slot.1 += 1;
         }
     }
@@ -187,6 +220,20 @@ pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
         ]),
         kedatangan_dokter_puskesmas: events.iter().map(|e| e.dokter.len()).sum(),
         kepala_baru: events.iter().map(|e| e.kepala.len()).sum(),
+        att_unit_kedatangan_dokter_waktu_tunggu: unit_att(
+            &units,
+            &events,
+            spec.months,
+            |e| &e.dokter,
+            effects::DOKTER_WAIT_MINUTES,
+        ),
+        att_unit_kepala_baru_waktu_tunggu: unit_att(
+            &units,
+            &events,
+            spec.months,
+            |e| &e.kepala,
+            effects::KEPALA_WAIT_MINUTES,
+        ),
         baris_buruk: bad.rejects.clone(),
         peringatan_ditanam: bad.warnings.clone(),
         rincian_baris_buruk: bad.planted.clone(),

@@ -349,3 +349,66 @@ fn service_quality_is_published_per_unit_and_semester() {
     assert_eq!(sources[only], "laporan");
     assert_eq!(texts(&t, "mutu")[only], "A", "mutu of a reported-only row comes from the reported value");
 }
+
+/// The planted unit effects of `mutasi sample` (truth.json) lie inside the 95% intervals of the
+/// unit analyses: a dokter arriving at a Puskesmas shortens the wait by 6 minutes, a new kepala
+/// Puskesmas by 3 (both ramped over 6 months; later events add).
+#[test]
+fn planted_unit_effects_are_recovered() {
+    let s = Scratch::new();
+    let input = s.path("in").display().to_string();
+    let r = run(&["sample", "--seed", "2026", "--out", &input].map(String::from));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = mutasi_run(&s, "out", &["--period", "2025-12", "--outcomes", "capaian_iki", "--subgroups", ""]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s.path("in/truth.json")).expect("truth"))
+            .expect("json");
+    let t = read_table(&s.path("out/2025-12/unit_effects.parquet")).expect("unit_effects");
+    assert_eq!(
+        &t.names()[..6],
+        ["analysis", "indikator", "jenis_unit", "jenis_periode", "type", "element"],
+        "documented columns"
+    );
+    let (an, ind, jenis, ty, el) = (
+        texts(&t, "analysis"),
+        texts(&t, "indikator"),
+        texts(&t, "jenis_unit"),
+        texts(&t, "type"),
+        ints(&t, "element"),
+    );
+    let (att, lo, hi) = (floats(&t, "att"), floats(&t, "ci_low"), floats(&t, "ci_high"));
+    for (analysis, key) in [
+        ("kedatangan_dokter", "att_unit_kedatangan_dokter_waktu_tunggu"),
+        ("kepala_baru", "att_unit_kepala_baru_waktu_tunggu"),
+    ] {
+        // The dynamic aggregation averages event times 0..=12 (the default 12-month window).
+        let planted: Vec<f64> = truth[key]
+            .as_array()
+            .expect("points")
+            .iter()
+            .filter(|p| (0..=12).contains(&p["e"].as_i64().expect("e")))
+            .map(|p| p["att"].as_f64().expect("att"))
+            .collect();
+        assert_eq!(planted.len(), 13);
+        let want = planted.iter().sum::<f64>() / planted.len() as f64;
+        let k = (0..t.height())
+            .find(|k| {
+                an[*k] == analysis
+                    && ind[*k] == "waktu_tunggu_menit"
+                    && jenis[*k] == "Puskesmas"
+                    && ty[*k] == "dynamic"
+                    && el[*k].is_none()
+            })
+            .unwrap_or_else(|| panic!("{analysis}: no dynamic overall row"));
+        let (a, l, h) = (att[k].expect("att"), lo[k].expect("lo"), hi[k].expect("hi"));
+        assert!(l <= want && want <= h, "{analysis}: planted {want} outside [{l}, {h}] (estimate {a})");
+        assert!(a < 0.0, "{analysis}: waiting time must fall");
+    }
+    // Semester IKM is estimated per semester, never per month.
+    let ikm_kinds: Vec<String> = (0..t.height())
+        .filter(|k| ind[*k] == "ikm_konversi")
+        .map(|k| t.str_at("jenis_periode", k).unwrap_or_default().to_string())
+        .collect();
+    assert!(!ikm_kinds.is_empty() && ikm_kinds.iter().all(|k| k == "semester"), "{ikm_kinds:?}");
+}

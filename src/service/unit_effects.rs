@@ -1,0 +1,398 @@
+//! Did a unit's service change after it received a new head, a professional, or a wave of new
+//! staff? The staggered-DiD engine of the employee analyses ([`crate::estimate::fit`]) with the
+//! unit as entity, one analysis per unit treatment, `layanan` indicator (and the IKM) and
+//! `jenis_unit`.
+//!
+//! - Unit treatments (`UnitTreatment`): a transfer into the unit whose `jabatan_baru` matches a
+//!   head pattern (kepala Puskesmas, kepala sekolah); a transfer into the unit whose `jabatan_baru`
+//!   matches a profession (dokter); or the share of staff who arrived in the last 12 months
+//!   reaching a threshold. The unit's cohort is the period of its first such event (absorbing).
+//! - Each indicator keeps its own frequency: monthly visits stay monthly, semester IKM stays per
+//!   semester, annual literacy scores per year; the cohort is the period containing the event.
+//! - Comparison: never- and not-yet-treated units of the same `jenis_unit` (Puskesmas against
+//!   Puskesmas, school against school).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::data::table::{ColumnData as C, TableData, read_table, read_table_where};
+use crate::estimate::fit::{FitMode, fit};
+use crate::estimate::output::aggregates_table;
+use crate::normalize::period::Period;
+use crate::service::ikm_table::IkmRow;
+use crate::stats::aggregate::AggOptions;
+use crate::stats::cs::{Control, CsOptions};
+use crate::stats::dist::normal_quantile;
+use crate::stats::panel::Panel;
+
+/// What makes a unit treated.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnitTreatment {
+    /// A transfer into the unit with `jabatan_baru` containing one of the `|`-separated patterns
+    /// (case-insensitive).
+    NewHead { pattern: String },
+    /// A transferred professional: `jabatan_baru` contains one of the patterns.
+    Arrival { pattern: String },
+    /// Arrivals in the last 12 months over the unit's headcount reach `threshold`.
+    Turnover { threshold: f64 },
+}
+
+/// One configured unit analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitAnalysis {
+    pub name: String,
+    pub treatment: UnitTreatment,
+    /// Only units of this `jenis_unit`; all types (each against its own kind) when `None`.
+    pub jenis_unit: Option<String>,
+}
+
+/// The default analyses: new head, arrival of a dokter in a Puskesmas, staff turnover ≥ 25 %.
+pub fn default_analyses() -> Vec<UnitAnalysis> {
+    vec![
+        UnitAnalysis {
+            name: "kepala_baru".into(),
+            treatment: UnitTreatment::NewHead { pattern: "kepala puskesmas|kepala sekolah".into() },
+            jenis_unit: None,
+        },
+        UnitAnalysis {
+            name: "kedatangan_dokter".into(),
+            treatment: UnitTreatment::Arrival { pattern: "dokter".into() },
+            jenis_unit: Some("Puskesmas".into()),
+        },
+        UnitAnalysis {
+            name: "pergantian_staf".into(),
+            treatment: UnitTreatment::Turnover { threshold: 0.25 },
+            jenis_unit: None,
+        },
+    ]
+}
+
+/// What happened to one analysis × indicator × jenis_unit, for `run.json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UnitNote {
+    pub analysis: String,
+    pub indikator: String,
+    pub jenis_unit: String,
+    pub status: String,
+    pub units: usize,
+    pub treated_units: usize,
+    pub note: Option<String>,
+}
+
+/// A unit-level outcome series: (unit, period, value) at one frequency.
+struct Series {
+    kind: crate::normalize::period::PeriodKind,
+    points: Vec<(String, Period, f64)>,
+}
+
+fn matches(pattern: &str, text: &str) -> bool {
+    let t = text.to_lowercase();
+    pattern.split('|').map(|p| p.trim().to_lowercase()).any(|p| !p.is_empty() && t.contains(&p))
+}
+
+/// First treatment date of each unit under `treatment`, up to `until`.
+fn first_events(
+    validated: &Path,
+    treatment: &UnitTreatment,
+    until: Option<NaiveDate>,
+) -> Result<BTreeMap<String, NaiveDate>, String> {
+    let mf = validated.join("mutasi.parquet");
+    let m = read_table(&mf)?;
+    let (asal, tujuan, jabatan) = (
+        m.text_column("unit_asal_id", &mf)?,
+        m.text_column("unit_tujuan_id", &mf)?,
+        m.text_column("jabatan_baru", &mf)?,
+    );
+    let tmt = m.date_column("tmt", &mf)?;
+    // Arrivals: a transfer into a unit from elsewhere.
+    let arrivals: Vec<(String, NaiveDate, Option<&str>)> = (0..m.height())
+        .filter_map(|k| {
+            let (to, d) = (tujuan[k]?, tmt[k]?);
+            (asal[k] != Some(to) && until.is_none_or(|u| d <= u)).then(|| (to.to_string(), d, jabatan[k]))
+        })
+        .collect();
+    let mut first: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    let mut keep = |unit: &str, d: NaiveDate| {
+        let e = first.entry(unit.to_string()).or_insert(d);
+        if d < *e {
+            *e = d;
+        }
+    };
+    match treatment {
+        UnitTreatment::NewHead { pattern } | UnitTreatment::Arrival { pattern } => {
+            for (unit, d, j) in &arrivals {
+                if j.is_some_and(|j| matches(pattern, j)) {
+                    keep(unit, *d);
+                }
+            }
+        }
+        UnitTreatment::Turnover { threshold } => {
+            // Headcount per unit and month from the monthly kinerja rows (distinct employees).
+            let kf = validated.join("kinerja.parquet");
+            let kin = read_table_where(
+                &kf,
+                Some(&["pegawai_id", "unit_id", "periode_mulai"]),
+                Some(("jenis_periode", &["bulan"])),
+            )?;
+            let (ids, units, starts) = (
+                kin.text_column("pegawai_id", &kf)?,
+                kin.text_column("unit_id", &kf)?,
+                kin.date_column("periode_mulai", &kf)?,
+            );
+            let mut staff: BTreeMap<(String, i32), std::collections::BTreeSet<&str>> = BTreeMap::new();
+            for k in 0..kin.height() {
+                if let (Some(id), Some(u), Some(s)) = (ids[k], units[k], starts[k]) {
+                    staff.entry((u.to_string(), Period::of_date(s).month_key())).or_default().insert(id);
+                }
+            }
+            let first_month = staff.keys().map(|(_, m)| *m).min().unwrap_or(0);
+            let mut arrived: BTreeMap<(String, i32), usize> = BTreeMap::new();
+            for (unit, d, _) in &arrivals {
+                *arrived.entry((unit.clone(), Period::of_date(*d).month_key())).or_default() += 1;
+            }
+            for ((unit, month), people) in &staff {
+                // Only months with a full year of history can count a year of arrivals.
+                if *month < first_month + 11 {
+                    continue;
+                }
+                let recent: usize =
+                    (month - 11..=*month).filter_map(|m| arrived.get(&(unit.clone(), m))).sum();
+                if recent as f64 / people.len() as f64 >= *threshold {
+                    let (y, mo) = (month.div_euclid(12), month.rem_euclid(12) as u32 + 1);
+                    if let Some(d) = NaiveDate::from_ymd_opt(y, mo, 1) {
+                        keep(unit, d);
+                    }
+                }
+            }
+        }
+    }
+    Ok(first)
+}
+
+/// Every `layanan` indicator at its own frequency, and the IKM konversi per survey period.
+fn outcome_series(
+    validated: &Path,
+    ikm: &[IkmRow],
+    until: Option<NaiveDate>,
+) -> Result<BTreeMap<String, Series>, String> {
+    let lf = validated.join("layanan.parquet");
+    let lay = read_table(&lf)?;
+    let (units, inds, kinds) = (
+        lay.text_column("unit_id", &lf)?,
+        lay.text_column("indikator", &lf)?,
+        lay.text_column("jenis_periode", &lf)?,
+    );
+    let (starts, values) = (lay.date_column("periode_mulai", &lf)?, lay.f64_column("nilai", &lf)?);
+    use crate::normalize::period::PeriodKind as K;
+    let kind_of =
+        |s: &str| [K::Bulan, K::Triwulan, K::Semester, K::Tahun].into_iter().find(|k| k.as_str() == s);
+    let mut out: BTreeMap<String, Series> = BTreeMap::new();
+    for k in 0..lay.height() {
+        let (Some(u), Some(i), Some(kind), Some(s), Some(v)) =
+            (units[k], inds[k], kinds[k], starts[k], values[k])
+        else {
+            continue;
+        };
+        let Some(kind) = kind_of(kind) else { continue };
+        if until.is_some_and(|x| s > x) {
+            continue;
+        }
+        let series = out.entry(i.to_string()).or_insert(Series { kind, points: Vec::new() });
+        // An indicator keeps the frequency it was first seen at; other frequencies are skipped.
+        if series.kind == kind {
+            series.points.push((u.to_string(), Period::containing(kind, s), v));
+        }
+    }
+    let ikm_points: Vec<(String, Period, f64)> =
+        ikm.iter().filter_map(|r| Some((r.unit_id.clone(), r.period, r.raw.as_ref()?.konversi?))).collect();
+    if let Some(first) = ikm.first() {
+        out.insert("ikm_konversi".into(), Series { kind: first.period.kind, points: ikm_points });
+    }
+    Ok(out)
+}
+
+/// Index of a period on a consecutive scale (months, quarters, semesters or years since year 0).
+fn period_index(p: &Period) -> i64 {
+    i64::from(p.month_key()).div_euclid(i64::from(p.kind.months()))
+}
+
+#[derive(Debug, Clone)]
+pub struct UnitOptions {
+    pub analyses: Vec<UnitAnalysis>,
+    /// Event-time window in months, converted to each indicator's periods (at least ±2 periods).
+    pub window_months: i64,
+    /// Analyses with fewer treated units are not estimated.
+    pub min_treated_units: usize,
+    pub until: Option<NaiveDate>,
+    pub alpha: f64,
+}
+
+impl Default for UnitOptions {
+    fn default() -> Self {
+        UnitOptions {
+            analyses: default_analyses(),
+            window_months: 12,
+            min_treated_units: 3,
+            until: None,
+            alpha: 0.05,
+        }
+    }
+}
+
+/// Runs every unit analysis; returns the `unit_effects.parquet` table and one note per analysis ×
+/// indicator × jenis_unit.
+pub fn unit_effects(
+    validated: &Path,
+    ikm: &[IkmRow],
+    opts: &UnitOptions,
+) -> Result<(TableData, Vec<UnitNote>), String> {
+    let uf = validated.join("unit_kerja.parquet");
+    let ut = read_table(&uf)?;
+    let type_of: BTreeMap<String, String> = ut
+        .text_column("unit_id", &uf)?
+        .iter()
+        .zip(ut.text_column("jenis_unit", &uf)?)
+        .filter_map(|(u, j)| Some(((*u)?.to_string(), j?.to_string())))
+        .collect();
+    let series = outcome_series(validated, ikm, opts.until)?;
+    let z = normal_quantile(1.0 - opts.alpha / 2.0);
+    let mut table = empty_table(z);
+    let mut notes = Vec::new();
+    for analysis in &opts.analyses {
+        let first = first_events(validated, &analysis.treatment, opts.until)?;
+        for (indikator, s) in &series {
+            let mut types: Vec<&String> = s.points.iter().filter_map(|(u, _, _)| type_of.get(u)).collect();
+            types.sort();
+            types.dedup();
+            for jenis in types.into_iter().filter(|j| analysis.jenis_unit.as_ref().is_none_or(|a| a == *j)) {
+                let (note, rows) = estimate(analysis, indikator, jenis, s, &first, &type_of, opts, z);
+                notes.push(note);
+                if let Some(rows) = rows {
+                    table.append(rows)?;
+                }
+            }
+        }
+    }
+    Ok((table, notes))
+}
+
+fn tags<'a>(analysis: &'a str, indikator: &'a str, jenis: &'a str, kind: &'a str) -> [(&'a str, &'a str); 4] {
+    [("analysis", analysis), ("indikator", indikator), ("jenis_unit", jenis), ("jenis_periode", kind)]
+}
+
+fn empty_table(z: f64) -> TableData {
+    let mut t = aggregates_table(&[], z).tagged(&tags("", "", "", ""));
+    t.push("n_units", C::I64(Vec::new()));
+    t.push("n_treated_units", C::I64(Vec::new()));
+    t
+}
+
+/// One analysis × indicator × jenis_unit.
+#[allow(clippy::too_many_arguments)]
+fn estimate(
+    analysis: &UnitAnalysis,
+    indikator: &str,
+    jenis: &str,
+    s: &Series,
+    first: &BTreeMap<String, NaiveDate>,
+    type_of: &BTreeMap<String, String>,
+    opts: &UnitOptions,
+    z: f64,
+) -> (UnitNote, Option<TableData>) {
+    let mut note = UnitNote {
+        analysis: analysis.name.clone(),
+        indikator: indikator.to_string(),
+        jenis_unit: jenis.to_string(),
+        status: "dilewati".into(),
+        units: 0,
+        treated_units: 0,
+        note: None,
+    };
+    let points: Vec<&(String, Period, f64)> =
+        s.points.iter().filter(|(u, _, _)| type_of.get(u).map(String::as_str) == Some(jenis)).collect();
+    let mut unit_ids: Vec<&str> = points.iter().map(|(u, _, _)| u.as_str()).collect();
+    unit_ids.sort_unstable();
+    unit_ids.dedup();
+    let Some(origin) = points.iter().map(|(_, p, _)| period_index(p)).min() else { return (note, None) };
+    // Periods from 1; a unit's cohort is the period containing its first event (0 = none).
+    let cohort_of =
+        |u: &str| first.get(u).map_or(0, |d| period_index(&Period::containing(s.kind, *d)) - origin + 1);
+    let id: Vec<i64> =
+        points.iter().map(|(u, _, _)| unit_ids.binary_search(&u.as_str()).map_or(-1, |i| i as i64)).collect();
+    let time: Vec<i64> = points.iter().map(|(_, p, _)| period_index(p) - origin + 1).collect();
+    let cohort: Vec<i64> = points.iter().map(|(u, _, _)| cohort_of(u)).collect();
+    let y: Vec<f64> = points.iter().map(|(_, _, v)| *v).collect();
+    note.units = unit_ids.len();
+    let last = time.iter().copied().max().unwrap_or(0);
+    note.treated_units = unit_ids.iter().filter(|u| (2..=last).contains(&cohort_of(u))).count();
+    if note.treated_units < opts.min_treated_units {
+        note.note = Some(format!(
+            "{} unit diberi perlakuan, minimal {} / {} treated units, at least {} needed",
+            note.treated_units, opts.min_treated_units, note.treated_units, opts.min_treated_units
+        ));
+        return (note, None);
+    }
+    let panel = match Panel::from_long_unbalanced(&id, &time, &cohort, &y) {
+        Ok(p) => p,
+        Err(e) => {
+            note.note = Some(e.to_string());
+            return (note, None);
+        }
+    };
+    let window = (opts.window_months / i64::from(s.kind.months())).max(2);
+    let cs = CsOptions {
+        control: Control::NotYetTreated,
+        repeated_cross_section: panel.has_gaps(),
+        ..CsOptions::default()
+    };
+    let agg = AggOptions { min_e: Some(-window), max_e: Some(window) };
+    match fit(&panel, &cs, agg, FitMode::default()) {
+        Ok(f) => {
+            let with_bands: Vec<_> = f.aggs.iter().map(|a| (a.clone(), None)).collect();
+            let mut t = aggregates_table(&with_bands, z).tagged(&tags(
+                &analysis.name,
+                indikator,
+                jenis,
+                s.kind.as_str(),
+            ));
+            let h = t.height();
+            t.push("n_units", C::I64(vec![Some(note.units as i64); h]));
+            t.push("n_treated_units", C::I64(vec![Some(note.treated_units as i64); h]));
+            note.status = "ok".into();
+            (note, Some(t))
+        }
+        Err(e) => {
+            note.note = Some(e.to_string());
+            (note, None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_match_any_alternative_ignoring_case() {
+        assert!(matches("kepala puskesmas|kepala sekolah", "Kepala Sekolah SD Negeri 7 Ambon"));
+        assert!(matches("dokter", "Dokter Ahli Pertama"));
+        assert!(!matches("kepala puskesmas|kepala sekolah", "Kepala Seksi Pelayanan"));
+        assert!(!matches("", "anything"));
+    }
+
+    #[test]
+    fn periods_index_consecutively_at_their_own_frequency() {
+        use crate::normalize::period::PeriodKind as K;
+        let d = |y, m| NaiveDate::from_ymd_opt(y, m, 1).expect("date");
+        let s = |a: NaiveDate, b: NaiveDate, k| {
+            period_index(&Period::containing(k, b)) - period_index(&Period::containing(k, a))
+        };
+        assert_eq!(s(d(2023, 12,), d(2024, 1), K::Bulan), 1);
+        assert_eq!(s(d(2023, 12), d(2024, 1), K::Semester), 1);
+        assert_eq!(s(d(2024, 1), d(2024, 6), K::Semester), 0);
+        assert_eq!(s(d(2023, 3), d(2024, 11), K::Tahun), 1);
+    }
+}
