@@ -16,6 +16,7 @@ pub struct Config {
     pub privacy: PrivacyConfig,
     pub analysis: AnalysisConfig,
     pub service: ServiceConfig,
+    pub movement: MovementConfig,
     /// Per-table settings, keyed by canonical table name (`pegawai`, `kinerja`, …).
     pub tables: BTreeMap<String, TableConfig>,
     /// CSV with columns `nip_lama,nip_baru`, relative to the input folder or absolute.
@@ -108,6 +109,44 @@ pub struct ServiceConfig {
     pub min_treated_units: usize,
     /// The unit analyses; default: kepala_baru, kedatangan_dokter, pergantian_staf.
     pub unit_analyses: Option<Vec<UnitAnalysisConfig>>,
+}
+
+/// Movement accounting settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MovementConfig {
+    /// Blackout windows for transfers; default: Pilkada 2024 (2024-03-22 to 2025-02-20).
+    pub blackouts: Option<Vec<BlackoutConfig>>,
+}
+
+/// One `[[movement.blackouts]]` window (dates `YYYY-MM-DD`, both ends included).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlackoutConfig {
+    pub label: String,
+    pub start: String,
+    pub end: String,
+}
+
+impl MovementConfig {
+    /// The configured windows, or the default.
+    pub fn blackouts(&self) -> Result<Vec<crate::movement::tenure::Blackout>, ConfigError> {
+        let Some(list) = &self.blackouts else { return Ok(crate::movement::tenure::default_blackouts()) };
+        list.iter()
+            .map(|b| {
+                let date = |s: &str| {
+                    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                        ConfigError::Invalid(format!("movement.blackouts `{}`: tanggal `{s}` harus YYYY-MM-DD / date must be YYYY-MM-DD", b.label))
+                    })
+                };
+                let (start, end) = (date(&b.start)?, date(&b.end)?);
+                if end < start {
+                    return Err(ConfigError::Invalid(format!("movement.blackouts `{}`: end before start", b.label)));
+                }
+                Ok(crate::movement::tenure::Blackout { label: b.label.clone(), start, end })
+            })
+            .collect()
+    }
 }
 
 /// One `[[service.unit_analyses]]` entry.
@@ -257,6 +296,7 @@ impl Config {
         }
         self.service.period()?;
         self.service.unit_analyses()?;
+        self.movement.blackouts()?;
         for (unit, w) in &self.service.unsur_weights {
             if crate::service::ikm::check_weights(w, 9).is_err()
                 && crate::service::ikm::check_weights(w, 14).is_err()

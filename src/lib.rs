@@ -12,6 +12,7 @@ pub mod data;
 pub mod estimate;
 pub mod ingest;
 pub mod model;
+pub mod movement;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;

@@ -11,6 +11,7 @@ use super::validate::validate_into;
 use super::{Failure, Outcome};
 use crate::config::Config;
 use crate::estimate::prepost::WindowOptions;
+use crate::movement::MovementOptions;
 use crate::normalize::period::{Period, PeriodKind, parse_period};
 use crate::pipeline::analyses::{self, AnalysisOptions, EstimateNote, Notes};
 use crate::pipeline::publish::{publish, staging_for};
@@ -154,6 +155,10 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
             weights: cfg.service.unsur_weights.clone(),
             until: Period::month(period.year, period.index).end(),
         },
+        movement: MovementOptions {
+            blackouts: cfg.movement.blackouts().map_err(|e| Failure::Usage(e.to_string()))?,
+            until: Period::month(period.year, period.index).end(),
+        },
         units: UnitOptions {
             analyses: cfg.service.unit_analyses().map_err(|e| Failure::Usage(e.to_string()))?,
             window_months: cfg.service.unit_window_months,
@@ -191,7 +196,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
                 all.units.len() - unit_ok
             );
             println!(
-                "  transfer_windows, prepost_summary, ikm_per_unit, unit_effects, att_gt, aggregates, event_study (.parquet), validated/, run.json"
+                "  transfer_windows, prepost_summary, ikm_per_unit, unit_effects, movement_units, movement_opd, flows_opd,\n  transfer_compliance, mobility, att_gt, aggregates, event_study (.parquet), validated/, run.json"
             );
             Outcome::Success
         }

@@ -6,6 +6,8 @@
 //! - `ikm_per_unit.parquet`: the IKM of every unit and survey period ([`crate::service`]).
 //! - `unit_effects.parquet`: unit treatments' effects on service indicators
 //!   ([`crate::service::unit_effects`]).
+//! - `movement_units`, `movement_opd`, `flows_opd`, `transfer_compliance`, `mobility` (.parquet):
+//!   movement accounting ([`crate::movement`]).
 //! - `att_gt.parquet`, `aggregates.parquet`: Callaway & Sant'Anna per outcome and subgroup, with
 //!   columns `outcome`, `subgroup`, `estimator` (`cs`) in front of `mutasi estimate`'s.
 //! - `event_study.parquet`: the CS dynamic aggregation of every outcome and subgroup, and the
@@ -26,6 +28,7 @@ use crate::estimate::fit::{FitMode, fit};
 use crate::estimate::hr_panel::{FirstTransfer, HrPanel, build, first_transfers, transfer_months};
 use crate::estimate::output::{aggregates_table, att_gt_table, event_study_table, stacked_event_study_table};
 use crate::estimate::prepost::{WindowOptions, summarise_windows, summary_table, windows, windows_table};
+use crate::movement::{MovementOptions, movement};
 use crate::service::ikm_table::{IkmOptions, ikm_rows, ikm_table};
 use crate::service::unit_effects::{UnitNote, UnitOptions, unit_effects};
 use crate::stats::aggregate::{AggKind, AggOptions};
@@ -60,6 +63,8 @@ pub struct AnalysisOptions {
     pub ikm: IkmOptions,
     /// Unit analyses (new head, arriving professional, staff turnover).
     pub units: UnitOptions,
+    /// Movement accounting (waterfalls, flows, tenure, blackout, mobility).
+    pub movement: MovementOptions,
 }
 
 impl Default for AnalysisOptions {
@@ -78,6 +83,7 @@ impl Default for AnalysisOptions {
             standardize: false,
             ikm: IkmOptions::default(),
             units: UnitOptions::default(),
+            movement: MovementOptions::default(),
         }
     }
 }
@@ -184,6 +190,12 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     write_parquet(ikm_table(&ikm), &out.join("ikm_per_unit.parquet"))?;
     let (unit_table, unit_notes) = unit_effects(validated, &ikm, &opts.units)?;
     write_parquet(unit_table, &out.join("unit_effects.parquet"))?;
+    let m = movement(validated, &opts.movement)?;
+    write_parquet(m.units, &out.join("movement_units.parquet"))?;
+    write_parquet(m.opd, &out.join("movement_opd.parquet"))?;
+    write_parquet(m.flows, &out.join("flows_opd.parquet"))?;
+    write_parquet(m.transfers, &out.join("transfer_compliance.parquet"))?;
+    write_parquet(m.mobility, &out.join("mobility.parquet"))?;
 
     let outcomes =
         if opts.outcomes.is_empty() { monthly_indicators(validated)? } else { opts.outcomes.clone() };

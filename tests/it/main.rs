@@ -10,6 +10,7 @@ mod coverage;
 mod estimate;
 mod formats;
 mod interop;
+mod movement;
 mod reconcile;
 mod rejects;
 mod run;
