@@ -112,11 +112,22 @@ pub struct ServiceConfig {
 }
 
 /// Movement accounting settings.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MovementConfig {
     /// Blackout windows for transfers; default: Pilkada 2024 (2024-03-22 to 2025-02-20).
     pub blackouts: Option<Vec<BlackoutConfig>>,
+    /// Monthly kinerja indicator whose rows say where each employee is each month.
+    pub presence_indikator: String,
+}
+
+impl Default for MovementConfig {
+    fn default() -> Self {
+        MovementConfig {
+            blackouts: None,
+            presence_indikator: crate::movement::MovementOptions::default().presence_indikator,
+        }
+    }
 }
 
 /// One `[[movement.blackouts]]` window (dates `YYYY-MM-DD`, both ends included).

@@ -158,8 +158,10 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
         movement: MovementOptions {
             blackouts: cfg.movement.blackouts().map_err(|e| Failure::Usage(e.to_string()))?,
             until: Period::month(period.year, period.index).end(),
+            presence_indikator: cfg.movement.presence_indikator.clone(),
         },
         units: UnitOptions {
+            presence_indikator: cfg.movement.presence_indikator.clone(),
             analyses: cfg.service.unit_analyses().map_err(|e| Failure::Usage(e.to_string()))?,
             window_months: cfg.service.unit_window_months,
             min_treated_units: cfg.service.min_treated_units,

@@ -8,7 +8,9 @@
 //! closes exactly; a transfer recorded without the person moving, or a move without a record,
 //! leaves a `selisih` (discrepancy) that the report shows instead of hiding.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 /// One recorded transfer, in month `month` (a month key).
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +43,8 @@ pub fn waterfalls(presence: &HashMap<(u32, i64), u32>, moves: &[Move]) -> BTreeM
         m.dedup();
         m
     };
-    let mut out: BTreeMap<(u32, i64), Waterfall> = BTreeMap::new();
+    // Accumulated in a hash map (millions of employee-months), ordered at the end.
+    let mut out: HashMap<(u32, i64), Waterfall> = HashMap::new();
     let mut recorded_in: HashSet<(u32, u32, i64)> = HashSet::new();
     let mut recorded_out: HashSet<(u32, u32, i64)> = HashSet::new();
     for m in moves.iter().filter(|m| m.from != m.to) {
@@ -56,8 +59,8 @@ pub fn waterfalls(presence: &HashMap<(u32, i64), u32>, moves: &[Move]) -> BTreeM
     }
     for (&(employee, month), &group) in presence {
         out.entry((group, month)).or_default().end += 1;
-        if let Some(next) = months.iter().find(|m| **m == month + 1) {
-            out.entry((group, *next)).or_default().start += 1;
+        if months.binary_search(&(month + 1)).is_ok() {
+            out.entry((group, month + 1)).or_default().start += 1;
         }
         // A joiner: here now, nowhere last month, and not a recorded arrival.
         let before = presence.get(&(employee, month - 1));
@@ -80,11 +83,13 @@ pub fn waterfalls(presence: &HashMap<(u32, i64), u32>, moves: &[Move]) -> BTreeM
     }
     let first = months.first().copied().unwrap_or(0);
     let last = months.last().copied().unwrap_or(0);
-    out.retain(|(_, m), _| *m > first && *m <= last);
-    for w in out.values_mut() {
-        w.selisih = w.end - (w.start + w.masuk - w.keluar + w.lainnya);
-    }
-    out
+    out.into_iter()
+        .filter(|((_, m), _)| *m > first && *m <= last)
+        .map(|(k, mut w)| {
+            w.selisih = w.end - (w.start + w.masuk - w.keluar + w.lainnya);
+            (k, w)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@
 pub mod accounting;
 pub mod tenure;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
@@ -27,12 +29,53 @@ pub struct MovementOptions {
     pub blackouts: Vec<Blackout>,
     /// Last day used.
     pub until: Option<NaiveDate>,
+    /// The monthly kinerja indicator whose rows say where each employee is (every monthly
+    /// indicator when it has none).
+    pub presence_indikator: String,
 }
 
 impl Default for MovementOptions {
     fn default() -> Self {
-        MovementOptions { blackouts: default_blackouts(), until: None }
+        MovementOptions {
+            blackouts: default_blackouts(),
+            until: None,
+            presence_indikator: "capaian_iki".into(),
+        }
     }
+}
+
+/// Where each employee is seen each month, from the monthly kinerja rows of `indikator` (or of
+/// every monthly indicator when it has none): (employee code, month key) → unit code. Units not in
+/// `units` are skipped; employees are interned in `people`.
+pub(crate) fn read_presence(
+    validated: &Path,
+    indikator: &str,
+    until: Option<NaiveDate>,
+    units: &Codes,
+    people: &mut Codes,
+) -> Result<HashMap<(u32, i64), u32>, String> {
+    let kf = validated.join("kinerja.parquet");
+    let cols = ["pegawai_id", "unit_id", "periode_mulai", "jenis_periode"];
+    let mut kin = read_table_where(&kf, Some(&cols), Some(("indikator", &[indikator])))?;
+    if kin.height() == 0 {
+        kin = read_table_where(&kf, Some(&cols), Some(("jenis_periode", &["bulan"])))?;
+    }
+    let (kid, kunit, kkind) =
+        (kin.coded("pegawai_id", &kf)?, kin.coded("unit_id", &kf)?, kin.coded("jenis_periode", &kf)?);
+    let kstart = kin.date_column("periode_mulai", &kf)?;
+    let monthly: Vec<bool> = kkind.0.iter().map(|k| *k == "bulan").collect();
+    let id_codes: Vec<u32> = kid.0.iter().map(|s| people.code(s)).collect();
+    let unit_codes: Vec<Option<u32>> = kunit.0.iter().map(|s| units.index.get(*s).copied()).collect();
+    let mut presence: HashMap<(u32, i64), u32> = HashMap::with_capacity(kin.height());
+    for (((i, u), kind), d) in kid.1.iter().zip(&kunit.1).zip(&kkind.1).zip(kstart) {
+        let (Some(i), Some(u), Some(kind), Some(d)) = (*i, *u, *kind, *d) else { continue };
+        let Some(unit) = unit_codes[u as usize] else { continue };
+        if !monthly[kind as usize] || until.is_some_and(|x| d > x) {
+            continue;
+        }
+        presence.entry((id_codes[i as usize], month_key(d))).or_insert(unit);
+    }
+    Ok(presence)
 }
 
 /// The five movement tables.
@@ -58,13 +101,13 @@ fn first_day(key: i64) -> NaiveDate {
 
 /// Interns strings as dense codes.
 #[derive(Default)]
-struct Codes {
-    index: HashMap<String, u32>,
-    names: Vec<String>,
+pub(crate) struct Codes {
+    pub index: HashMap<String, u32>,
+    pub names: Vec<String>,
 }
 
 impl Codes {
-    fn code(&mut self, s: &str) -> u32 {
+    pub fn code(&mut self, s: &str) -> u32 {
         if let Some(c) = self.index.get(s) {
             return *c;
         }
@@ -101,26 +144,7 @@ pub fn movement(validated: &Path, opts: &MovementOptions) -> Result<MovementTabl
         }
     }
     let mut people = Codes::default();
-    // Presence: the unit of each employee in each month.
-    let kf = validated.join("kinerja.parquet");
-    let kin = read_table_where(
-        &kf,
-        Some(&["pegawai_id", "unit_id", "periode_mulai"]),
-        Some(("jenis_periode", &["bulan"])),
-    )?;
-    let (kid, kunit) = (kin.coded("pegawai_id", &kf)?, kin.coded("unit_id", &kf)?);
-    let kstart = kin.date_column("periode_mulai", &kf)?;
-    let id_codes: Vec<u32> = kid.0.iter().map(|s| people.code(s)).collect();
-    let unit_codes: Vec<Option<u32>> = kunit.0.iter().map(|s| units.index.get(*s).copied()).collect();
-    let mut presence: HashMap<(u32, i64), u32> = HashMap::new();
-    for ((i, u), d) in kid.1.iter().zip(&kunit.1).zip(kstart) {
-        let (Some(i), Some(u), Some(d)) = (*i, *u, *d) else { continue };
-        let Some(unit) = unit_codes[u as usize] else { continue };
-        if opts.until.is_some_and(|x| d > x) {
-            continue;
-        }
-        presence.entry((id_codes[i as usize], month_key(d))).or_insert(unit);
-    }
+    let presence = read_presence(validated, &opts.presence_indikator, opts.until, &units, &mut people)?;
     // Recorded transfers.
     let mf = validated.join("mutasi.parquet");
     let mt = read_table(&mf)?;

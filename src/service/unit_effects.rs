@@ -18,7 +18,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::data::table::{ColumnData as C, TableData, read_table, read_table_where};
+use crate::data::table::{ColumnData as C, TableData, read_table};
 use crate::estimate::fit::{FitMode, fit};
 use crate::estimate::output::aggregates_table;
 use crate::normalize::period::Period;
@@ -98,6 +98,7 @@ fn first_events(
     validated: &Path,
     treatment: &UnitTreatment,
     until: Option<NaiveDate>,
+    presence_indikator: &str,
 ) -> Result<BTreeMap<String, NaiveDate>, String> {
     let mf = validated.join("mutasi.parquet");
     let m = read_table(&mf)?;
@@ -130,37 +131,37 @@ fn first_events(
             }
         }
         UnitTreatment::Turnover { threshold } => {
-            // Headcount per unit and month from the monthly kinerja rows (distinct employees).
-            let kf = validated.join("kinerja.parquet");
-            let kin = read_table_where(
-                &kf,
-                Some(&["pegawai_id", "unit_id", "periode_mulai"]),
-                Some(("jenis_periode", &["bulan"])),
+            // Headcount per unit and month: where each employee is seen (movement accounting).
+            let mut unit_codes = crate::movement::Codes::default();
+            let ut = read_table(&validated.join("unit_kerja.parquet"))?;
+            for u in (0..ut.height()).filter_map(|i| ut.str_at("unit_id", i)) {
+                unit_codes.code(u);
+            }
+            let mut people = crate::movement::Codes::default();
+            let presence = crate::movement::read_presence(
+                validated,
+                presence_indikator,
+                until,
+                &unit_codes,
+                &mut people,
             )?;
-            let (ids, units, starts) = (
-                kin.text_column("pegawai_id", &kf)?,
-                kin.text_column("unit_id", &kf)?,
-                kin.date_column("periode_mulai", &kf)?,
-            );
-            let mut staff: BTreeMap<(String, i32), std::collections::BTreeSet<&str>> = BTreeMap::new();
-            for k in 0..kin.height() {
-                if let (Some(id), Some(u), Some(s)) = (ids[k], units[k], starts[k]) {
-                    staff.entry((u.to_string(), Period::of_date(s).month_key())).or_default().insert(id);
-                }
+            let mut staff: BTreeMap<(String, i32), usize> = BTreeMap::new();
+            for (&(_, month), &u) in &presence {
+                *staff.entry((unit_codes.names[u as usize].clone(), month as i32)).or_default() += 1;
             }
             let first_month = staff.keys().map(|(_, m)| *m).min().unwrap_or(0);
             let mut arrived: BTreeMap<(String, i32), usize> = BTreeMap::new();
             for (unit, d, _) in &arrivals {
                 *arrived.entry((unit.clone(), Period::of_date(*d).month_key())).or_default() += 1;
             }
-            for ((unit, month), people) in &staff {
+            for ((unit, month), headcount) in &staff {
                 // Only months with a full year of history can count a year of arrivals.
                 if *month < first_month + 11 {
                     continue;
                 }
                 let recent: usize =
                     (month - 11..=*month).filter_map(|m| arrived.get(&(unit.clone(), m))).sum();
-                if recent as f64 / people.len() as f64 >= *threshold {
+                if recent as f64 / *headcount as f64 >= *threshold {
                     let (y, mo) = (month.div_euclid(12), month.rem_euclid(12) as u32 + 1);
                     if let Some(d) = NaiveDate::from_ymd_opt(y, mo, 1) {
                         keep(unit, d);
@@ -228,6 +229,8 @@ pub struct UnitOptions {
     pub min_treated_units: usize,
     pub until: Option<NaiveDate>,
     pub alpha: f64,
+    /// Monthly kinerja indicator that says where each employee is (for staff turnover).
+    pub presence_indikator: String,
 }
 
 impl Default for UnitOptions {
@@ -238,6 +241,7 @@ impl Default for UnitOptions {
             min_treated_units: 3,
             until: None,
             alpha: 0.05,
+            presence_indikator: "capaian_iki".into(),
         }
     }
 }
@@ -262,7 +266,7 @@ pub fn unit_effects(
     let mut table = empty_table(z);
     let mut notes = Vec::new();
     for analysis in &opts.analyses {
-        let first = first_events(validated, &analysis.treatment, opts.until)?;
+        let first = first_events(validated, &analysis.treatment, opts.until, &opts.presence_indikator)?;
         for (indikator, s) in &series {
             let mut types: Vec<&String> = s.points.iter().filter_map(|(u, _, _)| type_of.get(u)).collect();
             types.sort();
