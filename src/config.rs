@@ -71,6 +71,8 @@ pub struct AnalysisConfig {
     pub min_group: usize,
     /// Standardise outcomes within unit and month before estimating.
     pub standardize: bool,
+    /// Comparison group of the employee estimates: `never` or `notyet`.
+    pub control: String,
 }
 
 impl Default for AnalysisConfig {
@@ -87,6 +89,7 @@ impl Default for AnalysisConfig {
             min_treated: a.min_treated,
             min_group: a.min_cell,
             standardize: a.standardize,
+            control: "never".into(),
         }
     }
 }
@@ -109,6 +112,19 @@ pub struct ServiceConfig {
     pub min_treated_units: usize,
     /// The unit analyses; default: kepala_baru, kedatangan_dokter, pergantian_staf.
     pub unit_analyses: Option<Vec<UnitAnalysisConfig>>,
+    /// Indicators of the unit analyses (`layanan` names, `ikm_konversi`); empty = all.
+    pub unit_indikator: Vec<String>,
+    /// Comparison units: `notyet` (never- and not-yet-treated) or `never`.
+    pub unit_control: String,
+}
+
+/// A comparison-group key: `never` or `notyet`.
+pub fn control_of(key: &str, value: &str) -> Result<crate::stats::cs::Control, ConfigError> {
+    match value {
+        "never" => Ok(crate::stats::cs::Control::NeverTreated),
+        "notyet" => Ok(crate::stats::cs::Control::NotYetTreated),
+        other => Err(ConfigError::Invalid(format!("{key} = \"{other}\": pilih / choose never, notyet"))),
+    }
 }
 
 /// Movement accounting settings.
@@ -186,6 +202,8 @@ impl Default for ServiceConfig {
             unit_window_months: crate::service::unit_effects::UnitOptions::default().window_months,
             min_treated_units: crate::service::unit_effects::UnitOptions::default().min_treated_units,
             unit_analyses: None,
+            unit_indikator: Vec::new(),
+            unit_control: "notyet".into(),
         }
     }
 }
@@ -282,7 +300,8 @@ impl Config {
         Ok(cfg)
     }
 
-    fn check(&self) -> Result<(), ConfigError> {
+    /// Checks every value (also used for a report spec's sections).
+    pub fn check(&self) -> Result<(), ConfigError> {
         let rate = self.validate.max_reject_rate;
         if !(0.0..=1.0).contains(&rate) {
             return Err(ConfigError::Invalid(format!(
@@ -306,6 +325,8 @@ impl Config {
             ));
         }
         self.service.period()?;
+        control_of("analysis.control", &self.analysis.control)?;
+        control_of("service.unit_control", &self.service.unit_control)?;
         self.service.unit_analyses()?;
         self.movement.blackouts()?;
         for (unit, w) in &self.service.unsur_weights {

@@ -9,12 +9,14 @@ use serde::Serialize;
 
 use super::validate::validate_into;
 use super::{Failure, Outcome};
-use crate::config::Config;
+use crate::config::{Config, control_of};
 use crate::estimate::prepost::WindowOptions;
 use crate::movement::MovementOptions;
 use crate::normalize::period::{Period, PeriodKind, parse_period};
 use crate::pipeline::analyses::{self, AnalysisOptions, EstimateNote, Notes};
 use crate::pipeline::publish::{publish, staging_for};
+use crate::pipeline::scope::write_scoped;
+use crate::pipeline::spec::ReportSpec;
 use crate::service::ikm_table::IkmOptions;
 use crate::service::unit_effects::{UnitNote, UnitOptions};
 
@@ -46,6 +48,10 @@ pub struct RunArgs {
     /// (z-scores) before estimating, neutralising forced rating distributions.
     #[arg(long)]
     pub standardize: bool,
+    /// Spesifikasi laporan / Report spec (reports/*.toml): its scope and its [analysis], [service]
+    /// and [movement] sections; outputs go to <out>/<name>/<period>/.
+    #[arg(long)]
+    pub spec: Option<PathBuf>,
     /// Sertakan NIP dan nama di tabel tervalidasi / Write NIPs and names into the validated tables.
     #[arg(long)]
     pub with_identities: bool,
@@ -57,6 +63,9 @@ const MARKER: &str = ".mutasi-run";
 /// `run.json`: what the run did, without timestamps, so a re-run gives the same file.
 #[derive(Debug, Serialize)]
 struct RunReport {
+    /// The report spec, when the run used one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    laporan: Option<ReportInfo>,
     periode: String,
     versi: String,
     keluaran: Vec<String>,
@@ -80,6 +89,14 @@ struct OptionsReport {
     control: String,
     base_period: String,
     method: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ReportInfo {
+    nama: String,
+    judul: String,
+    opd: Vec<String>,
+    jenis_unit: Vec<String>,
 }
 
 /// `<out>/<period>.failed.json`: why a run published nothing.
@@ -112,9 +129,17 @@ fn label(p: &Period) -> String {
 }
 
 pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
-    let cfg = match &a.config {
+    let base = match &a.config {
         Some(p) => Config::load(p).map_err(|e| Failure::Usage(e.to_string()))?,
         None => Config::default(),
+    };
+    let spec = match &a.spec {
+        Some(p) => Some(ReportSpec::load(p).map_err(|e| Failure::Usage(e.to_string()))?),
+        None => None,
+    };
+    let cfg = match &spec {
+        Some(s) => s.apply(base).map_err(|e| Failure::Usage(e.to_string()))?,
+        None => base,
     };
     let period = resolve_period(a.period.as_deref())?;
     let name = label(&period);
@@ -148,6 +173,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
         min_treated: ac.min_treated,
         min_cell: ac.min_group,
         standardize: a.standardize || ac.standardize,
+        control: control_of("analysis.control", &ac.control).map_err(|e| Failure::Usage(e.to_string()))?,
         ikm: IkmOptions {
             period: cfg.service.period().map_err(|e| Failure::Usage(e.to_string()))?,
             population_indikator: cfg.service.population_indikator.clone(),
@@ -162,6 +188,9 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
         },
         units: UnitOptions {
             presence_indikator: cfg.movement.presence_indikator.clone(),
+            indikator: cfg.service.unit_indikator.clone(),
+            control: control_of("service.unit_control", &cfg.service.unit_control)
+                .map_err(|e| Failure::Usage(e.to_string()))?,
             analyses: cfg.service.unit_analyses().map_err(|e| Failure::Usage(e.to_string()))?,
             window_months: cfg.service.unit_window_months,
             min_treated_units: cfg.service.min_treated_units,
@@ -170,7 +199,8 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
         },
         ..AnalysisOptions::default()
     };
-    let target = a.out.join(&name);
+    let root = spec.as_ref().map_or(a.out.clone(), |s| a.out.join(&s.report.name));
+    let target = root.join(&name);
     if target.exists() && !target.join(MARKER).exists() {
         return Err(Failure::Usage(format!(
             "{} ada tetapi bukan hasil mutasi run / exists but was not written by mutasi run\n\nhint: pindahkan folder itu atau pilih --out lain / move it away or choose another --out",
@@ -178,12 +208,12 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
         )));
     }
     let staging = staging_for(&target).map_err(Failure::Internal)?;
-    let result = build(a, &cfg, &opts, &name, &staging);
+    let result = build(a, &cfg, &opts, &name, &staging, spec.as_ref());
     let outcome = match result {
         Ok(Built::Ready(all)) => {
             let notes = &all.estimates;
             publish(&staging, &target).map_err(Failure::Internal)?;
-            let _ = std::fs::remove_file(a.out.join(format!("{name}.failed.json")));
+            let _ = std::fs::remove_file(root.join(format!("{name}.failed.json")));
             let ok = notes.iter().filter(|n| n.status == "ok").count();
             println!("Periode / period {name}: diterbitkan / published to {}", target.display());
             println!(
@@ -206,7 +236,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
             let _ = std::fs::remove_dir_all(&staging);
             let failed =
                 FailedReport { periode: name.clone(), gerbang: "rasio_tolak".into(), alasan: reason.clone() };
-            let path = a.out.join(format!("{name}.failed.json"));
+            let path = root.join(format!("{name}.failed.json"));
             let json = serde_json::to_string_pretty(&failed).map_err(|e| Failure::Internal(e.to_string()))?;
             std::fs::write(&path, json + "\n")
                 .map_err(|e| Failure::Internal(format!("{}: {e}", path.display())))?;
@@ -235,6 +265,7 @@ fn build(
     opts: &AnalysisOptions,
     name: &str,
     staging: &Path,
+    spec: Option<&ReportSpec>,
 ) -> Result<Built, Failure> {
     let validated = staging.join("validated");
     std::fs::create_dir_all(&validated)
@@ -249,8 +280,23 @@ fn build(
             100.0 * summary.rasio_tolak_maksimum
         )));
     }
-    let notes = analyses::run(&validated, staging, opts).map_err(Failure::Data)?;
+    // A report spec's scope: the analyses read restricted copies of the tables (`cakupan/`).
+    let source = match spec.filter(|s| !s.scope.is_everything()) {
+        Some(s) => {
+            let dir = staging.join("cakupan");
+            write_scoped(&validated, &s.scope, &dir).map_err(Failure::Data)?;
+            dir
+        }
+        None => validated.clone(),
+    };
+    let notes = analyses::run(&source, staging, opts).map_err(Failure::Data)?;
     let report = RunReport {
+        laporan: spec.map(|s| ReportInfo {
+            nama: s.report.name.clone(),
+            judul: s.report.title.clone(),
+            opd: s.scope.opd.clone(),
+            jenis_unit: s.scope.jenis_unit.clone(),
+        }),
         periode: name.to_string(),
         versi: env!("CARGO_PKG_VERSION").to_string(),
         keluaran: [

@@ -195,6 +195,31 @@ impl TableData {
         out
     }
 
+    /// The rows whose `keep` entry is true, in order.
+    pub fn filter_rows(&self, keep: &[bool]) -> TableData {
+        fn pick<T: Clone>(v: &[T], keep: &[bool]) -> Vec<T> {
+            v.iter().zip(keep).filter(|(_, k)| **k).map(|(x, _)| x.clone()).collect()
+        }
+        let columns = self
+            .columns
+            .iter()
+            .map(|(name, c)| {
+                let data = match c {
+                    ColumnData::Str(v) => ColumnData::Str(pick(v, keep)),
+                    ColumnData::I64(v) => ColumnData::I64(pick(v, keep)),
+                    ColumnData::F64(v) => ColumnData::F64(pick(v, keep)),
+                    ColumnData::Date(v) => ColumnData::Date(pick(v, keep)),
+                    ColumnData::Bool(v) => ColumnData::Bool(pick(v, keep)),
+                    ColumnData::Dict { values, codes } => {
+                        ColumnData::Dict { values: values.clone(), codes: pick(codes, keep) }
+                    }
+                };
+                (name.clone(), data)
+            })
+            .collect();
+        TableData { columns }
+    }
+
     /// Appends the rows of `other`, which must have the same column names and types in the same
     /// order (an empty `self` takes `other` as it is).
     pub fn append(&mut self, other: TableData) -> Result<(), String> {

@@ -32,7 +32,7 @@ use crate::movement::{MovementOptions, movement};
 use crate::service::ikm_table::{IkmOptions, ikm_rows, ikm_table};
 use crate::service::unit_effects::{UnitNote, UnitOptions, unit_effects};
 use crate::stats::aggregate::{AggKind, AggOptions};
-use crate::stats::cs::CsOptions;
+use crate::stats::cs::{Control, CsOptions};
 use crate::stats::dist::normal_quantile;
 use crate::stats::panel::Panel;
 use crate::stats::stacked::stacked;
@@ -59,6 +59,8 @@ pub struct AnalysisOptions {
     /// Standardise each outcome within unit and month (z-scores) before estimating, which
     /// neutralises forced rating distributions (`mutasi panel --standardize`).
     pub standardize: bool,
+    /// Comparison group of the employee estimates.
+    pub control: Control,
     /// Unit service quality (IKM) settings.
     pub ikm: IkmOptions,
     /// Unit analyses (new head, arriving professional, staff turnover).
@@ -81,6 +83,7 @@ impl Default for AnalysisOptions {
             min_cell: 5,
             alpha: 0.05,
             standardize: false,
+            control: Control::NeverTreated,
             ikm: IkmOptions::default(),
             units: UnitOptions::default(),
             movement: MovementOptions::default(),
@@ -269,7 +272,8 @@ fn estimate_cs(
         ));
         return Ok(note);
     }
-    let cs = CsOptions { repeated_cross_section: panel.has_gaps(), ..CsOptions::default() };
+    let cs =
+        CsOptions { control: opts.control, repeated_cross_section: panel.has_gaps(), ..CsOptions::default() };
     let f = match fit(&panel, &cs, agg, FitMode::default()) {
         Ok(f) => f,
         Err(e) => {

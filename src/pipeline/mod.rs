@@ -7,3 +7,5 @@
 
 pub mod analyses;
 pub mod publish;
+pub mod scope;
+pub mod spec;

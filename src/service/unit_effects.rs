@@ -231,6 +231,10 @@ pub struct UnitOptions {
     pub alpha: f64,
     /// Monthly kinerja indicator that says where each employee is (for staff turnover).
     pub presence_indikator: String,
+    /// Indicators to analyse (`layanan` names and `ikm_konversi`); empty means all.
+    pub indikator: Vec<String>,
+    /// Comparison group: not-yet-treated (and never-treated) units, or never-treated only.
+    pub control: Control,
 }
 
 impl Default for UnitOptions {
@@ -242,6 +246,8 @@ impl Default for UnitOptions {
             until: None,
             alpha: 0.05,
             presence_indikator: "capaian_iki".into(),
+            indikator: Vec::new(),
+            control: Control::NotYetTreated,
         }
     }
 }
@@ -267,7 +273,9 @@ pub fn unit_effects(
     let mut notes = Vec::new();
     for analysis in &opts.analyses {
         let first = first_events(validated, &analysis.treatment, opts.until, &opts.presence_indikator)?;
-        for (indikator, s) in &series {
+        for (indikator, s) in
+            series.iter().filter(|(i, _)| opts.indikator.is_empty() || opts.indikator.contains(i))
+        {
             let mut types: Vec<&String> = s.points.iter().filter_map(|(u, _, _)| type_of.get(u)).collect();
             types.sort();
             types.dedup();
@@ -347,11 +355,8 @@ fn estimate(
         }
     };
     let window = (opts.window_months / i64::from(s.kind.months())).max(2);
-    let cs = CsOptions {
-        control: Control::NotYetTreated,
-        repeated_cross_section: panel.has_gaps(),
-        ..CsOptions::default()
-    };
+    let cs =
+        CsOptions { control: opts.control, repeated_cross_section: panel.has_gaps(), ..CsOptions::default() };
     let agg = AggOptions { min_e: Some(-window), max_e: Some(window) };
     match fit(&panel, &cs, agg, FitMode::default()) {
         Ok(f) => {
