@@ -93,6 +93,15 @@ fn matches(pattern: &str, text: &str) -> bool {
     pattern.split('|').map(|p| p.trim().to_lowercase()).any(|p| !p.is_empty() && t.contains(&p))
 }
 
+/// Whether an arrival is of the profession `pattern`: from the transfer's new post when the row
+/// names it, otherwise from the employee's jabatan / jenis_jabatan in `pegawai`.
+fn names_profession(pattern: &str, jabatan_baru: Option<&str>, post: Option<&str>) -> bool {
+    match jabatan_baru {
+        Some(j) => matches(pattern, j),
+        None => post.is_some_and(|p| matches(pattern, p)),
+    }
+}
+
 /// First treatment date of each unit under `treatment`, up to `until`.
 fn first_events(
     validated: &Path,
@@ -108,11 +117,30 @@ fn first_events(
         m.text_column("jabatan_baru", &mf)?,
     );
     let tmt = m.date_column("tmt", &mf)?;
-    // Arrivals: a transfer into a unit from elsewhere.
-    let arrivals: Vec<(String, NaiveDate, Option<&str>)> = (0..m.height())
+    let ids = m.text_column("pegawai_id", &mf)?;
+    // A professional is also recognised from the employee's jabatan or jenis_jabatan in `pegawai`
+    // when the transfer row does not name the new post.
+    let pf = validated.join("pegawai.parquet");
+    let peg = read_table(&pf)?;
+    let post_of: BTreeMap<&str, String> = (0..peg.height())
+        .filter_map(|k| {
+            let id = peg.str_at("pegawai_id", k)?;
+            let text = [peg.str_at("jabatan", k), peg.str_at("jenis_jabatan", k)]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            Some((id, text))
+        })
+        .collect();
+    // Arrivals: a transfer into a unit from elsewhere, with the new post's name, or for
+    // professionals the employee's recorded jabatan.
+    let arrivals: Vec<(String, NaiveDate, Option<String>, Option<&String>)> = (0..m.height())
         .filter_map(|k| {
             let (to, d) = (tujuan[k]?, tmt[k]?);
-            (asal[k] != Some(to) && until.is_none_or(|u| d <= u)).then(|| (to.to_string(), d, jabatan[k]))
+            (asal[k] != Some(to) && until.is_none_or(|u| d <= u)).then(|| {
+                (to.to_string(), d, jabatan[k].map(String::from), ids[k].and_then(|i| post_of.get(i)))
+            })
         })
         .collect();
     let mut first: BTreeMap<String, NaiveDate> = BTreeMap::new();
@@ -123,9 +151,16 @@ fn first_events(
         }
     };
     match treatment {
-        UnitTreatment::NewHead { pattern } | UnitTreatment::Arrival { pattern } => {
-            for (unit, d, j) in &arrivals {
-                if j.is_some_and(|j| matches(pattern, j)) {
+        UnitTreatment::NewHead { pattern } => {
+            for (unit, d, j, _) in &arrivals {
+                if j.as_deref().is_some_and(|j| matches(pattern, j)) {
+                    keep(unit, *d);
+                }
+            }
+        }
+        UnitTreatment::Arrival { pattern } => {
+            for (unit, d, j, post) in &arrivals {
+                if names_profession(pattern, j.as_deref(), post.map(String::as_str)) {
                     keep(unit, *d);
                 }
             }
@@ -151,7 +186,7 @@ fn first_events(
             }
             let first_month = staff.keys().map(|(_, m)| *m).min().unwrap_or(0);
             let mut arrived: BTreeMap<(String, i32), usize> = BTreeMap::new();
-            for (unit, d, _) in &arrivals {
+            for (unit, d, _, _) in &arrivals {
                 *arrived.entry((unit.clone(), Period::of_date(*d).month_key())).or_default() += 1;
             }
             for ((unit, month), headcount) in &staff {
@@ -390,6 +425,17 @@ mod tests {
         assert!(matches("dokter", "Dokter Ahli Pertama"));
         assert!(!matches("kepala puskesmas|kepala sekolah", "Kepala Seksi Pelayanan"));
         assert!(!matches("", "anything"));
+    }
+
+    #[test]
+    fn professions_are_recognised_from_the_new_post_or_the_employee_record() {
+        assert!(names_profession("dokter", Some("Dokter Ahli Pertama"), None));
+        assert!(
+            !names_profession("dokter", Some("Perawat Terampil"), Some("Dokter Ahli Muda")),
+            "the row wins"
+        );
+        assert!(names_profession("dokter", None, Some("Dokter Ahli Muda Jabatan Fungsional")));
+        assert!(!names_profession("dokter", None, None));
     }
 
     #[test]
