@@ -111,14 +111,31 @@ fn apache_parquet_reads_every_run_summary() {
     ]
     .map(String::from));
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    for f in ["transfer_windows", "prepost_summary", "att_gt", "aggregates", "event_study"] {
+    for f in [
+        "transfer_windows",
+        "prepost_summary",
+        "ikm_per_unit",
+        "unit_effects",
+        "movement_units",
+        "movement_opd",
+        "flows_opd",
+        "transfer_compliance",
+        "mobility",
+        "att_gt",
+        "aggregates",
+        "event_study",
+    ] {
         let path = s.path("out/2024-12").join(format!("{f}.parquet"));
         let ours = mutasi::data::table::read_table(&path).expect("polars");
         let theirs = batches(&path);
         let rows: usize = theirs.iter().map(|b| b.num_rows()).sum();
         assert_eq!(rows, ours.height(), "{f}: row count");
-        assert!(rows > 0, "{f}: empty");
-        let names: Vec<String> = theirs[0].schema().fields().iter().map(|x| x.name().clone()).collect();
+        // Two years of data leave nobody 2 years in post: mobility may be empty, the rest may not.
+        assert!(rows > 0 || f == "mobility", "{f}: empty");
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(File::open(&path).expect("open")).expect("metadata");
+        let names: Vec<String> = builder.schema().fields().iter().map(|x| x.name().clone()).collect();
         assert_eq!(names, ours.names(), "{f}: columns");
+        assert!(!names.is_empty(), "{f}: no columns");
     }
 }

@@ -8,7 +8,20 @@ use std::path::Path;
 use super::util::*;
 use mutasi::data::table::{ColumnData, TableData, read_table};
 
-const FILES: [&str; 5] = ["transfer_windows", "prepost_summary", "att_gt", "aggregates", "event_study"];
+const FILES: [&str; 12] = [
+    "transfer_windows",
+    "prepost_summary",
+    "ikm_per_unit",
+    "unit_effects",
+    "movement_units",
+    "movement_opd",
+    "flows_opd",
+    "transfer_compliance",
+    "mobility",
+    "att_gt",
+    "aggregates",
+    "event_study",
+];
 
 fn sample(s: &Scratch, bad_rows: bool) {
     let input = s.path("in").display().to_string();
