@@ -139,6 +139,67 @@ pub struct SkmRow {
     pub responden_id: Option<String>,
 }
 
+/// State of a transfer request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatusPermohonan {
+    Diajukan,
+    Diproses,
+    Disetujui,
+    Ditolak,
+    Dibatalkan,
+}
+
+impl StatusPermohonan {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusPermohonan::Diajukan => "diajukan",
+            StatusPermohonan::Diproses => "diproses",
+            StatusPermohonan::Disetujui => "disetujui",
+            StatusPermohonan::Ditolak => "ditolak",
+            StatusPermohonan::Dibatalkan => "dibatalkan",
+        }
+    }
+
+    /// Parses a status in Indonesian or English, any case and spacing.
+    pub fn parse(raw: &str) -> Option<StatusPermohonan> {
+        let k: String = raw.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+        Some(match k.as_str() {
+            "diajukan" | "baru" | "submitted" | "new" => StatusPermohonan::Diajukan,
+            "diproses" | "proses" | "dalamproses" | "sedangdiproses" | "inprocess" | "processing"
+            | "pending" => StatusPermohonan::Diproses,
+            "disetujui" | "setuju" | "diterima" | "approved" | "accepted" => StatusPermohonan::Disetujui,
+            "ditolak" | "tolak" | "rejected" | "declined" => StatusPermohonan::Ditolak,
+            "dibatalkan" | "batal" | "cancelled" | "canceled" | "withdrawn" => StatusPermohonan::Dibatalkan,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PermohonanRow {
+    pub prov: Prov,
+    pub nip: u64,
+    pub tanggal_pengajuan: NaiveDate,
+    pub status: StatusPermohonan,
+    pub unit_asal_id: Option<String>,
+    pub unit_tujuan_diminta_id: Option<String>,
+    pub alasan: Option<String>,
+    pub tanggal_keputusan: Option<NaiveDate>,
+    pub nomor_sk: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PelatihanRow {
+    pub prov: Prov,
+    pub nip: u64,
+    pub tanggal_mulai: NaiveDate,
+    /// Lower case, as given (pelatihan, bimbingan, mentoring, orientasi, …).
+    pub jenis: String,
+    pub tanggal_selesai: Option<NaiveDate>,
+    pub jam_pelajaran: Option<f64>,
+    pub penyelenggara: Option<String>,
+}
+
 /// Every canonical table of one run.
 #[derive(Debug, Clone, Default)]
 pub struct Tables {
@@ -148,4 +209,6 @@ pub struct Tables {
     pub kinerja: Vec<KinerjaRow>,
     pub layanan: Vec<LayananRow>,
     pub skm: Vec<SkmRow>,
+    pub permohonan: Vec<PermohonanRow>,
+    pub pelatihan: Vec<PelatihanRow>,
 }

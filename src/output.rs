@@ -72,6 +72,38 @@ pub fn mutasi(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
     d
 }
 
+pub fn permohonan(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
+    let m = &t.permohonan;
+    let mut d = TableData::default();
+    d.push("pegawai_id", s(m.iter().map(|r| Some(ids.pegawai_id(r.nip)))));
+    if identities {
+        d.push("nip", s(m.iter().map(|r| Some(format!("{:018}", r.nip)))));
+    }
+    d.push("tanggal_pengajuan", C::Date(m.iter().map(|r| Some(r.tanggal_pengajuan)).collect()));
+    d.push("status", s(m.iter().map(|r| Some(r.status.as_str().to_string()))));
+    d.push("unit_asal_id", s(m.iter().map(|r| r.unit_asal_id.clone())));
+    d.push("unit_tujuan_diminta_id", s(m.iter().map(|r| r.unit_tujuan_diminta_id.clone())));
+    d.push("alasan", s(m.iter().map(|r| r.alasan.clone())));
+    d.push("tanggal_keputusan", C::Date(m.iter().map(|r| r.tanggal_keputusan).collect()));
+    d.push("nomor_sk", s(m.iter().map(|r| r.nomor_sk.clone())));
+    d
+}
+
+pub fn pelatihan(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
+    let m = &t.pelatihan;
+    let mut d = TableData::default();
+    d.push("pegawai_id", s(m.iter().map(|r| Some(ids.pegawai_id(r.nip)))));
+    if identities {
+        d.push("nip", s(m.iter().map(|r| Some(format!("{:018}", r.nip)))));
+    }
+    d.push("tanggal_mulai", C::Date(m.iter().map(|r| Some(r.tanggal_mulai)).collect()));
+    d.push("jenis", s(m.iter().map(|r| Some(r.jenis.clone()))));
+    d.push("tanggal_selesai", C::Date(m.iter().map(|r| r.tanggal_selesai).collect()));
+    d.push("jam_pelajaran", C::F64(m.iter().map(|r| r.jam_pelajaran).collect()));
+    d.push("penyelenggara", s(m.iter().map(|r| r.penyelenggara.clone())));
+    d
+}
+
 /// A dictionary column from per-row keys, computing each distinct value once.
 fn dict<K: std::hash::Hash + Eq + Copy>(
     keys: impl ExactSizeIterator<Item = Option<K>>,
@@ -204,6 +236,8 @@ pub fn write_all(
             Table::Kinerja => kinerja(t, ids, identities),
             Table::Layanan => layanan(t),
             Table::Skm => skm(t),
+            Table::Permohonan => permohonan(t, ids, identities),
+            Table::Pelatihan => pelatihan(t, ids, identities),
         };
         let name = format!("{}.parquet", table.name());
         write_parquet(data, &dir.join(&name))?;

@@ -14,12 +14,22 @@ pub enum Table {
     Kinerja,
     Layanan,
     Skm,
+    Permohonan,
+    Pelatihan,
 }
 
 impl Table {
     /// Load order: units and employees first, so later tables can be checked against them.
-    pub const ALL: [Table; 6] =
-        [Table::UnitKerja, Table::Pegawai, Table::Mutasi, Table::Kinerja, Table::Layanan, Table::Skm];
+    pub const ALL: [Table; 8] = [
+        Table::UnitKerja,
+        Table::Pegawai,
+        Table::Mutasi,
+        Table::Kinerja,
+        Table::Layanan,
+        Table::Skm,
+        Table::Permohonan,
+        Table::Pelatihan,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -29,6 +39,8 @@ impl Table {
             Table::Kinerja => "kinerja",
             Table::Layanan => "layanan",
             Table::Skm => "skm",
+            Table::Permohonan => "permohonan",
+            Table::Pelatihan => "pelatihan",
         }
     }
 
@@ -49,6 +61,8 @@ impl Table {
             Table::Kinerja => KINERJA,
             Table::Layanan => LAYANAN,
             Table::Skm => SKM,
+            Table::Permohonan => PERMOHONAN,
+            Table::Pelatihan => PELATIHAN,
         }
     }
 }
@@ -229,6 +243,55 @@ const KINERJA: &[ColumnSpec] = &[
 
 const LAYANAN: &[ColumnSpec] =
     &[req("unit_id", UNIT_REF), req("periode", PERIODE), req("indikator", INDIKATOR), req("nilai", NILAI)];
+
+/// Transfer requests, e.g. from an online application platform.
+const PERMOHONAN: &[ColumnSpec] = &[
+    req("nip", NIP),
+    req(
+        "tanggal_pengajuan",
+        &[
+            "tanggalpengajuan",
+            "tglpengajuan",
+            "tanggalpermohonan",
+            "tanggaldiajukan",
+            "tanggalusul",
+            "submissiondate",
+            "submittedat",
+            "tanggal",
+        ],
+    ),
+    req("status", &["status", "statuspermohonan", "statususul", "statususulan", "state"]),
+    opt("unit_asal_id", &["unitasalid", "unitasal", "unitkerjaasal", "unitlama", "fromunit", "originunit"]),
+    opt(
+        "unit_tujuan_diminta_id",
+        &[
+            "unittujuandimintaid",
+            "unittujuandiminta",
+            "unittujuan",
+            "unittujuanid",
+            "unitdiminta",
+            "unitdituju",
+            "requestedunit",
+            "tounit",
+        ],
+    ),
+    opt("alasan", &["alasan", "alasanpermohonan", "alasanmutasi", "reason"]),
+    opt(
+        "tanggal_keputusan",
+        &["tanggalkeputusan", "tglkeputusan", "tanggalputusan", "decisiondate", "decidedat"],
+    ),
+    opt("nomor_sk", &["nomorsk", "nosk", "nomorsuratkeputusan", "decreenumber"]),
+];
+
+/// Training and mentoring.
+const PELATIHAN: &[ColumnSpec] = &[
+    req("nip", NIP),
+    req("tanggal_mulai", &["tanggalmulai", "tglmulai", "mulai", "startdate", "tanggal"]),
+    req("jenis", &["jenis", "jenispelatihan", "jenisdiklat", "jenispengembangan", "kegiatan", "type"]),
+    opt("tanggal_selesai", &["tanggalselesai", "tglselesai", "selesai", "enddate"]),
+    opt("jam_pelajaran", &["jampelajaran", "jp", "jumlahjp", "jamlat", "hours"]),
+    opt("penyelenggara", &["penyelenggara", "lembaga", "lembagapenyelenggara", "provider"]),
+];
 
 const SKM: &[ColumnSpec] = &[
     req("unit_id", UNIT_REF),

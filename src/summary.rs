@@ -101,6 +101,8 @@ pub fn build(loaded: &Loaded, recon: &[Reconciliation], max_reject_rate: f64) ->
         ("kinerja".to_string(), t.kinerja.len()),
         ("layanan".to_string(), t.layanan.len()),
         ("skm".to_string(), t.skm.len()),
+        ("permohonan".to_string(), t.permohonan.len()),
+        ("pelatihan".to_string(), t.pelatihan.len()),
     ]);
     let read: u64 = recon.iter().map(|r| r.rows_read).sum();
     let rejected: u64 = recon.iter().map(|r| r.rows_rejected).sum();

@@ -125,6 +125,7 @@ fn numeric_columns(table: Table, map: &ColumnMap) -> Vec<usize> {
             cols.extend(map.wide.iter().filter(|(_, w)| w.encoding == WideEncoding::Numeric).map(|(i, _)| *i))
         }
         Table::Kinerja | Table::Layanan => cols.extend(map.get("nilai")),
+        Table::Pelatihan => cols.extend(map.get("jam_pelajaran")),
         _ => {}
     }
     cols
@@ -249,6 +250,8 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
                         Table::Kinerja => t.kinerja.extend(tables::kinerja(&mut ctx, &mut interner)),
                         Table::Layanan => t.layanan.extend(tables::layanan(&mut ctx, &mut interner)),
                         Table::Skm => t.skm.extend(tables::skm(&mut ctx)),
+                        Table::Permohonan => t.permohonan.extend(tables::permohonan(&mut ctx)),
+                        Table::Pelatihan => t.pelatihan.extend(tables::pelatihan(&mut ctx)),
                     }
                     rejects.append(&mut ctx.rejects);
                     warnings.append(&mut ctx.warnings);

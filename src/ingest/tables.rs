@@ -5,12 +5,15 @@
 //! warning rather than losing the whole row ("reject only what is truly wrong").
 
 use std::collections::HashMap;
+
+use chrono::NaiveDate;
 use std::sync::Arc;
 
 use super::cell::Cell;
 use super::row::RowCtx;
 use crate::model::{
-    JenisMutasi, KinerjaRow, LayananRow, MutasiRow, PegawaiRow, SKM_MAX_UNSUR, SkmRow, UnitRow,
+    JenisMutasi, KinerjaRow, LayananRow, MutasiRow, PegawaiRow, PelatihanRow, PermohonanRow, SKM_MAX_UNSUR,
+    SkmRow, StatusPermohonan, UnitRow,
 };
 use crate::normalize::golongan::normalize_golongan;
 use crate::normalize::name::display_name;
@@ -158,6 +161,74 @@ pub fn mutasi(ctx: &mut RowCtx<'_, '_>) -> Option<MutasiRow> {
         jabatan_baru: ctx.text("jabatan_baru"),
         nomor_sk: ctx.text("nomor_sk"),
         tanggal_sk,
+    };
+    ctx.rejects.is_empty().then_some(row)
+}
+
+/// An optional end date, dropped with a warning when it is before `start`.
+fn end_date(ctx: &mut RowCtx<'_, '_>, column: &str, start: Option<NaiveDate>) -> Option<NaiveDate> {
+    let end = soft(ctx, |c| c.date(column, false))?;
+    match start {
+        Some(s) if end < s => {
+            ctx.warn(column, crate::normalize::date::iso(end), Reason::DateOrder);
+            None
+        }
+        _ => Some(end),
+    }
+}
+
+pub fn permohonan(ctx: &mut RowCtx<'_, '_>) -> Option<PermohonanRow> {
+    let nip = ctx.nip("nip", true);
+    let tanggal = ctx.date("tanggal_pengajuan", true);
+    let status_raw = ctx.required_text("status");
+    let status = status_raw.as_deref().and_then(|s| {
+        let parsed = StatusPermohonan::parse(s);
+        if parsed.is_none() {
+            ctx.reject("status", ctx.cell("status"), Reason::StatusPermohonanUnknown);
+        }
+        parsed
+    });
+    let keputusan = end_date(ctx, "tanggal_keputusan", tanggal);
+    let row = PermohonanRow {
+        prov: ctx.prov,
+        nip: nip?.value,
+        tanggal_pengajuan: tanggal?,
+        status: status?,
+        unit_asal_id: ctx.text("unit_asal_id"),
+        unit_tujuan_diminta_id: ctx.text("unit_tujuan_diminta_id"),
+        alasan: ctx.text("alasan"),
+        tanggal_keputusan: keputusan,
+        nomor_sk: ctx.text("nomor_sk"),
+    };
+    ctx.rejects.is_empty().then_some(row)
+}
+
+pub fn pelatihan(ctx: &mut RowCtx<'_, '_>) -> Option<PelatihanRow> {
+    let nip = ctx.nip("nip", true);
+    let mulai = ctx.date("tanggal_mulai", true);
+    let jenis = ctx.required_text("jenis");
+    let selesai = end_date(ctx, "tanggal_selesai", mulai);
+    let cell = ctx.cell("jam_pelajaran");
+    let jp = if cell.is_blank() {
+        None
+    } else {
+        soft(ctx, |c| {
+            let v = c.number_of("jam_pelajaran", cell)?;
+            if v < 0.0 {
+                c.reject("jam_pelajaran", cell, Reason::ValueOutOfRange);
+                return None;
+            }
+            Some(v)
+        })
+    };
+    let row = PelatihanRow {
+        prov: ctx.prov,
+        nip: nip?.value,
+        tanggal_mulai: mulai?,
+        jenis: jenis?.to_lowercase(),
+        tanggal_selesai: selesai,
+        jam_pelajaran: jp,
+        penyelenggara: ctx.text("penyelenggara"),
     };
     ctx.rejects.is_empty().then_some(row)
 }

@@ -318,6 +318,32 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
         }
     });
 
+    // permohonan and pelatihan: known NIP; unit references resolved (kept when unknown).
+    t.permohonan.retain_mut(|p| {
+        if !nips.contains(&p.nip) {
+            rejects.push(unknown_nip(p.prov, p.nip));
+            return false;
+        }
+        for (column, unit) in
+            [("unit_asal_id", &mut p.unit_asal_id), ("unit_tujuan_diminta_id", &mut p.unit_tujuan_diminta_id)]
+        {
+            if let Some(raw) = unit.clone() {
+                *unit = units.resolve_string(&raw);
+                if unit.is_none() {
+                    warnings.push(Finding::new(p.prov, column, raw, Reason::UnknownUnitKept));
+                }
+            }
+        }
+        true
+    });
+    t.pelatihan.retain(|p| {
+        let known = nips.contains(&p.nip);
+        if !known {
+            rejects.push(unknown_nip(p.prov, p.nip));
+        }
+        known
+    });
+
     // An input row is accepted or rejected as a whole: a wide kinerja row with one rejected
     // indicator loses its other indicators too.
     let rejected: HashSet<Prov> = loaded.rejects.iter().chain(&rejects).map(|f| f.prov).collect();

@@ -57,6 +57,7 @@ reasons! {
     NumberNotFinite => ("angka_tidak_hingga", Error, "nilai NaN atau tak hingga", "NaN or infinite value", "ganti dengan angka atau kosongkan baris / replace with a number"),
     ValueOutOfRange => ("nilai_di_luar_rentang", Error, "nilai di luar rentang yang sah untuk indikator ini", "value outside the valid range for this indicator", "periksa skala nilai / check the scale"),
     LabelUnknown => ("label_tidak_dikenal", Error, "label rating atau predikat tidak dikenal", "unknown rating or predikat label", "gunakan label PermenPANRB 6/2022 / use the PermenPANRB 6/2022 labels"),
+    StatusPermohonanUnknown => ("status_permohonan_tidak_dikenal", Error, "status permohonan tidak dikenal", "unknown request status", "gunakan diajukan, diproses, disetujui, ditolak atau dibatalkan / use diajukan, diproses, disetujui, ditolak or dibatalkan"),
     JenisMutasiUnknown => ("jenis_mutasi_tidak_dikenal", Error, "jenis mutasi tidak dikenal", "unknown transfer type", "gunakan rotasi, promosi, demosi, mutasi_masuk, mutasi_keluar, MJ atau MU / use one of these"),
     UnknownNip => ("nip_tidak_dikenal", Error, "NIP tidak ada di tabel pegawai", "NIP not found in the pegawai table", "tambahkan pegawai ke ekspor pegawai atau perbaiki NIP / add the employee or fix the NIP"),
     UnknownUnit => ("unit_tidak_dikenal", Error, "unit tidak ada di tabel unit_kerja", "unit not found in the unit_kerja table", "tambahkan unit ke unit_kerja atau perbaiki kode unit / add the unit or fix its code"),
@@ -71,6 +72,7 @@ reasons! {
     GenderMismatch => ("jenis_kelamin_tidak_sesuai_nip", Warning, "jenis kelamin berbeda dengan digit ke-15 NIP", "gender differs from NIP digit 15", "periksa data pegawai / check the record"),
     BirthDateMismatch => ("tanggal_lahir_tidak_sesuai_nip", Warning, "tanggal lahir berbeda dengan digit 1–8 NIP", "birth date differs from NIP digits 1–8", "periksa data pegawai / check the record"),
     ValueUnrecognisedKept => ("nilai_opsional_tidak_dikenal", Warning, "nilai kolom opsional tidak dikenali dan dikosongkan", "optional value not recognised and left empty", "perbaiki nilai jika diperlukan / fix the value if it matters"),
+    DateOrder => ("urutan_tanggal_salah", Warning, "tanggal akhir lebih awal dari tanggal awal; tanggal akhir dikosongkan", "end date before start date; the end date is dropped", "periksa kedua tanggal / check both dates"),
     UnknownUnitKept => ("unit_tidak_dikenal_dipertahankan", Warning, "unit tidak ada di unit_kerja; baris tetap dipakai", "unit not in unit_kerja; the row is kept", "tambahkan unit ke unit_kerja / add the unit"),
 }
 

@@ -60,6 +60,8 @@ fn accepted_provs(loaded: &Loaded) -> impl Iterator<Item = Prov> + '_ {
         .chain(t.kinerja.iter().map(|r| r.prov))
         .chain(t.layanan.iter().map(|r| r.prov))
         .chain(t.skm.iter().map(|r| r.prov))
+        .chain(t.permohonan.iter().map(|r| r.prov))
+        .chain(t.pelatihan.iter().map(|r| r.prov))
 }
 
 /// Counts accepted and rejected source rows per file.

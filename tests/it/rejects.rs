@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use super::util::*;
+use mutasi::data::table::read_table;
 use mutasi::validate::reason::{Reason, Severity};
 
 struct Case {
@@ -69,6 +70,7 @@ fn cases() -> Vec<Case> {
         case("duplikat_identik", "kinerja.csv", kin(&format!("{NIP_A},2024-01,capaian_iki,80\n{NIP_A},2024-01,capaian_iki,80\n")), "3", "nilai"),
         case("nip_ganda", "pegawai.csv", peg(&format!("{NIP_A},Lain,L,PKM17\n")), "6", "nip"),
         case("unit_ganda", "unit_kerja.csv", format!("{UNIT_CSV}PKM01,Puskesmas Lain,Dinas Kesehatan,Puskesmas,Nusaniwe,DINKES\n"), "5", "unit_id"),
+        case("status_permohonan_tidak_dikenal", "permohonan.csv", format!("nip,tanggal_pengajuan,status\n{NIP_A},2024-01-02,ditimbang\n"), "2", "status"),
         case("mutasi_ganda_hari_sama", "mutasi.csv", mut_(&format!("{NIP_A},01-07-2024,PKM17,rotasi,\n{NIP_B},01-07-2024,DINKES,rotasi,\n{NIP_A},01-07-2024,DINKES,rotasi,\n")), "4", "unit_tujuan_id"),
         // Warnings: the row is kept.
         case("tanggal_sk_terlambat", "mutasi.csv", mut_(&format!("{NIP_A},01-07-2024,PKM17,rotasi,15-09-2024\n")), "2", "tanggal_sk"),
@@ -77,6 +79,7 @@ fn cases() -> Vec<Case> {
         case("jenis_kelamin_tidak_sesuai_nip", "pegawai.csv", format!("nip,jenis_kelamin\n{NIP_A},Perempuan\n"), "2", "jenis_kelamin"),
         case("tanggal_lahir_tidak_sesuai_nip", "pegawai.csv", format!("nip,tanggal_lahir\n{NIP_A},27-09-1986\n"), "2", "tanggal_lahir"),
         case("nilai_opsional_tidak_dikenal", "pegawai.csv", format!("nip,golongan\n{NIP_A},Gol. Z\n"), "2", "golongan"),
+        case("urutan_tanggal_salah", "pelatihan.csv", format!("nip,tanggal_mulai,jenis,tanggal_selesai\n{NIP_A},2024-02-01,pelatihan,2024-01-01\n"), "2", "tanggal_selesai"),
         case("unit_tidak_dikenal_dipertahankan", "pegawai.csv", format!("nip,unit_id\n{NIP_A},PKM99\n"), "2", "unit_id"),
     ]
 }
@@ -163,4 +166,66 @@ fn conflicting_duplicates_reject_every_copy_and_name_each_other() {
             .all(|r| r["keterangan"].contains("kinerja.csv:2") && r["keterangan"].contains("kinerja.csv:3"))
     );
     assert_eq!(table(&s, "kinerja").height(), 1);
+}
+
+/// Transfer requests and training records: every row accepted or rejected with its reason, and the
+/// counts reconcile; a decision before the request only loses the decision date.
+#[test]
+fn permohonan_and_pelatihan_rows_are_validated() {
+    let s = Scratch::with_base();
+    s.write(
+        "in/permohonan.csv",
+        &format!(
+            "NIP;Tanggal Pengajuan;Status;Unit Tujuan;Tanggal Keputusan\n\
+             {NIP_A};02/01/2024;Disetujui;PKM17;15/01/2024\n\
+             {NIP_B};3 Januari 2024;approved;PKM01;\n\
+             {NIP_C};2024-01-05;ditimbang;PKM01;\n\
+             199001012015011999;2024-01-05;diajukan;PKM01;\n\
+             {NIP_P};2024-02-01;ditolak;PKM99;2024-01-20\n"
+        ),
+    );
+    s.write(
+        "in/pelatihan.csv",
+        &format!(
+            "nip,tanggal_mulai,jenis,tanggal_selesai,jam_pelajaran\n\
+             {NIP_A},2024-02-01,Bimbingan,2024-02-28,12\n\
+             {NIP_B},2024-02-01,Pelatihan,2024-01-01,-3\n\
+             {NIP_C},,Orientasi,,\n"
+        ),
+    );
+    s.write("strict.toml", "[validate]\nmax_reject_rate = 1.0\n");
+    let r = s.validate(&["--config", &s.path("strict.toml").display().to_string()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let rejects = read_table(&s.out().join("rejects.parquet")).expect("rejects");
+    let codes: Vec<(String, String)> = (0..rejects.height())
+        .map(|i| {
+            (
+                rejects.str_at("berkas", i).unwrap_or_default().to_string(),
+                rejects.str_at("kode_alasan", i).unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    for want in [
+        ("permohonan.csv", "status_permohonan_tidak_dikenal"),
+        ("permohonan.csv", "nip_tidak_dikenal"),
+        ("pelatihan.csv", "wajib_kosong"),
+    ] {
+        assert!(codes.iter().any(|(f, c)| f == want.0 && c == want.1), "{want:?} not in {codes:?}");
+    }
+    let p = read_table(&s.out().join("permohonan.parquet")).expect("permohonan");
+    assert_eq!(p.height(), 3, "A, B and P's rows are accepted");
+    let status: Vec<&str> = (0..p.height()).filter_map(|i| p.str_at("status", i)).collect();
+    assert_eq!(status, ["disetujui", "disetujui", "ditolak"]);
+    let warnings = read_table(&s.out().join("warnings.parquet")).expect("warnings");
+    let wcodes: Vec<&str> =
+        (0..warnings.height()).filter_map(|i| warnings.str_at("kode_alasan", i)).collect();
+    assert!(wcodes.contains(&"urutan_tanggal_salah"), "{wcodes:?}");
+    assert!(wcodes.contains(&"unit_tidak_dikenal_dipertahankan"), "PKM99 {wcodes:?}");
+    // A negative number of hours is an optional value: dropped with a warning, the row kept.
+    assert!(wcodes.contains(&"nilai_di_luar_rentang"), "{wcodes:?}");
+    let t = read_table(&s.out().join("pelatihan.parquet")).expect("pelatihan");
+    assert_eq!(t.height(), 2, "C's row has no start date");
+    assert_eq!((t.str_at("jenis", 0), t.str_at("jenis", 1)), (Some("bimbingan"), Some("pelatihan")));
+    let recon = read_table(&s.out().join("reconciliation.parquet")).expect("reconciliation");
+    assert!(recon.height() >= 4);
 }
