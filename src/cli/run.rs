@@ -17,6 +17,7 @@ use crate::pipeline::analyses::{self, AnalysisOptions, EstimateNote, Notes};
 use crate::pipeline::publish::{publish, staging_for};
 use crate::pipeline::scope::write_scoped;
 use crate::pipeline::spec::ReportSpec;
+use crate::requests::RequestOptions;
 use crate::service::ikm_table::IkmOptions;
 use crate::service::unit_effects::{UnitNote, UnitOptions};
 
@@ -186,6 +187,11 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
             until: Period::month(period.year, period.index).end(),
             presence_indikator: cfg.movement.presence_indikator.clone(),
         },
+        requests: RequestOptions {
+            until: Period::month(period.year, period.index).end(),
+            min_group: ac.min_group,
+            ..RequestOptions::default()
+        },
         units: UnitOptions {
             presence_indikator: cfg.movement.presence_indikator.clone(),
             indikator: cfg.service.unit_indikator.clone(),
@@ -228,7 +234,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
                 all.units.len() - unit_ok
             );
             println!(
-                "  transfer_windows, prepost_summary, ikm_per_unit, unit_effects, movement_units, movement_opd, flows_opd,\n  transfer_compliance, mobility, att_gt, aggregates, event_study (.parquet), validated/, run.json"
+                "  transfer_windows, prepost_summary, ikm_per_unit, unit_effects, movement_units, movement_opd, flows_opd,\n  transfer_compliance, mobility, permohonan_funnel, permohonan_fairness, att_gt, aggregates, event_study\n  (.parquet), validated/, run.json"
             );
             Outcome::Success
         }

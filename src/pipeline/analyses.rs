@@ -8,6 +8,8 @@
 //!   ([`crate::service::unit_effects`]).
 //! - `movement_units`, `movement_opd`, `flows_opd`, `transfer_compliance`, `mobility` (.parquet):
 //!   movement accounting ([`crate::movement`]).
+//! - `permohonan_funnel`, `permohonan_fairness` (.parquet): the transfer-request process
+//!   ([`crate::requests`]).
 //! - `att_gt.parquet`, `aggregates.parquet`: Callaway & Sant'Anna per outcome and subgroup, with
 //!   columns `outcome`, `subgroup`, `estimator` (`cs`) in front of `mutasi estimate`'s.
 //! - `event_study.parquet`: the CS dynamic aggregation of every outcome and subgroup, and the
@@ -29,6 +31,7 @@ use crate::estimate::hr_panel::{FirstTransfer, HrPanel, build, first_transfers, 
 use crate::estimate::output::{aggregates_table, att_gt_table, event_study_table, stacked_event_study_table};
 use crate::estimate::prepost::{WindowOptions, summarise_windows, summary_table, windows, windows_table};
 use crate::movement::{MovementOptions, movement};
+use crate::requests::{RequestOptions, request_tables};
 use crate::service::ikm_table::{IkmOptions, ikm_rows, ikm_table};
 use crate::service::unit_effects::{UnitNote, UnitOptions, unit_effects};
 use crate::stats::aggregate::{AggKind, AggOptions};
@@ -67,6 +70,8 @@ pub struct AnalysisOptions {
     pub units: UnitOptions,
     /// Movement accounting (waterfalls, flows, tenure, blackout, mobility).
     pub movement: MovementOptions,
+    /// Transfer-request funnel and fairness.
+    pub requests: RequestOptions,
 }
 
 impl Default for AnalysisOptions {
@@ -87,6 +92,7 @@ impl Default for AnalysisOptions {
             ikm: IkmOptions::default(),
             units: UnitOptions::default(),
             movement: MovementOptions::default(),
+            requests: RequestOptions::default(),
         }
     }
 }
@@ -199,6 +205,9 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     write_parquet(m.flows, &out.join("flows_opd.parquet"))?;
     write_parquet(m.transfers, &out.join("transfer_compliance.parquet"))?;
     write_parquet(m.mobility, &out.join("mobility.parquet"))?;
+    let (funnel, fairness) = request_tables(validated, &opts.requests)?;
+    write_parquet(funnel, &out.join("permohonan_funnel.parquet"))?;
+    write_parquet(fairness, &out.join("permohonan_fairness.parquet"))?;
 
     let outcomes =
         if opts.outcomes.is_empty() { monthly_indicators(validated)? } else { opts.outcomes.clone() };

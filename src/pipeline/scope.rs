@@ -62,6 +62,12 @@ pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), S
     write_parquet(kin.filter_rows(&of_people(&kid)), &dir.join("kinerja.parquet"))?;
     write_parquet(mutasi.filter_rows(&of_people(&mid)), &dir.join("mutasi.parquet"))?;
     write_parquet(pegawai.filter_rows(&of_people(&pid)), &dir.join("pegawai.parquet"))?;
+    for table in ["permohonan", "pelatihan"] {
+        let f = validated.join(format!("{table}.parquet"));
+        let t = read_table(&f)?;
+        let ids = t.text_column("pegawai_id", &f)?;
+        write_parquet(t.filter_rows(&of_people(&ids)), &dir.join(format!("{table}.parquet")))?;
+    }
     for table in ["layanan", "skm"] {
         let f = validated.join(format!("{table}.parquet"));
         let t = read_table(&f)?;

@@ -18,6 +18,7 @@ pub mod drdid_rc;
 pub mod influence;
 pub mod moments;
 pub mod panel;
+pub mod proportion;
 pub mod stacked;
 
 /// Why an estimate cannot be computed. Each is a clear error rather than a NaN.

@@ -8,7 +8,7 @@ use std::path::Path;
 use super::util::*;
 use mutasi::data::table::{ColumnData, TableData, read_table};
 
-const FILES: [&str; 12] = [
+const FILES: [&str; 14] = [
     "transfer_windows",
     "prepost_summary",
     "ikm_per_unit",
@@ -18,6 +18,8 @@ const FILES: [&str; 12] = [
     "flows_opd",
     "transfer_compliance",
     "mobility",
+    "permohonan_funnel",
+    "permohonan_fairness",
     "att_gt",
     "aggregates",
     "event_study",
@@ -484,4 +486,67 @@ fn the_health_office_spec_runs_on_sample_data() {
     let agg = read_table(&dir.join("aggregates.parquet")).expect("aggregates");
     let outcomes: BTreeSet<String> = texts(&agg, "outcome").into_iter().collect();
     assert_eq!(outcomes, BTreeSet::from(["capaian_iki".to_string(), "predikat".to_string()]));
+}
+
+/// The request funnel and approval rates through `mutasi run` on a hand-made request export.
+#[test]
+fn transfer_requests_are_summarised() {
+    let s = Scratch::with_base();
+    s.write(
+        "in/kinerja.csv",
+        &format!("nip,periode,indikator,nilai,unit_id\n{NIP_A},2024-01,capaian_iki,90,PKM01\n"),
+    );
+    s.write(
+        "in/permohonan.csv",
+        &format!(
+            "nip,tanggal_pengajuan,status,unit_tujuan_diminta_id,tanggal_keputusan\n\
+             {NIP_A},2024-01-05,disetujui,PKM17,2024-02-04\n\
+             {NIP_B},2024-01-20,ditolak,PKM01,2024-01-30\n\
+             {NIP_C},2024-02-01,diproses,PKM01,\n\
+             {NIP_P},2024-02-03,disetujui,PKM17,2024-05-01\n"
+        ),
+    );
+    let (input, out) = (s.path("in").display().to_string(), s.path("out").display().to_string());
+    let r = run(&["run", "--input", &input, "--out", &out, "--period", "2024-03"].map(String::from));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let f = read_table(&s.path("out/2024-03/permohonan_funnel.parquet")).expect("funnel");
+    assert_eq!(
+        f.names(),
+        [
+            "periode",
+            "opd",
+            "diajukan",
+            "diputuskan",
+            "disetujui",
+            "ditolak",
+            "backlog",
+            "hari_median",
+            "hari_p90"
+        ]
+    );
+    let total = |c: &str| ints(&f, c).into_iter().flatten().sum::<i64>();
+    assert_eq!(total("diajukan"), 4);
+    // P's decision in May is after the period: still open in March.
+    assert_eq!((total("diputuskan"), total("disetujui"), total("ditolak")), (2, 1, 1));
+    let march: i64 = (0..f.height())
+        .filter(|k| f.str_at("periode", *k) == Some("2024-03"))
+        .filter_map(|k| ints(&f, "backlog")[k])
+        .sum();
+    assert_eq!(march, 2, "C and P are open at the end of March");
+    let fair = read_table(&s.path("out/2024-03/permohonan_fairness.parquet")).expect("fairness");
+    for col in [
+        "dimensi",
+        "kelompok",
+        "n",
+        "disetujui",
+        "tingkat_persetujuan",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "ditandai",
+    ] {
+        assert!(fair.get(col).is_some(), "{col}");
+    }
+    // Two decided requests: every group is under the small-group threshold, so rates are withheld.
+    assert!(floats(&fair, "tingkat_persetujuan").iter().all(Option::is_none));
 }
