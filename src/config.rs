@@ -17,6 +17,7 @@ pub struct Config {
     pub analysis: AnalysisConfig,
     pub service: ServiceConfig,
     pub movement: MovementConfig,
+    pub requests: RequestsConfig,
     /// Per-table settings, keyed by canonical table name (`pegawai`, `kinerja`, …).
     pub tables: BTreeMap<String, TableConfig>,
     /// CSV with columns `nip_lama,nip_baru`, relative to the input folder or absolute.
@@ -116,6 +117,23 @@ pub struct ServiceConfig {
     pub unit_indikator: Vec<String>,
     /// Comparison units: `notyet` (never- and not-yet-treated) or `never`.
     pub unit_control: String,
+}
+
+/// Transfer-request checks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RequestsConfig {
+    /// Longest time from a request's approval to the transfer it explains (days).
+    pub window_days: i64,
+    /// Years a CPNS serves before requesting a transfer (local rule); 0 turns the check off.
+    pub cpns_min_years: i64,
+}
+
+impl Default for RequestsConfig {
+    fn default() -> Self {
+        let o = crate::requests::RequestOptions::default();
+        RequestsConfig { window_days: o.window_days, cpns_min_years: o.cpns_min_years }
+    }
 }
 
 /// A comparison-group key: `never` or `notyet`.
@@ -329,6 +347,11 @@ impl Config {
         control_of("service.unit_control", &self.service.unit_control)?;
         self.service.unit_analyses()?;
         self.movement.blackouts()?;
+        if self.requests.window_days < 0 || self.requests.cpns_min_years < 0 {
+            return Err(ConfigError::Invalid(
+                "requests.window_days dan cpns_min_years harus ≥ 0 / must be ≥ 0".into(),
+            ));
+        }
         for (unit, w) in &self.service.unsur_weights {
             if crate::service::ikm::check_weights(w, 9).is_err()
                 && crate::service::ikm::check_weights(w, 14).is_err()

@@ -47,6 +47,18 @@ pub fn pegawai(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
     );
     d.push("jenis_kelamin", s(p.iter().map(|r| Some(r.jenis_kelamin.code().to_string()))));
     d.push("status_asn", s(p.iter().map(|r| Some(r.status_asn.as_str().to_string()))));
+    // Year of the CPNS appointment: digits 9–12 of a PNS NIP (PPPK numbers carry no such date).
+    d.push(
+        "tahun_cpns",
+        C::I64(
+            p.iter()
+                .map(|r| {
+                    (r.nip.status == crate::normalize::nip::AsnStatus::Pns)
+                        .then_some(((r.nip.value / 1_000_000) % 10_000) as i64)
+                })
+                .collect(),
+        ),
+    );
     d.push("golongan", s(p.iter().map(|r| r.golongan.clone())));
     d.push("jenis_jabatan", s(p.iter().map(|r| r.jenis_jabatan.clone())));
     d.push("jabatan", s(p.iter().map(|r| r.jabatan.clone())));

@@ -190,6 +190,9 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
         requests: RequestOptions {
             until: Period::month(period.year, period.index).end(),
             min_group: ac.min_group,
+            blackouts: cfg.movement.blackouts().map_err(|e| Failure::Usage(e.to_string()))?,
+            window_days: cfg.requests.window_days,
+            cpns_min_years: cfg.requests.cpns_min_years,
             ..RequestOptions::default()
         },
         units: UnitOptions {
@@ -234,7 +237,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
                 all.units.len() - unit_ok
             );
             println!(
-                "  transfer_windows, prepost_summary, ikm_per_unit, unit_effects, movement_units, movement_opd, flows_opd,\n  transfer_compliance, mobility, permohonan_funnel, permohonan_fairness, att_gt, aggregates, event_study\n  (.parquet), validated/, run.json"
+                "  transfer_windows, prepost_summary, ikm_per_unit, unit_effects, movement_units, movement_opd, flows_opd,\n  transfer_compliance, mobility, permohonan_funnel, permohonan_fairness, permohonan_match,\n  permohonan_rules, att_gt, aggregates, event_study\n  (.parquet), validated/, run.json"
             );
             Outcome::Success
         }

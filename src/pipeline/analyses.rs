@@ -8,8 +8,8 @@
 //!   ([`crate::service::unit_effects`]).
 //! - `movement_units`, `movement_opd`, `flows_opd`, `transfer_compliance`, `mobility` (.parquet):
 //!   movement accounting ([`crate::movement`]).
-//! - `permohonan_funnel`, `permohonan_fairness` (.parquet): the transfer-request process
-//!   ([`crate::requests`]).
+//! - `permohonan_funnel`, `permohonan_fairness`, `permohonan_match`, `permohonan_rules` (.parquet):
+//!   the transfer-request process ([`crate::requests`]).
 //! - `att_gt.parquet`, `aggregates.parquet`: Callaway & Sant'Anna per outcome and subgroup, with
 //!   columns `outcome`, `subgroup`, `estimator` (`cs`) in front of `mutasi estimate`'s.
 //! - `event_study.parquet`: the CS dynamic aggregation of every outcome and subgroup, and the
@@ -31,7 +31,7 @@ use crate::estimate::hr_panel::{FirstTransfer, HrPanel, build, first_transfers, 
 use crate::estimate::output::{aggregates_table, att_gt_table, event_study_table, stacked_event_study_table};
 use crate::estimate::prepost::{WindowOptions, summarise_windows, summary_table, windows, windows_table};
 use crate::movement::{MovementOptions, movement};
-use crate::requests::{RequestOptions, request_tables};
+use crate::requests::{RequestOptions, request_checks, request_tables};
 use crate::service::ikm_table::{IkmOptions, ikm_rows, ikm_table};
 use crate::service::unit_effects::{UnitNote, UnitOptions, unit_effects};
 use crate::stats::aggregate::{AggKind, AggOptions};
@@ -208,6 +208,9 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     let (funnel, fairness) = request_tables(validated, &opts.requests)?;
     write_parquet(funnel, &out.join("permohonan_funnel.parquet"))?;
     write_parquet(fairness, &out.join("permohonan_fairness.parquet"))?;
+    let (matched, rules) = request_checks(validated, &opts.requests)?;
+    write_parquet(matched, &out.join("permohonan_match.parquet"))?;
+    write_parquet(rules, &out.join("permohonan_rules.parquet"))?;
 
     let outcomes =
         if opts.outcomes.is_empty() { monthly_indicators(validated)? } else { opts.outcomes.clone() };

@@ -123,6 +123,8 @@ fn apache_parquet_reads_every_run_summary() {
         "mobility",
         "permohonan_funnel",
         "permohonan_fairness",
+        "permohonan_match",
+        "permohonan_rules",
         "att_gt",
         "aggregates",
         "event_study",
@@ -135,7 +137,8 @@ fn apache_parquet_reads_every_run_summary() {
         // Two years of data leave nobody 2 years in post, and the sample has no transfer requests
         // yet: those tables may be empty (with their columns), the rest may not.
         assert!(
-            rows > 0 || matches!(f, "mobility" | "permohonan_funnel" | "permohonan_fairness"),
+            rows > 0
+                || matches!(f, "mobility" | "permohonan_funnel" | "permohonan_fairness" | "permohonan_rules"),
             "{f}: empty"
         );
         let builder =

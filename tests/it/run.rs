@@ -8,7 +8,7 @@ use std::path::Path;
 use super::util::*;
 use mutasi::data::table::{ColumnData, TableData, read_table};
 
-const FILES: [&str; 14] = [
+const FILES: [&str; 16] = [
     "transfer_windows",
     "prepost_summary",
     "ikm_per_unit",
@@ -20,6 +20,8 @@ const FILES: [&str; 14] = [
     "mobility",
     "permohonan_funnel",
     "permohonan_fairness",
+    "permohonan_match",
+    "permohonan_rules",
     "att_gt",
     "aggregates",
     "event_study",
@@ -549,4 +551,76 @@ fn transfer_requests_are_summarised() {
     }
     // Two decided requests: every group is under the small-group threshold, so rates are withheld.
     assert!(floats(&fair, "tingkat_persetujuan").iter().all(Option::is_none));
+}
+
+/// Requested transfers are matched to approved requests, and approvals that break the rules are
+/// flagged: under 2 years in post, inside the Pilkada window, a PPPK, a CPNS within 10 years.
+#[test]
+fn request_matching_and_rule_checks() {
+    let s = Scratch::with_base();
+    s.write(
+        "in/kinerja.csv",
+        &format!("nip,periode,indikator,nilai,unit_id\n{NIP_A},2024-01,capaian_iki,90,PKM01\n"),
+    );
+    // A arrived in PKM01 in March 2023; asks for PKM17 (approved Feb 2024), moves there in March.
+    // B asks without a destination (approved May 2024, inside the Pilkada window) and is not moved.
+    // P (PPPK) is approved in January 2024 and moved to DINKES, which it did not ask for.
+    s.write(
+        "in/mutasi.csv",
+        &format!(
+            "nip,tmt,unit_asal_id,unit_tujuan_id,jenis_mutasi\n\
+             {NIP_A},2023-03-01,DINKES,PKM01,rotasi\n\
+             {NIP_A},2024-03-01,PKM01,PKM17,rotasi\n\
+             {NIP_P},2024-02-01,PKM01,DINKES,rotasi\n"
+        ),
+    );
+    s.write(
+        "in/permohonan.csv",
+        &format!(
+            "nip,tanggal_pengajuan,status,unit_tujuan_diminta_id,tanggal_keputusan\n\
+             {NIP_A},2024-01-05,disetujui,PKM17,2024-02-04\n\
+             {NIP_B},2024-04-20,disetujui,,2024-05-02\n\
+             {NIP_P},2024-01-02,disetujui,PKM17,2024-01-10\n"
+        ),
+    );
+    let (input, out) = (s.path("in").display().to_string(), s.path("out").display().to_string());
+    let r = run(&["run", "--input", &input, "--out", &out, "--period", "2024-06"].map(String::from));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let m = read_table(&s.path("out/2024-06/permohonan_match.parquet")).expect("match");
+    let kinds = texts(&m, "baris");
+    let diminta = match m.get("diminta") {
+        Some(ColumnData::Bool(v)) => v.clone(),
+        other => panic!("{other:?}"),
+    };
+    let dests = texts(&m, "unit_tujuan_id");
+    let tmts: Vec<String> =
+        (0..m.height()).map(|k| m.get("tmt").map(|c| c.text(k)).unwrap_or_default()).collect();
+    let row =
+        |tmt: &str| (0..m.height()).find(|k| tmts[*k] == tmt && kinds[*k] == "mutasi").expect("transfer");
+    assert_eq!(diminta[row("2024-03-01")], Some(true), "A's move was requested");
+    assert_eq!(diminta[row("2024-02-01")], Some(false), "P asked for PKM17, was moved to DINKES");
+    assert_eq!(diminta[row("2023-03-01")], Some(false));
+    assert_eq!(dests[row("2024-03-01")], "PKM17");
+    let unmatched = kinds.iter().filter(|k| *k == "permohonan_tanpa_mutasi").count();
+    assert_eq!(unmatched, 2, "B's and P's approvals have no transfer");
+
+    let rules = read_table(&s.path("out/2024-06/permohonan_rules.parquet")).expect("rules");
+    assert_eq!(rules.height(), 3);
+    let flag = |col: &str| match rules.get(col) {
+        Some(ColumnData::Bool(v)) => v.clone(),
+        other => panic!("{col}: {other:?}"),
+    };
+    let decided: Vec<String> = (0..rules.height())
+        .map(|k| rules.get("tanggal_keputusan").map(|c| c.text(k)).unwrap_or_default())
+        .collect();
+    let at = |d: &str| decided.iter().position(|x| x == d).expect("request");
+    // A: 11 months in post at the February decision; NIP_A's CPNS year 2015, 9 years before.
+    assert_eq!(flag("kurang_2_tahun")[at("2024-02-04")], Some(true));
+    assert_eq!(flag("cpns_kurang_10_tahun")[at("2024-02-04")], Some(true));
+    assert_eq!(flag("pppk")[at("2024-01-10")], Some(true));
+    assert_eq!(flag("pppk")[at("2024-02-04")], Some(false));
+    let blackout: Vec<Option<String>> =
+        (0..rules.height()).map(|k| rules.str_at("masa_larangan", k).map(String::from)).collect();
+    assert!(blackout[at("2024-05-02")].as_deref().is_some_and(|b| b.contains("Pilkada")));
+    assert_eq!(blackout[at("2024-02-04")], None);
 }
