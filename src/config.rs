@@ -74,6 +74,8 @@ pub struct AnalysisConfig {
     pub standardize: bool,
     /// Comparison group of the employee estimates: `never` or `notyet`.
     pub control: String,
+    /// Months after a transfer within which a training start counts (subgroup `pelatihan`).
+    pub training_months: i64,
 }
 
 impl Default for AnalysisConfig {
@@ -91,6 +93,7 @@ impl Default for AnalysisConfig {
             min_group: a.min_cell,
             standardize: a.standardize,
             control: "never".into(),
+            training_months: a.training_months,
         }
     }
 }
@@ -334,7 +337,7 @@ impl Config {
             a.subgroups.iter().find(|d| !crate::pipeline::analyses::SUBGROUP_DIMENSIONS.contains(&d.as_str()))
         {
             return Err(ConfigError::Invalid(format!(
-                "analysis.subgroups: `{d}` tidak dikenal / unknown (kenal / known: jenis_mutasi, jenis_unit_tujuan)"
+                "analysis.subgroups: `{d}` tidak dikenal / unknown (kenal / known: jenis_mutasi, jenis_unit_tujuan, diminta, pelatihan)"
             )));
         }
         if a.pre < 1 || a.post < 1 || a.min_obs < 1 || a.min_e > -1 || a.max_e < 0 {

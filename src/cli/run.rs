@@ -154,7 +154,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
         subgroups.iter().find(|d| !crate::pipeline::analyses::SUBGROUP_DIMENSIONS.contains(&d.as_str()))
     {
         return Err(Failure::Usage(format!(
-            "--subgroups: `{d}` tidak dikenal / unknown (kenal / known: jenis_mutasi, jenis_unit_tujuan; \"\" = tanpa / none)"
+            "--subgroups: `{d}` tidak dikenal / unknown (kenal / known: jenis_mutasi, jenis_unit_tujuan, diminta, pelatihan; \"\" = tanpa / none)"
         )));
     }
     let opts = AnalysisOptions {
@@ -174,6 +174,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
         min_treated: ac.min_treated,
         min_cell: ac.min_group,
         standardize: a.standardize || ac.standardize,
+        training_months: ac.training_months,
         control: control_of("analysis.control", &ac.control).map_err(|e| Failure::Usage(e.to_string()))?,
         ikm: IkmOptions {
             period: cfg.service.period().map_err(|e| Failure::Usage(e.to_string()))?,
@@ -237,7 +238,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
                 all.units.len() - unit_ok
             );
             println!(
-                "  transfer_windows, prepost_summary, ikm_per_unit, unit_effects, movement_units, movement_opd, flows_opd,\n  transfer_compliance, mobility, permohonan_funnel, permohonan_fairness, permohonan_match,\n  permohonan_rules, att_gt, aggregates, event_study\n  (.parquet), validated/, run.json"
+                "  transfer_windows, prepost_summary, ikm_per_unit, unit_effects, movement_units, movement_opd, flows_opd,\n  transfer_compliance, mobility, permohonan_funnel, permohonan_fairness, permohonan_match,\n  permohonan_rules, subgroup_differences, att_gt, aggregates, event_study\n  (.parquet), validated/, run.json"
             );
             Outcome::Success
         }

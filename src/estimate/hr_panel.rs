@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
 use crate::data::table::{ColumnData, TableData, read_table, read_table_where};
@@ -199,6 +199,7 @@ pub fn transfer_months(validated: &Path, until: Option<i64>) -> Result<BTreeMap<
 #[derive(Debug, Clone, PartialEq)]
 pub struct FirstTransfer {
     pub month: i64,
+    pub tmt: NaiveDate,
     pub jenis_mutasi: String,
     /// `jenis_unit` of the destination unit; `None` when the unit is not in `unit_kerja`.
     pub jenis_unit_tujuan: Option<String>,
@@ -230,6 +231,7 @@ pub fn first_transfers(
         }
         let candidate = FirstTransfer {
             month,
+            tmt: d,
             jenis_mutasi: kind.to_string(),
             jenis_unit_tujuan: dest[k].and_then(|u| jenis_of.get(u)).map(|j| j.to_string()),
         };

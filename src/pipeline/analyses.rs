@@ -21,11 +21,14 @@
 //! cells with fewer than `min_cell` treated employees have their values suppressed: both small
 //! groups are personal data (UU 27/2022) and too small to say anything.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+
+use chrono::NaiveDate;
 
 use serde::Serialize;
 
-use crate::data::table::{ColumnData as C, TableData, read_table_where, write_parquet};
+use crate::data::table::{ColumnData as C, TableData, read_table, read_table_where, write_parquet};
 use crate::estimate::fit::{FitMode, fit};
 use crate::estimate::hr_panel::{FirstTransfer, HrPanel, build, first_transfers, transfer_months};
 use crate::estimate::output::{aggregates_table, att_gt_table, event_study_table, stacked_event_study_table};
@@ -35,8 +38,9 @@ use crate::requests::{RequestOptions, request_checks, request_tables};
 use crate::service::ikm_table::{IkmOptions, ikm_rows, ikm_table};
 use crate::service::unit_effects::{UnitNote, UnitOptions, unit_effects};
 use crate::stats::aggregate::{AggKind, AggOptions};
+use crate::stats::compare::{WithInfluence, difference};
 use crate::stats::cs::{Control, CsOptions};
-use crate::stats::dist::normal_quantile;
+use crate::stats::dist::{normal_cdf, normal_quantile};
 use crate::stats::panel::Panel;
 use crate::stats::stacked::stacked;
 
@@ -64,6 +68,8 @@ pub struct AnalysisOptions {
     pub standardize: bool,
     /// Comparison group of the employee estimates.
     pub control: Control,
+    /// Months after a transfer within which a training start counts (subgroup `pelatihan`).
+    pub training_months: i64,
     /// Unit service quality (IKM) settings.
     pub ikm: IkmOptions,
     /// Unit analyses (new head, arriving professional, staff turnover).
@@ -89,6 +95,7 @@ impl Default for AnalysisOptions {
             alpha: 0.05,
             standardize: false,
             control: Control::NeverTreated,
+            training_months: 3,
             ikm: IkmOptions::default(),
             units: UnitOptions::default(),
             movement: MovementOptions::default(),
@@ -97,8 +104,13 @@ impl Default for AnalysisOptions {
     }
 }
 
-/// The subgroup dimensions `mutasi run` knows.
-pub const SUBGROUP_DIMENSIONS: [&str; 2] = ["jenis_mutasi", "jenis_unit_tujuan"];
+/// The subgroup dimensions `mutasi run` knows: the kind of the first transfer, its destination's
+/// unit type, whether it was requested (`permohonan_match`), and whether training started within
+/// `training_months` after it (an association, not an effect: training is chosen after the move).
+pub const SUBGROUP_DIMENSIONS: [&str; 4] = ["jenis_mutasi", "jenis_unit_tujuan", "diminta", "pelatihan"];
+
+/// Dimensions with two groups (`ya`, `tidak`) whose difference is estimated with its SE.
+const BINARY_DIMENSIONS: [&str; 2] = ["diminta", "pelatihan"];
 
 /// What happened to one outcome × subgroup × estimator, for `run.json`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -113,11 +125,57 @@ pub struct EstimateNote {
     pub note: Option<String>,
 }
 
-/// The value of a subgroup dimension for a first transfer.
-fn dimension_value(dim: &str, f: &FirstTransfer) -> String {
-    match dim {
-        "jenis_mutasi" => f.jenis_mutasi.clone(),
-        _ => f.jenis_unit_tujuan.clone().unwrap_or_else(|| "tidak_diketahui".into()),
+/// What the subgroups need to know about each employee's first transfer.
+struct SubgroupFacts {
+    requested: HashSet<(String, NaiveDate)>,
+    trainings: HashMap<String, Vec<NaiveDate>>,
+    training_months: i64,
+}
+
+impl SubgroupFacts {
+    fn read(validated: &Path, opts: &AnalysisOptions) -> Result<SubgroupFacts, String> {
+        let (matched, _) = request_checks(validated, &opts.requests)?;
+        let mut requested = HashSet::new();
+        if let Some(C::Bool(flags)) = matched.get("diminta") {
+            for (k, f) in flags.iter().enumerate() {
+                let tmt = match matched.get("tmt") {
+                    Some(C::Date(v)) => v[k],
+                    _ => None,
+                };
+                if let (Some(true), Some(id), Some(tmt)) = (f, matched.str_at("pegawai_id", k), tmt) {
+                    requested.insert((id.to_string(), tmt));
+                }
+            }
+        }
+        let pf = validated.join("pelatihan.parquet");
+        let t = read_table(&pf)?;
+        let (ids, starts) = (t.text_column("pegawai_id", &pf)?, t.date_column("tanggal_mulai", &pf)?);
+        let mut trainings: HashMap<String, Vec<NaiveDate>> = HashMap::new();
+        for (id, d) in ids.iter().zip(starts) {
+            if let (Some(id), Some(d)) = (id, d)
+                && opts
+                    .until
+                    .is_none_or(|u| i64::from(crate::normalize::period::Period::of_date(*d).month_key()) <= u)
+            {
+                trainings.entry(id.to_string()).or_default().push(*d);
+            }
+        }
+        Ok(SubgroupFacts { requested, trainings, training_months: opts.training_months })
+    }
+
+    /// The value of a subgroup dimension for an employee's first transfer.
+    fn value(&self, dim: &str, id: &str, f: &FirstTransfer) -> String {
+        let yes = |b: bool| if b { "ya" } else { "tidak" }.to_string();
+        match dim {
+            "jenis_mutasi" => f.jenis_mutasi.clone(),
+            "diminta" => yes(self.requested.contains(&(id.to_string(), f.tmt))),
+            "pelatihan" => yes(self.trainings.get(id).is_some_and(|ds| {
+                ds.iter().any(|d| {
+                    *d >= f.tmt && crate::movement::tenure::months_between(f.tmt, *d) < self.training_months
+                })
+            })),
+            _ => f.jenis_unit_tujuan.clone().unwrap_or_else(|| "tidak_diketahui".into()),
+        }
     }
 }
 
@@ -215,6 +273,8 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     let outcomes =
         if opts.outcomes.is_empty() { monthly_indicators(validated)? } else { opts.outcomes.clone() };
     let firsts = first_transfers(validated, opts.until)?;
+    let facts = SubgroupFacts::read(validated, opts)?;
+    let mut differences = DifferenceRows::default();
     let z = normal_quantile(1.0 - opts.alpha / 2.0);
     let agg = AggOptions { min_e: Some(opts.min_e), max_e: Some(opts.max_e) };
     let mut tables = Tables::new(z);
@@ -223,20 +283,33 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
         let hp = build(validated, outcome, opts.standardize, opts.until)?;
         let mut subgroups: Vec<(String, Option<(&str, String)>)> = vec![(ALL.to_string(), None)];
         for dim in &opts.subgroups {
-            let mut values: Vec<String> = firsts.values().map(|f| dimension_value(dim, f)).collect();
+            let mut values: Vec<String> = firsts.iter().map(|(id, f)| facts.value(dim, id, f)).collect();
             values.sort_unstable();
             values.dedup();
             subgroups.extend(values.into_iter().map(|v| (format!("{dim}={v}"), Some((dim.as_str(), v)))));
         }
+        let mut kept: BTreeMap<(String, String), Overall> = BTreeMap::new();
         for (label, filter) in &subgroups {
             let keep = |id: &str, cohort: i64| {
                 cohort == 0
                     || filter
                         .as_ref()
-                        .is_none_or(|(dim, v)| firsts.get(id).is_some_and(|f| dimension_value(dim, f) == *v))
+                        .is_none_or(|(dim, v)| firsts.get(id).is_some_and(|f| facts.value(dim, id, f) == *v))
             };
-            let note = estimate_cs(&hp, &keep, outcome, label, opts, agg, z, &mut tables)?;
+            let binary = filter.as_ref().filter(|(dim, _)| BINARY_DIMENSIONS.contains(dim));
+            let (note, overall) =
+                estimate_cs(&hp, &keep, outcome, label, opts, agg, z, &mut tables, binary.is_some())?;
+            if let (Some((dim, v)), Some(o)) = (binary, overall) {
+                kept.insert((dim.to_string(), v.clone()), o);
+            }
             notes.push(note);
+        }
+        for dim in BINARY_DIMENSIONS {
+            if let (Some(a), Some(b)) =
+                (kept.get(&(dim.to_string(), "ya".into())), kept.get(&(dim.to_string(), "tidak".into())))
+            {
+                differences.push(outcome, dim, a, b);
+            }
         }
         let events = transfer_months(validated, opts.until)?;
         notes.push(estimate_stacked(&hp.stacked_entities(&events), outcome, opts, z, &mut tables)?);
@@ -244,6 +317,7 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     write_parquet(tables.att_gt, &out.join("att_gt.parquet"))?;
     write_parquet(tables.aggregates, &out.join("aggregates.parquet"))?;
     write_parquet(tables.event_study, &out.join("event_study.parquet"))?;
+    write_parquet(differences.table(), &out.join("subgroup_differences.parquet"))?;
     Ok(Notes { estimates: notes, units: unit_notes })
 }
 
@@ -258,7 +332,8 @@ fn estimate_cs(
     agg: AggOptions,
     z: f64,
     tables: &mut Tables,
-) -> Result<EstimateNote, String> {
+    keep_influence: bool,
+) -> Result<(EstimateNote, Option<Overall>), String> {
     let mut note = EstimateNote {
         outcome: outcome.into(),
         subgroup: subgroup.into(),
@@ -272,7 +347,7 @@ fn estimate_cs(
         Ok(p) => p,
         Err(e) => {
             note.note = Some(e);
-            return Ok(note);
+            return Ok((note, None));
         }
     };
     note.entities = panel.n();
@@ -282,15 +357,16 @@ fn estimate_cs(
             "kurang dari {} pegawai bermutasi: tidak diestimasi (kelompok kecil) / fewer than {} transferred employees: not estimated (small group)",
             opts.min_treated, opts.min_treated
         ));
-        return Ok(note);
+        return Ok((note, None));
     }
     let cs =
         CsOptions { control: opts.control, repeated_cross_section: panel.has_gaps(), ..CsOptions::default() };
-    let f = match fit(&panel, &cs, agg, FitMode::default()) {
+    let mode = FitMode { entity_level: keep_influence, ..FitMode::default() };
+    let f = match fit(&panel, &cs, agg, mode) {
         Ok(f) => f,
         Err(e) => {
             note.note = Some(e.to_string());
-            return Ok(note);
+            return Ok((note, None));
         }
     };
     let tags = [("outcome", outcome), ("subgroup", subgroup), ("estimator", "cs")];
@@ -302,7 +378,79 @@ fn estimate_cs(
     }
     note.status = "ok".into();
     note.entities = f.res.n;
-    Ok(note)
+    // The dynamic overall effect with its influence function, keyed by employee.
+    let overall =
+        f.aggs.iter().find(|a| a.kind == AggKind::Dynamic).filter(|d| !d.overall.inf.is_empty()).map(|d| {
+            Overall {
+                att: d.overall.att,
+                ids: f.res.entities.iter().map(|e| panel.ids[*e]).collect(),
+                inf: d.overall.inf.clone(),
+            }
+        });
+    Ok((note, overall))
+}
+
+/// A subgroup's dynamic overall effect with its influence function.
+struct Overall {
+    att: f64,
+    ids: Vec<i64>,
+    inf: Vec<f64>,
+}
+
+/// `subgroup_differences.parquet` rows.
+#[derive(Default)]
+struct DifferenceRows {
+    rows: Vec<(String, String, f64, f64, f64, f64, f64)>,
+}
+
+impl DifferenceRows {
+    fn push(&mut self, outcome: &str, dim: &str, a: &Overall, b: &Overall) {
+        let wa = WithInfluence { att: a.att, ids: &a.ids, inf: &a.inf };
+        let wb = WithInfluence { att: b.att, ids: &b.ids, inf: &b.inf };
+        let (d, se) = difference(&wa, &wb);
+        self.rows.push((
+            outcome.to_string(),
+            dim.to_string(),
+            a.att,
+            b.att,
+            d,
+            se,
+            2.0 * (1.0 - normal_cdf((d / se).abs())),
+        ));
+    }
+
+    fn table(&self) -> TableData {
+        let z = normal_quantile(0.975);
+        let r = &self.rows;
+        let mut t = TableData::default();
+        t.push("outcome", C::Str(r.iter().map(|x| Some(x.0.clone())).collect()));
+        t.push("dimensi", C::Str(r.iter().map(|x| Some(x.1.clone())).collect()));
+        t.push("kelompok_a", C::Str(r.iter().map(|_| Some("ya".to_string())).collect()));
+        t.push("kelompok_b", C::Str(r.iter().map(|_| Some("tidak".to_string())).collect()));
+        t.push("att_a", C::F64(r.iter().map(|x| Some(x.2)).collect()));
+        t.push("att_b", C::F64(r.iter().map(|x| Some(x.3)).collect()));
+        t.push("selisih", C::F64(r.iter().map(|x| Some(x.4)).collect()));
+        t.push("se", C::F64(r.iter().map(|x| Some(x.5).filter(|s| s.is_finite())).collect()));
+        t.push("ci_low", C::F64(r.iter().map(|x| Some(x.4 - z * x.5).filter(|v| v.is_finite())).collect()));
+        t.push("ci_high", C::F64(r.iter().map(|x| Some(x.4 + z * x.5).filter(|v| v.is_finite())).collect()));
+        t.push("p_value", C::F64(r.iter().map(|x| Some(x.6).filter(|v| v.is_finite())).collect()));
+        t.push(
+            "tafsiran",
+            C::Str(
+                r.iter()
+                    .map(|x| {
+                        Some(if x.1 == "pelatihan" {
+                            "asosiasi, bukan efek kausal: pelatihan dipilih sesudah mutasi / association, not a causal effect: training is chosen after the transfer"
+                        } else {
+                            "perbedaan efek antara mutasi yang diminta dan yang ditugaskan / difference between requested and assigned transfers"
+                        }
+                        .to_string())
+                    })
+                    .collect(),
+            ),
+        );
+        t
+    }
 }
 
 /// The stacked event study over every transfer, for subgroup `semua`.
@@ -356,4 +504,37 @@ fn suppress_small_cells(mut t: TableData, min_cell: usize) -> TableData {
         }
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    #[test]
+    fn requested_and_training_subgroups_follow_the_first_transfer() {
+        let first = FirstTransfer {
+            month: 0,
+            tmt: d(2024, 3, 1),
+            jenis_mutasi: "rotasi".into(),
+            jenis_unit_tujuan: None,
+        };
+        let facts = SubgroupFacts {
+            requested: HashSet::from([("A".to_string(), d(2024, 3, 1))]),
+            trainings: HashMap::from([
+                ("A".to_string(), vec![d(2024, 5, 20)]),
+                ("B".to_string(), vec![d(2024, 6, 1), d(2023, 1, 1)]),
+            ]),
+            training_months: 3,
+        };
+        assert_eq!(facts.value("diminta", "A", &first), "ya");
+        assert_eq!(facts.value("diminta", "B", &first), "tidak");
+        assert_eq!(facts.value("pelatihan", "A", &first), "ya", "2 months 19 days after the move");
+        assert_eq!(facts.value("pelatihan", "B", &first), "tidak", "3 months after, and one before");
+        assert_eq!(facts.value("jenis_mutasi", "A", &first), "rotasi");
+        assert_eq!(facts.value("jenis_unit_tujuan", "A", &first), "tidak_diketahui");
+    }
 }

@@ -9,6 +9,7 @@
 
 pub mod aggregate;
 pub mod bootstrap;
+pub mod compare;
 pub mod cs;
 pub mod cs_linear;
 pub mod describe;

@@ -125,6 +125,7 @@ fn apache_parquet_reads_every_run_summary() {
         "permohonan_fairness",
         "permohonan_match",
         "permohonan_rules",
+        "subgroup_differences",
         "att_gt",
         "aggregates",
         "event_study",
@@ -138,7 +139,14 @@ fn apache_parquet_reads_every_run_summary() {
         // yet: those tables may be empty (with their columns), the rest may not.
         assert!(
             rows > 0
-                || matches!(f, "mobility" | "permohonan_funnel" | "permohonan_fairness" | "permohonan_rules"),
+                || matches!(
+                    f,
+                    "mobility"
+                        | "permohonan_funnel"
+                        | "permohonan_fairness"
+                        | "permohonan_rules"
+                        | "subgroup_differences"
+                ),
             "{f}: empty"
         );
         let builder =

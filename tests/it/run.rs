@@ -8,7 +8,7 @@ use std::path::Path;
 use super::util::*;
 use mutasi::data::table::{ColumnData, TableData, read_table};
 
-const FILES: [&str; 16] = [
+const FILES: [&str; 17] = [
     "transfer_windows",
     "prepost_summary",
     "ikm_per_unit",
@@ -22,6 +22,7 @@ const FILES: [&str; 16] = [
     "permohonan_fairness",
     "permohonan_match",
     "permohonan_rules",
+    "subgroup_differences",
     "att_gt",
     "aggregates",
     "event_study",
@@ -623,4 +624,42 @@ fn request_matching_and_rule_checks() {
         (0..rules.height()).map(|k| rules.str_at("masa_larangan", k).map(String::from)).collect();
     assert!(blackout[at("2024-05-02")].as_deref().is_some_and(|b| b.contains("Pilkada")));
     assert_eq!(blackout[at("2024-02-04")], None);
+}
+
+/// Subgroups by training after the transfer: every other transferred employee gets a training
+/// starting on the transfer date; the run estimates both groups and their difference with an SE,
+/// labelled as an association.
+#[test]
+fn training_subgroups_and_their_difference() {
+    let s = Scratch::new();
+    sample(&s, false);
+    let mutasi = std::fs::read_to_string(s.path("in/mutasi.csv")).expect("mutasi");
+    let mut pelatihan = String::from("nip,tanggal_mulai,jenis,jam_pelajaran\n");
+    for (k, line) in mutasi.lines().skip(1).enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        if k % 2 == 0 && f.len() > 2 && f[0].len() == 18 {
+            pelatihan.push_str(&format!("{},{},bimbingan,24\n", f[0], f[1]));
+        }
+    }
+    s.write("in/pelatihan.csv", &pelatihan);
+    let r = mutasi_run(
+        &s,
+        "out",
+        &["--period", "2025-06", "--outcomes", "capaian_iki", "--subgroups", "pelatihan"],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let agg = read_table(&s.path("out/2025-06/aggregates.parquet")).expect("aggregates");
+    let groups: BTreeSet<String> = texts(&agg, "subgroup").into_iter().collect();
+    assert!(groups.contains("pelatihan=ya") && groups.contains("pelatihan=tidak"), "{groups:?}");
+    let d = read_table(&s.path("out/2025-06/subgroup_differences.parquet")).expect("differences");
+    assert_eq!(d.height(), 1);
+    assert_eq!(texts(&d, "dimensi"), ["pelatihan"]);
+    let (a, b, diff, se) =
+        (floats(&d, "att_a")[0], floats(&d, "att_b")[0], floats(&d, "selisih")[0], floats(&d, "se")[0]);
+    let (a, b, diff, se) = (a.expect("a"), b.expect("b"), diff.expect("d"), se.expect("se"));
+    assert!((diff - (a - b)).abs() < 1e-12);
+    assert!(se > 0.0 && se < 2.0, "{se}");
+    assert!(texts(&d, "tafsiran")[0].contains("bukan efek kausal"));
+    // No planted training effect here: the difference is within its interval of zero.
+    assert!(diff.abs() < 3.0 * se, "difference {diff} (SE {se})");
 }
