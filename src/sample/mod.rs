@@ -9,6 +9,7 @@ pub mod bad;
 pub mod effects;
 pub mod names;
 pub mod people;
+pub mod requests;
 pub mod rng;
 pub mod units;
 pub mod write;
@@ -74,6 +75,15 @@ pub struct Truth {
     pub att_unit_kedatangan_dokter_waktu_tunggu: Vec<AttPoint>,
     /// The same for the first new kepala Puskesmas (−3 minutes per new head).
     pub att_unit_kepala_baru_waktu_tunggu: Vec<AttPoint>,
+    /// Transfer requests written to `permohonan.csv`.
+    pub permohonan: usize,
+    /// Planted probability that a request is approved, by gender (L, P).
+    pub persetujuan_direncanakan: BTreeMap<String, f64>,
+    /// Planted capaian_iki effect of a mentoring started within 3 months after a transfer.
+    pub efek_pelatihan: f64,
+    /// Realised difference of the mean planted capaian_iki effect over months 0–12 after the first
+    /// transfer between employees with and without such a mentoring (`pelatihan=ya` − `tidak`).
+    pub selisih_pelatihan_capaian_iki: f64,
     pub baris_buruk: BTreeMap<String, usize>,
     pub peringatan_ditanam: BTreeMap<String, usize>,
     pub rincian_baris_buruk: Vec<bad::Planted>,
@@ -127,6 +137,33 @@ fn unit_att(
     acc.into_iter().map(|(e, (s, n))| AttPoint { e, att: s / n as f64, n }).collect()
 }
 
+/// Mean over event times 0–12 of the mean planted effect of people whose first transfer (rotasi,
+/// promosi, demosi) was followed within 3 months by a mentoring, minus that of the others.
+fn training_gap(people: &[Person], spec: &SampleSpec) -> f64 {
+    let mut acc: BTreeMap<(bool, i64), (f64, usize)> = BTreeMap::new();
+    for p in people {
+        let Some(first) = p.events.first() else { continue };
+        if !matches!(first.kind, JenisMutasi::Rotasi | JenisMutasi::Promosi | JenisMutasi::Demosi) {
+            continue;
+        }
+        let trained = p.trainings.iter().any(|m| (first.month..first.month + 3).contains(m));
+        for e in 0..=12u32 {
+            let t = first.month + e;
+            if t < spec.months && p.observed(t) {
+                let slot = acc.entry((trained, i64::from(e))).or_default();
+                slot.0 += write::planted_effect(p, spec.start, t);
+                slot.1 += 1;
+            }
+        }
+    }
+    let mean = |trained: bool| {
+        let v: Vec<f64> =
+            (0..=12).filter_map(|e| acc.get(&(trained, e)).map(|(s, n)| s / *n as f64)).collect();
+        v.iter().sum::<f64>() / v.len().max(1) as f64
+    };
+    mean(true) - mean(false)
+}
+
 /// Generates a dataset into `out`; returns its truth.
 pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
     if spec.employees < MIN_EMPLOYEES || spec.months < MIN_MONTHS {
@@ -136,7 +173,8 @@ pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
     }
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let units = units::build_units(spec.employees);
-    let people = people::build_people(&units, spec.employees, spec.months, spec.start, spec.seed);
+    let mut people = people::build_people(&units, spec.employees, spec.months, spec.start, spec.seed);
+    requests::plant_trainings(&mut people, spec.months, spec.seed);
     let mut bad = bad::BadRows::new(spec.bad_rows);
     write::unit_kerja(&out.join("unit_kerja.xlsx"), &units, &mut bad)?;
     write::pegawai(&out.join("pegawai.csv"), &people, &units, spec.months, &mut bad)?;
@@ -165,6 +203,17 @@ pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
     write::layanan(&out.join("layanan.csv"), &units, &events, spec.months, spec.start, spec.seed, &mut bad)?;
     write::skm(&out.join("skm.csv"), &units, &events, spec.months, spec.start, spec.seed, &mut bad)?;
     files.extend(["layanan.csv".to_string(), "skm.csv".into()]);
+    let unit_ids: Vec<String> = units.iter().map(|u| u.id.clone()).collect();
+    let n_requests = requests::write_permohonan(
+        &out.join("permohonan.csv"),
+        &people,
+        &unit_ids,
+        spec.months,
+        spec.start,
+        spec.seed,
+    )?;
+    requests::write_pelatihan(&out.join("pelatihan.csv"), &people, spec.start, spec.seed)?;
+    files.extend(["permohonan.csv".to_string(), "pelatihan.csv".into()]);
     if cross_who.is_some() {
         files.push("nip_crosswalk.csv".into());
     }
@@ -227,6 +276,13 @@ pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
             |e| &e.dokter,
             effects::DOKTER_WAIT_MINUTES,
         ),
+        permohonan: n_requests,
+        persetujuan_direncanakan: BTreeMap::from([
+            ("L".to_string(), requests::APPROVE_MALE),
+            ("P".to_string(), requests::APPROVE_FEMALE),
+        ]),
+        efek_pelatihan: requests::TRAINING_EFFECT,
+        selisih_pelatihan_capaian_iki: training_gap(&people, spec),
         att_unit_kepala_baru_waktu_tunggu: unit_att(
             &units,
             &events,

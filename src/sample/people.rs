@@ -142,6 +142,8 @@ pub struct Person {
     pub start_unit: usize,
     pub start_head: bool,
     pub events: Vec<Event>,
+    /// Months of trainings that started within three months after a transfer (planted effect).
+    pub trainings: Vec<u32>,
 }
 
 impl Person {
@@ -314,6 +316,7 @@ pub fn build_people(units: &[Unit], n: usize, months: u32, start: (i32, u32), se
             start_unit: unit,
             start_head: false,
             events: Vec::new(),
+            trainings: Vec::new(),
         });
     }
     // Initial heads: the first eligible person of each unit with a head post.

@@ -24,6 +24,8 @@ pub enum Stream {
     Schedule = 4,
     Layanan = 5,
     Skm = 6,
+    Permohonan = 7,
+    Pelatihan = 8,
 }
 
 pub struct Rand(ChaCha8Rng);

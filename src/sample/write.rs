@@ -317,7 +317,8 @@ pub struct KinerjaDraw {
 
 /// Planted kinerja effect of all transfers up to month `t`.
 pub fn planted_effect(p: &Person, start: (i32, u32), t: u32) -> f64 {
-    p.events
+    let transfers: f64 = p
+        .events
         .iter()
         .filter(|e| e.month <= t)
         .map(|e| {
@@ -325,7 +326,13 @@ pub fn planted_effect(p: &Person, start: (i32, u32), t: u32) -> f64 {
                 * cohort_multiplier(year_of(start, e.month) - start.0)
                 * ramp(i64::from(t) - i64::from(e.month))
         })
-        .sum()
+        .sum();
+    let training: f64 = p
+        .trainings
+        .iter()
+        .map(|m| super::requests::TRAINING_EFFECT * ramp(i64::from(t) - i64::from(*m)))
+        .sum();
+    transfers + training
 }
 
 /// One month's kinerja of one person. With `noise_free`, capaian_iki is the base plus the planted

@@ -663,3 +663,50 @@ fn training_subgroups_and_their_difference() {
     // No planted training effect here: the difference is within its interval of zero.
     assert!(diff.abs() < 3.0 * se, "difference {diff} (SE {se})");
 }
+
+/// `mutasi sample` plants an approval gap (men 75 %, women 55 %) and a mentoring effect; the run
+/// finds the gap (each rate's interval holds its planted probability, both groups flagged) and
+/// the training difference inside its interval.
+#[test]
+fn planted_request_gap_and_training_difference_are_recovered() {
+    let s = Scratch::new();
+    let input = s.path("in").display().to_string();
+    let r = run(&["sample", "--seed", "2026", "--out", &input].map(String::from));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = mutasi_run(
+        &s,
+        "out",
+        &["--period", "2025-12", "--outcomes", "capaian_iki", "--subgroups", "pelatihan,diminta"],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s.path("in/truth.json")).expect("truth"))
+            .expect("json");
+    let dir = s.path("out/2025-12");
+    let fair = read_table(&dir.join("permohonan_fairness.parquet")).expect("fairness");
+    let (dims, groups) = (texts(&fair, "dimensi"), texts(&fair, "kelompok"));
+    let (lo, hi) = (floats(&fair, "ci_low"), floats(&fair, "ci_high"));
+    let flagged = match fair.get("ditandai") {
+        Some(ColumnData::Bool(v)) => v.clone(),
+        other => panic!("{other:?}"),
+    };
+    for g in ["L", "P"] {
+        let k = (0..fair.height()).find(|k| dims[*k] == "jenis_kelamin" && groups[*k] == g).expect("group");
+        let planted = truth["persetujuan_direncanakan"][g].as_f64().expect("planted");
+        let (l, h) = (lo[k].expect("lo"), hi[k].expect("hi"));
+        assert!(l <= planted && planted <= h, "{g}: planted {planted} outside [{l}, {h}]");
+        assert_eq!(flagged[k], Some(true), "{g}: the planted 20-point gap is flagged");
+    }
+    let diff = read_table(&dir.join("subgroup_differences.parquet")).expect("differences");
+    let k = texts(&diff, "dimensi").iter().position(|d| d == "pelatihan").expect("pelatihan row");
+    let want = truth["selisih_pelatihan_capaian_iki"].as_f64().expect("truth");
+    let (l, h) = (floats(&diff, "ci_low")[k].expect("lo"), floats(&diff, "ci_high")[k].expect("hi"));
+    assert!(l <= want && want <= h, "training difference {want} outside [{l}, {h}]");
+    assert!(l > 0.0, "the planted mentoring effect is detected");
+    let m = read_table(&dir.join("permohonan_match.parquet")).expect("match");
+    let requested = match m.get("diminta") {
+        Some(ColumnData::Bool(v)) => v.iter().filter(|x| **x == Some(true)).count(),
+        other => panic!("{other:?}"),
+    };
+    assert!(requested > 100, "about 30 % of rotasi follow an approved request: {requested}");
+}
