@@ -42,7 +42,7 @@ use crate::stats::compare::{WithInfluence, difference};
 use crate::stats::cs::{Control, CsOptions};
 use crate::stats::dist::{normal_cdf, normal_quantile};
 use crate::stats::panel::Panel;
-use crate::stats::stacked::stacked;
+use crate::stats::stacked::stacked_where;
 
 /// The subgroup holding every employee.
 pub const ALL: &str = "semua";
@@ -128,6 +128,8 @@ pub struct EstimateNote {
 /// What the subgroups need to know about each employee's first transfer.
 struct SubgroupFacts {
     requested: HashSet<(String, NaiveDate)>,
+    /// The same by month key, for event-level subgroups.
+    requested_months: HashSet<(String, i64)>,
     trainings: HashMap<String, Vec<NaiveDate>>,
     training_months: i64,
 }
@@ -160,7 +162,25 @@ impl SubgroupFacts {
                 trainings.entry(id.to_string()).or_default().push(*d);
             }
         }
-        Ok(SubgroupFacts { requested, trainings, training_months: opts.training_months })
+        let requested_months = requested
+            .iter()
+            .map(|(id, d)| (id.clone(), i64::from(crate::normalize::period::Period::of_date(*d).month_key())))
+            .collect();
+        Ok(SubgroupFacts { requested, requested_months, trainings, training_months: opts.training_months })
+    }
+
+    /// The value of a binary dimension for one transfer event of an employee, in month `month`
+    /// (a month key): requested in that month, or followed by training within the months set.
+    fn event_value(&self, dim: &str, id: &str, month: i64) -> String {
+        let key = |d: &NaiveDate| i64::from(crate::normalize::period::Period::of_date(*d).month_key());
+        let yes = match dim {
+            "diminta" => self.requested_months.contains(&(id.to_string(), month)),
+            _ => self
+                .trainings
+                .get(id)
+                .is_some_and(|ds| ds.iter().any(|d| (month..month + self.training_months).contains(&key(d)))),
+        };
+        if yes { "ya" } else { "tidak" }.to_string()
     }
 
     /// The value of a subgroup dimension for an employee's first transfer.
@@ -312,7 +332,17 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
             }
         }
         let events = transfer_months(validated, opts.until)?;
-        notes.push(estimate_stacked(&hp.stacked_entities(&events), outcome, opts, z, &mut tables)?);
+        let entities = hp.stacked_entities(&events);
+        notes.push(estimate_stacked(&entities, outcome, ALL, &|_, _| true, opts, z, &mut tables)?);
+        // The binary subgroups, event by event: a transfer requested or not, followed by training
+        // or not.
+        for dim in opts.subgroups.iter().filter(|d| BINARY_DIMENSIONS.contains(&d.as_str())) {
+            for value in ["ya", "tidak"] {
+                let label = format!("{dim}={value}");
+                let treated = |i: usize, t: i64| facts.event_value(dim, &hp.ids[i], t + hp.origin) == value;
+                notes.push(estimate_stacked(&entities, outcome, &label, &treated, opts, z, &mut tables)?);
+            }
+        }
     }
     write_parquet(tables.att_gt, &out.join("att_gt.parquet"))?;
     write_parquet(tables.aggregates, &out.join("aggregates.parquet"))?;
@@ -454,17 +484,20 @@ impl DifferenceRows {
 }
 
 /// The stacked event study over every transfer, for subgroup `semua`.
+#[allow(clippy::too_many_arguments)]
 fn estimate_stacked(
     entities: &[crate::stats::stacked::Entity],
     outcome: &str,
+    subgroup: &str,
+    treated_event: &dyn Fn(usize, i64) -> bool,
     opts: &AnalysisOptions,
     z: f64,
     tables: &mut Tables,
 ) -> Result<EstimateNote, String> {
-    let points = stacked(entities, -opts.min_e, opts.max_e, opts.min_events);
+    let points = stacked_where(entities, -opts.min_e, opts.max_e, opts.min_events, treated_event);
     let mut note = EstimateNote {
         outcome: outcome.into(),
-        subgroup: ALL.into(),
+        subgroup: subgroup.into(),
         estimator: "stacked".into(),
         status: "ok".into(),
         entities: entities.len(),
@@ -482,7 +515,7 @@ fn estimate_stacked(
     let d = stacked_event_study_table(outcome, &points, z);
     tables.event_study.append(d.tagged(&[
         ("outcome", outcome),
-        ("subgroup", ALL),
+        ("subgroup", subgroup),
         ("estimator", "stacked"),
     ]))?;
     Ok(note)
@@ -524,6 +557,7 @@ mod tests {
         };
         let facts = SubgroupFacts {
             requested: HashSet::from([("A".to_string(), d(2024, 3, 1))]),
+            requested_months: HashSet::from([("A".to_string(), 2024 * 12 + 2)]),
             trainings: HashMap::from([
                 ("A".to_string(), vec![d(2024, 5, 20)]),
                 ("B".to_string(), vec![d(2024, 6, 1), d(2023, 1, 1)]),
@@ -536,5 +570,10 @@ mod tests {
         assert_eq!(facts.value("pelatihan", "B", &first), "tidak", "3 months after, and one before");
         assert_eq!(facts.value("jenis_mutasi", "A", &first), "rotasi");
         assert_eq!(facts.value("jenis_unit_tujuan", "A", &first), "tidak_diketahui");
+        // Event by event (month keys): A's March 2024 move was requested and followed by training.
+        assert_eq!(facts.event_value("diminta", "A", 2024 * 12 + 2), "ya");
+        assert_eq!(facts.event_value("diminta", "A", 2024 * 12 + 3), "tidak");
+        assert_eq!(facts.event_value("pelatihan", "A", 2024 * 12 + 2), "ya");
+        assert_eq!(facts.event_value("pelatihan", "B", 2024 * 12 + 2), "tidak");
     }
 }

@@ -54,7 +54,24 @@ pub struct StackedPoint {
 /// Stacked event-study estimates for e = −pre ..= post (e = −1 is the reference, 0 by definition,
 /// and is omitted).
 pub fn stacked(entities: &[Entity], pre: i64, post: i64, min_treated: usize) -> Vec<StackedPoint> {
-    let mut periods: Vec<i64> = entities.iter().flat_map(|x| x.events.iter().copied()).collect();
+    stacked_where(entities, pre, post, min_treated, &|_, _| true)
+}
+
+/// [`stacked`] for a subgroup of events: only events for which `treated(entity, period)` holds
+/// make an entity treated; every event still keeps an entity out of the clean controls of windows
+/// it falls in.
+pub fn stacked_where(
+    entities: &[Entity],
+    pre: i64,
+    post: i64,
+    min_treated: usize,
+    treated_event: &dyn Fn(usize, i64) -> bool,
+) -> Vec<StackedPoint> {
+    let mut periods: Vec<i64> = entities
+        .iter()
+        .enumerate()
+        .flat_map(|(i, x)| x.events.iter().copied().filter(move |t| treated_event(i, *t)))
+        .collect();
     periods.sort_unstable();
     periods.dedup();
     // Sub-experiments: treated and clean controls per event period.
@@ -75,7 +92,7 @@ pub fn stacked(entities: &[Entity], pre: i64, post: i64, min_treated: usize) -> 
             let in_window: Vec<i64> = x.events.iter().copied().filter(|t| (lo..=hi).contains(t)).collect();
             match in_window.as_slice() {
                 [] => controls.push(i),
-                [only] if *only == g => treated.push(i),
+                [only] if *only == g && treated_event(i, g) => treated.push(i),
                 _ => {}
             }
         }
@@ -159,5 +176,16 @@ mod tests {
         }
         // The second event of group 1 (at 40) is a sub-experiment of its own.
         assert!(pts.iter().all(|p| p.n_subexperiments == 4), "{pts:?}");
+        // A subgroup of events (only those at period 10): one sub-experiment, the same effect, and
+        // entities of the other events are still not clean controls around them.
+        let sub = stacked_where(&entities, 4, 6, 1, &|_, t| t == 10);
+        assert!(sub.iter().all(|p| p.n_subexperiments == 1 && p.n_events <= 100), "{sub:?}");
+        for p in &sub {
+            let want = if p.e >= 0 { 2.0 } else { 0.0 };
+            assert!((p.att - want).abs() < 0.3, "e = {}: {}", p.e, p.att);
+        }
+        // Entities whose event at 14 falls in the window of 10 are neither treated nor controls.
+        let controls_only = stacked_where(&entities, 4, 6, 1, &|_, _| false);
+        assert!(controls_only.is_empty());
     }
 }

@@ -709,4 +709,18 @@ fn planted_request_gap_and_training_difference_are_recovered() {
         other => panic!("{other:?}"),
     };
     assert!(requested > 100, "about 30 % of rotasi follow an approved request: {requested}");
+    // The stacked event study has the same subgroups, event by event; trained transfers gain more.
+    let es = read_table(&dir.join("event_study.parquet")).expect("event study");
+    let (est, sub, e, att) =
+        (texts(&es, "estimator"), texts(&es, "subgroup"), ints(&es, "e"), floats(&es, "att"));
+    let late = |g: &str| -> f64 {
+        let v: Vec<f64> = (0..es.height())
+            .filter(|k| est[*k] == "stacked" && sub[*k] == g && e[*k].is_some_and(|x| (6..=12).contains(&x)))
+            .filter_map(|k| att[k])
+            .collect();
+        assert!(!v.is_empty(), "{g}: no stacked rows");
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    assert!(late("pelatihan=ya") > late("pelatihan=tidak"), "mentoring adds to the stacked effect");
+    assert!(sub.iter().any(|g| g == "diminta=ya"));
 }
