@@ -43,9 +43,19 @@ pub fn match_requests(transfers: &[TransferIn], requests: &[Approved], window_da
     let mut used = vec![false; requests.len()];
     let mut of_transfer = vec![None; transfers.len()];
     let mut candidates = vec![0; transfers.len()];
+    // Requests by employee, so each transfer looks at its own employee's only.
+    let mut by_employee: std::collections::HashMap<u32, Vec<usize>> = std::collections::HashMap::new();
+    for (j, r) in requests.iter().enumerate() {
+        by_employee.entry(r.employee).or_default().push(j);
+    }
+    let none: Vec<usize> = Vec::new();
     for k in order {
         let t = &transfers[k];
-        let eligible: Vec<usize> = (0..requests.len())
+        let eligible: Vec<usize> = by_employee
+            .get(&t.employee)
+            .unwrap_or(&none)
+            .iter()
+            .copied()
             .filter(|j| {
                 let r = &requests[*j];
                 let gap = (t.tmt - r.date).num_days();
