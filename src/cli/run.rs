@@ -238,7 +238,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
                 all.units.len() - unit_ok
             );
             println!(
-                "  transfer_windows, prepost_summary, ikm_per_unit, unit_effects, movement_units, movement_opd, flows_opd,\n  transfer_compliance, mobility, permohonan_funnel, permohonan_fairness, permohonan_match,\n  permohonan_rules, subgroup_differences, att_gt, aggregates, event_study\n  (.parquet), validated/, run.json"
+                "  transfer_windows, prepost_summary, ikm_per_unit, unit_effects, movement_units, movement_opd, flows_opd,\n  transfer_compliance, mobility, permohonan_funnel, permohonan_fairness, permohonan_match,\n  permohonan_share, permohonan_rules, subgroup_differences, att_gt, aggregates, event_study\n  (.parquet), validated/, run.json"
             );
             Outcome::Success
         }

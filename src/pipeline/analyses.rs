@@ -34,7 +34,7 @@ use crate::estimate::hr_panel::{FirstTransfer, HrPanel, build, first_transfers, 
 use crate::estimate::output::{aggregates_table, att_gt_table, event_study_table, stacked_event_study_table};
 use crate::estimate::prepost::{WindowOptions, summarise_windows, summary_table, windows, windows_table};
 use crate::movement::{MovementOptions, movement};
-use crate::requests::{RequestOptions, request_checks, request_tables};
+use crate::requests::{RequestOptions, request_checks, request_share, request_tables};
 use crate::service::ikm_table::{IkmOptions, ikm_rows, ikm_table};
 use crate::service::unit_effects::{UnitNote, UnitOptions, unit_effects};
 use crate::stats::aggregate::{AggKind, AggOptions};
@@ -287,6 +287,7 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     write_parquet(funnel, &out.join("permohonan_funnel.parquet"))?;
     write_parquet(fairness, &out.join("permohonan_fairness.parquet"))?;
     let (matched, rules) = request_checks(validated, &opts.requests)?;
+    write_parquet(request_share(validated, &matched)?, &out.join("permohonan_share.parquet"))?;
     write_parquet(matched, &out.join("permohonan_match.parquet"))?;
     write_parquet(rules, &out.join("permohonan_rules.parquet"))?;
 

@@ -124,6 +124,7 @@ fn apache_parquet_reads_every_run_summary() {
         "permohonan_funnel",
         "permohonan_fairness",
         "permohonan_match",
+        "permohonan_share",
         "permohonan_rules",
         "subgroup_differences",
         "att_gt",

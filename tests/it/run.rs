@@ -8,7 +8,7 @@ use std::path::Path;
 use super::util::*;
 use mutasi::data::table::{ColumnData, TableData, read_table};
 
-const FILES: [&str; 17] = [
+const FILES: [&str; 18] = [
     "transfer_windows",
     "prepost_summary",
     "ikm_per_unit",
@@ -21,6 +21,7 @@ const FILES: [&str; 17] = [
     "permohonan_funnel",
     "permohonan_fairness",
     "permohonan_match",
+    "permohonan_share",
     "permohonan_rules",
     "subgroup_differences",
     "att_gt",
@@ -604,6 +605,14 @@ fn request_matching_and_rule_checks() {
     assert_eq!(dests[row("2024-03-01")], "PKM17");
     let unmatched = kinds.iter().filter(|k| *k == "permohonan_tanpa_mutasi").count();
     assert_eq!(unmatched, 2, "B's and P's approvals have no transfer");
+    // The share of requested transfers per year and destination OPD.
+    let share = read_table(&s.path("out/2024-06/permohonan_share.parquet")).expect("share");
+    let (years, mutasi, diminta) =
+        (ints(&share, "tahun"), ints(&share, "mutasi"), ints(&share, "mutasi_diminta"));
+    let y2024: Vec<usize> = (0..share.height()).filter(|k| years[*k] == Some(2024)).collect();
+    let total = |v: &[Option<i64>]| y2024.iter().filter_map(|k| v[*k]).sum::<i64>();
+    assert_eq!((total(&mutasi), total(&diminta)), (2, 1), "two transfers in 2024, A's requested");
+    assert_eq!(y2024.iter().filter_map(|k| ints(&share, "disetujui_tanpa_mutasi")[*k]).sum::<i64>(), 2);
 
     let rules = read_table(&s.path("out/2024-06/permohonan_rules.parquet")).expect("rules");
     assert_eq!(rules.height(), 3);
