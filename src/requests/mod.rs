@@ -464,6 +464,61 @@ pub fn request_tables(validated: &Path, opts: &RequestOptions) -> Result<(TableD
     Ok((funnel(&reqs, opts.until), fairness(&reqs, opts)))
 }
 
+/// `permohonan_share`: per year and destination OPD, transfers (rotasi, promosi, demosi), how many
+/// were requested, their share, and approved requests left without a transfer (by the requested
+/// unit's OPD; `tidak_diketahui` when none was named). Built from `permohonan_match`.
+pub fn request_share(validated: &Path, matched: &TableData) -> Result<TableData, String> {
+    let uf = validated.join("unit_kerja.parquet");
+    let units = read_table(&uf)?;
+    let opd_of: HashMap<&str, &str> = units
+        .text_column("unit_id", &uf)?
+        .into_iter()
+        .zip(units.text_column("opd", &uf)?)
+        .filter_map(|(u, o)| Some((u?, o.or(u)?)))
+        .collect();
+    let dates = |col: &str| -> Vec<Option<NaiveDate>> {
+        match matched.get(col) {
+            Some(C::Date(v)) => v.clone(),
+            _ => vec![None; matched.height()],
+        }
+    };
+    let (tmt, decided, submitted) = (dates("tmt"), dates("tanggal_keputusan"), dates("tanggal_pengajuan"));
+    let diminta: Vec<Option<bool>> = match matched.get("diminta") {
+        Some(C::Bool(v)) => v.clone(),
+        _ => vec![None; matched.height()],
+    };
+    // (year, opd) → [transfers, requested, approvals without a transfer]
+    let mut rows: BTreeMap<(i32, String), [i64; 3]> = BTreeMap::new();
+    let opd =
+        |unit: Option<&str>| unit.and_then(|u| opd_of.get(u)).map_or(UNKNOWN.to_string(), |o| o.to_string());
+    for k in 0..matched.height() {
+        if matched.str_at("baris", k) == Some("mutasi") {
+            let Some(d) = tmt[k] else { continue };
+            let x = rows
+                .entry((chrono::Datelike::year(&d), opd(matched.str_at("unit_tujuan_id", k))))
+                .or_default();
+            x[0] += 1;
+            x[1] += i64::from(diminta[k] == Some(true));
+        } else if let Some(d) = decided[k].or(submitted[k]) {
+            let x = rows
+                .entry((chrono::Datelike::year(&d), opd(matched.str_at("unit_tujuan_diminta_id", k))))
+                .or_default();
+            x[2] += 1;
+        }
+    }
+    let mut t = TableData::default();
+    t.push("tahun", C::I64(rows.keys().map(|(y, _)| Some(i64::from(*y))).collect()));
+    t.push("opd_tujuan", C::Str(rows.keys().map(|(_, o)| Some(o.clone())).collect()));
+    t.push("mutasi", C::I64(rows.values().map(|x| Some(x[0])).collect()));
+    t.push("mutasi_diminta", C::I64(rows.values().map(|x| Some(x[1])).collect()));
+    t.push(
+        "porsi_diminta",
+        C::F64(rows.values().map(|x| (x[0] > 0).then(|| x[1] as f64 / x[0] as f64)).collect()),
+    );
+    t.push("disetujui_tanpa_mutasi", C::I64(rows.values().map(|x| Some(x[2])).collect()));
+    Ok(t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,59 +599,4 @@ mod tests {
         assert_eq!(rate[at("jenis_kelamin", "X")], None, "a group of one is suppressed");
         assert_eq!(flag[at("status_asn", "PNS")], Some(false), "one group: nothing to compare");
     }
-}
-
-/// `permohonan_share`: per year and destination OPD, transfers (rotasi, promosi, demosi), how many
-/// were requested, their share, and approved requests left without a transfer (by the requested
-/// unit's OPD; `tidak_diketahui` when none was named). Built from `permohonan_match`.
-pub fn request_share(validated: &Path, matched: &TableData) -> Result<TableData, String> {
-    let uf = validated.join("unit_kerja.parquet");
-    let units = read_table(&uf)?;
-    let opd_of: HashMap<&str, &str> = units
-        .text_column("unit_id", &uf)?
-        .into_iter()
-        .zip(units.text_column("opd", &uf)?)
-        .filter_map(|(u, o)| Some((u?, o.or(u)?)))
-        .collect();
-    let dates = |col: &str| -> Vec<Option<NaiveDate>> {
-        match matched.get(col) {
-            Some(C::Date(v)) => v.clone(),
-            _ => vec![None; matched.height()],
-        }
-    };
-    let (tmt, decided, submitted) = (dates("tmt"), dates("tanggal_keputusan"), dates("tanggal_pengajuan"));
-    let diminta: Vec<Option<bool>> = match matched.get("diminta") {
-        Some(C::Bool(v)) => v.clone(),
-        _ => vec![None; matched.height()],
-    };
-    // (year, opd) → [transfers, requested, approvals without a transfer]
-    let mut rows: BTreeMap<(i32, String), [i64; 3]> = BTreeMap::new();
-    let opd =
-        |unit: Option<&str>| unit.and_then(|u| opd_of.get(u)).map_or(UNKNOWN.to_string(), |o| o.to_string());
-    for k in 0..matched.height() {
-        if matched.str_at("baris", k) == Some("mutasi") {
-            let Some(d) = tmt[k] else { continue };
-            let x = rows
-                .entry((chrono::Datelike::year(&d), opd(matched.str_at("unit_tujuan_id", k))))
-                .or_default();
-            x[0] += 1;
-            x[1] += i64::from(diminta[k] == Some(true));
-        } else if let Some(d) = decided[k].or(submitted[k]) {
-            let x = rows
-                .entry((chrono::Datelike::year(&d), opd(matched.str_at("unit_tujuan_diminta_id", k))))
-                .or_default();
-            x[2] += 1;
-        }
-    }
-    let mut t = TableData::default();
-    t.push("tahun", C::I64(rows.keys().map(|(y, _)| Some(i64::from(*y))).collect()));
-    t.push("opd_tujuan", C::Str(rows.keys().map(|(_, o)| Some(o.clone())).collect()));
-    t.push("mutasi", C::I64(rows.values().map(|x| Some(x[0])).collect()));
-    t.push("mutasi_diminta", C::I64(rows.values().map(|x| Some(x[1])).collect()));
-    t.push(
-        "porsi_diminta",
-        C::F64(rows.values().map(|x| (x[0] > 0).then(|| x[1] as f64 / x[0] as f64)).collect()),
-    );
-    t.push("disetujui_tanpa_mutasi", C::I64(rows.values().map(|x| Some(x[2])).collect()));
-    Ok(t)
 }
