@@ -18,6 +18,7 @@ pub struct Config {
     pub service: ServiceConfig,
     pub movement: MovementConfig,
     pub requests: RequestsConfig,
+    pub queries: QueriesConfig,
     /// Per-table settings, keyed by canonical table name (`pegawai`, `kinerja`, …).
     pub tables: BTreeMap<String, TableConfig>,
     /// CSV with columns `nip_lama,nip_baru`, relative to the input folder or absolute.
@@ -120,6 +121,14 @@ pub struct ServiceConfig {
     pub unit_indikator: Vec<String>,
     /// Comparison units: `notyet` (never- and not-yet-treated) or `never`.
     pub unit_control: String,
+}
+
+/// SQL summary tables and checks (`queries/**/*.sql`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueriesConfig {
+    /// Folder of the `.sql` files; default `queries` in the working folder, when it exists.
+    pub dir: Option<PathBuf>,
 }
 
 /// Transfer-request checks.

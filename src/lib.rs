@@ -17,6 +17,7 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod privacy;
+pub mod queries;
 pub mod requests;
 pub mod sample;
 pub mod schema;

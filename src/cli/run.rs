@@ -17,6 +17,7 @@ use crate::pipeline::analyses::{self, AnalysisOptions, EstimateNote, Notes};
 use crate::pipeline::publish::{publish, staging_for};
 use crate::pipeline::scope::write_scoped;
 use crate::pipeline::spec::ReportSpec;
+use crate::queries::{QueryResult, run_queries};
 use crate::requests::RequestOptions;
 use crate::service::ikm_table::IkmOptions;
 use crate::service::unit_effects::{UnitNote, UnitOptions};
@@ -53,6 +54,10 @@ pub struct RunArgs {
     /// and [movement] sections; outputs go to <out>/<name>/<period>/.
     #[arg(long)]
     pub spec: Option<PathBuf>,
+    /// Folder kueri SQL / Folder of SQL queries and checks (default: `[queries] dir`, else
+    /// ./queries when it exists).
+    #[arg(long)]
+    pub queries: Option<PathBuf>,
     /// Sertakan NIP dan nama di tabel tervalidasi / Write NIPs and names into the validated tables.
     #[arg(long)]
     pub with_identities: bool,
@@ -73,6 +78,7 @@ struct RunReport {
     opsi: OptionsReport,
     estimasi: Vec<EstimateNote>,
     efek_unit: Vec<UnitNote>,
+    kueri: Vec<QueryResult>,
 }
 
 #[derive(Debug, Serialize)]
@@ -242,10 +248,9 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
             );
             Outcome::Success
         }
-        Ok(Built::Rejected(reason)) => {
+        Ok(Built::Rejected(gate, reason)) => {
             let _ = std::fs::remove_dir_all(&staging);
-            let failed =
-                FailedReport { periode: name.clone(), gerbang: "rasio_tolak".into(), alasan: reason.clone() };
+            let failed = FailedReport { periode: name.clone(), gerbang: gate, alasan: reason.clone() };
             let path = root.join(format!("{name}.failed.json"));
             let json = serde_json::to_string_pretty(&failed).map_err(|e| Failure::Internal(e.to_string()))?;
             std::fs::write(&path, json + "\n")
@@ -264,8 +269,8 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
 
 enum Built {
     Ready(Notes),
-    /// Too many rejected rows: nothing is published.
-    Rejected(String),
+    /// A gate failed (too many rejected rows, a data check): nothing is published.
+    Rejected(String, String),
 }
 
 /// Validation and analyses into the staging folder.
@@ -282,13 +287,16 @@ fn build(
         .map_err(|e| Failure::Internal(format!("{}: {e}", validated.display())))?;
     let (summary, _) = validate_into(&a.input, cfg, &validated, a.with_identities)?;
     if !summary.lulus {
-        return Ok(Built::Rejected(format!(
-            "{} dari {} baris ditolak ({:.3}%), di atas batas / above the maximum {:.3}% (validate.max_reject_rate); lihat / see validated/rejects.csv",
-            summary.baris_ditolak,
-            summary.baris_dibaca,
-            100.0 * summary.rasio_tolak,
-            100.0 * summary.rasio_tolak_maksimum
-        )));
+        return Ok(Built::Rejected(
+            "rasio_tolak".into(),
+            format!(
+                "{} dari {} baris ditolak ({:.3}%), di atas batas / above the maximum {:.3}% (validate.max_reject_rate); lihat / see validated/rejects.csv",
+                summary.baris_ditolak,
+                summary.baris_dibaca,
+                100.0 * summary.rasio_tolak,
+                100.0 * summary.rasio_tolak_maksimum
+            ),
+        ));
     }
     // A report spec's scope: the analyses read restricted copies of the tables (`cakupan/`).
     let source = match spec.filter(|s| !s.scope.is_everything()) {
@@ -300,6 +308,47 @@ fn build(
         None => validated.clone(),
     };
     let notes = analyses::run(&source, staging, opts).map_err(Failure::Data)?;
+    // SQL summary tables and checks over the tables and the analysis outputs.
+    let qdir = a.queries.clone().or(cfg.queries.dir.clone()).unwrap_or_else(|| PathBuf::from("queries"));
+    let queries = if qdir.is_dir() {
+        let mut tables: Vec<(String, PathBuf)> = Vec::new();
+        for dir in [source.as_path(), staging] {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+                .collect();
+            files.sort();
+            for p in files {
+                let name = p.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
+                if !tables.iter().any(|(n, _)| *n == name) {
+                    tables.push((name, p));
+                }
+            }
+        }
+        run_queries(&qdir, &tables, &staging.join("kueri")).map_err(Failure::Data)?
+    } else if a.queries.is_some() || cfg.queries.dir.is_some() {
+        return Err(Failure::Usage(format!(
+            "folder kueri {} tidak ada / queries folder not found",
+            qdir.display()
+        )));
+    } else {
+        Vec::new()
+    };
+    let failed: Vec<&QueryResult> = queries.iter().filter(|q| !q.lulus).collect();
+    if !failed.is_empty() {
+        return Ok(Built::Rejected(
+            "cek".into(),
+            format!(
+                "cek data gagal / data checks failed: {}",
+                failed
+                    .iter()
+                    .map(|q| format!("{} ({} baris / rows)", q.berkas, q.baris))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
     let report = RunReport {
         laporan: spec.map(|s| ReportInfo {
             nama: s.report.name.clone(),
@@ -337,6 +386,7 @@ fn build(
         },
         estimasi: notes.estimates.clone(),
         efek_unit: notes.units.clone(),
+        kueri: queries,
     };
     let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::Internal(e.to_string()))?;
     std::fs::write(staging.join("run.json"), json + "\n").map_err(|e| Failure::Internal(e.to_string()))?;

@@ -6,6 +6,7 @@
 //! Polars upgrade touches only this folder.
 
 pub mod parquet_in;
+pub mod sql;
 pub mod table;
 
 pub use polars;

@@ -281,7 +281,12 @@ pub fn into_dataframe(table: TableData) -> PolarsResult<DataFrame> {
 
 /// Writes a table as zstd-compressed Parquet, atomically. Returns the number of bytes written.
 pub fn write_parquet(table: TableData, path: &Path) -> Result<u64, String> {
-    let mut df = into_dataframe(table).map_err(|e| format!("{}: {e}", path.display()))?;
+    let df = into_dataframe(table).map_err(|e| format!("{}: {e}", path.display()))?;
+    write_frame(df, path)
+}
+
+/// Writes a DataFrame to `path` through a temporary file renamed into place.
+pub(crate) fn write_frame(mut df: DataFrame, path: &Path) -> Result<u64, String> {
     let tmp = path.with_extension("parquet.tmp");
     let file = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
     let bytes = ParquetWriter::new(file)

@@ -733,3 +733,64 @@ fn planted_request_gap_and_training_difference_are_recovered() {
     assert!(late("pelatihan=ya") > late("pelatihan=tidak"), "mentoring adds to the stacked effect");
     assert!(sub.iter().any(|g| g == "diminta=ya"));
 }
+
+/// SQL summary tables: run in dependency order, written beside the outputs; an unknown table is an
+/// error naming file, line and column; a failing check publishes nothing.
+#[test]
+fn sql_queries_and_checks() {
+    let s = Scratch::new();
+    sample(&s, false);
+    s.write(
+        "q/marts/per_jenis.sql",
+        "SELECT jenis_mutasi, SUM(n) AS n FROM stg GROUP BY jenis_mutasi ORDER BY jenis_mutasi\n",
+    );
+    s.write("q/staging/stg.sql", "SELECT jenis_mutasi, COUNT(*) AS n FROM mutasi GROUP BY jenis_mutasi\n");
+    s.write("q/checks/no_negative_ikm.sql", "SELECT * FROM ikm_per_unit WHERE ikm < 0\n");
+    let q = s.path("q").display().to_string();
+    let r = mutasi_run(
+        &s,
+        "out",
+        &["--period", "2024-12", "--outcomes", "capaian_iki", "--subgroups", "", "--queries", &q],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let t = read_table(&s.path("out/2024-12/kueri/per_jenis.parquet")).expect("query output");
+    assert_eq!(t.names(), ["jenis_mutasi", "n"]);
+    assert!(t.height() >= 3);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s.path("out/2024-12/run.json")).expect("run.json"))
+            .expect("json");
+    let names: Vec<&str> =
+        json["kueri"].as_array().expect("kueri").iter().filter_map(|k| k["nama"].as_str()).collect();
+    assert!(
+        names.iter().position(|n| *n == "stg") < names.iter().position(|n| *n == "per_jenis"),
+        "{names:?}"
+    );
+    let before = std::fs::read(s.path("out/2024-12/kueri/per_jenis.parquet")).expect("published");
+
+    // A check that fails: nothing published, the gate named, the earlier month intact.
+    s.write("q/checks/fails.sql", "SELECT * FROM pegawai\n");
+    let r = mutasi_run(
+        &s,
+        "out",
+        &["--period", "2024-12", "--outcomes", "capaian_iki", "--subgroups", "", "--queries", &q],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let failed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(s.path("out/2024-12.failed.json")).expect("failed.json"),
+    )
+    .expect("json");
+    assert_eq!(failed["gerbang"], "cek");
+    assert!(failed["alasan"].as_str().expect("reason").contains("fails.sql"));
+    assert_eq!(std::fs::read(s.path("out/2024-12/kueri/per_jenis.parquet")).expect("kept"), before);
+
+    // An unknown table: a data error with file, line and column.
+    std::fs::remove_file(s.path("q/checks/fails.sql")).expect("rm");
+    s.write("q/marts/typo.sql", "SELECT *\nFROM mutasii\n");
+    let r = mutasi_run(
+        &s,
+        "out",
+        &["--period", "2024-12", "--outcomes", "capaian_iki", "--subgroups", "", "--queries", &q],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("typo.sql:2:6") && r.stderr.contains("mutasii"), "{}", r.stderr);
+}

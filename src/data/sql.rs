@@ -1,0 +1,57 @@
+//! SQL summary tables over Parquet files, through Polars SQL: the only place SQL meets Polars.
+//!
+//! Tables are registered from Parquet files (canonical tables, analysis outputs) and from earlier
+//! queries' results; each query is one `SELECT` (CTEs allowed) and its result is written to
+//! Parquet. Which tables a query reads comes from the SQL itself
+//! (`polars::sql::extract_table_identifiers`), so the runner can order queries without templating.
+
+use std::path::Path;
+
+use polars::prelude::*;
+use polars::sql::SQLContext;
+
+use super::table::write_frame;
+
+/// A SQL context with registered tables.
+pub struct SqlRunner {
+    ctx: SQLContext,
+    names: Vec<String>,
+}
+
+impl Default for SqlRunner {
+    fn default() -> Self {
+        SqlRunner { ctx: SQLContext::new(), names: Vec::new() }
+    }
+}
+
+impl SqlRunner {
+    /// Registers the Parquet file `path` as table `name`.
+    pub fn register_parquet(&mut self, name: &str, path: &Path) -> Result<(), String> {
+        let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let df = ParquetReader::new(file).finish().map_err(|e| format!("{}: {e}", path.display()))?;
+        self.ctx.register(name, df.lazy());
+        self.names.push(name.to_string());
+        Ok(())
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+
+    /// Runs `sql`, writes the result to `out`, registers it as `name`; returns its row count.
+    pub fn run(&mut self, name: &str, sql: &str, out: &Path) -> Result<usize, String> {
+        let df = self.ctx.execute(sql).and_then(|lf| lf.collect()).map_err(|e| e.to_string())?;
+        let rows = df.height();
+        write_frame(df.clone(), out)?;
+        self.ctx.register(name, df.lazy());
+        self.names.push(name.to_string());
+        Ok(rows)
+    }
+}
+
+/// The tables a query reads (lower case, unique).
+pub fn tables_read(sql: &str) -> Result<Vec<String>, String> {
+    polars::sql::extract_table_identifiers(sql, false, true)
+        .map(|v| v.into_iter().map(|t| t.to_lowercase()).collect())
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,204 @@
+//! Analysts' summary tables as SQL (`queries/**/*.sql`, issue #6 §1): one table per file, named
+//! after the file, run in the order the tables they read require (no templating), over the
+//! canonical tables, the analysis outputs and earlier queries. `queries/checks/*.sql` are data
+//! tests: each passes when it returns no row.
+//!
+//! The order is worked out here on plain data ([`order`]); running the SQL is the data layer's
+//! job ([`crate::data::sql`]).
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::data::sql::{SqlRunner, tables_read};
+
+/// One `.sql` file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryFile {
+    /// The file stem, lower case: the table the query makes.
+    pub name: String,
+    pub path: PathBuf,
+    pub sql: String,
+    /// Under `checks/`: a data test.
+    pub check: bool,
+}
+
+/// Every `.sql` file under `dir`, sorted by path.
+pub fn discover(dir: &Path) -> Result<Vec<QueryFile>, String> {
+    fn walk(d: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(d)
+            .map_err(|e| format!("{}: {e}", d.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else if p.extension().is_some_and(|e| e == "sql") {
+                out.push(p);
+            }
+        }
+        Ok(())
+    }
+    let mut paths = Vec::new();
+    walk(dir, &mut paths)?;
+    paths
+        .into_iter()
+        .map(|path| {
+            let sql = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name = path.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
+            let check = path.parent().and_then(|p| p.file_name()).is_some_and(|n| n == "checks");
+            Ok(QueryFile { name, path, sql, check })
+        })
+        .collect()
+}
+
+/// Line and column (1-based) of the first whole-word, case-insensitive occurrence of `word`.
+fn locate(text: &str, word: &str) -> (usize, usize) {
+    let lower = text.to_lowercase();
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(word) {
+        let at = from + i;
+        let before = lower[..at].chars().next_back().is_none_or(|c| !is_word(c));
+        let after = lower[at + word.len()..].chars().next().is_none_or(|c| !is_word(c));
+        if before && after {
+            let line = lower[..at].matches('\n').count() + 1;
+            let col = at - lower[..at].rfind('\n').map_or(0, |n| n + 1) + 1;
+            return (line, col);
+        }
+        from = at + word.len();
+    }
+    (1, 1)
+}
+
+/// The order to run `files` in, given the tables each reads (`reads[k]`) and the tables already
+/// there (`known`). An unknown table or a cycle is an error naming the file, line and column.
+pub fn order(files: &[QueryFile], reads: &[Vec<String>], known: &[String]) -> Result<Vec<usize>, String> {
+    let mut done: Vec<bool> = vec![false; files.len()];
+    let mut out = Vec::new();
+    for (k, f) in files.iter().enumerate() {
+        if files.iter().filter(|g| g.name == f.name).count() > 1 {
+            return Err(format!(
+                "{}: nama tabel `{}` dipakai lebih dari satu berkas / two files make the same table",
+                f.path.display(),
+                f.name
+            ));
+        }
+        for t in &reads[k] {
+            if !known.contains(t) && !files.iter().any(|g| g.name == *t) {
+                let (line, col) = locate(&f.sql, t);
+                return Err(format!(
+                    "{}:{line}:{col}: tabel `{t}` tidak dikenal / unknown table\n\nhint: tabel yang ada / tables: {}",
+                    f.path.display(),
+                    known.join(", ")
+                ));
+            }
+        }
+    }
+    while out.len() < files.len() {
+        let ready = (0..files.len()).find(|k| {
+            !done[*k]
+                && reads[*k].iter().all(|t| {
+                    known.contains(t) || files.iter().enumerate().any(|(j, g)| g.name == *t && done[j])
+                })
+        });
+        match ready {
+            Some(k) => {
+                done[k] = true;
+                out.push(k);
+            }
+            None => {
+                let stuck: Vec<String> = (0..files.len())
+                    .filter(|k| !done[*k])
+                    .map(|k| files[k].path.display().to_string())
+                    .collect();
+                let first = (0..files.len()).find(|k| !done[*k]).unwrap_or(0);
+                let dep = reads[first].iter().find(|t| !known.contains(t)).cloned().unwrap_or_default();
+                let (line, col) = locate(&files[first].sql, &dep);
+                return Err(format!(
+                    "{}:{line}:{col}: siklus antar-kueri / queries read each other in a cycle: {}",
+                    files[first].path.display(),
+                    stuck.join(" → ")
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What the queries produced, for `run.json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct QueryResult {
+    pub nama: String,
+    pub berkas: String,
+    pub baris: usize,
+    /// For checks: passed when no row came back.
+    pub cek: bool,
+    pub lulus: bool,
+}
+
+/// Runs every query in `dir` over `tables` (name, Parquet file) and writes each result to
+/// `out/<name>.parquet`.
+pub fn run_queries(dir: &Path, tables: &[(String, PathBuf)], out: &Path) -> Result<Vec<QueryResult>, String> {
+    let files = discover(dir)?;
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mut runner = SqlRunner::default();
+    for (name, path) in tables {
+        runner.register_parquet(name, path)?;
+    }
+    let known: Vec<String> = tables.iter().map(|(n, _)| n.to_lowercase()).collect();
+    let reads: Vec<Vec<String>> = files
+        .iter()
+        .map(|f| tables_read(&f.sql).map_err(|e| format!("{}: {e}", f.path.display())))
+        .collect::<Result<_, _>>()?;
+    let mut results = Vec::new();
+    for k in order(&files, &reads, &known)? {
+        let f = &files[k];
+        let rows = runner.run(&f.name, &f.sql, &out.join(format!("{}.parquet", f.name))).map_err(|e| {
+            format!("{}: {e}\n\nhint: periksa kueri ini / check this query", f.path.display())
+        })?;
+        results.push(QueryResult {
+            nama: f.name.clone(),
+            berkas: f.path.display().to_string(),
+            baris: rows,
+            cek: f.check,
+            lulus: !f.check || rows == 0,
+        });
+    }
+    Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(name: &str, sql: &str) -> QueryFile {
+        QueryFile {
+            name: name.into(),
+            path: PathBuf::from(format!("queries/{name}.sql")),
+            sql: sql.into(),
+            check: false,
+        }
+    }
+
+    #[test]
+    fn queries_run_after_the_tables_they_read() {
+        let files = vec![q("b", "SELECT * FROM a"), q("a", "SELECT * FROM mutasi")];
+        let reads = vec![vec!["a".to_string()], vec!["mutasi".to_string()]];
+        assert_eq!(order(&files, &reads, &["mutasi".into()]).expect("order"), vec![1, 0]);
+    }
+
+    #[test]
+    fn unknown_tables_and_cycles_name_file_line_and_column() {
+        let files = vec![q("x", "SELECT *\nFROM  mutasii")];
+        let e = order(&files, &[vec!["mutasii".into()]], &["mutasi".into()]).expect_err("unknown");
+        assert!(e.starts_with("queries/x.sql:2:7: tabel `mutasii`"), "{e}");
+        let files = vec![q("a", "SELECT * FROM b"), q("b", "SELECT * FROM a")];
+        let e = order(&files, &[vec!["b".into()], vec!["a".into()]], &[]).expect_err("cycle");
+        assert!(e.contains("siklus") && e.starts_with("queries/a.sql:1:15"), "{e}");
+    }
+}
