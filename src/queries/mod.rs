@@ -53,6 +53,36 @@ pub fn discover(dir: &Path) -> Result<Vec<QueryFile>, String> {
         .collect()
 }
 
+/// Names a query defines itself with `WITH name AS (…)` (common table expressions): they are not
+/// tables to look for elsewhere.
+pub fn cte_names(sql: &str) -> Vec<String> {
+    let lower = sql.to_lowercase();
+    let mut tokens: Vec<String> = Vec::new();
+    let mut word = String::new();
+    for c in lower.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            tokens.push(std::mem::take(&mut word));
+        }
+        if c == '(' || c == ',' {
+            tokens.push(c.to_string());
+        }
+    }
+    if !word.is_empty() {
+        tokens.push(word);
+    }
+    let mut out = Vec::new();
+    for w in tokens.windows(4) {
+        if (w[0] == "with" || w[0] == "," || w[0] == "recursive") && w[2] == "as" && w[3] == "(" {
+            out.push(w[1].clone());
+        }
+    }
+    out
+}
+
 /// Line and column (1-based) of the first whole-word, case-insensitive occurrence of `word`.
 fn locate(text: &str, word: &str) -> (usize, usize) {
     let lower = text.to_lowercase();
@@ -153,7 +183,12 @@ pub fn run_queries(dir: &Path, tables: &[(String, PathBuf)], out: &Path) -> Resu
     let known: Vec<String> = tables.iter().map(|(n, _)| n.to_lowercase()).collect();
     let reads: Vec<Vec<String>> = files
         .iter()
-        .map(|f| tables_read(&f.sql).map_err(|e| format!("{}: {e}", f.path.display())))
+        .map(|f| {
+            let own = cte_names(&f.sql);
+            tables_read(&f.sql)
+                .map(|t| t.into_iter().filter(|n| !own.contains(n)).collect())
+                .map_err(|e| format!("{}: {e}", f.path.display()))
+        })
         .collect::<Result<_, _>>()?;
     let mut results = Vec::new();
     for k in order(&files, &reads, &known)? {
@@ -190,6 +225,17 @@ mod tests {
         let files = vec![q("b", "SELECT * FROM a"), q("a", "SELECT * FROM mutasi")];
         let reads = vec![vec!["a".to_string()], vec!["mutasi".to_string()]];
         assert_eq!(order(&files, &reads, &["mutasi".into()]).expect("order"), vec![1, 0]);
+    }
+
+    #[test]
+    fn ctes_are_the_query_s_own_names() {
+        let sql = "WITH w AS (SELECT * FROM mutasi), v AS (SELECT 1 AS x)\nSELECT * FROM w JOIN v ON true";
+        assert_eq!(cte_names(sql), ["w", "v"]);
+        assert_eq!(cte_names("WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r"), ["r"]);
+        assert!(
+            cte_names("SELECT a AS b, COUNT(*) AS n FROM t GROUP BY a").is_empty(),
+            "aliases are not CTEs"
+        );
     }
 
     #[test]
