@@ -130,11 +130,6 @@ fn resolve_period(arg: Option<&str>) -> Result<Period, Failure> {
     }
 }
 
-fn label(p: &Period) -> String {
-    let key = p.month_key();
-    format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1)
-}
-
 pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
     let base = match &a.config {
         Some(p) => Config::load(p).map_err(|e| Failure::Usage(e.to_string()))?,
@@ -149,7 +144,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
         None => base,
     };
     let period = resolve_period(a.period.as_deref())?;
-    let name = label(&period);
+    let name = period.label();
     let ac = &cfg.analysis;
     // `--subgroups ""` asks for none.
     let subgroups: Vec<String> = match &a.subgroups {

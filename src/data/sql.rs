@@ -25,11 +25,14 @@ impl Default for SqlRunner {
 }
 
 impl SqlRunner {
-    /// Registers the Parquet file `path` as table `name`.
+    /// Registers the Parquet file `path` as table `name`: a lazy scan, so a query reads only the
+    /// columns and rows it needs, and unused tables are never read.
     pub fn register_parquet(&mut self, name: &str, path: &Path) -> Result<(), String> {
-        let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let df = ParquetReader::new(file).finish().map_err(|e| format!("{}: {e}", path.display()))?;
-        self.ctx.register(name, df.lazy());
+        let text = path.to_str().ok_or_else(|| format!("{}: path is not UTF-8", path.display()))?;
+        let args = ScanArgsParquet { hive_options: HiveOptions::new_disabled(), ..Default::default() };
+        let lf = LazyFrame::scan_parquet(PlRefPath::new(text), args)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        self.ctx.register(name, lf);
         self.names.push(name.to_string());
         Ok(())
     }

@@ -40,7 +40,7 @@ fn month_key(year: i32, month: u32) -> i64 {
 
 /// `YYYY-MM` of a month key.
 fn month_label(key: i64) -> String {
-    format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1)
+    Period::from_month_key(key).label()
 }
 
 /// Builds the panel from the months up to `until` (a [`Period::month_key`]; all when `None`), so a

@@ -92,11 +92,11 @@ fn month_key(d: NaiveDate) -> i64 {
 }
 
 fn month_label(key: i64) -> String {
-    format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1)
+    Period::from_month_key(key).label()
 }
 
 fn first_day(key: i64) -> NaiveDate {
-    NaiveDate::from_ymd_opt(key.div_euclid(12) as i32, key.rem_euclid(12) as u32 + 1, 1).unwrap_or_default()
+    Period::from_month_key(key).start().unwrap_or_default()
 }
 
 /// Interns strings as dense codes.

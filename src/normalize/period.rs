@@ -63,6 +63,11 @@ impl Period {
         Period { kind: PeriodKind::Bulan, year, index: month }
     }
 
+    /// The month of a month key ([`Period::month_key`]), the inverse of `month_key` for months.
+    pub fn from_month_key(key: i64) -> Period {
+        Period::month(key.div_euclid(12) as i32, key.rem_euclid(12) as u32 + 1)
+    }
+
     /// The month containing a date.
     pub fn of_date(d: NaiveDate) -> Period {
         Period::month(d.year(), d.month())

@@ -135,8 +135,8 @@ struct SubgroupFacts {
 }
 
 impl SubgroupFacts {
-    fn read(validated: &Path, opts: &AnalysisOptions) -> Result<SubgroupFacts, String> {
-        let (matched, _) = request_checks(validated, &opts.requests)?;
+    /// From `permohonan_match` (`matched`) and the validated `pelatihan`.
+    fn read(validated: &Path, matched: &TableData, opts: &AnalysisOptions) -> Result<SubgroupFacts, String> {
         let mut requested = HashSet::new();
         if let Some(C::Bool(flags)) = matched.get("diminta") {
             for (k, f) in flags.iter().enumerate() {
@@ -288,13 +288,14 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     write_parquet(fairness, &out.join("permohonan_fairness.parquet"))?;
     let (matched, rules) = request_checks(validated, &opts.requests)?;
     write_parquet(request_share(validated, &matched)?, &out.join("permohonan_share.parquet"))?;
+    // The matching decides the `diminta` subgroups too: computed once, used twice.
+    let facts = SubgroupFacts::read(validated, &matched, opts)?;
     write_parquet(matched, &out.join("permohonan_match.parquet"))?;
     write_parquet(rules, &out.join("permohonan_rules.parquet"))?;
 
     let outcomes =
         if opts.outcomes.is_empty() { monthly_indicators(validated)? } else { opts.outcomes.clone() };
     let firsts = first_transfers(validated, opts.until)?;
-    let facts = SubgroupFacts::read(validated, opts)?;
     let mut differences = DifferenceRows::default();
     let z = normal_quantile(1.0 - opts.alpha / 2.0);
     let agg = AggOptions { min_e: Some(opts.min_e), max_e: Some(opts.max_e) };

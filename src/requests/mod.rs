@@ -87,15 +87,20 @@ fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
     Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
 }
 
-fn read_requests(validated: &Path, until: Option<NaiveDate>) -> Result<Vec<Request>, String> {
+/// OPD of each unit (the unit itself when it names none).
+fn opd_of_units(validated: &Path) -> Result<HashMap<String, String>, String> {
     let uf = validated.join("unit_kerja.parquet");
     let units = read_table(&uf)?;
-    let opd_of: HashMap<&str, &str> = units
+    Ok(units
         .text_column("unit_id", &uf)?
         .into_iter()
         .zip(units.text_column("opd", &uf)?)
-        .filter_map(|(u, o)| Some((u?, o.or(u)?)))
-        .collect();
+        .filter_map(|(u, o)| Some((u?.to_string(), o.or(u)?.to_string())))
+        .collect())
+}
+
+fn read_requests(validated: &Path, until: Option<NaiveDate>) -> Result<Vec<Request>, String> {
+    let opd_of = opd_of_units(validated)?;
     let pf = validated.join("pegawai.parquet");
     let peg = read_table(&pf)?;
     let col = |name: &str| peg.text_column(name, &pf);
@@ -152,8 +157,7 @@ fn month_key(d: NaiveDate) -> i64 {
 }
 
 fn month_end(key: i64) -> NaiveDate {
-    let (y, m) = (key.div_euclid(12) as i32, key.rem_euclid(12) as u32 + 1);
-    Period::month(y, m).end().unwrap_or_default()
+    Period::from_month_key(key).end().unwrap_or_default()
 }
 
 /// The funnel per month and OPD.
@@ -468,14 +472,7 @@ pub fn request_tables(validated: &Path, opts: &RequestOptions) -> Result<(TableD
 /// were requested, their share, and approved requests left without a transfer (by the requested
 /// unit's OPD; `tidak_diketahui` when none was named). Built from `permohonan_match`.
 pub fn request_share(validated: &Path, matched: &TableData) -> Result<TableData, String> {
-    let uf = validated.join("unit_kerja.parquet");
-    let units = read_table(&uf)?;
-    let opd_of: HashMap<&str, &str> = units
-        .text_column("unit_id", &uf)?
-        .into_iter()
-        .zip(units.text_column("opd", &uf)?)
-        .filter_map(|(u, o)| Some((u?, o.or(u)?)))
-        .collect();
+    let opd_of = opd_of_units(validated)?;
     let dates = |col: &str| -> Vec<Option<NaiveDate>> {
         match matched.get(col) {
             Some(C::Date(v)) => v.clone(),

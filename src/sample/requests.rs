@@ -17,18 +17,13 @@ use std::path::Path;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::people::Person;
+use super::people::{Person, month_date};
 use super::rng::{Rand, Stream};
 use crate::model::JenisMutasi;
 
 pub const APPROVE_MALE: f64 = 0.75;
 pub const APPROVE_FEMALE: f64 = 0.55;
 pub const TRAINING_EFFECT: f64 = 1.5;
-
-fn month_date(start: (i32, u32), t: u32) -> NaiveDate {
-    let m0 = start.0 * 12 + start.1 as i32 - 1 + t as i32;
-    NaiveDate::from_ymd_opt(m0.div_euclid(12), m0.rem_euclid(12) as u32 + 1, 1).unwrap_or_default()
-}
 
 fn dmy(d: NaiveDate) -> String {
     format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())

@@ -178,7 +178,7 @@ pub fn att_gt_stream(
     sink: &mut dyn FnMut(usize, &Cell, Vec<f64>),
 ) -> Result<AttGt, EstimateError> {
     let Setup { keep, cohort, dropped_always_treated, tasks, used_groups } = setup(panel, opts)?;
-    let (n, n_t) = (keep.len(), panel.times.len());
+    let n_t = panel.times.len();
     if !opts.repeated_cross_section && panel.has_gaps() {
         return Err(EstimateError::Unbalanced);
     }
@@ -206,18 +206,31 @@ pub fn att_gt_stream(
     if cells.iter().all(|c| c.att.is_none()) {
         return Err(EstimateError::NoControls);
     }
-    Ok(AttGt {
+    Ok(AttGt::from_setup(
+        panel,
+        Setup { keep, cohort, dropped_always_treated, tasks: Vec::new(), used_groups },
         cells,
-        inf: Vec::new(),
-        n,
-        shares: cohort_shares(&cohort),
-        entities: keep,
-        entity_cohort: cohort,
-        groups: used_groups,
-        dropped_always_treated,
-        dropped_incomplete: panel.dropped_incomplete,
-        wald: None,
-    })
+    ))
+}
+
+impl AttGt {
+    /// The result of one estimation: its cells over the setup's sample, without stored influence
+    /// functions or pre-test (the callers add those).
+    pub(crate) fn from_setup(panel: &Panel, setup: Setup, cells: Vec<Cell>) -> AttGt {
+        let n = setup.keep.len();
+        AttGt {
+            cells,
+            inf: Vec::new(),
+            n,
+            shares: cohort_shares(&setup.cohort),
+            entities: setup.keep,
+            entity_cohort: setup.cohort,
+            groups: setup.used_groups,
+            dropped_always_treated: setup.dropped_always_treated,
+            dropped_incomplete: panel.dropped_incomplete,
+            wald: None,
+        }
+    }
 }
 
 /// The estimation sample and the cells to estimate.

@@ -9,7 +9,7 @@
 //! functions, which the multiplier bootstrap needs, are not formed here.
 
 use super::EstimateError;
-use super::cs::{AttGt, Cell, CsOptions, Setup, cohort_shares, is_control, pretest, setup};
+use super::cs::{AttGt, Cell, CsOptions, Setup, is_control, pretest, setup};
 use super::influence::InfluenceSpace;
 use super::moments::{CohortMoments, LinearIf, LinearSpace};
 use super::panel::Panel;
@@ -82,17 +82,11 @@ pub fn att_gt_linear(
         return Err(EstimateError::NoControls);
     }
     let wald = pretest(&space, &cells, &inf);
-    let res = AttGt {
+    let mut res = AttGt::from_setup(
+        panel,
+        Setup { keep, cohort, dropped_always_treated, tasks: Vec::new(), used_groups },
         cells,
-        inf: Vec::new(),
-        n,
-        shares: cohort_shares(&cohort),
-        entities: keep,
-        entity_cohort: cohort,
-        groups: used_groups,
-        dropped_always_treated,
-        dropped_incomplete: panel.dropped_incomplete,
-        wald,
-    };
+    );
+    res.wald = wald;
     Ok((res, inf, moments))
 }

@@ -111,26 +111,7 @@ fn apache_parquet_reads_every_run_summary() {
     ]
     .map(String::from));
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    for f in [
-        "transfer_windows",
-        "prepost_summary",
-        "ikm_per_unit",
-        "unit_effects",
-        "movement_units",
-        "movement_opd",
-        "flows_opd",
-        "transfer_compliance",
-        "mobility",
-        "permohonan_funnel",
-        "permohonan_fairness",
-        "permohonan_match",
-        "permohonan_share",
-        "permohonan_rules",
-        "subgroup_differences",
-        "att_gt",
-        "aggregates",
-        "event_study",
-    ] {
+    for f in RUN_FILES {
         let path = s.path("out/2024-12").join(format!("{f}.parquet"));
         let ours = mutasi::data::table::read_table(&path).expect("polars");
         let theirs = batches(&path);

@@ -8,27 +8,6 @@ use std::path::Path;
 use super::util::*;
 use mutasi::data::table::{ColumnData, TableData, read_table};
 
-const FILES: [&str; 18] = [
-    "transfer_windows",
-    "prepost_summary",
-    "ikm_per_unit",
-    "unit_effects",
-    "movement_units",
-    "movement_opd",
-    "flows_opd",
-    "transfer_compliance",
-    "mobility",
-    "permohonan_funnel",
-    "permohonan_fairness",
-    "permohonan_match",
-    "permohonan_share",
-    "permohonan_rules",
-    "subgroup_differences",
-    "att_gt",
-    "aggregates",
-    "event_study",
-];
-
 fn sample(s: &Scratch, bad_rows: bool) {
     let input = s.path("in").display().to_string();
     let mut args =
@@ -78,7 +57,7 @@ fn a_month_publishes_every_summary_with_its_documented_columns() {
     let r = mutasi_run(&s, "out", &["--period", "2025-03"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let dir = s.path("out/2025-03");
-    for f in FILES {
+    for f in RUN_FILES {
         assert!(dir.join(format!("{f}.parquet")).exists(), "{f}");
     }
     assert!(dir.join("validated/kinerja.parquet").exists() && dir.join("run.json").exists());
@@ -176,7 +155,7 @@ fn re_running_a_month_gives_identical_files_and_ignores_later_data() {
         assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     }
     let files: Vec<String> =
-        FILES.iter().map(|f| format!("{f}.parquet")).chain(["run.json".to_string()]).collect();
+        RUN_FILES.iter().map(|f| format!("{f}.parquet")).chain(["run.json".to_string()]).collect();
     for f in &files {
         let read = |o: &str| std::fs::read(s.path(o).join("2024-12").join(f)).expect(f);
         assert_eq!(read("a"), read("b"), "{f} differs between two runs of the same month");

@@ -153,3 +153,25 @@ pub fn floats(t: &TableData, col: &str) -> Vec<Option<f64>> {
         other => panic!("{col} is not a float column: {other:?}"),
     }
 }
+
+/// Every Parquet summary `mutasi run` publishes in `<out>/<period>/`.
+pub const RUN_FILES: [&str; 18] = [
+    "transfer_windows",
+    "prepost_summary",
+    "ikm_per_unit",
+    "unit_effects",
+    "movement_units",
+    "movement_opd",
+    "flows_opd",
+    "transfer_compliance",
+    "mobility",
+    "permohonan_funnel",
+    "permohonan_fairness",
+    "permohonan_match",
+    "permohonan_share",
+    "permohonan_rules",
+    "subgroup_differences",
+    "att_gt",
+    "aggregates",
+    "event_study",
+];
