@@ -18,6 +18,7 @@ pub mod output;
 pub mod pipeline;
 pub mod privacy;
 pub mod queries;
+pub mod report;
 pub mod requests;
 pub mod sample;
 pub mod schema;

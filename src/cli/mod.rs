@@ -7,6 +7,7 @@
 pub mod estimate;
 pub mod panel;
 pub mod prepost;
+pub mod report;
 pub mod run;
 pub mod sample;
 pub mod stacked;
@@ -27,6 +28,9 @@ pub enum Command {
     /// Proses bulanan lengkap / One month's whole pipeline (validation and every analysis),
     /// published all or nothing into <out>/<period>/.
     Run(run::RunArgs),
+    /// Laporan untuk pimpinan / Reports managers read: charts, report.html and report.xlsx for
+    /// each report spec, after the whole monthly run.
+    Report(report::ReportArgs),
     /// Membaca dan memvalidasi ekspor HR / Load and validate HR exports into canonical tables.
     Validate(validate::ValidateArgs),
     /// Membuat data contoh sintetis / Generate a synthetic dataset with planted effects.
@@ -79,6 +83,7 @@ impl Failure {
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
         Command::Run(a) => run::run(&a),
+        Command::Report(a) => report::report(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Sample(a) => sample::run(&a),
         Command::Estimate(a) => estimate::run(&a),

@@ -18,6 +18,9 @@ use crate::pipeline::publish::{publish, staging_for};
 use crate::pipeline::scope::write_scoped;
 use crate::pipeline::spec::ReportSpec;
 use crate::queries::{QueryResult, run_queries};
+use crate::report::content::pick;
+use crate::report::i18n::Lang;
+use crate::report::{ReportContext, build as build_report};
 use crate::requests::RequestOptions;
 use crate::service::ikm_table::IkmOptions;
 use crate::service::unit_effects::{UnitNote, UnitOptions};
@@ -61,6 +64,10 @@ pub struct RunArgs {
     /// Sertakan NIP dan nama di tabel tervalidasi / Write NIPs and names into the validated tables.
     #[arg(long)]
     pub with_identities: bool,
+    /// Set by `mutasi report`: also write `report.html`, `report.xlsx` and the charts, in this
+    /// language.
+    #[arg(skip)]
+    pub report_lang: Option<Lang>,
 }
 
 /// Marker that says a period folder was written by `mutasi run`, so a re-run may replace it.
@@ -225,6 +232,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
             let notes = &all.estimates;
             publish(&staging, &target).map_err(Failure::Internal)?;
             let _ = std::fs::remove_file(root.join(format!("{name}.failed.json")));
+            let _ = std::fs::remove_dir_all(root.join(format!("{name}.failed")));
             let ok = notes.iter().filter(|n| n.status == "ok").count();
             println!("Periode / period {name}: diterbitkan / published to {}", target.display());
             println!(
@@ -238,13 +246,29 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
                 unit_ok,
                 all.units.len() - unit_ok
             );
+            if a.report_lang.is_some() {
+                println!("  laporan / report: {}", target.join("report.html").display());
+                println!("  buku kerja / workbook: {}", target.join("report.xlsx").display());
+            }
             println!(
                 "  transfer_windows, prepost_summary, ikm_per_unit, unit_effects, movement_units, movement_opd, flows_opd,\n  transfer_compliance, mobility, permohonan_funnel, permohonan_fairness, permohonan_match,\n  permohonan_share, permohonan_rules, subgroup_differences, att_gt, aggregates, event_study\n  (.parquet), validated/, run.json"
             );
             Outcome::Success
         }
         Ok(Built::Rejected(gate, reason)) => {
-            let _ = std::fs::remove_dir_all(&staging);
+            // A report that shows why the gate failed is kept beside, never published.
+            let kept = root.join(format!("{name}.failed"));
+            if staging.join("report.html").exists() {
+                let _ = std::fs::remove_dir_all(&kept);
+                std::fs::rename(&staging, &kept)
+                    .map_err(|e| Failure::Internal(format!("{}: {e}", kept.display())))?;
+                eprintln!(
+                    "  laporan gagal / failed report (tidak diterbitkan / not published): {}",
+                    kept.join("report.html").display()
+                );
+            } else {
+                let _ = std::fs::remove_dir_all(&staging);
+            }
             let failed = FailedReport { periode: name.clone(), gerbang: gate, alasan: reason.clone() };
             let path = root.join(format!("{name}.failed.json"));
             let json = serde_json::to_string_pretty(&failed).map_err(|e| Failure::Internal(e.to_string()))?;
@@ -330,20 +354,12 @@ fn build(
     } else {
         Vec::new()
     };
-    let failed: Vec<&QueryResult> = queries.iter().filter(|q| !q.lulus).collect();
-    if !failed.is_empty() {
-        return Ok(Built::Rejected(
-            "cek".into(),
-            format!(
-                "cek data gagal / data checks failed: {}",
-                failed
-                    .iter()
-                    .map(|q| format!("{} ({} baris / rows)", q.berkas, q.baris))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
+    let failed: Vec<String> = queries
+        .iter()
+        .filter(|q| !q.lulus)
+        .map(|q| format!("{} ({} baris / rows)", q.berkas, q.baris))
+        .collect();
+    let checks = queries.clone();
     let report = RunReport {
         laporan: spec.map(|s| ReportInfo {
             nama: s.report.name.clone(),
@@ -375,7 +391,7 @@ fn build(
             min_treated: opts.min_treated,
             min_group: opts.min_cell,
             standardize: opts.standardize,
-            control: "never".into(),
+            control: cfg.analysis.control.clone(),
             base_period: "varying".into(),
             method: "dr".into(),
         },
@@ -386,5 +402,35 @@ fn build(
     let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::Internal(e.to_string()))?;
     std::fs::write(staging.join("run.json"), json + "\n").map_err(|e| Failure::Internal(e.to_string()))?;
     std::fs::write(staging.join(MARKER), "").map_err(|e| Failure::Internal(e.to_string()))?;
+    if let Some(lang) = a.report_lang {
+        let ctx = ReportContext {
+            title: pick(
+                spec.map_or("Laporan mutasi ASN / ASN transfer report", |s| s.report.title.as_str()),
+                lang,
+            ),
+            description: pick(spec.map_or("", |s| s.report.description.as_str()), lang),
+            period: name.to_string(),
+            lang,
+            k: opts.min_cell as u64,
+            pre: opts.windows.pre,
+            post: opts.windows.post,
+            min_e: opts.min_e,
+            max_e: opts.max_e,
+            min_treated: opts.min_treated,
+            control: cfg.analysis.control.clone(),
+            outcomes: opts.outcomes.clone(),
+            scope_opd: spec.map(|s| s.scope.opd.clone()).unwrap_or_default(),
+            estimates: notes.estimates.clone(),
+            unit_notes: notes.units.clone(),
+            checks,
+        };
+        build_report(staging, &source, &ctx).map_err(Failure::Data)?;
+    }
+    if !failed.is_empty() {
+        return Ok(Built::Rejected(
+            "cek".into(),
+            format!("cek data gagal / data checks failed: {}", failed.join(", ")),
+        ));
+    }
     Ok(Built::Ready(notes))
 }

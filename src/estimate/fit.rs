@@ -10,9 +10,10 @@
 
 use crate::stats::EstimateError;
 use crate::stats::aggregate::{AggKind, AggOptions, Aggregation, Streaming, aggregate, aggregate_in};
+use crate::stats::band::{BAND_DRAWS, BAND_SEED, sup_t_critical};
 use crate::stats::cs::{AttGt, CsOptions, Wald, att_gt, att_gt_stream, estimation_sample, wald_in};
 use crate::stats::cs_linear::att_gt_linear;
-use crate::stats::influence::{DenseSpace, InfluenceSpace};
+use crate::stats::influence::{DenseSpace, InfluenceSpace, SE_FLOOR};
 use crate::stats::moments::LinearSpace;
 use crate::stats::panel::Panel;
 
@@ -37,6 +38,9 @@ pub struct Fit {
     pub aggs: Vec<Aggregation>,
     /// Wald test that every pre-period event-study effect (e < 0) is zero.
     pub event_pretest: Option<Wald>,
+    /// Critical value of the simultaneous 95% band over the event-study effects, from their
+    /// analytic covariance ([`sup_t_critical`]); `None` without estimable effects.
+    pub event_band_crit: Option<f64>,
     /// Cells were folded into the aggregations: no cell influence functions, no cell-level
     /// pre-test.
     pub streaming: bool,
@@ -53,8 +57,9 @@ pub fn fit(panel: &Panel, opts: &CsOptions, agg: AggOptions, mode: FitMode) -> R
             .map(|k| aggregate_in(&space, &res, &inf, *k, agg))
             .collect::<Result<Vec<_>, _>>()?;
         let event_pretest = event_study_pretest(&space, &aggs);
+        let event_band_crit = event_study_band(&space, &aggs);
         let aggs = aggs.iter().map(Aggregation::without_inf).collect();
-        return Ok(Fit { res, aggs, event_pretest, streaming: false });
+        return Ok(Fit { res, aggs, event_pretest, event_band_crit, streaming: false });
     }
     let (_, sample_cohorts, _) = estimation_sample(panel, opts);
     let n_groups = {
@@ -76,7 +81,31 @@ pub fn fit(panel: &Panel, opts: &CsOptions, agg: AggOptions, mode: FitMode) -> R
     };
     let space = DenseSpace { entity_cohort: &res.entity_cohort, n: res.n };
     let event_pretest = event_study_pretest(&space, &aggs);
-    Ok(Fit { res, aggs, event_pretest, streaming })
+    let event_band_crit = event_study_band(&space, &aggs);
+    Ok(Fit { res, aggs, event_pretest, event_band_crit, streaming })
+}
+
+/// The sup-t critical value of the event study's simultaneous 95% band.
+fn event_study_band<S: InfluenceSpace>(space: &S, aggs: &[Aggregation<S::Inf>]) -> Option<f64> {
+    let dynamic = aggs.iter().find(|x| x.kind == AggKind::Dynamic)?;
+    let infs: Vec<&S::Inf> = dynamic.elements.iter().map(|(_, est)| &est.inf).collect();
+    let k = infs.len();
+    let mut cov = vec![0.0; k * k];
+    for i in 0..k {
+        for j in 0..=i {
+            let c = space.dot(infs[i], infs[j]);
+            cov[i * k + j] = c;
+            cov[j * k + i] = c;
+        }
+    }
+    // The base period's effect is zero by construction: no variance to cover.
+    let floor = (SE_FLOOR * space.n() as f64).powi(2);
+    for j in 0..k {
+        if cov[j * k + j] <= floor {
+            cov[j * k + j] = 0.0;
+        }
+    }
+    sup_t_critical(&cov, k, 0.95, BAND_DRAWS, BAND_SEED)
 }
 
 /// Wald test that every pre-period event-study effect (e < 0) is zero.

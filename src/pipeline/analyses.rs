@@ -38,6 +38,7 @@ use crate::requests::{RequestOptions, request_checks, request_share, request_tab
 use crate::service::ikm_table::{IkmOptions, ikm_rows, ikm_table};
 use crate::service::unit_effects::{UnitNote, UnitOptions, unit_effects};
 use crate::stats::aggregate::{AggKind, AggOptions};
+use crate::stats::bootstrap::Bands;
 use crate::stats::compare::{WithInfluence, difference};
 use crate::stats::cs::{Control, CsOptions};
 use crate::stats::dist::{normal_cdf, normal_quantile};
@@ -123,6 +124,10 @@ pub struct EstimateNote {
     pub entities: usize,
     pub treated: usize,
     pub note: Option<String>,
+    /// Wald test that the event study's pre-transfer effects are all zero (parallel trends
+    /// before the transfer): p-value and degrees of freedom; null when there is no pre-period.
+    pub pretest_p_value: Option<f64>,
+    pub pretest_df: Option<usize>,
 }
 
 /// What the subgroups need to know about each employee's first transfer.
@@ -374,6 +379,8 @@ fn estimate_cs(
         entities: 0,
         treated: 0,
         note: None,
+        pretest_p_value: None,
+        pretest_df: None,
     };
     let (panel, treated) = match panel_of(hp, keep) {
         Ok(p) => p,
@@ -406,10 +413,18 @@ fn estimate_cs(
     let with_bands: Vec<_> = f.aggs.iter().map(|a| (a.clone(), None)).collect();
     tables.aggregates.append(aggregates_table(&with_bands, z).tagged(&tags))?;
     if let Some(d) = f.aggs.iter().find(|a| a.kind == AggKind::Dynamic) {
-        tables.event_study.append(event_study_table(outcome, d, None, z).tagged(&tags))?;
+        // The simultaneous band uses the analytic SEs and the sup-t critical value.
+        let band = f.event_band_crit.map(|crit| Bands {
+            overall_se: d.overall.se,
+            element_se: d.elements.iter().map(|(_, e)| e.se).collect(),
+            crit,
+        });
+        tables.event_study.append(event_study_table(outcome, d, band.as_ref(), z).tagged(&tags))?;
     }
     note.status = "ok".into();
     note.entities = f.res.n;
+    note.pretest_p_value = f.event_pretest.as_ref().map(|w| w.p_value).filter(|p| p.is_finite());
+    note.pretest_df = f.event_pretest.as_ref().map(|w| w.df);
     // The dynamic overall effect with its influence function, keyed by employee.
     let overall =
         f.aggs.iter().find(|a| a.kind == AggKind::Dynamic).filter(|d| !d.overall.inf.is_empty()).map(|d| {
@@ -505,6 +520,8 @@ fn estimate_stacked(
         entities: entities.len(),
         treated: entities.iter().filter(|e| !e.events.is_empty()).count(),
         note: None,
+        pretest_p_value: None,
+        pretest_df: None,
     };
     if points.is_empty() {
         note.status = "dilewati".into();

@@ -8,6 +8,7 @@
 //! `did` 2.5.1 on `mpdta` (`tests/data/validation/`).
 
 pub mod aggregate;
+pub mod band;
 pub mod bootstrap;
 pub mod compare;
 pub mod cs;

@@ -13,6 +13,7 @@ mod interop;
 mod movement;
 mod reconcile;
 mod rejects;
+mod report;
 mod run;
 mod sample;
 mod util;

@@ -1,0 +1,137 @@
+//! Simultaneous ("sup-t") confidence bands from an estimated covariance matrix.
+//!
+//! A pointwise 95% interval covers each event-time effect 95% of the time; a band must cover all
+//! of them at once, so its critical value is the 95% quantile of max_j |Z_j| / sd_j for
+//! Z ~ N(0, Σ) (Montiel Olea & Plagborg-Møller 2019). This is what the multiplier bootstrap of
+//! `mutasi estimate --bootstrap` approximates, computed here from the analytic covariance of the
+//! influence functions, so the monthly run gets a band without resampling n employees.
+//! The draws come from a seeded ChaCha generator: the same covariance gives the same value.
+
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+
+/// Seed of the band's draws (fixed: the band is part of the published numbers).
+pub const BAND_SEED: u64 = 20_251_231;
+/// Number of Gaussian draws.
+pub const BAND_DRAWS: usize = 20_000;
+
+/// Critical value c such that P(max_j |Z_j| / sd_j ≤ c) = `level` for Z ~ N(0, `cov`), `cov`
+/// being k × k row-major. Components with zero or non-finite variance are left out. `None` when
+/// no component is left or the matrix is not a covariance matrix.
+pub fn sup_t_critical(cov: &[f64], k: usize, level: f64, draws: usize, seed: u64) -> Option<f64> {
+    if cov.len() != k * k || draws == 0 || !(0.0..1.0).contains(&level) {
+        return None;
+    }
+    let keep: Vec<usize> = (0..k).filter(|&j| cov[j * k + j].is_finite() && cov[j * k + j] > 0.0).collect();
+    let m = keep.len();
+    if m == 0 {
+        return None;
+    }
+    // Correlation matrix of the kept components.
+    let mut corr = vec![0.0; m * m];
+    for (a, &i) in keep.iter().enumerate() {
+        for (b, &j) in keep.iter().enumerate() {
+            let c = cov[i * k + j];
+            if !c.is_finite() {
+                return None;
+            }
+            corr[a * m + b] = c / (cov[i * k + i] * cov[j * k + j]).sqrt();
+        }
+    }
+    let l = cholesky_psd(&corr, m);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut maxima = Vec::with_capacity(draws);
+    let mut u = vec![0.0; m];
+    for _ in 0..draws {
+        for x in u.iter_mut() {
+            *x = standard_normal(&mut rng);
+        }
+        let mut worst: f64 = 0.0;
+        for a in 0..m {
+            let z: f64 = (0..=a).map(|b| l[a * m + b] * u[b]).sum();
+            worst = worst.max(z.abs());
+        }
+        maxima.push(worst);
+    }
+    maxima.sort_by(f64::total_cmp);
+    let idx = ((draws as f64 * level).ceil() as usize).clamp(1, draws) - 1;
+    Some(maxima[idx])
+}
+
+/// Lower-triangular L with L Lᵀ = A for a positive semi-definite A: a pivot that is zero (a
+/// component that is a combination of earlier ones) gives a zero column instead of failing.
+fn cholesky_psd(a: &[f64], m: usize) -> Vec<f64> {
+    let mut l = vec![0.0; m * m];
+    for i in 0..m {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|p| l[i * m + p] * l[j * m + p]).sum();
+            if i == j {
+                let d = a[i * m + i] - s;
+                l[i * m + i] = if d > 1e-12 { d.sqrt() } else { 0.0 };
+            } else if l[j * m + j] > 0.0 {
+                l[i * m + j] = (a[i * m + j] - s) / l[j * m + j];
+            }
+        }
+    }
+    l
+}
+
+/// One N(0, 1) draw (Box–Muller).
+fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
+    loop {
+        let u1: f64 = rng.random();
+        let u2: f64 = rng.random();
+        if u1 > f64::MIN_POSITIVE {
+            return (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crit(cov: &[f64], k: usize) -> f64 {
+        sup_t_critical(cov, k, 0.95, BAND_DRAWS, BAND_SEED).expect("a critical value")
+    }
+
+    /// One component: the pointwise value 1.96.
+    #[test]
+    fn one_component_is_pointwise() {
+        assert!((crit(&[4.0], 1) - 1.959_964).abs() < 0.04, "{}", crit(&[4.0], 1));
+    }
+
+    /// Independent components: Φ⁻¹((1 + 0.95^{1/k}) / 2), e.g. 2.236 for k = 2 and 2.491 for k = 4.
+    #[test]
+    fn independent_components_follow_sidak() {
+        let two = crit(&[1.0, 0.0, 0.0, 9.0], 2);
+        assert!((two - 2.236).abs() < 0.04, "{two}");
+        let mut four = vec![0.0; 16];
+        for j in 0..4 {
+            four[j * 4 + j] = 1.0 + j as f64;
+        }
+        let c4 = crit(&four, 4);
+        assert!((c4 - 2.491).abs() < 0.04, "{c4}");
+    }
+
+    /// Perfectly correlated components move together: the band is the pointwise interval, and a
+    /// singular matrix does not fail. Zero-variance components are left out.
+    #[test]
+    fn correlated_and_degenerate_components() {
+        let same = crit(&[1.0, 2.0, 2.0, 4.0], 2);
+        assert!((same - 1.96).abs() < 0.04, "{same}");
+        let with_zero = crit(&[1.0, 0.0, 0.0, 0.0], 2);
+        assert!((with_zero - 1.96).abs() < 0.04, "{with_zero}");
+        assert_eq!(sup_t_critical(&[0.0], 1, 0.95, 100, 1), None);
+        assert_eq!(sup_t_critical(&[1.0, 0.0], 2, 0.95, 100, 1), None, "wrong size");
+    }
+
+    /// The same seed gives the same value; between pointwise and Bonferroni otherwise.
+    #[test]
+    fn seeded_and_between_bounds() {
+        let cov = [1.0, 0.5, 0.2, 0.5, 1.0, 0.5, 0.2, 0.5, 1.0];
+        let a = crit(&cov, 3);
+        assert_eq!(a, crit(&cov, 3));
+        assert!(a > 1.96 && a < 2.394, "{a}");
+    }
+}
