@@ -565,10 +565,14 @@ fn results(ctx: &ReportContext, data: &ReportData, effects: &[Effect], main: &st
             columns: vec![
                 tr("indikator", lang).into(),
                 "dimensi".into(),
-                tr("estimasi", lang).into(),
+                tr("kelompok", lang).into(),
+                format!("{} (a)", tr("estimasi", lang)),
+                format!("{} (b)", tr("estimasi", lang)),
+                "a − b".into(),
                 "IK 95% −".into(),
                 "IK 95% +".into(),
                 "p".into(),
+                tr("tafsiran", lang).into(),
             ],
             rows: data
                 .differences
@@ -577,10 +581,14 @@ fn results(ctx: &ReportContext, data: &ReportData, effects: &[Effect], main: &st
                     vec![
                         Cell::Text(d.outcome.clone()),
                         Cell::Text(d.dimensi.clone()),
+                        Cell::Text(d.groups.clone()),
+                        d.att_a.map_or(Cell::Empty, |x| Cell::Num(x, 2)),
+                        d.att_b.map_or(Cell::Empty, |x| Cell::Num(x, 2)),
                         Cell::Num(d.selisih, 2),
                         d.ci_low.map_or(Cell::Empty, |x| Cell::Num(x, 2)),
                         d.ci_high.map_or(Cell::Empty, |x| Cell::Num(x, 2)),
                         d.p_value.map_or(Cell::Empty, Cell::PValue),
+                        Cell::Text(pick(&d.tafsiran, lang)),
                     ]
                 })
                 .collect(),

@@ -172,10 +172,16 @@ pub struct FairnessRow {
 pub struct DifferenceRow {
     pub outcome: String,
     pub dimensi: String,
+    /// "ya − tidak": which group minus which.
+    pub groups: String,
+    pub att_a: Option<f64>,
+    pub att_b: Option<f64>,
     pub selisih: f64,
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
     pub p_value: Option<f64>,
+    /// How to read it, bilingual "id / en".
+    pub tafsiran: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -404,10 +410,14 @@ pub fn read(dir: &Path, source: &Path, year: i32, month: u32) -> Result<ReportDa
         out.differences.push(DifferenceRow {
             outcome: sd.text("outcome", i),
             dimensi: sd.text("dimensi", i),
+            groups: format!("{} − {}", sd.text("kelompok_a", i), sd.text("kelompok_b", i)),
+            att_a: sd.num("att_a", i),
+            att_b: sd.num("att_b", i),
             selisih,
             ci_low: sd.num("ci_low", i),
             ci_high: sd.num("ci_high", i),
             p_value: sd.num("p_value", i),
+            tafsiran: sd.text("tafsiran", i),
         });
     }
     Ok(out)

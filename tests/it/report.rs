@@ -169,6 +169,11 @@ fn the_main_command_writes_both_reports_and_prints_their_paths() {
         assert!(charts("bulanan", "svg").contains(&c.to_string()), "{c}");
         assert!(monthly.contains(&format!("data-chart=\"{c}\"")), "{c} in the page");
     }
+    // The case study adds the requested-vs-assigned and training subgroups, training worded as
+    // an association.
+    let case = html("dinas-kesehatan");
+    assert!(case.contains("<caption>Selisih antar-subkelompok</caption>"), "subgroup differences");
+    assert!(case.contains("ya − tidak") && case.contains("bukan efek sebab-akibat pelatihan"));
     // The case study is scoped to its OPD: its waterfall is the Health Office's.
     assert!(charts("dinas-kesehatan", "svg").contains(&"jumlah_pegawai_dinas_kesehatan".to_string()));
 }
@@ -427,4 +432,47 @@ fn charts_in(dir: &Path) -> Vec<String> {
         .collect();
     v.sort();
     v
+}
+
+/// A failing data check: nothing is published, `failed.json` names the gate, and the report that
+/// lists the failed check is kept in `<period>.failed/` for the analyst.
+#[test]
+fn a_failing_check_is_listed_in_a_kept_unpublished_report() {
+    let s = Scratch::new();
+    let queries = s.path("queries");
+    std::fs::create_dir_all(queries.join("checks")).expect("mkdir");
+    std::fs::write(
+        queries.join("checks/ikm_di_atas_90.sql"),
+        "-- Fails on purpose: some unit scores above 90.\nSELECT unit_id, periode FROM ikm_per_unit WHERE ikm_konversi > 90\n",
+    )
+    .expect("check");
+    let out = s.path("out");
+    let r = run(&[
+        "report".to_string(),
+        "--input".into(),
+        repo("sample_data"),
+        "--config".into(),
+        repo("sample_data/mutasi.toml"),
+        "--queries".into(),
+        queries.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+        "--period".into(),
+        PERIOD.into(),
+        "--spec".into(),
+        repo("reports/dinas-kesehatan.toml"),
+    ]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let root = out.join("dinas-kesehatan");
+    assert!(!root.join(PERIOD).exists(), "nothing published");
+    let failed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join(format!("{PERIOD}.failed.json"))).expect("failed.json"),
+    )
+    .expect("json");
+    assert_eq!(failed["gerbang"], "cek");
+    let kept = root.join(format!("{PERIOD}.failed")).join("report.html");
+    assert!(r.stderr.contains(&kept.display().to_string()), "{}", r.stderr);
+    let page = std::fs::read_to_string(&kept).expect("kept report");
+    let quality = section_text(&page, "kualitas");
+    assert!(quality.contains("ikm_di_atas_90.sql — gagal"), "{quality}");
 }
