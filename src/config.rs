@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The whole configuration.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub validate: ValidateConfig,
@@ -19,13 +19,15 @@ pub struct Config {
     pub movement: MovementConfig,
     pub requests: RequestsConfig,
     pub queries: QueriesConfig,
+    pub run: RunConfig,
+    pub gates: GatesConfig,
     /// Per-table settings, keyed by canonical table name (`pegawai`, `kinerja`, …).
     pub tables: BTreeMap<String, TableConfig>,
     /// CSV with columns `nip_lama,nip_baru`, relative to the input folder or absolute.
     pub nip_crosswalk: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ValidateConfig {
     /// Largest share of rejected rows (0–1) that still counts as success. 0 means any reject
@@ -41,18 +43,20 @@ impl Default for ValidateConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PrivacyConfig {
     /// Secret for pseudonymous ids. Without it a built-in key is used and ids are only
     /// pseudonymous against casual readers. Also read from `MUTASI_PSEUDONYM_KEY`.
+    /// Secret: never written out (the manifest says only whether one was set).
+    #[serde(skip_serializing)]
     pub pseudonym_key: Option<String>,
     /// Write `nip` and `nama` into the canonical tables.
     pub include_identities: bool,
 }
 
 /// What `mutasi run` estimates (defaults as in [`crate::pipeline::analyses::AnalysisOptions`]).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AnalysisConfig {
     /// Kinerja indicators to estimate; empty = every monthly indicator present.
@@ -100,7 +104,7 @@ impl Default for AnalysisConfig {
 }
 
 /// How `mutasi run` computes unit service quality (IKM).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ServiceConfig {
     /// SKM survey period: bulan, triwulan, semester or tahun.
@@ -124,7 +128,7 @@ pub struct ServiceConfig {
 }
 
 /// SQL summary tables and checks (`queries/**/*.sql`).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct QueriesConfig {
     /// Folder of the `.sql` files; default `queries` in the working folder, when it exists.
@@ -132,7 +136,7 @@ pub struct QueriesConfig {
 }
 
 /// Transfer-request checks.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RequestsConfig {
     /// Longest time from a request's approval to the transfer it explains (days).
@@ -158,7 +162,7 @@ pub fn control_of(key: &str, value: &str) -> Result<crate::stats::cs::Control, C
 }
 
 /// Movement accounting settings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MovementConfig {
     /// Blackout windows for transfers; default: Pilkada 2024 (2024-03-22 to 2025-02-20).
@@ -177,7 +181,7 @@ impl Default for MovementConfig {
 }
 
 /// One `[[movement.blackouts]]` window (dates `YYYY-MM-DD`, both ends included).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlackoutConfig {
     pub label: String,
@@ -207,7 +211,7 @@ impl MovementConfig {
 }
 
 /// One `[[service.unit_analyses]]` entry.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnitAnalysisConfig {
     pub name: String,
@@ -289,7 +293,7 @@ impl ServiceConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TableConfig {
     /// Files to read instead of `<table>.csv|xlsx|parquet`, relative to the input folder.
@@ -298,6 +302,59 @@ pub struct TableConfig {
     pub sheet: Option<String>,
     /// Extra header aliases: canonical column → headers as they appear in the files.
     pub aliases: BTreeMap<String, Vec<String>>,
+}
+
+/// `[run]`: what `mutasi run` does when its flags are not given (flag > `MUTASI_*` > this file).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RunConfig {
+    /// Folder with the exports (`--input`, `MUTASI_INPUT`).
+    pub input: Option<PathBuf>,
+    /// Output folder (`--out`, `MUTASI_OUT`).
+    pub out: Option<PathBuf>,
+    /// Report specs written into `<out>/<period>/laporan/<name>/` by every run.
+    pub reports: Vec<PathBuf>,
+    /// Report language, `id` or `en` (`--lang`, `MUTASI_LANG`).
+    pub lang: String,
+    /// Shell command run with the failure summary on stdin when a run fails (`--on-failure`,
+    /// `MUTASI_ON_FAILURE`).
+    pub on_failure: Option<String>,
+    /// Log format, `text` or `json` (`--log-format`, `MUTASI_LOG_FORMAT`).
+    pub log_format: String,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            input: None,
+            out: None,
+            reports: Vec::new(),
+            lang: "id".into(),
+            on_failure: None,
+            log_format: "text".into(),
+        }
+    }
+}
+
+/// `[gates]`: when a month is not published. The reject-rate gate is `[validate]
+/// max_reject_rate`; the checks gate is `queries/checks/`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GatesConfig {
+    /// Freshness: the latest kinerja month must be at least the period minus this many months.
+    pub freshness_lag_months: i64,
+    /// Volume: every table's accepted rows within ±this fraction of the previous published
+    /// period's (0.5 = from half to one and a half times).
+    pub volume_band: f64,
+    /// Publish even when a gate fails; the manifest and the report then carry a warning
+    /// (`--force`).
+    pub force: bool,
+}
+
+impl Default for GatesConfig {
+    fn default() -> Self {
+        GatesConfig { freshness_lag_months: 2, volume_band: 0.5, force: false }
+    }
 }
 
 /// A configuration problem, reported with the file it came from.
@@ -353,6 +410,26 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "analysis: pre, post, min_obs ≥ 1, min_e ≤ -1, max_e ≥ 0 / out of range".into(),
             ));
+        }
+        if self.gates.freshness_lag_months < 0
+            || self.gates.volume_band.is_nan()
+            || self.gates.volume_band <= 0.0
+        {
+            return Err(ConfigError::Invalid(
+                "gates.freshness_lag_months ≥ 0 dan gates.volume_band > 0 / must be ≥ 0 and > 0".into(),
+            ));
+        }
+        if crate::report::i18n::Lang::parse(&self.run.lang).is_none() {
+            return Err(ConfigError::Invalid(format!(
+                "run.lang `{}` harus id atau en / must be id or en",
+                self.run.lang
+            )));
+        }
+        if !["text", "json"].contains(&self.run.log_format.as_str()) {
+            return Err(ConfigError::Invalid(format!(
+                "run.log_format `{}` harus text atau json / must be text or json",
+                self.run.log_format
+            )));
         }
         self.service.period()?;
         control_of("analysis.control", &self.analysis.control)?;

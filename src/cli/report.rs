@@ -41,9 +41,10 @@ pub fn report(a: &ReportArgs) -> Result<Outcome, Failure> {
     let mut worst = Outcome::Success;
     for spec in &a.spec {
         let args = RunArgs {
-            input: a.input.clone(),
-            out: a.out.clone(),
+            input: Some(a.input.clone()),
+            out: Some(a.out.clone()),
             period: a.period.clone(),
+            backfill: None,
             config: a.config.clone(),
             outcomes: Vec::new(),
             subgroups: None,
@@ -51,6 +52,9 @@ pub fn report(a: &ReportArgs) -> Result<Outcome, Failure> {
             spec: Some(spec.clone()),
             queries: a.queries.clone(),
             with_identities: false,
+            force: false,
+            on_failure: None,
+            lang: Some(a.lang.clone()),
             report_lang: Some(lang),
         };
         if run(&args)? == Outcome::DataRejected {

@@ -1,7 +1,14 @@
-//! `mutasi run`: one month's pipeline — validation and every analysis — published all or nothing
-//! into `<out>/<period>/` (see [`crate::pipeline`]).
+//! `mutasi run`: one month's pipeline — validation, gates, every analysis, the SQL queries and
+//! checks, and the report specs listed in the config — published all or nothing into
+//! `<out>/<period>/` (see [`crate::pipeline`]), with `manifest.json` written last.
+//!
+//! Settings come from the flags, then `MUTASI_*` environment variables, then the config file,
+//! then the defaults. One run per output folder at a time (a lock); a killed run leaves the
+//! published periods as they were, and the next run removes its staging folder.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use chrono::Datelike;
 use clap::Args;
@@ -14,6 +21,9 @@ use crate::estimate::prepost::WindowOptions;
 use crate::movement::MovementOptions;
 use crate::normalize::period::{Period, PeriodKind, parse_period};
 use crate::pipeline::analyses::{self, AnalysisOptions, EstimateNote, Notes};
+use crate::pipeline::gates;
+use crate::pipeline::lock::{lock, remove_stale_staging};
+use crate::pipeline::manifest::{self, Manifest, Stage};
 use crate::pipeline::publish::{publish, staging_for};
 use crate::pipeline::scope::write_scoped;
 use crate::pipeline::spec::ReportSpec;
@@ -27,45 +37,60 @@ use crate::service::unit_effects::{UnitNote, UnitOptions};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Folder berisi ekspor / Folder with the exports (pegawai, unit_kerja, mutasi, kinerja, …).
-    #[arg(long)]
-    pub input: PathBuf,
+    /// Folder berisi ekspor / Folder with the exports (pegawai, unit_kerja, mutasi, kinerja, …)
+    /// [config: run.input].
+    #[arg(long, env = "MUTASI_INPUT")]
+    pub input: Option<PathBuf>,
     /// Folder keluaran; hasil periode di <out>/<periode>/ / Output folder; the period goes to
-    /// <out>/<period>/.
-    #[arg(long)]
-    pub out: PathBuf,
+    /// <out>/<period>/ [config: run.out].
+    #[arg(long, env = "MUTASI_OUT")]
+    pub out: Option<PathBuf>,
     /// Bulan laporan / Report month (YYYY-MM); data sesudahnya diabaikan / later data are ignored
     /// [default: the last complete month].
-    #[arg(long)]
+    #[arg(long, env = "MUTASI_PERIOD", conflicts_with = "backfill")]
     pub period: Option<String>,
-    /// Berkas konfigurasi / Config file (mutasi.toml).
+    /// Jalankan rentang bulan berurutan / Run a range of months in order, e.g. 2026-01..2026-10.
     #[arg(long)]
+    pub backfill: Option<String>,
+    /// Berkas konfigurasi / Config file (mutasi.toml; `mutasi init` writes one).
+    #[arg(long, env = "MUTASI_CONFIG")]
     pub config: Option<PathBuf>,
-    /// Indikator yang diestimasi / Kinerja indicators to estimate (comma-separated; default: every
-    /// monthly indicator, or `analysis.outcomes`).
+    /// Indikator yang diestimasi / Kinerja indicators to estimate (comma-separated)
+    /// [config: analysis.outcomes].
     #[arg(long, value_delimiter = ',')]
     pub outcomes: Vec<String>,
-    /// Dimensi subkelompok / Subgroup dimensions (comma-separated: jenis_mutasi,
-    /// jenis_unit_tujuan; "" for none; default `analysis.subgroups`, both).
+    /// Dimensi subkelompok / Subgroup dimensions (comma-separated; "" for none)
+    /// [config: analysis.subgroups].
     #[arg(long, value_delimiter = ',')]
     pub subgroups: Option<Vec<String>>,
     /// Standarkan hasil dalam unit dan bulan / Standardise outcomes within unit and month
-    /// (z-scores) before estimating, neutralising forced rating distributions.
+    /// (z-scores) [config: analysis.standardize].
     #[arg(long)]
     pub standardize: bool,
-    /// Spesifikasi laporan / Report spec (reports/*.toml): its scope and its [analysis], [service]
-    /// and [movement] sections; outputs go to <out>/<name>/<period>/.
+    /// Spesifikasi laporan / Run one report spec (reports/*.toml) alone; outputs go to
+    /// <out>/<name>/<period>/ [config: run.reports lists the specs of a monthly run].
     #[arg(long)]
     pub spec: Option<PathBuf>,
-    /// Folder kueri SQL / Folder of SQL queries and checks (default: `[queries] dir`, else
-    /// ./queries when it exists).
+    /// Folder kueri SQL / Folder of SQL queries and checks [config: queries.dir; default ./queries
+    /// when it exists].
     #[arg(long)]
     pub queries: Option<PathBuf>,
-    /// Sertakan NIP dan nama di tabel tervalidasi / Write NIPs and names into the validated tables.
+    /// Sertakan NIP dan nama di tabel tervalidasi / Write NIPs and names into the validated tables
+    /// [config: privacy.include_identities].
     #[arg(long)]
     pub with_identities: bool,
-    /// Set by `mutasi report`: also write `report.html`, `report.xlsx` and the charts, in this
-    /// language.
+    /// Terbitkan walau gerbang gagal / Publish even when a gate fails; the manifest and the
+    /// report carry a warning [config: gates.force].
+    #[arg(long)]
+    pub force: bool,
+    /// Perintah saat gagal / Shell command run with the failure summary on stdin when the run
+    /// fails [config: run.on_failure].
+    #[arg(long, env = "MUTASI_ON_FAILURE")]
+    pub on_failure: Option<String>,
+    /// Bahasa laporan / Report language, id or en [config: run.lang].
+    #[arg(long, env = "MUTASI_LANG")]
+    pub lang: Option<String>,
+    /// Set by `mutasi report`: also write `report.html`, `report.xlsx` and the charts.
     #[arg(skip)]
     pub report_lang: Option<Lang>,
 }
@@ -124,10 +149,7 @@ struct FailedReport {
 /// The report month: `--period`, or the month before today's.
 fn resolve_period(arg: Option<&str>) -> Result<Period, Failure> {
     match arg {
-        Some(raw) => match parse_period(raw) {
-            Ok(p) if p.kind == PeriodKind::Bulan => Ok(p),
-            _ => Err(Failure::Usage(format!("--period `{raw}` harus YYYY-MM / must be YYYY-MM"))),
-        },
+        Some(raw) => parse_month(raw, "--period"),
         None => {
             let today = chrono::Local::now().date_naive();
             let (y, m) =
@@ -137,21 +159,36 @@ fn resolve_period(arg: Option<&str>) -> Result<Period, Failure> {
     }
 }
 
-pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
-    let base = match &a.config {
-        Some(p) => Config::load(p).map_err(|e| Failure::Usage(e.to_string()))?,
-        None => Config::default(),
-    };
-    let spec = match &a.spec {
-        Some(p) => Some(ReportSpec::load(p).map_err(|e| Failure::Usage(e.to_string()))?),
-        None => None,
-    };
-    let cfg = match &spec {
-        Some(s) => s.apply(base).map_err(|e| Failure::Usage(e.to_string()))?,
-        None => base,
-    };
-    let period = resolve_period(a.period.as_deref())?;
-    let name = period.label();
+fn parse_month(raw: &str, flag: &str) -> Result<Period, Failure> {
+    match parse_period(raw.trim()) {
+        Ok(p) if p.kind == PeriodKind::Bulan => Ok(p),
+        _ => Err(Failure::Usage(format!("{flag} `{raw}` harus YYYY-MM / must be YYYY-MM"))),
+    }
+}
+
+/// The months of `--backfill A..B`, in order.
+pub fn backfill_months(raw: &str) -> Result<Vec<Period>, Failure> {
+    let bad =
+        || Failure::Usage(format!("--backfill `{raw}` harus YYYY-MM..YYYY-MM / must be YYYY-MM..YYYY-MM"));
+    let (a, b) = raw.split_once("..").ok_or_else(bad)?;
+    let (a, b) = (parse_month(a, "--backfill")?, parse_month(b, "--backfill")?);
+    let (ka, kb) = (i64::from(a.month_key()), i64::from(b.month_key()));
+    if kb < ka || kb - ka > 600 {
+        return Err(bad());
+    }
+    Ok((ka..=kb).map(Period::from_month_key).collect())
+}
+
+/// A path from the config file: relative to the config file's folder.
+fn from_config(config: Option<&Path>, p: &Path) -> PathBuf {
+    match config.and_then(Path::parent) {
+        Some(dir) if p.is_relative() && !dir.as_os_str().is_empty() => dir.join(p),
+        _ => p.to_path_buf(),
+    }
+}
+
+/// The analysis options of one run, from the flags and the (spec-applied) config.
+fn options(a: &RunArgs, cfg: &Config, period: &Period) -> Result<AnalysisOptions, Failure> {
     let ac = &cfg.analysis;
     // `--subgroups ""` asks for none.
     let subgroups: Vec<String> = match &a.subgroups {
@@ -165,7 +202,7 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
             "--subgroups: `{d}` tidak dikenal / unknown (kenal / known: jenis_mutasi, jenis_unit_tujuan, diminta, pelatihan; \"\" = tanpa / none)"
         )));
     }
-    let opts = AnalysisOptions {
+    Ok(AnalysisOptions {
         outcomes: if a.outcomes.is_empty() { ac.outcomes.clone() } else { a.outcomes.clone() },
         subgroups,
         until: Some(i64::from(period.month_key())),
@@ -216,8 +253,183 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
             ..UnitOptions::default()
         },
         ..AnalysisOptions::default()
+    })
+}
+
+/// Everything resolved once for a whole invocation (one or several months).
+struct Plan {
+    cfg: Config,
+    spec: Option<ReportSpec>,
+    /// Specs written into `<period>/laporan/<name>/` (config `run.reports`).
+    reports: Vec<(PathBuf, ReportSpec)>,
+    input: PathBuf,
+    root: PathBuf,
+    queries: Option<PathBuf>,
+    report_lang: Option<Lang>,
+    lang: Lang,
+    force: bool,
+    on_failure: Option<String>,
+    /// Files besides the exports that shape the outputs (config, specs, SQL), for the manifest.
+    declared: Vec<PathBuf>,
+}
+
+fn plan(a: &RunArgs) -> Result<Plan, Failure> {
+    let usage = |e: crate::config::ConfigError| Failure::Usage(e.to_string());
+    let config_path = a.config.as_deref();
+    let base = match config_path {
+        Some(p) => Config::load(p).map_err(usage)?,
+        None => Config::default(),
     };
-    let root = spec.as_ref().map_or(a.out.clone(), |s| a.out.join(&s.report.name));
+    let input = a
+        .input
+        .clone()
+        .or_else(|| base.run.input.as_ref().map(|p| from_config(config_path, p)))
+        .ok_or_else(|| {
+            Failure::Usage(
+                "--input belum diberikan / missing\n\nhint: --input FOLDER, MUTASI_INPUT, atau / or [run] input di mutasi.toml".into(),
+            )
+        })?;
+    let out = a
+        .out
+        .clone()
+        .or_else(|| base.run.out.as_ref().map(|p| from_config(config_path, p)))
+        .ok_or_else(|| {
+            Failure::Usage("--out belum diberikan / missing\n\nhint: --out FOLDER, MUTASI_OUT, atau / or [run] out di mutasi.toml".into())
+        })?;
+    let lang_raw = a.lang.clone().unwrap_or_else(|| base.run.lang.clone());
+    let lang = Lang::parse(&lang_raw)
+        .ok_or_else(|| Failure::Usage(format!("--lang `{lang_raw}` harus id atau en / must be id or en")))?;
+    let spec = match &a.spec {
+        Some(p) => Some(ReportSpec::load(p).map_err(usage)?),
+        None => None,
+    };
+    let mut reports = Vec::new();
+    if spec.is_none() && a.report_lang.is_none() {
+        for p in &base.run.reports {
+            let p = from_config(config_path, p);
+            let s = ReportSpec::load(&p).map_err(usage)?;
+            if reports.iter().any(|(_, r): &(PathBuf, ReportSpec)| r.report.name == s.report.name) {
+                return Err(Failure::Usage(format!(
+                    "run.reports: dua spesifikasi bernama `{}` / two specs named `{}`",
+                    s.report.name, s.report.name
+                )));
+            }
+            reports.push((p, s));
+        }
+    }
+    let cfg = match &spec {
+        Some(s) => s.apply(base.clone()).map_err(usage)?,
+        None => base.clone(),
+    };
+    let root = spec.as_ref().map_or(out.clone(), |s| out.join(&s.report.name));
+    let queries = match a.queries.clone().or(cfg.queries.dir.as_ref().map(|p| from_config(config_path, p))) {
+        Some(q) if !q.is_dir() => {
+            return Err(Failure::Usage(format!(
+                "folder kueri {} tidak ada / queries folder not found",
+                q.display()
+            )));
+        }
+        Some(q) => Some(q),
+        None => Some(PathBuf::from("queries")).filter(|q| q.is_dir()),
+    };
+    let mut declared: Vec<PathBuf> = config_path.map(Path::to_path_buf).into_iter().collect();
+    declared.extend(a.spec.iter().cloned());
+    declared.extend(reports.iter().map(|(p, _)| p.clone()));
+    if let Some(q) = &queries {
+        declared.extend(manifest::files_under(q).into_iter().map(|f| q.join(f)));
+    }
+    Ok(Plan {
+        force: a.force || cfg.gates.force,
+        on_failure: a.on_failure.clone().or(cfg.run.on_failure.clone()).filter(|c| !c.trim().is_empty()),
+        cfg,
+        spec,
+        reports,
+        input,
+        root,
+        queries,
+        report_lang: a.report_lang,
+        lang,
+        declared,
+    })
+}
+
+pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
+    let p = plan(a)?;
+    let periods = match &a.backfill {
+        Some(raw) => backfill_months(raw)?,
+        None => vec![resolve_period(a.period.as_deref())?],
+    };
+    let result = run_locked(a, &p, &periods);
+    if let Some(cmd) = &p.on_failure {
+        let summary = match &result {
+            Ok((Outcome::Success, _)) => None,
+            Ok((Outcome::DataRejected, s)) => Some(s.clone()),
+            Err(e) => Some(format!("{{\"galat\": {}}}", serde_json::Value::String(e.message().to_string()))),
+        };
+        if let Some(summary) = summary {
+            on_failure(cmd, &summary);
+        }
+    }
+    result.map(|(o, _)| o)
+}
+
+/// Runs `cmd` through `sh -c` with `summary` on its stdin; its own failure is reported, never fatal.
+fn on_failure(cmd: &str, summary: &str) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    match Command::new("sh").arg("-c").arg(cmd).stdin(Stdio::piped()).spawn() {
+        Ok(mut child) => {
+            if let Some(mut stdin) = child.stdin.take() {
+                let _ = stdin.write_all(summary.as_bytes());
+            }
+            match child.wait() {
+                Ok(s) if s.success() => {}
+                Ok(s) => {
+                    eprintln!("peringatan / warning: --on-failure `{cmd}` keluar dengan / exited with {s}")
+                }
+                Err(e) => eprintln!("peringatan / warning: --on-failure `{cmd}`: {e}"),
+            }
+        }
+        Err(e) => eprintln!(
+            "peringatan / warning: --on-failure `{cmd}` tidak dapat dijalankan / could not start: {e}"
+        ),
+    }
+}
+
+/// Holds the output folder's lock for every month of the invocation. Returns the outcome and,
+/// on a rejected month, its `failed.json` text.
+fn run_locked(a: &RunArgs, p: &Plan, periods: &[Period]) -> Result<(Outcome, String), Failure> {
+    let held = lock(&p.root).map_err(|e| Failure::Usage(e.to_string()))?;
+    if let Some(pid) = held.stale_pid {
+        eprintln!(
+            "kunci lama dari proses {pid} yang sudah berhenti diabaikan / stale lock of dead process {pid} ignored"
+        );
+    }
+    for removed in remove_stale_staging(&p.root) {
+        eprintln!(
+            "folder sementara sisa run yang terhenti dihapus / removed a killed run's staging folder: {}",
+            removed.display()
+        );
+    }
+    for period in periods {
+        match run_period(a, p, period)? {
+            (Outcome::Success, _) => {}
+            rejected => return Ok(rejected),
+        }
+    }
+    Ok((Outcome::Success, String::new()))
+}
+
+enum Built {
+    Ready,
+    /// A gate failed (and `--force` was not given): nothing is published.
+    Rejected(String, String),
+}
+
+/// One month: build into a staging folder, then publish it or say why not.
+fn run_period(a: &RunArgs, p: &Plan, period: &Period) -> Result<(Outcome, String), Failure> {
+    let name = period.label();
+    let root = &p.root;
     let target = root.join(&name);
     if target.exists() && !target.join(MARKER).exists() {
         return Err(Failure::Usage(format!(
@@ -226,45 +438,26 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
         )));
     }
     let staging = staging_for(&target).map_err(Failure::Internal)?;
-    let result = build(a, &cfg, &opts, &name, &staging, spec.as_ref());
-    let outcome = match result {
-        Ok(Built::Ready(all)) => {
-            let notes = &all.estimates;
+    let result = build(a, p, period, &staging);
+    match result {
+        Ok(Built::Ready) => {
             publish(&staging, &target).map_err(Failure::Internal)?;
             let _ = std::fs::remove_file(root.join(format!("{name}.failed.json")));
             let _ = std::fs::remove_dir_all(root.join(format!("{name}.failed")));
-            let ok = notes.iter().filter(|n| n.status == "ok").count();
             println!("Periode / period {name}: diterbitkan / published to {}", target.display());
-            println!(
-                "  {} estimasi / estimates, {} dilewati / skipped (lihat / see run.json)",
-                ok,
-                notes.len() - ok
-            );
-            let unit_ok = all.units.iter().filter(|n| n.status == "ok").count();
-            println!(
-                "  {} efek unit / unit effects, {} dilewati / skipped",
-                unit_ok,
-                all.units.len() - unit_ok
-            );
-            if a.report_lang.is_some() {
-                println!("  laporan / report: {}", target.join("report.html").display());
-                println!("  buku kerja / workbook: {}", target.join("report.xlsx").display());
-            }
-            println!(
-                "  transfer_windows, prepost_summary, ikm_per_unit, unit_effects, movement_units, movement_opd, flows_opd,\n  transfer_compliance, mobility, permohonan_funnel, permohonan_fairness, permohonan_match,\n  permohonan_share, permohonan_rules, subgroup_differences, att_gt, aggregates, event_study\n  (.parquet), validated/, run.json"
-            );
-            Outcome::Success
+            print_summary(&target, p);
+            Ok((Outcome::Success, String::new()))
         }
         Ok(Built::Rejected(gate, reason)) => {
             // A report that shows why the gate failed is kept beside, never published.
             let kept = root.join(format!("{name}.failed"));
-            if staging.join("report.html").exists() {
-                let _ = std::fs::remove_dir_all(&kept);
+            let _ = std::fs::remove_dir_all(&kept);
+            if staging.join("report.html").exists() || staging.join("laporan").exists() {
                 std::fs::rename(&staging, &kept)
                     .map_err(|e| Failure::Internal(format!("{}: {e}", kept.display())))?;
                 eprintln!(
                     "  laporan gagal / failed report (tidak diterbitkan / not published): {}",
-                    kept.join("report.html").display()
+                    kept.display()
                 );
             } else {
                 let _ = std::fs::remove_dir_all(&staging);
@@ -272,102 +465,253 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
             let failed = FailedReport { periode: name.clone(), gerbang: gate, alasan: reason.clone() };
             let path = root.join(format!("{name}.failed.json"));
             let json = serde_json::to_string_pretty(&failed).map_err(|e| Failure::Internal(e.to_string()))?;
-            std::fs::write(&path, json + "\n")
+            std::fs::write(&path, json.clone() + "\n")
                 .map_err(|e| Failure::Internal(format!("{}: {e}", path.display())))?;
             eprintln!("Periode / period {name} tidak diterbitkan / not published: {reason}");
             eprintln!("  {}", path.display());
-            Outcome::DataRejected
+            Ok((Outcome::DataRejected, json))
         }
         Err(e) => {
             let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
+            Err(e)
         }
+    }
+}
+
+fn print_summary(target: &Path, p: &Plan) {
+    let read = |dir: &Path| -> Option<serde_json::Value> {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).ok()?).ok()
     };
-    Ok(outcome)
+    if let Some(run) = read(target) {
+        let count = |key: &str| {
+            let v = run.get(key).and_then(|v| v.as_array()).cloned().unwrap_or_default();
+            let ok = v.iter().filter(|n| n.get("status").and_then(|s| s.as_str()) == Some("ok")).count();
+            (ok, v.len() - ok)
+        };
+        let (ok, skipped) = count("estimasi");
+        println!("  {ok} estimasi / estimates, {skipped} dilewati / skipped (lihat / see run.json)");
+        let (ok, skipped) = count("efek_unit");
+        println!("  {ok} efek unit / unit effects, {skipped} dilewati / skipped");
+    }
+    if target.join("report.html").exists() {
+        println!("  laporan / report: {}", target.join("report.html").display());
+        println!("  buku kerja / workbook: {}", target.join("report.xlsx").display());
+    }
+    for (_, s) in &p.reports {
+        let dir = target.join("laporan").join(&s.report.name);
+        println!("  laporan / report {}: {}", s.report.name, dir.join("report.html").display());
+    }
+    println!("  manifest: {}", target.join("manifest.json").display());
 }
 
-enum Built {
-    Ready(Notes),
-    /// A gate failed (too many rejected rows, a data check): nothing is published.
-    Rejected(String, String),
+/// The latest kinerja month (month key) in the validated tables, up to `until`.
+fn latest_kinerja(validated: &Path, until: i64) -> Result<Option<i64>, Failure> {
+    let path = validated.join("kinerja.parquet");
+    if !path.exists() {
+        return Ok(None);
+    }
+    let t = crate::data::table::read_table_where(&path, Some(&["periode_mulai", "jenis_periode"]), None)
+        .map_err(Failure::Data)?;
+    let starts = t.date_column("periode_mulai", &path).map_err(Failure::Data)?;
+    let mut latest: Option<i64> = None;
+    for (i, d) in starts.iter().enumerate() {
+        let Some(d) = d else { continue };
+        let months = match t.str_at("jenis_periode", i) {
+            Some("tahun") => 12,
+            Some("semester") => 6,
+            Some("triwulan") => 3,
+            _ => 1,
+        };
+        let end = i64::from(d.year()) * 12 + i64::from(d.month0()) + months - 1;
+        if end <= until {
+            latest = latest.max(Some(end));
+        }
+    }
+    Ok(latest)
 }
 
-/// Validation and analyses into the staging folder.
-fn build(
-    a: &RunArgs,
-    cfg: &Config,
-    opts: &AnalysisOptions,
-    name: &str,
-    staging: &Path,
-    spec: Option<&ReportSpec>,
-) -> Result<Built, Failure> {
+/// The latest published period before `period` in `root`, with its rows per table.
+fn previous_period(root: &Path, period: &str) -> Option<(String, BTreeMap<String, u64>)> {
+    let mut names: Vec<String> = std::fs::read_dir(root)
+        .ok()?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.len() == 7 && n.as_str() < period && parse_period(n).is_ok())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .rev()
+        .find_map(|n| Some((n.clone(), manifest::previous_counts(&root.join(&n).join("manifest.json"))?)))
+}
+
+/// Validation, gates, analyses, queries, reports and the manifest, into `staging`.
+fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built, Failure> {
+    let started = chrono::Utc::now();
+    let mut stages: Vec<Stage> = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |stages: &mut Vec<Stage>, name: &str| {
+        stages.push(Stage {
+            tahap: name.into(),
+            detik: (clock.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        });
+        clock = Instant::now();
+    };
+    let name = period.label();
     let validated = staging.join("validated");
     std::fs::create_dir_all(&validated)
         .map_err(|e| Failure::Internal(format!("{}: {e}", validated.display())))?;
-    let (summary, _) = validate_into(&a.input, cfg, &validated, a.with_identities)?;
-    if !summary.lulus {
-        return Ok(Built::Rejected(
-            "rasio_tolak".into(),
-            format!(
-                "{} dari {} baris ditolak ({:.3}%), di atas batas / above the maximum {:.3}% (validate.max_reject_rate); lihat / see validated/rejects.csv",
-                summary.baris_ditolak,
-                summary.baris_dibaca,
-                100.0 * summary.rasio_tolak,
-                100.0 * summary.rasio_tolak_maksimum
-            ),
-        ));
+    let (summary, _) = validate_into(&p.input, &p.cfg, &validated, a.with_identities)?;
+    lap(&mut stages, "validasi");
+
+    // Gates on the data themselves, before any analysis.
+    let mut gate_list =
+        vec![gates::reject_rate(summary.baris_dibaca, summary.baris_ditolak, summary.rasio_tolak_maksimum)];
+    let key = i64::from(period.month_key());
+    gate_list.push(gates::freshness(latest_kinerja(&validated, key)?, key, p.cfg.gates.freshness_lag_months));
+    let rows: BTreeMap<String, u64> =
+        summary.baris_tabel_kanonik.iter().map(|(k, v)| (k.clone(), *v as u64)).collect();
+    let previous = previous_period(&p.root, &name);
+    gate_list.push(gates::volume(
+        &rows,
+        previous.as_ref().map(|(n, c)| (n.as_str(), c)),
+        p.cfg.gates.volume_band,
+    ));
+    lap(&mut stages, "gerbang");
+    if !p.force
+        && let Some(g) = gate_list.iter().find(|g| !g.lulus)
+    {
+        return Ok(Built::Rejected(g.nama.clone(), g.keterangan.clone()));
     }
-    // A report spec's scope: the analyses read restricted copies of the tables (`cakupan/`).
-    let source = match spec.filter(|s| !s.scope.is_everything()) {
-        Some(s) => {
-            let dir = staging.join("cakupan");
-            write_scoped(&validated, &s.scope, &dir).map_err(Failure::Data)?;
-            dir
-        }
-        None => validated.clone(),
-    };
-    let notes = analyses::run(&source, staging, opts).map_err(Failure::Data)?;
-    // SQL summary tables and checks over the tables and the analysis outputs.
-    let qdir = a.queries.clone().or(cfg.queries.dir.clone()).unwrap_or_else(|| PathBuf::from("queries"));
-    let queries = if qdir.is_dir() {
-        let mut tables: Vec<(String, PathBuf)> = Vec::new();
-        for dir in [source.as_path(), staging] {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-                .map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
-                .collect();
-            files.sort();
-            for p in files {
-                let name = p.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
-                if !tables.iter().any(|(n, _)| *n == name) {
-                    tables.push((name, p));
-                }
-            }
-        }
-        run_queries(&qdir, &tables, &staging.join("kueri")).map_err(Failure::Data)?
-    } else if a.queries.is_some() || cfg.queries.dir.is_some() {
-        return Err(Failure::Usage(format!(
-            "folder kueri {} tidak ada / queries folder not found",
-            qdir.display()
-        )));
-    } else {
-        Vec::new()
-    };
-    let failed: Vec<String> = queries
+    let mut warnings: Vec<String> = gate_list
+        .iter()
+        .filter(|g| !g.lulus)
+        .map(|g| {
+            format!(
+                "gerbang / gate {} gagal / failed, diterbitkan dengan --force / published with --force: {}",
+                g.nama, g.keterangan
+            )
+        })
+        .collect();
+
+    // The run's own analyses (scoped when it is a single spec's run), then the config's specs.
+    let mut checks =
+        analyze(a, p, &p.cfg, p.spec.as_ref(), period, &validated, staging, p.report_lang, &warnings)?;
+    lap(&mut stages, "analisis");
+    for (_, spec) in &p.reports {
+        let cfg = spec.apply(p.cfg.clone()).map_err(|e| Failure::Usage(e.to_string()))?;
+        let dir = staging.join("laporan").join(&spec.report.name);
+        std::fs::create_dir_all(&dir).map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
+        let sub = analyze(a, p, &cfg, Some(spec), period, &validated, &dir, Some(p.lang), &warnings)?;
+        checks.extend(sub.into_iter().map(|mut q| {
+            q.berkas = format!("laporan/{}: {}", spec.report.name, q.berkas);
+            q
+        }));
+        lap(&mut stages, &format!("laporan {}", spec.report.name));
+    }
+    let failed: Vec<String> = checks
         .iter()
         .filter(|q| !q.lulus)
         .map(|q| format!("{} ({} baris / rows)", q.berkas, q.baris))
         .collect();
-    let checks = queries.clone();
-    let report = RunReport {
+    let check_gate = gates::checks(&failed);
+    if !check_gate.lulus {
+        if !p.force {
+            return Ok(Built::Rejected(check_gate.nama, check_gate.keterangan));
+        }
+        warnings.push(format!(
+            "gerbang / gate cek gagal / failed, diterbitkan dengan --force / published with --force: {}",
+            check_gate.keterangan
+        ));
+    }
+    gate_list.push(check_gate);
+    std::fs::write(staging.join(MARKER), "").map_err(|e| Failure::Internal(e.to_string()))?;
+
+    // The manifest, last.
+    let counts: BTreeMap<String, (u64, u64, u64)> = summary
+        .berkas
+        .iter()
+        .map(|f| (f.berkas.clone(), (f.baris_dibaca, f.baris_diterima, f.baris_ditolak)))
+        .collect();
+    let masukan = manifest::inputs(&p.input, &counts, &p.declared).map_err(Failure::Internal)?;
+    lap(&mut stages, "manifest");
+    let m = Manifest {
+        periode: name.clone(),
+        versi: env!("CARGO_PKG_VERSION").into(),
+        git_commit: manifest::git_commit().map(String::from),
+        dibuat: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        dipaksa: !warnings.is_empty(),
+        peringatan: warnings,
+        masukan,
+        baris_per_tabel: rows,
+        konfigurasi: serde_json::to_value(&p.cfg).map_err(|e| Failure::Internal(e.to_string()))?,
+        kunci_pseudonim_diatur: std::env::var_os("MUTASI_PSEUDONYM_KEY").is_some()
+            || p.cfg.privacy.pseudonym_key.is_some(),
+        tahap: stages,
+        gerbang: gate_list,
+        cek: checks,
+        keluaran: manifest::outputs(staging).map_err(Failure::Internal)?,
+    };
+    manifest::write(staging, &m).map_err(Failure::Internal)?;
+    Ok(Built::Ready)
+}
+
+/// Analyses, queries, `run.json` and (with `report`) the report of one scope into `dir`, from
+/// the validated tables. Returns the query results (checks included).
+#[allow(clippy::too_many_arguments)]
+fn analyze(
+    a: &RunArgs,
+    p: &Plan,
+    cfg: &Config,
+    spec: Option<&ReportSpec>,
+    period: &Period,
+    validated: &Path,
+    dir: &Path,
+    report: Option<Lang>,
+    warnings: &[String],
+) -> Result<Vec<QueryResult>, Failure> {
+    let name = period.label();
+    let opts = options(a, cfg, period)?;
+    // A report spec's scope: the analyses read restricted copies of the tables (`cakupan/`).
+    let source = match spec.filter(|s| !s.scope.is_everything()) {
+        Some(s) => {
+            let scoped = dir.join("cakupan");
+            write_scoped(validated, &s.scope, &scoped).map_err(Failure::Data)?;
+            scoped
+        }
+        None => validated.to_path_buf(),
+    };
+    let notes: Notes = analyses::run(&source, dir, &opts).map_err(Failure::Data)?;
+    // SQL summary tables and checks over the tables and the analysis outputs.
+    let queries = match &p.queries {
+        Some(qdir) => {
+            let mut tables: Vec<(String, PathBuf)> = Vec::new();
+            for d in [source.as_path(), dir] {
+                let mut files: Vec<PathBuf> = std::fs::read_dir(d)
+                    .map_err(|e| Failure::Internal(format!("{}: {e}", d.display())))?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+                    .collect();
+                files.sort();
+                for f in files {
+                    let n = f.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
+                    if !tables.iter().any(|(t, _)| *t == n) {
+                        tables.push((n, f));
+                    }
+                }
+            }
+            run_queries(qdir, &tables, &dir.join("kueri")).map_err(Failure::Data)?
+        }
+        None => Vec::new(),
+    };
+    let run_json = RunReport {
         laporan: spec.map(|s| ReportInfo {
             nama: s.report.name.clone(),
             judul: s.report.title.clone(),
             opd: s.scope.opd.clone(),
             jenis_unit: s.scope.jenis_unit.clone(),
         }),
-        periode: name.to_string(),
+        periode: name.clone(),
         versi: env!("CARGO_PKG_VERSION").to_string(),
         keluaran: [
             "transfer_windows",
@@ -397,19 +741,18 @@ fn build(
         },
         estimasi: notes.estimates.clone(),
         efek_unit: notes.units.clone(),
-        kueri: queries,
+        kueri: queries.clone(),
     };
-    let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::Internal(e.to_string()))?;
-    std::fs::write(staging.join("run.json"), json + "\n").map_err(|e| Failure::Internal(e.to_string()))?;
-    std::fs::write(staging.join(MARKER), "").map_err(|e| Failure::Internal(e.to_string()))?;
-    if let Some(lang) = a.report_lang {
+    let json = serde_json::to_string_pretty(&run_json).map_err(|e| Failure::Internal(e.to_string()))?;
+    std::fs::write(dir.join("run.json"), json + "\n").map_err(|e| Failure::Internal(e.to_string()))?;
+    if let Some(lang) = report {
         let ctx = ReportContext {
             title: pick(
                 spec.map_or("Laporan mutasi ASN / ASN transfer report", |s| s.report.title.as_str()),
                 lang,
             ),
             description: pick(spec.map_or("", |s| s.report.description.as_str()), lang),
-            period: name.to_string(),
+            period: name,
             lang,
             k: opts.min_cell as u64,
             pre: opts.windows.pre,
@@ -422,15 +765,10 @@ fn build(
             scope_opd: spec.map(|s| s.scope.opd.clone()).unwrap_or_default(),
             estimates: notes.estimates.clone(),
             unit_notes: notes.units.clone(),
-            checks,
+            checks: queries.clone(),
+            warnings: warnings.to_vec(),
         };
-        build_report(staging, &source, &ctx).map_err(Failure::Data)?;
+        build_report(dir, &source, &ctx).map_err(Failure::Data)?;
     }
-    if !failed.is_empty() {
-        return Ok(Built::Rejected(
-            "cek".into(),
-            format!("cek data gagal / data checks failed: {}", failed.join(", ")),
-        ));
-    }
-    Ok(Built::Ready(notes))
+    Ok(queries)
 }

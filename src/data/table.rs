@@ -407,3 +407,14 @@ pub fn read_plain_columns(path: &Path, names: &[&str]) -> Result<Vec<Option<Plai
     };
     names.iter().map(|n| plain(n).map_err(err)).collect()
 }
+
+/// Rows and column names of a Parquet file, from its footer (no data read), for the manifest.
+pub fn parquet_shape(path: &Path) -> Result<(usize, Vec<String>), String> {
+    let err = |e: PolarsError| format!("{}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut reader = ParquetReader::new(file);
+    let schema = reader.schema().map_err(err)?;
+    let columns = schema.iter_names().map(|n| n.to_string()).collect();
+    let rows = reader.num_rows().map_err(err)?;
+    Ok((rows, columns))
+}

@@ -6,6 +6,9 @@
 //! numbers; today's date enters only through the default period (the last complete month).
 
 pub mod analyses;
+pub mod gates;
+pub mod lock;
+pub mod manifest;
 pub mod publish;
 pub mod scope;
 pub mod spec;

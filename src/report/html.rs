@@ -38,6 +38,7 @@ ul.temuan li.naik { border-color: var(--up); }
 ul.temuan li.turun { border-color: var(--down); }
 ul.temuan li.belum { border-color: var(--muted); }
 ul.temuan li.tidak-kredibel { border-color: var(--warn); }
+.peringatan { border: 2px solid var(--down); background: #fdecea; padding: 10px 12px; }
 .catatan { border: 1px solid var(--line); border-left: 6px solid var(--warn); padding: 8px 12px; background: #fffaf3; }
 figure { margin: 16px 0; page-break-inside: avoid; break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; }
@@ -122,7 +123,15 @@ pub fn render(ctx: &ReportContext, content: &Content, svgs: &[(String, String)])
     for sec in &content.sections {
         s.push_str(&format!("<li><a href=\"#{}\">{}</a></li>\n", sec.id, esc(&sec.title)));
     }
-    s.push_str("</ol></nav>\n</header>\n<main>\n");
+    s.push_str("</ol></nav>\n</header>\n");
+    for w in &ctx.warnings {
+        s.push_str(&format!(
+            "<p class=\"peringatan\" role=\"alert\"><strong>{}</strong> {}</p>\n",
+            tr("peringatan", lang),
+            esc(w)
+        ));
+    }
+    s.push_str("<main>\n");
     for (i, sec) in content.sections.iter().enumerate() {
         s.push_str(&format!("<section id=\"{}\">\n<h2>{}. {}</h2>\n", sec.id, i + 1, esc(&sec.title)));
         for b in &sec.blocks {

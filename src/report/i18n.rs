@@ -64,6 +64,11 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("nilai_rata", "Nilai", "Value"),
     // Report frame.
     ("laporan", "Laporan", "Report"),
+    (
+        "peringatan",
+        "PERINGATAN: diterbitkan walau gerbang data gagal.",
+        "WARNING: published although a data gate failed.",
+    ),
     ("periode_laporan", "Periode laporan", "Report period"),
     ("dibuat_oleh", "Dibuat oleh mutasi", "Produced by mutasi"),
     ("daftar_isi", "Daftar isi", "Contents"),

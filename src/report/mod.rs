@@ -48,6 +48,8 @@ pub struct ReportContext {
     pub estimates: Vec<EstimateNote>,
     pub unit_notes: Vec<UnitNote>,
     pub checks: Vec<QueryResult>,
+    /// Gates that failed but were overridden with `--force`: shown at the top of the report.
+    pub warnings: Vec<String>,
 }
 
 /// Any of the report's charts.

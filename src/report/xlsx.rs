@@ -93,6 +93,11 @@ pub fn write(ctx: &ReportContext, content: &Content, path: &Path) -> Result<(), 
         ws.set_column_width(0, 120).map_err(&e)?;
         ws.write_string_with_format(0, 0, &ctx.title, &bold).map_err(&e)?;
         ws.write_string(1, 0, format!("{}: {}", tr("periode_laporan", ctx.lang), ctx.period)).map_err(&e)?;
+        let red = Format::new().set_bold().set_font_color(0xBE3228).set_text_wrap();
+        for (i, w) in ctx.warnings.iter().enumerate() {
+            ws.write_string_with_format(2, 1 + i as u16, format!("{} {w}", tr("peringatan", ctx.lang)), &red)
+                .map_err(&e)?;
+        }
         for (i, f) in content.findings.iter().enumerate() {
             ws.write_string_with_format(3 + i as u32, 0, &f.text, &wrap).map_err(&e)?;
         }

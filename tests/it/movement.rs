@@ -83,7 +83,8 @@ fn an_inconsistent_record_shows_a_discrepancy_and_rules_are_flagged() {
             "nip,tmt,unit_asal_id,unit_tujuan_id,jenis_mutasi\n{NIP_A},2024-02-01,PKM01,PKM17,rotasi\n{NIP_B},2023-06-01,DINKES,PKM17,rotasi\n{NIP_B},2024-03-01,PKM17,PKM01,rotasi\n{NIP_C},2024-05-01,DINKES,PKM01,rotasi\n"
         ),
     );
-    let r = run_month(&s, "2024-06", &[]);
+    // The fixture's kinerja ends before the freshness window: published with --force.
+    let r = run_month(&s, "2024-06", &["--force"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let t = read_table(&s.path("out/2024-06/movement_units.parquet")).expect("units");
     let (units, periods, d) = (

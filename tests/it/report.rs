@@ -471,7 +471,7 @@ fn a_failing_check_is_listed_in_a_kept_unpublished_report() {
     .expect("json");
     assert_eq!(failed["gerbang"], "cek");
     let kept = root.join(format!("{PERIOD}.failed")).join("report.html");
-    assert!(r.stderr.contains(&kept.display().to_string()), "{}", r.stderr);
+    assert!(r.stderr.contains(&root.join(format!("{PERIOD}.failed")).display().to_string()), "{}", r.stderr);
     let page = std::fs::read_to_string(&kept).expect("kept report");
     let quality = section_text(&page, "kualitas");
     assert!(quality.contains("ikm_di_atas_90.sql — gagal"), "{quality}");

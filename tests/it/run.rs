@@ -61,12 +61,13 @@ fn a_month_publishes_every_summary_with_its_documented_columns() {
         assert!(dir.join(format!("{f}.parquet")).exists(), "{f}");
     }
     assert!(dir.join("validated/kinerja.parquet").exists() && dir.join("run.json").exists());
-    // Nothing but the period folder under --out: no staging folder left behind.
-    let names: Vec<String> = std::fs::read_dir(s.path("out"))
+    // Nothing but the period folder (and the run lock) under --out: no staging folder left.
+    let mut names: Vec<String> = std::fs::read_dir(s.path("out"))
         .expect("ls")
         .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
         .collect();
-    assert_eq!(names, vec!["2025-03".to_string()]);
+    names.sort();
+    assert_eq!(names, vec![".mutasi.lock".to_string(), "2025-03".to_string()]);
 
     let cols = |f: &str| read_table(&dir.join(format!("{f}.parquet"))).expect(f);
     let att = cols("att_gt");
@@ -195,7 +196,8 @@ fn too_many_rejects_publish_nothing_and_say_why() {
     assert_eq!(std::fs::read(s.path("out/2024-06/aggregates.parquet")).expect("still there"), before);
     let stray = std::fs::read_dir(s.path("out"))
         .expect("ls")
-        .any(|e| e.expect("entry").file_name().to_string_lossy().starts_with('.'));
+        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+        .any(|n| n.starts_with('.') && n != ".mutasi.lock");
     assert!(!stray, "a staging folder was left behind");
 }
 
@@ -565,7 +567,9 @@ fn request_matching_and_rule_checks() {
         ),
     );
     let (input, out) = (s.path("in").display().to_string(), s.path("out").display().to_string());
-    let r = run(&["run", "--input", &input, "--out", &out, "--period", "2024-06"].map(String::from));
+    // The fixture's kinerja ends before the freshness window: published with --force.
+    let r =
+        run(&["run", "--input", &input, "--out", &out, "--period", "2024-06", "--force"].map(String::from));
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let m = read_table(&s.path("out/2024-06/permohonan_match.parquet")).expect("match");
     let kinds = texts(&m, "baris");
