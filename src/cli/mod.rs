@@ -5,6 +5,7 @@
 //! unreadable file), 2 usage, configuration or internal errors.
 
 pub mod estimate;
+pub mod init;
 pub mod panel;
 pub mod prepost;
 pub mod report;
@@ -28,6 +29,8 @@ pub enum Command {
     /// Proses bulanan lengkap / One month's whole pipeline (validation and every analysis),
     /// published all or nothing into <out>/<period>/.
     Run(run::RunArgs),
+    /// Tulis mutasi.toml berkomentar / Write a commented mutasi.toml with every default.
+    Init(init::InitArgs),
     /// Laporan untuk pimpinan / Reports managers read: charts, report.html and report.xlsx for
     /// each report spec, after the whole monthly run.
     Report(report::ReportArgs),
@@ -83,6 +86,7 @@ impl Failure {
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
         Command::Run(a) => run::run(&a),
+        Command::Init(a) => init::init(&a),
         Command::Report(a) => report::report(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Sample(a) => sample::run(&a),

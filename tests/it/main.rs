@@ -16,4 +16,5 @@ mod rejects;
 mod report;
 mod run;
 mod sample;
+mod schedule;
 mod util;
