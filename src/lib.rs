@@ -11,6 +11,7 @@ pub mod config;
 pub mod data;
 pub mod estimate;
 pub mod ingest;
+pub mod logging;
 pub mod model;
 pub mod movement;
 pub mod normalize;

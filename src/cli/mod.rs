@@ -22,6 +22,15 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Format log / Log format on stderr: text or json [env MUTASI_LOG_FORMAT; config run.log_format].
+    #[arg(long, global = true, env = "MUTASI_LOG_FORMAT")]
+    pub log_format: Option<String>,
+    /// Hanya galat / Errors only.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Lebih rinci / More detail (-v debug, -vv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,8 +91,34 @@ impl Failure {
     }
 }
 
+/// The log format: the flag or `MUTASI_LOG_FORMAT`, else the config file's `run.log_format` for
+/// the commands that read one, else text.
+fn log_format(cli: &Cli) -> Result<crate::logging::LogFormat, Failure> {
+    use crate::logging::LogFormat;
+    let from_file = || -> Option<String> {
+        let path = match &cli.command {
+            Command::Run(a) => a.config.clone(),
+            Command::Report(a) => a.config.clone(),
+            _ => None,
+        }?;
+        crate::config::Config::load(&path).ok().map(|c| c.run.log_format)
+    };
+    let raw = cli.log_format.clone().or_else(from_file).unwrap_or_else(|| "text".into());
+    LogFormat::parse(&raw).ok_or_else(|| {
+        Failure::Usage(format!("--log-format `{raw}` harus text atau json / must be text or json"))
+    })
+}
+
 /// Runs the parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> u8 {
+    let format = match log_format(&cli) {
+        Ok(f) => f,
+        Err(f) => {
+            eprintln!("galat penggunaan / usage error: {}", f.message());
+            return f.exit_code();
+        }
+    };
+    crate::logging::init(format, crate::logging::level(cli.quiet, cli.verbose));
     let result = match cli.command {
         Command::Run(a) => run::run(&a),
         Command::Init(a) => init::init(&a),
@@ -104,7 +139,11 @@ pub fn run(cli: Cli) -> u8 {
                 Failure::Usage(_) => "galat penggunaan / usage error",
                 Failure::Internal(_) => "galat internal / internal error",
             };
-            eprintln!("{label}: {}", f.message());
+            if format == crate::logging::LogFormat::Json {
+                tracing::error!(kode_keluar = f.exit_code(), "{label}: {}", f.message());
+            } else {
+                eprintln!("{label}: {}", f.message());
+            }
             f.exit_code()
         }
     }

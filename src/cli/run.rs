@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use chrono::Datelike;
 use clap::Args;
@@ -18,6 +17,7 @@ use super::validate::validate_into;
 use super::{Failure, Outcome};
 use crate::config::{Config, control_of};
 use crate::estimate::prepost::WindowOptions;
+use crate::logging::StageProgress;
 use crate::movement::MovementOptions;
 use crate::normalize::period::{Period, PeriodKind, parse_period};
 use crate::pipeline::analyses::{self, AnalysisOptions, EstimateNote, Notes};
@@ -385,14 +385,12 @@ fn on_failure(cmd: &str, summary: &str) {
             match child.wait() {
                 Ok(s) if s.success() => {}
                 Ok(s) => {
-                    eprintln!("peringatan / warning: --on-failure `{cmd}` keluar dengan / exited with {s}")
+                    tracing::warn!("--on-failure `{cmd}` keluar dengan / exited with {s}")
                 }
-                Err(e) => eprintln!("peringatan / warning: --on-failure `{cmd}`: {e}"),
+                Err(e) => tracing::warn!("--on-failure `{cmd}`: {e}"),
             }
         }
-        Err(e) => eprintln!(
-            "peringatan / warning: --on-failure `{cmd}` tidak dapat dijalankan / could not start: {e}"
-        ),
+        Err(e) => tracing::warn!("--on-failure `{cmd}` tidak dapat dijalankan / could not start: {e}"),
     }
 }
 
@@ -401,12 +399,12 @@ fn on_failure(cmd: &str, summary: &str) {
 fn run_locked(a: &RunArgs, p: &Plan, periods: &[Period]) -> Result<(Outcome, String), Failure> {
     let held = lock(&p.root).map_err(|e| Failure::Usage(e.to_string()))?;
     if let Some(pid) = held.stale_pid {
-        eprintln!(
+        tracing::warn!(
             "kunci lama dari proses {pid} yang sudah berhenti diabaikan / stale lock of dead process {pid} ignored"
         );
     }
     for removed in remove_stale_staging(&p.root) {
-        eprintln!(
+        tracing::warn!(
             "folder sementara sisa run yang terhenti dihapus / removed a killed run's staging folder: {}",
             removed.display()
         );
@@ -455,8 +453,8 @@ fn run_period(a: &RunArgs, p: &Plan, period: &Period) -> Result<(Outcome, String
             if staging.join("report.html").exists() || staging.join("laporan").exists() {
                 std::fs::rename(&staging, &kept)
                     .map_err(|e| Failure::Internal(format!("{}: {e}", kept.display())))?;
-                eprintln!(
-                    "  laporan gagal / failed report (tidak diterbitkan / not published): {}",
+                tracing::warn!(
+                    "laporan gagal / failed report (tidak diterbitkan / not published): {}",
                     kept.display()
                 );
             } else {
@@ -467,8 +465,8 @@ fn run_period(a: &RunArgs, p: &Plan, period: &Period) -> Result<(Outcome, String
             let json = serde_json::to_string_pretty(&failed).map_err(|e| Failure::Internal(e.to_string()))?;
             std::fs::write(&path, json.clone() + "\n")
                 .map_err(|e| Failure::Internal(format!("{}: {e}", path.display())))?;
-            eprintln!("Periode / period {name} tidak diterbitkan / not published: {reason}");
-            eprintln!("  {}", path.display());
+            tracing::error!("Periode / period {name} tidak diterbitkan / not published: {reason}");
+            tracing::error!("{}", path.display());
             Ok((Outcome::DataRejected, json))
         }
         Err(e) => {
@@ -549,20 +547,21 @@ fn previous_period(root: &Path, period: &str) -> Option<(String, BTreeMap<String
 fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built, Failure> {
     let started = chrono::Utc::now();
     let mut stages: Vec<Stage> = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |stages: &mut Vec<Stage>, name: &str| {
-        stages.push(Stage {
-            tahap: name.into(),
-            detik: (clock.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
-        });
-        clock = Instant::now();
+    let mut current = Some(StageProgress::start("validasi"));
+    let mut lap = |stages: &mut Vec<Stage>, next: Option<&str>| {
+        if let Some(done) = current.take() {
+            let tahap = done.name().to_string();
+            stages.push(Stage { tahap, detik: done.finish() });
+        }
+        current = next.map(StageProgress::start);
     };
     let name = period.label();
+    tracing::info!(periode = %name, "mulai / start");
     let validated = staging.join("validated");
     std::fs::create_dir_all(&validated)
         .map_err(|e| Failure::Internal(format!("{}: {e}", validated.display())))?;
     let (summary, _) = validate_into(&p.input, &p.cfg, &validated, a.with_identities)?;
-    lap(&mut stages, "validasi");
+    lap(&mut stages, Some("gerbang"));
 
     // Gates on the data themselves, before any analysis.
     let mut gate_list =
@@ -577,7 +576,7 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
         previous.as_ref().map(|(n, c)| (n.as_str(), c)),
         p.cfg.gates.volume_band,
     ));
-    lap(&mut stages, "gerbang");
+    lap(&mut stages, Some("analisis"));
     if !p.force
         && let Some(g) = gate_list.iter().find(|g| !g.lulus)
     {
@@ -597,7 +596,13 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
     // The run's own analyses (scoped when it is a single spec's run), then the config's specs.
     let mut checks =
         analyze(a, p, &p.cfg, p.spec.as_ref(), period, &validated, staging, p.report_lang, &warnings)?;
-    lap(&mut stages, "analisis");
+    let mut names = p
+        .reports
+        .iter()
+        .map(|(_, s)| format!("laporan {}", s.report.name))
+        .chain(std::iter::once("manifest".to_string()));
+    let next = names.next();
+    lap(&mut stages, next.as_deref());
     for (_, spec) in &p.reports {
         let cfg = spec.apply(p.cfg.clone()).map_err(|e| Failure::Usage(e.to_string()))?;
         let dir = staging.join("laporan").join(&spec.report.name);
@@ -607,7 +612,8 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
             q.berkas = format!("laporan/{}: {}", spec.report.name, q.berkas);
             q
         }));
-        lap(&mut stages, &format!("laporan {}", spec.report.name));
+        let next = names.next();
+        lap(&mut stages, next.as_deref());
     }
     let failed: Vec<String> = checks
         .iter()
@@ -634,7 +640,7 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
         .map(|f| (f.berkas.clone(), (f.baris_dibaca, f.baris_diterima, f.baris_ditolak)))
         .collect();
     let masukan = manifest::inputs(&p.input, &counts, &p.declared).map_err(Failure::Internal)?;
-    lap(&mut stages, "manifest");
+    lap(&mut stages, None);
     let m = Manifest {
         periode: name.clone(),
         versi: env!("CARGO_PKG_VERSION").into(),

@@ -382,8 +382,27 @@ fn on_failure_receives_the_summary() {
     sample(&s);
     let log = s.path("gagal.json");
     let cmd = format!("cat > {}", log.display());
-    let r = mutasi(&s, "out", &["--period", "2025-09", "--on-failure", &cmd]);
+    let r = mutasi(&s, "out", &["--period", "2025-09", "--on-failure", &cmd, "--log-format", "json"]);
     assert_eq!(r.code, 1);
+    // Logs for a collector: every stderr line one JSON object; the refusal is an error event.
+    let events: Vec<serde_json::Value> = r
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["level"] == "ERROR" && e["message"].as_str().is_some_and(|m| m.contains("kinerja"))),
+        "{}",
+        r.stderr
+    );
+    assert!(events.iter().any(|e| e["tahap"] == "validasi"), "stage timings are logged");
+    // -q: errors only.
+    let quiet = mutasi(&s, "out", &["--period", "2025-09", "-q"]);
+    assert_eq!(quiet.code, 1);
+    assert!(!quiet.stderr.contains("INFO") && quiet.stderr.contains("ERROR"), "{}", quiet.stderr);
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&log).expect("hook ran")).expect("json");
     assert_eq!(summary["gerbang"], "kesegaran");
