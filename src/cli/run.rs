@@ -179,12 +179,26 @@ pub fn backfill_months(raw: &str) -> Result<Vec<Period>, Failure> {
     Ok((ka..=kb).map(Period::from_month_key).collect())
 }
 
-/// A path from the config file: relative to the config file's folder.
+/// A path from the config file: relative to the config file's folder, `..` resolved lexically.
 fn from_config(config: Option<&Path>, p: &Path) -> PathBuf {
-    match config.and_then(Path::parent) {
+    let joined = match config.and_then(Path::parent) {
         Some(dir) if p.is_relative() && !dir.as_os_str().is_empty() => dir.join(p),
         _ => p.to_path_buf(),
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir
+                if out.file_name().is_some()
+                    && out.components().next_back() != Some(std::path::Component::ParentDir) =>
+            {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
     }
+    out
 }
 
 /// The analysis options of one run, from the flags and the (spec-applied) config.
@@ -777,4 +791,25 @@ fn analyze(
         build_report(dir, &source, &ctx).map_err(Failure::Data)?;
     }
     Ok(queries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_paths_are_relative_to_the_file() {
+        let cfg = Path::new("/etc/mutasi/mutasi.toml");
+        assert_eq!(from_config(Some(cfg), Path::new("../data/in")), PathBuf::from("/etc/data/in"));
+        assert_eq!(from_config(Some(cfg), Path::new("/srv/in")), PathBuf::from("/srv/in"));
+        assert_eq!(from_config(Some(Path::new("mutasi.toml")), Path::new("./in")), PathBuf::from("in"));
+        assert_eq!(
+            from_config(Some(Path::new("a/mutasi.toml")), Path::new("../../x")),
+            PathBuf::from("../x")
+        );
+        let months: Vec<String> =
+            backfill_months("2025-11..2026-02").expect("range").iter().map(|p| p.label()).collect();
+        assert_eq!(months, ["2025-11", "2025-12", "2026-01", "2026-02"]);
+        assert!(backfill_months("2026-02").is_err());
+    }
 }

@@ -352,11 +352,21 @@ fn init_and_settings_from_file_and_environment() {
         .replace("# input = \"/data/bkpsdm/ekspor\"", "input = \"../in\"")
         .replace("# out = \"/data/mutasi\"", "out = \"../dari-berkas\"")
         .replace("max_reject_rate = 0.0", "max_reject_rate = 0.01")
-        .replace("# nip_crosswalk = \"nip_crosswalk.csv\"", "nip_crosswalk = \"nip_crosswalk.csv\"");
+        .replace("# nip_crosswalk = \"nip_crosswalk.csv\"", "nip_crosswalk = \"nip_crosswalk.csv\"")
+        .replace(
+            "\nreports = []",
+            &format!("\nreports = [\"{}\"]", concat!(env!("CARGO_MANIFEST_DIR"), "/reports/bulanan.toml")),
+        );
     std::fs::write(&cfg, text).expect("write");
     let r = run(&["run".to_string(), "--config".into(), cfg_s.clone(), "--period".into(), "2025-03".into()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(s.path("dari-berkas/2025-03/manifest.json").exists(), "out from the file");
+    // The config's report specs are part of the month, in its manifest.
+    let page = s.path("dari-berkas/2025-03/laporan/bulanan/report.html");
+    assert!(page.exists(), "the monthly report of run.reports");
+    assert!(r.stdout.contains(&page.display().to_string()), "{}", r.stdout);
+    let listed = hashes(&manifest(&s.path("dari-berkas/2025-03")));
+    assert!(listed.contains_key("laporan/bulanan/report.xlsx"), "report files are in the manifest");
     // The environment beats the file, the flag beats the environment.
     let env_run = |extra: &[&str]| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_mutasi"));
