@@ -312,6 +312,11 @@ pub struct RunConfig {
     pub input: Option<PathBuf>,
     /// Output folder (`--out`, `MUTASI_OUT`).
     pub out: Option<PathBuf>,
+    /// Report month `YYYY-MM` (`--period`, `MUTASI_PERIOD`). Default: none, the last complete
+    /// month, which is what a timer wants.
+    pub period: Option<String>,
+    /// A range of months `YYYY-MM..YYYY-MM` run in order (`--backfill`). Default: none.
+    pub backfill: Option<String>,
     /// Report specs written into `<out>/<period>/laporan/<name>/` by every run.
     pub reports: Vec<PathBuf>,
     /// Report language, `id` or `en` (`--lang`, `MUTASI_LANG`).
@@ -328,6 +333,8 @@ impl Default for RunConfig {
         RunConfig {
             input: None,
             out: None,
+            period: None,
+            backfill: None,
             reports: Vec::new(),
             lang: "id".into(),
             on_failure: None,

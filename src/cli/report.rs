@@ -33,6 +33,10 @@ pub struct ReportArgs {
     /// Folder kueri SQL / Folder of SQL queries (default: queries/ when present).
     #[arg(long)]
     pub queries: Option<PathBuf>,
+    /// Terbitkan walau gerbang gagal / Publish even when a gate fails, with a warning at the top
+    /// of the report.
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn report(a: &ReportArgs) -> Result<Outcome, Failure> {
@@ -52,7 +56,7 @@ pub fn report(a: &ReportArgs) -> Result<Outcome, Failure> {
             spec: Some(spec.clone()),
             queries: a.queries.clone(),
             with_identities: false,
-            force: false,
+            force: a.force,
             on_failure: None,
             lang: Some(a.lang.clone()),
             report_lang: Some(lang),

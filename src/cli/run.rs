@@ -369,9 +369,20 @@ fn plan(a: &RunArgs) -> Result<Plan, Failure> {
 
 pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
     let p = plan(a)?;
-    let periods = match &a.backfill {
-        Some(raw) => backfill_months(raw)?,
-        None => vec![resolve_period(a.period.as_deref())?],
+    // Flag (or MUTASI_PERIOD) first; the file's period or backfill only when neither flag is given.
+    let (period, backfill) = match (&a.period, &a.backfill) {
+        (None, None) => (p.cfg.run.period.clone(), p.cfg.run.backfill.clone()),
+        _ => (a.period.clone(), a.backfill.clone()),
+    };
+    let periods = match (&backfill, &period) {
+        (Some(raw), None) => backfill_months(raw)?,
+        (Some(_), Some(_)) => {
+            return Err(Failure::Usage(
+                "run.period dan run.backfill tidak boleh keduanya / set run.period or run.backfill, not both"
+                    .into(),
+            ));
+        }
+        (None, _) => vec![resolve_period(period.as_deref())?],
     };
     let result = run_locked(a, &p, &periods);
     if let Some(cmd) = &p.on_failure {
@@ -786,7 +797,23 @@ fn analyze(
             estimates: notes.estimates.clone(),
             unit_notes: notes.units.clone(),
             checks: queries.clone(),
-            warnings: warnings.to_vec(),
+            warnings: {
+                // A failing check is known here, before the report is written: with --force the
+                // report is published, so it carries the failure at the top.
+                let mut w = warnings.to_vec();
+                let failed: Vec<String> = queries
+                    .iter()
+                    .filter(|q| !q.lulus)
+                    .map(|q| format!("{} ({} baris / rows)", q.berkas, q.baris))
+                    .collect();
+                if p.force && !failed.is_empty() {
+                    w.push(format!(
+                        "gerbang / gate cek gagal / failed, diterbitkan dengan --force / published with --force: {}",
+                        gates::checks(&failed).keterangan
+                    ));
+                }
+                w
+            },
         };
         build_report(dir, &source, &ctx).map_err(Failure::Data)?;
     }

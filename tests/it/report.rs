@@ -447,7 +447,7 @@ fn a_failing_check_is_listed_in_a_kept_unpublished_report() {
     )
     .expect("check");
     let out = s.path("out");
-    let r = run(&[
+    let args = vec![
         "report".to_string(),
         "--input".into(),
         repo("sample_data"),
@@ -461,7 +461,8 @@ fn a_failing_check_is_listed_in_a_kept_unpublished_report() {
         PERIOD.into(),
         "--spec".into(),
         repo("reports/dinas-kesehatan.toml"),
-    ]);
+    ];
+    let r = run(&args);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     let root = out.join("dinas-kesehatan");
     assert!(!root.join(PERIOD).exists(), "nothing published");
@@ -475,4 +476,13 @@ fn a_failing_check_is_listed_in_a_kept_unpublished_report() {
     let page = std::fs::read_to_string(&kept).expect("kept report");
     let quality = section_text(&page, "kualitas");
     assert!(quality.contains("ikm_di_atas_90.sql — gagal"), "{quality}");
+    // --force publishes it, with the failed gate in red at the top of the page.
+    let mut forced = args.clone();
+    forced.push("--force".into());
+    let r = run(&forced);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let page = std::fs::read_to_string(root.join(PERIOD).join("report.html")).expect("published");
+    let banner = page.split("<p class=\"peringatan\" role=\"alert\">").nth(1).expect("warning banner");
+    assert!(banner.contains("PERINGATAN") && banner.contains("ikm_di_atas_90.sql"), "{banner}");
+    assert!(!root.join(format!("{PERIOD}.failed")).exists(), "the kept failure is gone once published");
 }

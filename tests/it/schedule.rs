@@ -352,13 +352,15 @@ fn init_and_settings_from_file_and_environment() {
         .replace("# input = \"/data/bkpsdm/ekspor\"", "input = \"../in\"")
         .replace("# out = \"/data/mutasi\"", "out = \"../dari-berkas\"")
         .replace("max_reject_rate = 0.0", "max_reject_rate = 0.01")
+        .replace("# period = \"2026-10\"", "period = \"2025-03\"")
         .replace("# nip_crosswalk = \"nip_crosswalk.csv\"", "nip_crosswalk = \"nip_crosswalk.csv\"")
         .replace(
             "\nreports = []",
             &format!("\nreports = [\"{}\"]", concat!(env!("CARGO_MANIFEST_DIR"), "/reports/bulanan.toml")),
         );
     std::fs::write(&cfg, text).expect("write");
-    let r = run(&["run".to_string(), "--config".into(), cfg_s.clone(), "--period".into(), "2025-03".into()]);
+    // input, out, period and reports all from the file.
+    let r = run(&["run".to_string(), "--config".into(), cfg_s.clone()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(s.path("dari-berkas/2025-03/manifest.json").exists(), "out from the file");
     // The config's report specs are part of the month, in its manifest.
