@@ -843,6 +843,65 @@ fn appendix(lang: Lang) -> Section {
 mod tests {
     use super::*;
 
+    fn ctx() -> ReportContext {
+        ReportContext {
+            title: "t".into(),
+            description: String::new(),
+            period: "2025-12".into(),
+            lang: Lang::Id,
+            k: 5,
+            pre: 6,
+            post: 6,
+            min_e: -12,
+            max_e: 12,
+            min_treated: 20,
+            control: "never".into(),
+            outcomes: vec!["capaian_iki".into()],
+            scope_opd: vec![],
+            estimates: vec![],
+            unit_notes: vec![],
+            checks: vec![],
+            warnings: vec![],
+        }
+    }
+
+    /// A small step is merged with its complement into one "Disamarkan" step: neither can be
+    /// read, and start + steps still reaches the end.
+    #[test]
+    fn small_waterfall_steps_are_merged_with_their_complement() {
+        let m = super::super::inputs::OpdMovement {
+            opd: "Inspektorat".into(),
+            awal: 40,
+            masuk: 3,
+            keluar: 12,
+            lainnya: 7,
+            akhir: 38,
+        };
+        let w = waterfall(&ctx(), &ReportData::default(), &m);
+        let labels: Vec<&str> = w.steps.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, ["Keluar", "Disamarkan"], "masuk (3) hidden with lainnya (7), the smallest other");
+        assert_eq!(w.steps[1].delta, 10.0);
+        let end = w.start + w.steps.iter().map(|s| s.delta).sum::<f64>();
+        assert_eq!(end, w.end);
+        let none = super::super::inputs::OpdMovement { masuk: 30, ..m };
+        assert_eq!(waterfall(&ctx(), &ReportData::default(), &none).steps.len(), 3);
+    }
+
+    /// Flow cells below k are hidden; both axes list the same OPD, outside the instansi last.
+    #[test]
+    fn flow_cells_below_k_are_hidden() {
+        let mut data = ReportData::default();
+        data.flows.insert(("A".into(), "B".into()), 3);
+        data.flows.insert(("B".into(), "A".into()), 9);
+        data.flows.insert(("luar_instansi".into(), "A".into()), 5);
+        let h = flow_heatmap(&ctx(), &data).expect("heatmap");
+        assert_eq!(h.rows, ["A", "B", "luar_instansi"]);
+        assert_eq!(h.rows, h.columns);
+        assert_eq!(h.cells[1], FlowCell::Suppressed, "A → B: 3 < 5");
+        assert_eq!(h.cells[3], FlowCell::Count(9));
+        assert_eq!(h.cells[6], FlowCell::Count(5));
+    }
+
     #[test]
     fn picks_the_language_half_and_slugs() {
         assert_eq!(pick("kurang data / too few data", Lang::En), "too few data");
