@@ -259,9 +259,20 @@ pub fn write_all(
         let data = findings(findings_list, &loaded.files);
         write_findings_csv(&data, &dir.join(format!("{name}.csv")))?;
         write_parquet(data, &dir.join(format!("{name}.parquet")))?;
+        // They hold raw input values (NIPs, names): readable by their owner only.
+        for ext in ["csv", "parquet"] {
+            owner_only(&dir.join(format!("{name}.{ext}")))?;
+        }
         written.extend([format!("{name}.parquet"), format!("{name}.csv")]);
     }
     write_parquet(reconciliation(recon, &loaded.files), &dir.join("reconciliation.parquet"))?;
     written.push("reconciliation.parquet".into());
     Ok(written)
+}
+
+/// Restricts a file to its owner (0600).
+fn owner_only(path: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+        .map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -47,6 +47,11 @@ pub struct Summary {
     pub lulus: bool,
 }
 
+/// Columns whose raw values identify a person, and `*` (a whole raw line): their examples in the
+/// summary name the file, row and column but not the value.
+pub const IDENTITY_COLUMNS: &[&str] =
+    &["nip", "nip_lama", "nip_baru", "nama", "tanggal_lahir", "penilai_id", "penilai_nip", "*"];
+
 fn by_reason(findings: &[Finding], loaded: &Loaded) -> Vec<ReasonCount> {
     let mut groups: BTreeMap<Reason, Vec<&Finding>> = BTreeMap::new();
     for f in findings {
@@ -64,8 +69,17 @@ fn by_reason(findings: &[Finding], loaded: &Loaded) -> Vec<ReasonCount> {
                 .take(3)
                 .map(|f| {
                     let file = loaded.files.get(f.prov.file as usize).map_or("?", |x| x.name.as_str());
-                    let raw: String = f.raw.chars().take(60).collect();
-                    format!("{file}:{} kolom {} \"{raw}\"", f.prov.row, f.column)
+                    if IDENTITY_COLUMNS.contains(&f.column.as_str()) {
+                        // ringkasan.json is published with the month; the raw value stays in
+                        // rejects/warnings (owner-only files).
+                        format!(
+                            "{file}:{} kolom {} (nilai disamarkan / value withheld)",
+                            f.prov.row, f.column
+                        )
+                    } else {
+                        let raw: String = f.raw.chars().take(60).collect();
+                        format!("{file}:{} kolom {} \"{raw}\"", f.prov.row, f.column)
+                    }
                 })
                 .collect(),
         })

@@ -486,3 +486,109 @@ fn a_failing_check_is_listed_in_a_kept_unpublished_report() {
     assert!(banner.contains("PERINGATAN") && banner.contains("ikm_di_atas_90.sql"), "{banner}");
     assert!(!root.join(format!("{PERIOD}.failed")).exists(), "the kept failure is gone once published");
 }
+
+/// Every file both reports wrote — Parquet cells decoded with the Apache reader, everything else
+/// byte for byte — holds no input NIP and no name; only the owner-only rejects and warnings files
+/// keep raw values.
+#[test]
+fn no_nip_or_name_leaves_the_pipeline() {
+    use arrow::array::Array;
+    use arrow::util::display::{ArrayFormatter, FormatOptions};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use std::os::unix::fs::PermissionsExt;
+
+    let mut nips: Vec<String> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let people = std::fs::read_to_string(repo("sample_data/pegawai.csv")).expect("pegawai.csv");
+    for row in csv::Reader::from_reader(people.as_bytes()).records().flatten() {
+        let nip = row.get(0).unwrap_or("").trim().to_string();
+        if nip.len() >= 9 {
+            nips.push(nip);
+        }
+        let name = row.get(1).unwrap_or("").split(',').next().unwrap_or("").trim().to_string();
+        if name.chars().count() >= 6 {
+            names.push(name);
+        }
+    }
+    assert!(nips.len() > 1000 && names.len() > 500);
+    // Linear scans: NIPs as runs of digits (and the damaged forms as whole tokens), names by
+    // their first word, then the whole name.
+    let nip_set: std::collections::HashSet<&str> = nips.iter().map(String::as_str).collect();
+    let mut by_first: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    for n in &names {
+        by_first.entry(n.split_whitespace().next().unwrap_or("")).or_default().push(n);
+    }
+    let leaks = |text: &str| -> Option<String> {
+        for token in text.split(|c: char| c.is_whitespace() || "\"',;:<>()[]{}=|/".contains(c)) {
+            if nip_set.contains(token) {
+                return Some(token.to_string());
+            }
+        }
+        for run in text.split(|c: char| !c.is_ascii_digit()).filter(|r| r.len() >= 9) {
+            if nip_set.contains(run) {
+                return Some(run.to_string());
+            }
+        }
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if let Some(full) = by_first.get(word)
+                && let Some(n) = full.iter().find(|n| text.contains(**n))
+            {
+                return Some(n.to_string());
+            }
+        }
+        None
+    };
+    assert_eq!(
+        leaks("x 198902082013102001 y").as_deref(),
+        Some("198902082013102001"),
+        "the scan finds a NIP"
+    );
+    assert!(leaks(&format!("<td>{}</td>", names[0])).is_some(), "the scan finds a name");
+    let mut checked = 0;
+    for spec in ["dinas-kesehatan", "bulanan"] {
+        let dir = folder(spec);
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).expect("ls").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                if name.starts_with("rejects.") || name.starts_with("warnings.") {
+                    let mode = std::fs::metadata(&p).expect("meta").permissions().mode() & 0o777;
+                    assert_eq!(mode, 0o600, "{}: raw values must be owner-only", p.display());
+                    continue;
+                }
+                checked += 1;
+                if name.ends_with(".parquet") {
+                    let reader =
+                        ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&p).expect("open"))
+                            .expect("parquet")
+                            .build()
+                            .expect("reader");
+                    for batch in reader {
+                        let batch = batch.expect("batch");
+                        for col in batch.columns() {
+                            let f = ArrayFormatter::try_new(col.as_ref(), &FormatOptions::default())
+                                .expect("fmt");
+                            for i in 0..col.len() {
+                                let cell = f.value(i).to_string();
+                                if let Some(n) = leaks(&cell) {
+                                    panic!("{}: cell `{cell}` holds `{n}`", p.display());
+                                }
+                            }
+                        }
+                    }
+                } else {
+                    let text = String::from_utf8_lossy(&std::fs::read(&p).expect("read")).to_string();
+                    if let Some(n) = leaks(&text) {
+                        panic!("{}: holds `{n}`", p.display());
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} files searched");
+}
