@@ -457,6 +457,23 @@ impl Config {
                 )));
             }
         }
+        // Input files named by the config stay inside the input folder: relative, without `..`.
+        let escapes =
+            |p: &Path| p.is_absolute() || p.components().any(|c| c == std::path::Component::ParentDir);
+        if let Some(p) = self.nip_crosswalk.as_deref().filter(|p| escapes(p)) {
+            return Err(ConfigError::Invalid(format!(
+                "nip_crosswalk `{}` harus di dalam folder masukan (relatif, tanpa ..) / must stay inside the input folder (relative, no ..)",
+                p.display()
+            )));
+        }
+        for (name, t) in &self.tables {
+            if let Some(p) = t.files.iter().find(|p| escapes(p)) {
+                return Err(ConfigError::Invalid(format!(
+                    "tables.{name}.files: `{}` harus di dalam folder masukan (relatif, tanpa ..) / must stay inside the input folder (relative, no ..)",
+                    p.display()
+                )));
+            }
+        }
         for (name, t) in &self.tables {
             let Some(table) = crate::schema::Table::from_name(name) else {
                 return Err(ConfigError::Invalid(format!(
@@ -485,6 +502,20 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Config-named input files cannot point outside the input folder.
+    #[test]
+    fn input_paths_stay_inside_the_input_folder() {
+        for bad in [
+            "nip_crosswalk = \"../rahasia.csv\"",
+            "nip_crosswalk = \"/etc/passwd\"",
+            "[tables.pegawai]\nfiles = [\"a/../../b.csv\"]",
+        ] {
+            let e = Config::parse(bad).expect_err(bad);
+            assert!(e.to_string().contains("inside the input folder"), "{e}");
+        }
+        assert!(Config::parse("nip_crosswalk = \"sub/padanan.csv\"").is_ok());
+    }
 
     #[test]
     fn defaults_without_a_file() {
