@@ -731,7 +731,7 @@ fn analyze(
                     }
                 }
             }
-            run_queries(qdir, &tables, &dir.join("kueri")).map_err(Failure::Data)?
+            run_queries(qdir, &tables, &dir.join("kueri"), opts.min_cell as u64).map_err(Failure::Data)?
         }
         None => Vec::new(),
     };

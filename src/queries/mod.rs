@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::data::sql::{SqlRunner, tables_read};
+use crate::data::table::{read_table, write_parquet};
+
+pub mod suppress;
 
 /// One `.sql` file.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,11 +169,19 @@ pub struct QueryResult {
     /// For checks: passed when no row came back.
     pub cek: bool,
     pub lulus: bool,
+    /// Rows whose numbers were withheld (fewer than k employees, or their complement).
+    pub ditekan: usize,
 }
 
 /// Runs every query in `dir` over `tables` (name, Parquet file) and writes each result to
 /// `out/<name>.parquet`.
-pub fn run_queries(dir: &Path, tables: &[(String, PathBuf)], out: &Path) -> Result<Vec<QueryResult>, String> {
+/// Summary tables (not checks) are written with small-cell suppression at `k` ([`suppress`]).
+pub fn run_queries(
+    dir: &Path,
+    tables: &[(String, PathBuf)],
+    out: &Path,
+    min_group: u64,
+) -> Result<Vec<QueryResult>, String> {
     let files = discover(dir)?;
     if files.is_empty() {
         return Ok(Vec::new());
@@ -193,15 +204,27 @@ pub fn run_queries(dir: &Path, tables: &[(String, PathBuf)], out: &Path) -> Resu
     let mut results = Vec::new();
     for k in order(&files, &reads, &known)? {
         let f = &files[k];
-        let rows = runner.run(&f.name, &f.sql, &out.join(format!("{}.parquet", f.name))).map_err(|e| {
+        let path = out.join(format!("{}.parquet", f.name));
+        let rows = runner.run(&f.name, &f.sql, &path).map_err(|e| {
             format!("{}: {e}\n\nhint: periksa kueri ini / check this query", f.path.display())
         })?;
+        let mut ditekan = 0;
+        if !f.check && rows > 0 {
+            let d = suppress::directives(&f.sql);
+            let mut t = read_table(&path)?;
+            let counts = suppress::count_columns(&t, &d.counts);
+            ditekan = suppress::suppress(&mut t, &counts, d.groups.as_deref(), min_group);
+            if ditekan > 0 {
+                write_parquet(t, &path)?;
+            }
+        }
         results.push(QueryResult {
             nama: f.name.clone(),
             berkas: f.path.display().to_string(),
             baris: rows,
             cek: f.check,
             lulus: !f.check || rows == 0,
+            ditekan,
         });
     }
     Ok(results)

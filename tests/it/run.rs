@@ -729,6 +729,11 @@ fn sql_queries_and_checks() {
     );
     s.write("q/staging/stg.sql", "SELECT jenis_mutasi, COUNT(*) AS n FROM mutasi GROUP BY jenis_mutasi\n");
     s.write("q/checks/no_negative_ikm.sql", "SELECT * FROM ikm_per_unit WHERE ikm < 0\n");
+    // Per unit and month, many groups are small: their numbers must not leave the pipeline.
+    s.write(
+        "q/marts/per_unit_bulan.sql",
+        "SELECT unit_tujuan_id, STRFTIME(tmt, '%Y-%m') AS bulan, COUNT(*) AS n_mutasi FROM mutasi GROUP BY unit_tujuan_id, bulan\n",
+    );
     let q = s.path("q").display().to_string();
     let r = mutasi_run(
         &s,
@@ -748,6 +753,17 @@ fn sql_queries_and_checks() {
         names.iter().position(|n| *n == "stg") < names.iter().position(|n| *n == "per_jenis"),
         "{names:?}"
     );
+    let small = read_table(&s.path("out/2024-12/kueri/per_unit_bulan.parquet")).expect("per unit");
+    let n = ints(&small, "n_mutasi");
+    assert!(n.iter().all(|x| x.is_none_or(|x| x >= 5)), "a group below k left the pipeline: {n:?}");
+    assert!(n.iter().any(Option::is_none), "the sample has small groups to suppress");
+    let entry = json["kueri"]
+        .as_array()
+        .expect("kueri")
+        .iter()
+        .find(|k| k["nama"] == "per_unit_bulan")
+        .expect("entry");
+    assert_eq!(entry["ditekan"].as_u64(), Some(n.iter().filter(|x| x.is_none()).count() as u64));
     let before = std::fs::read(s.path("out/2024-12/kueri/per_jenis.parquet")).expect("published");
 
     // A check that fails: nothing published, the gate named, the earlier month intact.
