@@ -33,6 +33,10 @@ pub struct ReportArgs {
     /// Folder kueri SQL / Folder of SQL queries (default: queries/ when present).
     #[arg(long)]
     pub queries: Option<PathBuf>,
+    /// Sertakan NIP dan nama / Write NIPs and names into the validated tables; every report then
+    /// says so at its top.
+    #[arg(long, alias = "include-identifiers")]
+    pub with_identities: bool,
     /// Terbitkan walau gerbang gagal / Publish even when a gate fails, with a warning at the top
     /// of the report.
     #[arg(long)]
@@ -55,7 +59,7 @@ pub fn report(a: &ReportArgs) -> Result<Outcome, Failure> {
             standardize: false,
             spec: Some(spec.clone()),
             queries: a.queries.clone(),
-            with_identities: false,
+            with_identities: a.with_identities,
             force: a.force,
             on_failure: None,
             lang: Some(a.lang.clone()),

@@ -75,9 +75,9 @@ pub struct RunArgs {
     /// when it exists].
     #[arg(long)]
     pub queries: Option<PathBuf>,
-    /// Sertakan NIP dan nama di tabel tervalidasi / Write NIPs and names into the validated tables
-    /// [config: privacy.include_identities].
-    #[arg(long)]
+    /// Sertakan NIP dan nama di tabel tervalidasi / Write NIPs and names into the validated tables;
+    /// recorded in the manifest and shown on every report [config: privacy.include_identities].
+    #[arg(long, alias = "include-identifiers")]
     pub with_identities: bool,
     /// Terbitkan walau gerbang gagal / Publish even when a gate fails; the manifest and the
     /// report carry a warning [config: gates.force].
@@ -586,6 +586,7 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
     std::fs::create_dir_all(&validated)
         .map_err(|e| Failure::Internal(format!("{}: {e}", validated.display())))?;
     let (summary, _) = validate_into(&p.input, &p.cfg, &validated, a.with_identities)?;
+    let identities = a.with_identities || p.cfg.privacy.include_identities;
     lap(&mut stages, Some("gerbang"));
 
     // Gates on the data themselves, before any analysis.
@@ -607,6 +608,12 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
     {
         return Ok(Built::Rejected(g.nama.clone(), g.keterangan.clone()));
     }
+    let mut banners: Vec<String> = Vec::new();
+    if identities {
+        banners.push(
+            "keluaran bulan ini memuat NIP dan nama (--include-identifiers): data pribadi, UU 27/2022 / this month's outputs hold NIPs and names: personal data".into(),
+        );
+    }
     let mut warnings: Vec<String> = gate_list
         .iter()
         .filter(|g| !g.lulus)
@@ -618,9 +625,11 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
         })
         .collect();
 
+    // What every report shows at its top: identities included, gates overridden.
+    let notices: Vec<String> = banners.iter().chain(&warnings).cloned().collect();
     // The run's own analyses (scoped when it is a single spec's run), then the config's specs.
     let mut checks =
-        analyze(a, p, &p.cfg, p.spec.as_ref(), period, &validated, staging, p.report_lang, &warnings)?;
+        analyze(a, p, &p.cfg, p.spec.as_ref(), period, &validated, staging, p.report_lang, &notices)?;
     let mut names = p
         .reports
         .iter()
@@ -632,7 +641,7 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
         let cfg = spec.apply(p.cfg.clone()).map_err(|e| Failure::Usage(e.to_string()))?;
         let dir = staging.join("laporan").join(&spec.report.name);
         std::fs::create_dir_all(&dir).map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
-        let sub = analyze(a, p, &cfg, Some(spec), period, &validated, &dir, Some(p.lang), &warnings)?;
+        let sub = analyze(a, p, &cfg, Some(spec), period, &validated, &dir, Some(p.lang), &notices)?;
         checks.extend(sub.into_iter().map(|mut q| {
             q.berkas = format!("laporan/{}: {}", spec.report.name, q.berkas);
             q
@@ -676,6 +685,7 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
         masukan,
         baris_per_tabel: rows,
         konfigurasi: serde_json::to_value(&p.cfg).map_err(|e| Failure::Internal(e.to_string()))?,
+        identitas_disertakan: identities,
         kunci_pseudonim_diatur: std::env::var_os("MUTASI_PSEUDONYM_KEY").is_some()
             || p.cfg.privacy.pseudonym_key.is_some(),
         tahap: stages,

@@ -24,7 +24,7 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Sertakan NIP dan nama di tabel keluaran / Write NIPs and names into the outputs.
-    #[arg(long)]
+    #[arg(long, alias = "include-identifiers")]
     pub with_identities: bool,
 }
 

@@ -64,6 +64,8 @@ pub struct Manifest {
     /// Accepted rows per canonical table (the volume gate of the next period compares with it).
     pub baris_per_tabel: BTreeMap<String, u64>,
     pub konfigurasi: serde_json::Value,
+    /// NIPs and names were written (`--include-identifiers` / `privacy.include_identities`).
+    pub identitas_disertakan: bool,
     pub kunci_pseudonim_diatur: bool,
     pub tahap: Vec<Stage>,
     pub gerbang: Vec<Gate>,

@@ -592,3 +592,41 @@ fn no_nip_or_name_leaves_the_pipeline() {
     }
     assert!(checked > 100, "only {checked} files searched");
 }
+
+/// `--include-identifiers` writes NIPs, says so in the manifest and at the top of the report.
+#[test]
+fn identities_only_when_asked_and_then_announced() {
+    let s = Scratch::new();
+    let out = s.path("out");
+    let r = run(&[
+        "report".to_string(),
+        "--input".into(),
+        repo("sample_data"),
+        "--config".into(),
+        repo("sample_data/mutasi.toml"),
+        "--out".into(),
+        out.display().to_string(),
+        "--period".into(),
+        PERIOD.into(),
+        "--spec".into(),
+        repo("reports/bulanan.toml"),
+        "--include-identifiers".into(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let dir = out.join("bulanan").join(PERIOD);
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).expect("manifest"))
+            .expect("json");
+    assert_eq!(m["identitas_disertakan"], true);
+    let page = std::fs::read_to_string(dir.join("report.html")).expect("report");
+    let banner = page.split("role=\"alert\">").nth(1).expect("banner");
+    assert!(banner.contains("NIP") && banner.contains("UU 27/2022"), "{banner}");
+    // Without the flag (the shared reports): no banner, no identities.
+    let default = html("bulanan");
+    assert!(!default.contains("role=\"alert\""));
+    let m: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(folder("bulanan").join("manifest.json")).expect("manifest"),
+    )
+    .expect("json");
+    assert_eq!(m["identitas_disertakan"], false);
+}
