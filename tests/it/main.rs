@@ -1,10 +1,13 @@
 //! The single integration-test binary (one binary links Polars once).
 //!
-//! Modules by area: the CLI contract (`cli`), accepted format quirks (`formats`), every reject
-//! reason (`rejects`), row reconciliation on messy and generated data (`reconcile`), the
-//! generator (`sample`), interval coverage over 200 generated datasets (`coverage`), and Parquet interoperability with the Apache `arrow`/`parquet` crates
-//! (`interop`).
+//! Modules by area: the CLI contract (`cli`), the bad-input catalogue (`bad_inputs`), accepted
+//! format quirks (`formats`), every reject reason (`rejects`), row reconciliation on messy and
+//! generated data (`reconcile`), the generator (`sample`), interval coverage over 200 generated
+//! datasets (`coverage`), Parquet interoperability with the Apache `arrow`/`parquet` crates
+//! (`interop`), the monthly run (`run`, `movement`), the report in a headless browser (`report`)
+//! and unattended scheduled runs (`schedule`).
 
+mod bad_inputs;
 mod cli;
 mod coverage;
 mod estimate;

@@ -1,0 +1,109 @@
+//! The bad-input catalogue (issue 9 §1, first cases): each broken file gives a clear error or
+//! reject naming the file (and row and column where they apply), never a panic, and an unreadable
+//! file leaves no partial output.
+
+use super::util::*;
+
+/// Runs validate on the base fixture with `kinerja.<ext>` replaced by `bytes`.
+fn with_kinerja(name: &str, bytes: &[u8]) -> (Scratch, Run) {
+    let s = Scratch::with_base();
+    s.write_bytes(&format!("in/{name}"), bytes);
+    let r = s.validate(&[]);
+    (s, r)
+}
+
+/// An unreadable file: exit 1, the file named, a hint, no panic, nothing written.
+fn unreadable(name: &str, bytes: &[u8], says: &str) {
+    let (s, r) = with_kinerja(name, bytes);
+    assert_eq!(r.code, 1, "{name}: {}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains(name) && r.stderr.contains(says), "{name}: {}", r.stderr);
+    assert!(r.stderr.contains("hint:"), "{name}: a hint: {}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(
+        !s.out().exists() || std::fs::read_dir(s.out()).map(|mut d| d.next().is_none()).unwrap_or(true),
+        "{name}: partial output"
+    );
+}
+
+#[test]
+fn files_that_cannot_be_read() {
+    unreadable("kinerja.csv", b"", "berkas kosong");
+    unreadable("kinerja.csv", b"nip,periode,indikator,nilai\n", "hanya berisi header");
+    let mut binary = vec![0u8, 159, 146, 150, 0, 1, 2, 3];
+    binary.extend((0..4000u32).map(|i| (i * 7919 % 251) as u8));
+    unreadable("kinerja.csv", &binary, "data biner");
+    unreadable("kinerja.xlsx", pegawai_csv().as_bytes(), "bukan berkas Excel yang sah");
+    let xlsx =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/sample_data/unit_kerja.xlsx")).expect("xlsx");
+    unreadable("kinerja.xlsx", &xlsx[..xlsx.len() / 2], "bukan berkas Excel yang sah");
+    unreadable(
+        "kinerja.csv",
+        format!("nip,periode,indikator,nilai,nilai\n{NIP_A},2024-01,capaian_iki,88,89\n").as_bytes(),
+        "muncul dua kali",
+    );
+}
+
+/// A 50 MB line is one row with a wrong column count, not a crash or a hang.
+#[test]
+fn a_fifty_megabyte_line() {
+    let mut text = format!("nip,periode,indikator,nilai\n{NIP_A},2024-01,capaian_iki,88\n");
+    text.push_str(&"x".repeat(50 * 1024 * 1024));
+    text.push('\n');
+    let (s, r) = with_kinerja("kinerja.csv", text.as_bytes());
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = rejects(&s);
+    assert_eq!(rows.len(), 1, "the long line is one rejected row");
+    assert_eq!(rows[0]["baris"], "3");
+    assert!(!rows[0]["kode_alasan"].is_empty());
+    let kinerja = table(&s, "kinerja");
+    assert_eq!(kinerja.height(), 1, "the good row is kept");
+}
+
+/// Rows with every value empty, and a delimiter that changes mid-file, are rejected row by row
+/// with the file, row and column; the other rows are kept.
+#[test]
+fn empty_values_and_a_changing_delimiter() {
+    let (s, r) = with_kinerja(
+        "kinerja.csv",
+        format!("nip,periode,indikator,nilai\n{NIP_A},2024-01,capaian_iki,88\n,,,\n").as_bytes(),
+    );
+    assert_eq!(r.code, 1);
+    let rows = rejects(&s);
+    assert!(rows.iter().all(|r| r["berkas"] == "kinerja.csv" && r["baris"] == "3"), "{rows:?}");
+    let cols: Vec<&str> = rows.iter().map(|r| r["kolom"].as_str()).collect();
+    for c in ["nip", "periode", "indikator"] {
+        assert!(cols.contains(&c), "{c} named: {cols:?}");
+    }
+    let (s, r) = with_kinerja(
+        "kinerja.csv",
+        format!(
+            "nip,periode,indikator,nilai\n{NIP_A},2024-01,capaian_iki,88\n{NIP_B};2024-02;capaian_iki;89\n"
+        )
+        .as_bytes(),
+    );
+    assert_eq!(r.code, 1);
+    let rows = rejects(&s);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!((rows[0]["baris"].as_str(), rows[0]["kolom"].as_str()), ("3", "*"));
+    assert!(rows[0]["nilai_mentah"].contains(';'), "the raw line is kept for the steward");
+    assert_eq!(table(&s, "kinerja").height(), 1);
+}
+
+/// A quoted field with an embedded newline is one value, not two rows.
+#[test]
+fn quoted_newlines_stay_in_their_field() {
+    let s = Scratch::new();
+    s.write("in/unit_kerja.csv", UNIT_CSV);
+    s.write(
+        "in/pegawai.csv",
+        &format!(
+            "nip,nama,jenis_kelamin,unit_id\n{NIP_A},\"Yohanis\nWattimena\",L,PKM01\n{NIP_B},Maria,P,PKM17\n"
+        ),
+    );
+    let r = s.validate(&["--with-identities"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let p = table(&s, "pegawai");
+    assert_eq!(p.height(), 2, "two employees, not three rows");
+    assert!(rejects(&s).is_empty());
+}
