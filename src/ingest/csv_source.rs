@@ -60,11 +60,31 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), FileError
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok((s.to_string(), "UTF-8")),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            Ok((text.into_owned(), "Windows-1252"))
+        Err(_) => Ok(decode_lines(bytes)),
+    }
+}
+
+/// A file that is not valid UTF-8 as a whole: each line is UTF-8 when it is valid UTF-8 with
+/// non-ASCII text (rows pasted from another export), else Windows-1252, so neither half turns
+/// into mojibake. The encoding label says when both occur.
+fn decode_lines(bytes: &[u8]) -> (String, &'static str) {
+    let mut text = String::with_capacity(bytes.len());
+    let (mut utf8, mut cp1252) = (false, false);
+    for line in bytes.split_inclusive(|b| *b == b'\n') {
+        match std::str::from_utf8(line) {
+            Ok(s) => {
+                utf8 |= !s.is_ascii();
+                text.push_str(s);
+            }
+            Err(_) => {
+                cp1252 = true;
+                let (t, _, _) = encoding_rs::WINDOWS_1252.decode(line);
+                text.push_str(&t);
+            }
         }
     }
+    let label = if utf8 && cp1252 { "campuran / mixed: UTF-8 + Windows-1252" } else { "Windows-1252" };
+    (text, label)
 }
 
 /// Counts delimiters outside quotes per record over the first records.
@@ -248,5 +268,16 @@ mod tests {
         assert_eq!(sniff_delimiter("a|b|c\n1|2|3\n"), b'|');
         // Commas inside quotes and decimal commas do not fool it.
         assert_eq!(sniff_delimiter("nama;nilai\n\"Ely, S.Pd\";76,5\n\"A, B\";80,25\n"), b';');
+    }
+
+    /// A Windows-1252 file with rows pasted from a UTF-8 export: both halves decode correctly.
+    #[test]
+    fn mixed_encodings_decode_line_by_line() {
+        let bytes = b"nama\nJos\xe9\nMaria \xc3\xa9\n";
+        let (text, label) = decode(Path::new("x.csv"), bytes).expect("decoded");
+        assert_eq!(text, "nama\nJos\u{e9}\nMaria \u{e9}\n");
+        assert!(label.contains("mixed"), "{label}");
+        let (plain, label) = decode(Path::new("x.csv"), b"nama\nJos\xe9\n").expect("decoded");
+        assert_eq!((plain.as_str(), label), ("nama\nJos\u{e9}\n", "Windows-1252"));
     }
 }

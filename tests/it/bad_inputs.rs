@@ -107,3 +107,32 @@ fn quoted_newlines_stay_in_their_field() {
     assert_eq!(p.height(), 2, "two employees, not three rows");
     assert!(rejects(&s).is_empty());
 }
+
+/// A Windows-1252 export with rows pasted from a UTF-8 one: no mojibake, and the summary says
+/// the file mixes encodings.
+#[test]
+fn mixed_encodings_are_decoded_line_by_line_and_reported() {
+    let s = Scratch::new();
+    s.write("in/unit_kerja.csv", UNIT_CSV);
+    let mut bytes = format!("nip,nama,jenis_kelamin,unit_id\n{NIP_A},Jos").into_bytes();
+    bytes.push(0xE9); // é in Windows-1252
+    bytes.extend(format!(" Wattimena,L,PKM01\n{NIP_B},Maria ").as_bytes());
+    bytes.extend("Pé,P,PKM17\n".as_bytes()); // é in UTF-8
+    s.write_bytes("in/pegawai.csv", &bytes);
+    let r = s.validate(&["--with-identities"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let names: Vec<String> = strings(&table(&s, "pegawai"), "nama").into_iter().flatten().collect();
+    assert!(names.iter().any(|n| n.starts_with("Jos\u{e9}")), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.contains("P\u{e9}")) && !names.iter().any(|n| n.contains('Ã')),
+        "{names:?}"
+    );
+    let summary = summary(&s);
+    let pegawai = summary["berkas"]
+        .as_array()
+        .expect("berkas")
+        .iter()
+        .find(|f| f["berkas"] == "pegawai.csv")
+        .expect("pegawai");
+    assert!(pegawai["encoding"].as_str().is_some_and(|e| e.contains("mixed")), "{pegawai}");
+}
