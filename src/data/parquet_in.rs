@@ -15,7 +15,35 @@ enum Col {
     F64(Float64Chunked),
     Bool(BooleanChunked),
     Date(Int32Chunked),
-    DateTime(Int64Chunked, TimeUnit),
+    /// Values, unit, and the offset in seconds of the column's time zone (0 without one): a
+    /// date is the calendar day where the timestamp was recorded, not in UTC.
+    DateTime(Int64Chunked, TimeUnit, i64),
+}
+
+/// The UTC offset in seconds of a Parquet time zone: UTC, Indonesia's zones (no daylight saving:
+/// WIB +7, WITA +8, WIT +9) and fixed offsets such as `+09:00`. `None` for any other zone.
+pub fn tz_offset_seconds(tz: &str) -> Option<i64> {
+    let hours = |h: i64| Some(h * 3600);
+    match tz {
+        "UTC" | "Etc/UTC" | "Z" | "GMT" => hours(0),
+        "Asia/Jakarta" | "Asia/Pontianak" => hours(7),
+        "Asia/Makassar" | "Asia/Ujung_Pandang" => hours(8),
+        "Asia/Jayapura" => hours(9),
+        _ => {
+            let (sign, rest) = match tz.as_bytes().first()? {
+                b'+' => (1, &tz[1..]),
+                b'-' => (-1, &tz[1..]),
+                _ => return None,
+            };
+            let digits: String = rest.chars().filter(|c| *c != ':').collect();
+            if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            let h: i64 = digits[..2].parse().ok()?;
+            let m: i64 = digits[2..].parse().ok()?;
+            (h <= 14 && m < 60).then_some(sign * (h * 3600 + m * 60))
+        }
+    }
 }
 
 pub struct ParquetSource {
@@ -30,7 +58,15 @@ fn typed(s: &Series) -> PolarsResult<Col> {
         DataType::Boolean => Col::Bool(s.bool()?.clone()),
         DataType::Float32 | DataType::Float64 => Col::F64(s.cast(&DataType::Float64)?.f64()?.clone()),
         DataType::Date => Col::Date(s.cast(&DataType::Int32)?.i32()?.clone()),
-        DataType::Datetime(tu, _) => Col::DateTime(s.cast(&DataType::Int64)?.i64()?.clone(), *tu),
+        DataType::Datetime(tu, tz) => {
+            let offset = match tz {
+                None => 0,
+                Some(z) => tz_offset_seconds(z.as_str()).ok_or_else(|| {
+                    polars_err!(ComputeError: "kolom `{}`: zona waktu `{}` tidak dikenal / unknown time zone (kenal / known: UTC, Asia/Jakarta, Asia/Makassar, Asia/Jayapura, +HH:MM)", s.name(), z.as_str())
+                })?,
+            };
+            Col::DateTime(s.cast(&DataType::Int64)?.i64()?.clone(), *tu, offset)
+        }
         dt if dt.is_integer() => Col::I64(s.cast(&DataType::Int64)?.i64()?.clone()),
         _ => Col::Str(s.cast(&DataType::String)?.str()?.clone()),
     })
@@ -79,13 +115,15 @@ impl ParquetSource {
                             .checked_add_signed(chrono::Duration::days(d as i64))
                             .map_or(Cell::Int(d as i64), Cell::Date)
                     }),
-                    Col::DateTime(a, tu) => a.get(i).map_or(Cell::Empty, |v| {
+                    Col::DateTime(a, tu, offset) => a.get(i).map_or(Cell::Empty, |v| {
                         let dt = match tu {
                             TimeUnit::Nanoseconds => Some(DateTime::from_timestamp_nanos(v)),
                             TimeUnit::Microseconds => DateTime::from_timestamp_micros(v),
                             TimeUnit::Milliseconds => DateTime::from_timestamp_millis(v),
                         };
-                        dt.map_or(Cell::Int(v), |d| Cell::DateTime(d.naive_utc()))
+                        dt.map_or(Cell::Int(v), |d| {
+                            Cell::DateTime(d.naive_utc() + chrono::Duration::seconds(*offset))
+                        })
                     }),
                 })
                 .collect();
@@ -95,5 +133,22 @@ impl ParquetSource {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_zone_offsets() {
+        assert_eq!(tz_offset_seconds("UTC"), Some(0));
+        assert_eq!(tz_offset_seconds("Asia/Jakarta"), Some(7 * 3600));
+        assert_eq!(tz_offset_seconds("Asia/Makassar"), Some(8 * 3600));
+        assert_eq!(tz_offset_seconds("Asia/Jayapura"), Some(9 * 3600));
+        assert_eq!(tz_offset_seconds("+09:00"), Some(9 * 3600));
+        assert_eq!(tz_offset_seconds("-0330"), Some(-(3 * 3600 + 1800)));
+        assert_eq!(tz_offset_seconds("Europe/Paris"), None, "zones with daylight saving are refused");
+        assert_eq!(tz_offset_seconds("+99:00"), None);
     }
 }

@@ -136,3 +136,85 @@ fn mixed_encodings_are_decoded_line_by_line_and_reported() {
         .expect("pegawai");
     assert!(pegawai["encoding"].as_str().is_some_and(|e| e.contains("mixed")), "{pegawai}");
 }
+
+/// Parquet surprises: NaN and infinite scores are rejected on their row and column, NIPs stored
+/// as int64 are read as NIPs, and a time-zone-aware timestamp gives the local calendar date (a
+/// TMT written at 00:30 WIT is that day, not the previous UTC day).
+#[test]
+fn parquet_types_and_special_values() {
+    use mutasi::data::table::{ColumnData as C, TableData, write_parquet};
+    let s = Scratch::with_base();
+    let mut k = TableData::default();
+    k.push("nip", C::Str(vec![Some(NIP_A.into()); 3]));
+    k.push("periode", C::Str(vec![Some("2024-01".into()), Some("2024-02".into()), Some("2024-03".into())]));
+    k.push("indikator", C::Str(vec![Some("capaian_iki".into()); 3]));
+    k.push("nilai", C::F64(vec![Some(f64::NAN), Some(f64::INFINITY), Some(88.0)]));
+    write_parquet(k, &s.path("in/kinerja.parquet")).expect("kinerja");
+    let mut m = TableData::default();
+    let nip: i64 = NIP_B.parse().expect("digits");
+    m.push("nip", C::I64(vec![Some(nip)]));
+    m.push("tmt", C::Date(vec![chrono::NaiveDate::from_ymd_opt(2024, 3, 1)]));
+    m.push("unit_asal_id", C::Str(vec![Some("DINKES".into())]));
+    m.push("unit_tujuan_id", C::Str(vec![Some("PKM17".into())]));
+    m.push("jenis_mutasi", C::Str(vec![Some("rotasi".into())]));
+    write_parquet(m, &s.path("in/mutasi.parquet")).expect("mutasi");
+    let r = s.validate(&[]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let rows = rejects(&s);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    for (row, raw) in [("1", "NaN"), ("2", "inf")] {
+        let found = rows.iter().find(|x| x["baris"] == row).expect("row");
+        assert_eq!((found["kolom"].as_str(), found["nilai_mentah"].as_str()), ("nilai", raw));
+        assert_eq!(found["berkas"], "kinerja.parquet");
+    }
+    assert_eq!(table(&s, "mutasi").height(), 1, "the int64 NIP is a known employee");
+
+    // A timestamp with a time zone, written by the Apache implementation.
+    use arrow::array::{StringArray, TimestampMicrosecondArray};
+    use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+    use std::sync::Arc;
+    let t = Scratch::with_base();
+    let write = |tz: &str, path: &std::path::Path| {
+        // 2024-03-01 00:30 at +09:00 = 2024-02-29 15:30 UTC.
+        let micros = chrono::NaiveDate::from_ymd_opt(2024, 2, 29)
+            .and_then(|d| d.and_hms_opt(15, 30, 0))
+            .map(|d| d.and_utc().timestamp_micros())
+            .expect("time");
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("nip", DataType::Utf8, false),
+            Field::new("tmt", DataType::Timestamp(TimeUnit::Microsecond, Some(tz.into())), false),
+            Field::new("unit_asal_id", DataType::Utf8, false),
+            Field::new("unit_tujuan_id", DataType::Utf8, false),
+            Field::new("jenis_mutasi", DataType::Utf8, false),
+        ]));
+        let batch = arrow::record_batch::RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(StringArray::from(vec![NIP_A])),
+                Arc::new(TimestampMicrosecondArray::from(vec![micros]).with_timezone(tz)),
+                Arc::new(StringArray::from(vec!["DINKES"])),
+                Arc::new(StringArray::from(vec!["PKM01"])),
+                Arc::new(StringArray::from(vec!["rotasi"])),
+            ],
+        )
+        .expect("batch");
+        let file = std::fs::File::create(path).expect("create");
+        let mut w = parquet::arrow::ArrowWriter::try_new(file, schema, None).expect("writer");
+        w.write(&batch).expect("write");
+        w.close().expect("close");
+    };
+    write("Asia/Jayapura", &t.path("in/mutasi.parquet"));
+    let r = t.validate(&[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let tmt = table(&t, "mutasi");
+    assert_eq!(tmt.get("tmt").map(|c| c.text(0)).as_deref(), Some("2024-03-01"), "the local date in WIT");
+    // A zone with daylight saving is refused with the column named.
+    write("Europe/Paris", &t.path("in/mutasi.parquet"));
+    let r = t.validate(&[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("mutasi.parquet") && r.stderr.contains("tmt") && r.stderr.contains("Europe/Paris"),
+        "{}",
+        r.stderr
+    );
+}
