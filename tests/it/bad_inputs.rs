@@ -218,3 +218,27 @@ fn parquet_types_and_special_values() {
         r.stderr
     );
 }
+
+/// An xlsx whose used range reaches the last cell of the sheet (XFD1048576) is read cell by
+/// cell: no dense 17-billion-cell allocation, the stray far cell is a row of its own.
+#[test]
+fn an_xlsx_with_a_huge_used_range() {
+    let s = Scratch::new();
+    s.write("in/unit_kerja.csv", UNIT_CSV);
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["nip", "nama", "jenis_kelamin", "unit_id"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("header");
+    }
+    for (c, v) in [NIP_A, "Yohanis", "L", "PKM01"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).expect("cell");
+    }
+    ws.write_string(1_048_575, 16_383, "x").expect("far cell");
+    wb.save(s.path("in/pegawai.xlsx")).expect("save");
+    let started = std::time::Instant::now();
+    let r = s.validate(&[]);
+    assert!(!r.stderr.contains("panicked") && !r.stderr.contains("memory allocation"), "{}", r.stderr);
+    assert!(r.code == 0 || r.code == 1, "a clean exit, not a crash: {} {}", r.code, r.stderr);
+    assert!(started.elapsed().as_secs() < 60, "read cell by cell, not densely");
+    assert_eq!(table(&s, "pegawai").height(), 1, "the real employee is kept");
+}
