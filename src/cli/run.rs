@@ -614,16 +614,7 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
             "keluaran bulan ini memuat NIP dan nama (--include-identifiers): data pribadi, UU 27/2022 / this month's outputs hold NIPs and names: personal data".into(),
         );
     }
-    let mut warnings: Vec<String> = gate_list
-        .iter()
-        .filter(|g| !g.lulus)
-        .map(|g| {
-            format!(
-                "gerbang / gate {} gagal / failed, diterbitkan dengan --force / published with --force: {}",
-                g.nama, g.keterangan
-            )
-        })
-        .collect();
+    let mut warnings: Vec<String> = gate_list.iter().filter(|g| !g.lulus).map(gates::Gate::forced).collect();
 
     // What every report shows at its top: identities included, gates overridden.
     let notices: Vec<String> = banners.iter().chain(&warnings).cloned().collect();
@@ -649,20 +640,12 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
         let next = names.next();
         lap(&mut stages, next.as_deref());
     }
-    let failed: Vec<String> = checks
-        .iter()
-        .filter(|q| !q.lulus)
-        .map(|q| format!("{} ({} baris / rows)", q.berkas, q.baris))
-        .collect();
-    let check_gate = gates::checks(&failed);
+    let check_gate = gates::checks(&checks);
     if !check_gate.lulus {
         if !p.force {
             return Ok(Built::Rejected(check_gate.nama, check_gate.keterangan));
         }
-        warnings.push(format!(
-            "gerbang / gate cek gagal / failed, diterbitkan dengan --force / published with --force: {}",
-            check_gate.keterangan
-        ));
+        warnings.push(check_gate.forced());
     }
     gate_list.push(check_gate);
     std::fs::write(staging.join(MARKER), "").map_err(|e| Failure::Internal(e.to_string()))?;
@@ -811,16 +794,9 @@ fn analyze(
                 // A failing check is known here, before the report is written: with --force the
                 // report is published, so it carries the failure at the top.
                 let mut w = warnings.to_vec();
-                let failed: Vec<String> = queries
-                    .iter()
-                    .filter(|q| !q.lulus)
-                    .map(|q| format!("{} ({} baris / rows)", q.berkas, q.baris))
-                    .collect();
-                if p.force && !failed.is_empty() {
-                    w.push(format!(
-                        "gerbang / gate cek gagal / failed, diterbitkan dengan --force / published with --force: {}",
-                        gates::checks(&failed).keterangan
-                    ));
+                let gate = gates::checks(&queries);
+                if p.force && !gate.lulus {
+                    w.push(gate.forced());
                 }
                 w
             },

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::queries::QueryResult;
+
 /// One gate's verdict.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gate {
@@ -107,7 +109,12 @@ pub fn volume(
 }
 
 /// Checks: every `queries/checks` file returned no rows.
-pub fn checks(failed: &[String]) -> Gate {
+pub fn checks(results: &[QueryResult]) -> Gate {
+    let failed: Vec<String> = results
+        .iter()
+        .filter(|q| !q.lulus)
+        .map(|q| format!("{} ({} baris / rows)", q.berkas, q.baris))
+        .collect();
     Gate {
         nama: "cek".into(),
         lulus: failed.is_empty(),
@@ -116,6 +123,16 @@ pub fn checks(failed: &[String]) -> Gate {
         } else {
             format!("cek data gagal / data checks failed: {}", failed.join(", "))
         },
+    }
+}
+
+impl Gate {
+    /// The warning a failed gate leaves when `--force` publishes the month anyway.
+    pub fn forced(&self) -> String {
+        format!(
+            "gerbang / gate {} gagal / failed, diterbitkan dengan --force / published with --force: {}",
+            self.nama, self.keterangan
+        )
     }
 }
 
@@ -129,8 +146,18 @@ mod tests {
         assert!(!reject_rate(1000, 6, 0.005).lulus);
         assert!(reject_rate(0, 0, 0.0).lulus);
         assert!(checks(&[]).lulus);
-        let c = checks(&["queries/checks/x.sql (3 baris / rows)".into()]);
-        assert!(!c.lulus && c.keterangan.contains("x.sql"));
+        let q = |lulus, baris| QueryResult {
+            nama: "x".into(),
+            berkas: "queries/checks/x.sql".into(),
+            baris,
+            cek: true,
+            lulus,
+            ditekan: 0,
+        };
+        assert!(checks(&[q(true, 0)]).lulus);
+        let c = checks(&[q(true, 0), q(false, 3)]);
+        assert!(!c.lulus && c.keterangan.contains("x.sql (3 baris / rows)"), "{}", c.keterangan);
+        assert!(c.forced().contains("--force") && c.forced().contains("cek"));
     }
 
     #[test]

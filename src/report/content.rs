@@ -13,7 +13,7 @@ use super::charts::histogram::Histogram;
 use super::charts::timeline::Timeline;
 use super::charts::waterfall::{Step, Waterfall};
 use super::findings::{Effect, Finding, Verdict, findings, indikator_label, sentence};
-use super::i18n::{Lang, count, pval, tr};
+use super::i18n::{Lang, count, tr};
 use super::inputs::ReportData;
 use super::suppress::{complementary, primary};
 use super::{Chart, ReportContext};
@@ -239,14 +239,7 @@ fn event_chart(ctx: &ReportContext, data: &ReportData, outcome: &str, subgroup: 
         .events
         .iter()
         .filter(|r| r.outcome == outcome && r.subgroup == subgroup)
-        .map(|r| EventPoint {
-            e: r.e,
-            att: r.att,
-            ci_low: r.ci_low,
-            ci_high: r.ci_high,
-            band_low: r.band_low,
-            band_high: r.band_high,
-        })
+        .map(|r| r.point.clone())
         .collect();
     if points.is_empty() {
         return None;
@@ -334,10 +327,7 @@ fn quality(ctx: &ReportContext, data: &ReportData) -> Section {
                 indikator_label(&n.outcome, lang),
                 n.subgroup,
                 tr("tidak_kredibel", lang),
-                {
-                    let p = pval(n.pretest_p_value.unwrap_or(f64::NAN), lang);
-                    if p.starts_with('<') { p } else { format!("= {p}") }
-                }
+                super::findings::p_phrase(n.pretest_p_value.unwrap_or(f64::NAN), lang)
             ));
         }
     }

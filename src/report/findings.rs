@@ -154,7 +154,7 @@ fn interval(e: &Effect, lang: Lang) -> String {
 }
 
 /// "= 0,012" or "< 0,001".
-fn p_phrase(p: f64, lang: Lang) -> String {
+pub fn p_phrase(p: f64, lang: Lang) -> String {
     let v = pval(p, lang);
     if v.starts_with('<') { v } else { format!("= {v}") }
 }

@@ -12,6 +12,7 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 
 use crate::data::table::{ColumnData, TableData, read_table};
+use crate::report::charts::event_study::EventPoint;
 
 /// A table of the run as plain columns, or an empty one when its file is absent.
 pub struct Table {
@@ -80,12 +81,7 @@ impl Table {
 pub struct EventRow {
     pub outcome: String,
     pub subgroup: String,
-    pub e: i64,
-    pub att: f64,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-    pub band_low: Option<f64>,
-    pub band_high: Option<f64>,
+    pub point: EventPoint,
 }
 
 /// An overall (dynamic) effect.
@@ -243,12 +239,14 @@ pub fn read(dir: &Path, source: &Path, year: i32, month: u32) -> Result<ReportDa
         out.events.push(EventRow {
             outcome: es.text("outcome", i),
             subgroup: es.text("subgroup", i),
-            e: es.num("e", i).unwrap_or(0.0) as i64,
-            att,
-            ci_low: es.num("ci_low", i),
-            ci_high: es.num("ci_high", i),
-            band_low: es.num("band_low", i),
-            band_high: es.num("band_high", i),
+            point: EventPoint {
+                e: es.num("e", i).unwrap_or(0.0) as i64,
+                att,
+                ci_low: es.num("ci_low", i),
+                ci_high: es.num("ci_high", i),
+                band_low: es.num("band_low", i),
+                band_high: es.num("band_high", i),
+            },
         });
     }
 
