@@ -585,7 +585,8 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
     let validated = staging.join("validated");
     std::fs::create_dir_all(&validated)
         .map_err(|e| Failure::Internal(format!("{}: {e}", validated.display())))?;
-    let (summary, _) = validate_into(&p.input, &p.cfg, &validated, a.with_identities)?;
+    let (summary, key_info) = validate_into(&p.input, &p.cfg, &validated, a.with_identities)?;
+    super::validate::announce_key(&key_info);
     let identities = a.with_identities || p.cfg.privacy.include_identities;
     lap(&mut stages, Some("gerbang"));
 
@@ -669,8 +670,7 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
         baris_per_tabel: rows,
         konfigurasi: serde_json::to_value(&p.cfg).map_err(|e| Failure::Internal(e.to_string()))?,
         identitas_disertakan: identities,
-        kunci_pseudonim_diatur: std::env::var_os("MUTASI_PSEUDONYM_KEY").is_some()
-            || p.cfg.privacy.pseudonym_key.is_some(),
+        kunci_pseudonim: key_info,
         tahap: stages,
         gerbang: gate_list,
         cek: checks,

@@ -8,7 +8,7 @@ use super::{Failure, Outcome};
 use crate::config::Config;
 use crate::ingest;
 use crate::pipeline::publish::{publish, staging_for};
-use crate::privacy::Pseudonymizer;
+use crate::privacy::{KeyInfo, Pseudonymizer, resolve_key};
 use crate::validate::crosscheck::{CrossOptions, crosscheck};
 use crate::validate::reconcile::{overlap, reconcile};
 
@@ -52,7 +52,7 @@ pub fn validate_into(
     cfg: &Config,
     dir: &Path,
     with_identities: bool,
-) -> Result<(crate::summary::Summary, bool), Failure> {
+) -> Result<(crate::summary::Summary, KeyInfo), Failure> {
     if !input.is_dir() {
         return Err(Failure::Usage(format!(
             "folder masukan {} tidak ada / input folder does not exist\n\nhint: berikan folder berisi pegawai.csv, unit_kerja.csv, … / pass a folder with the exports",
@@ -68,7 +68,7 @@ pub fn validate_into(
             "rekonsiliasi gagal: {both} baris diterima sekaligus ditolak, atau hitungan tidak seimbang / reconciliation failed; ini bug, mohon laporkan / this is a bug, please report it: {recon:?}"
         )));
     }
-    let key = std::env::var("MUTASI_PSEUDONYM_KEY").ok().or(cfg.privacy.pseudonym_key.clone());
+    let (key, key_info) = resolve_key(cfg.privacy.pseudonym_key.as_deref()).map_err(Failure::Usage)?;
     let ids = Pseudonymizer::new(key.as_deref());
     let identities = with_identities || cfg.privacy.include_identities;
     let summary = crate::summary::build(&loaded, &recon, cfg.validate.max_reject_rate);
@@ -76,7 +76,7 @@ pub fn validate_into(
     let json = serde_json::to_string_pretty(&summary).map_err(|e| Failure::Internal(e.to_string()))?;
     std::fs::write(dir.join("ringkasan.json"), json + "\n")
         .map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
-    Ok((summary, ids.default_key))
+    Ok((summary, key_info))
 }
 
 pub fn run(args: &ValidateArgs) -> Result<Outcome, Failure> {
@@ -95,7 +95,7 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome, Failure> {
         std::fs::write(tmp.join(MARKER), "").map_err(|e| Failure::Internal(e.to_string()))?;
         Ok(r)
     });
-    let (summary, default_key) = match result {
+    let (summary, key_info) = match result {
         Ok(r) => r,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
@@ -105,11 +105,7 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome, Failure> {
     publish(&tmp, &args.out).map_err(Failure::Internal)?;
 
     print!("{}", crate::summary::render(&summary));
-    if default_key {
-        eprintln!(
-            "peringatan / warning: pegawai_id memakai kunci bawaan; atur MUTASI_PSEUDONYM_KEY atau privacy.pseudonym_key / pseudonyms use the built-in key; set a secret key"
-        );
-    }
+    announce_key(&key_info);
     println!("\nKeluaran / Outputs: {}", args.out.display());
     println!(
         "  tabel kanonik / canonical tables: unit_kerja, pegawai, mutasi, kinerja, layanan, skm (.parquet)"
@@ -118,4 +114,19 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome, Failure> {
         "  rejects.parquet, rejects.csv, warnings.parquet, warnings.csv, reconciliation.parquet, ringkasan.json"
     );
     Ok(if summary.lulus { Outcome::Success } else { Outcome::DataRejected })
+}
+
+/// Tells the operator when the pseudonym key was just created (it must be backed up: without it
+/// next month's ids differ) or when only the built-in key was available.
+pub fn announce_key(key: &KeyInfo) {
+    match (key.sumber, &key.berkas) {
+        ("berkas", Some(path)) if key.dibuat => tracing::warn!(
+            "kunci pseudonim baru dibuat di {} (0600); simpan cadangannya, tanpa kunci ini pegawai_id bulan depan berbeda / a new pseudonym key was created; back it up, without it next month's ids differ",
+            path.display()
+        ),
+        ("bawaan", _) => tracing::warn!(
+            "pegawai_id memakai kunci bawaan karena folder status tidak ditemukan; atur MUTASI_STATE_DIR atau MUTASI_PSEUDONYM_KEY / pseudonyms use the built-in key (no state folder); set MUTASI_STATE_DIR or MUTASI_PSEUDONYM_KEY"
+        ),
+        _ => {}
+    }
 }

@@ -66,7 +66,7 @@ pub struct Manifest {
     pub konfigurasi: serde_json::Value,
     /// NIPs and names were written (`--include-identifiers` / `privacy.include_identities`).
     pub identitas_disertakan: bool,
-    pub kunci_pseudonim_diatur: bool,
+    pub kunci_pseudonim: crate::privacy::KeyInfo,
     pub tahap: Vec<Stage>,
     pub gerbang: Vec<Gate>,
     pub cek: Vec<QueryResult>,

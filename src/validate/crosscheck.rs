@@ -234,11 +234,42 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
         !drop.contains(&(i - 1))
     });
     derive_jenis_mutasi(&mut t.mutasi);
+    // A rotation must move the person: origin and destination the same is a data error.
+    t.mutasi.retain(|m| {
+        let same = m.jenis_mutasi == Some(JenisMutasi::Rotasi)
+            && m.unit_asal_id.as_deref() == Some(m.unit_tujuan_id.as_str());
+        if same {
+            rejects.push(Finding::new(
+                m.prov,
+                "unit_tujuan_id",
+                &m.unit_tujuan_id,
+                Reason::RotationToSameUnit,
+            ));
+        }
+        !same
+    });
+    // The last known employment: a person whose latest transfer is `mutasi_keluar` left on its TMT.
+    let mut exits: HashMap<u64, Option<chrono::NaiveDate>> = HashMap::default();
+    let mut latest: Vec<&crate::model::MutasiRow> = t.mutasi.iter().collect();
+    latest.sort_by_key(|m| (m.nip, m.tmt));
+    for m in latest {
+        let left = (m.jenis_mutasi == Some(JenisMutasi::MutasiKeluar)).then_some(m.tmt);
+        exits.insert(m.nip, left);
+    }
 
     // kinerja: known NIP; unit; unique (nip, periode, indikator); predikat matrix.
     t.kinerja.retain_mut(|k| {
         if !nips.contains(&k.nip) {
             rejects.push(unknown_nip(k.prov, k.nip));
+            return false;
+        }
+        if let (Some(Some(left)), Some(start)) = (exits.get(&k.nip), k.periode.start())
+            && start >= *left
+        {
+            rejects.push(
+                Finding::new(k.prov, "periode", k.periode.label(), Reason::KinerjaAfterExit)
+                    .with_detail(format!("keluar / left: {}", crate::normalize::date::iso(*left))),
+            );
             return false;
         }
         if let Some(u) = k.unit_id.take() {

@@ -242,3 +242,197 @@ fn an_xlsx_with_a_huge_used_range() {
     assert!(started.elapsed().as_secs() < 60, "read cell by cell, not densely");
     assert_eq!(table(&s, "pegawai").height(), 1, "the real employee is kept");
 }
+
+/// Bad values and inconsistent records from the issue's catalogue, each rejected on its file,
+/// row and column with its reason code, with every read row accounted for (the shared checker
+/// of `rejects.rs`).
+#[test]
+fn bad_values_and_inconsistent_records() {
+    use super::rejects::{Case, case, check, kin, mut_};
+    let with_birth = |rows: &str| format!("nip,nama,jenis_kelamin,unit_id,tanggal_lahir\n{rows}");
+    let cases = vec![
+        case(
+            "tanggal_di_luar_rentang",
+            "mutasi.csv",
+            mut_(&format!("{NIP_A},01-07-1900,PKM17,rotasi,\n")),
+            "2",
+            "tmt",
+        ),
+        case(
+            "tanggal_di_luar_rentang",
+            "mutasi.csv",
+            mut_(&format!("{NIP_A},2100-01-01,PKM17,rotasi,\n")),
+            "2",
+            "tmt",
+        ),
+        case(
+            "nilai_di_luar_rentang",
+            "kinerja.csv",
+            kin(&format!("{NIP_A},2024-01,capaian_iki,-5\n")),
+            "2",
+            "nilai",
+        ),
+        case(
+            "nilai_di_luar_rentang",
+            "kinerja.csv",
+            kin(&format!("{NIP_A},2024-01,capaian_iki,1000000000\n")),
+            "2",
+            "nilai",
+        ),
+        case(
+            "nilai_di_luar_rentang",
+            "kinerja.csv",
+            kin(&format!("{NIP_A},2024-01,rating_perilaku,7\n")),
+            "2",
+            "nilai",
+        ),
+        // Duplicated NIPs with conflicting birth dates: the second record is rejected, naming the first.
+        case(
+            "nip_ganda",
+            "pegawai.csv",
+            with_birth(&format!("{NIP_A},Satu,L,PKM01,26-09-1986\n{NIP_A},Dua,L,PKM01,01-01-1990\n")),
+            "3",
+            "nip",
+        ),
+        // A chain that returns the person to the same unit on the same day: both rows rejected.
+        case(
+            "mutasi_ganda_hari_sama",
+            "mutasi.csv",
+            format!(
+                "nip,tmt,unit_asal_id,unit_tujuan_id,jenis_mutasi\n{NIP_A},01-07-2024,PKM01,PKM17,rotasi\n{NIP_A},01-07-2024,PKM17,PKM01,rotasi\n"
+            ),
+            "3",
+            "unit_tujuan_id",
+        ),
+        case(
+            "rotasi_ke_unit_sama",
+            "mutasi.csv",
+            format!(
+                "nip,tmt,unit_asal_id,unit_tujuan_id,jenis_mutasi\n{NIP_B},01-07-2024,PKM17,PKM17,rotasi\n"
+            ),
+            "2",
+            "unit_tujuan_id",
+        ),
+        case(
+            "unit_tidak_dikenal",
+            "mutasi.csv",
+            mut_(&format!("{NIP_A},01-07-2024,PKM404,rotasi,\n")),
+            "2",
+            "unit_tujuan_id",
+        ),
+        Case {
+            code: "kinerja_setelah_keluar",
+            files: vec![
+                ("mutasi.csv", mut_(&format!("{NIP_B},15-06-2024,LUAR,mutasi_keluar,\n"))),
+                (
+                    "kinerja.csv",
+                    kin(&format!("{NIP_B},2024-06,capaian_iki,80\n{NIP_B},TW III 2024,capaian_iki,81\n")),
+                ),
+            ],
+            file: "kinerja.csv",
+            row: "3",
+            column: "periode",
+        },
+        case(
+            "sel_error_excel",
+            "kinerja.csv",
+            kin(&format!("{NIP_A},2024-01,capaian_iki,#REF!\n")),
+            "2",
+            "nilai",
+        ),
+        case("nip_rusak_excel", "kinerja.csv", kin("1.98609E+17,2024-01,capaian_iki,80\n"), "2", "nip"),
+    ];
+    for c in &cases {
+        check(c);
+    }
+}
+
+/// The exit is the last known employment only while the person stays out: a later return
+/// (mutasi_masuk) makes the later ratings valid again.
+#[test]
+fn ratings_after_a_return_are_kept() {
+    let s = Scratch::with_base();
+    s.write(
+        "in/mutasi.csv",
+        &format!(
+            "nip,tmt,unit_tujuan_id,jenis_mutasi\n{NIP_B},01-03-2024,LUAR,mutasi_keluar\n{NIP_B},01-06-2024,PKM17,mutasi_masuk\n"
+        ),
+    );
+    s.write(
+        "in/kinerja.csv",
+        &format!(
+            "nip,periode,indikator,nilai\n{NIP_B},2024-04,capaian_iki,80\n{NIP_B},2024-07,capaian_iki,81\n"
+        ),
+    );
+    let r = s.validate(&[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(table(&s, "kinerja").height(), 2);
+}
+
+/// A required column missing is one file-level error naming the column, with no output.
+#[test]
+fn a_required_column_missing() {
+    let s = Scratch::with_base();
+    s.write("in/mutasi.csv", &format!("nip,unit_tujuan_id,jenis_mutasi\n{NIP_A},PKM17,rotasi\n"));
+    let r = s.validate(&[]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("mutasi.csv") && r.stderr.contains("tmt") && r.stderr.contains("hint:"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"));
+    assert!(!s.out().join("mutasi.parquet").exists(), "no partial output");
+}
+
+/// Layout oddities a spreadsheet export really has are read, not rejected: a UTF-8 BOM, CRLF
+/// line ends, Excel's `sep=;` line, header case and padding.
+#[test]
+fn bom_crlf_sep_line_and_header_case_are_read() {
+    let s = Scratch::with_base();
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend(
+        format!("sep=;\r\n NIP ;Periode;INDIKATOR;Nilai\r\n{NIP_A};2024-01;capaian_iki;88,5\r\n{NIP_B};2024-01;capaian_iki;90\r\n")
+            .as_bytes(),
+    );
+    s.write_bytes("in/kinerja.csv", &bytes);
+    let r = s.validate(&[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let k = table(&s, "kinerja");
+    assert_eq!(k.height(), 2);
+    let mut v: Vec<String> = (0..2).map(|i| k.get("nilai").map(|c| c.text(i)).unwrap_or_default()).collect();
+    v.sort();
+    assert_eq!(v, ["88.5", "90"]);
+}
+
+/// An unterminated quote swallows the rest of the file into one field: that row is rejected
+/// with its raw text (wrong column count), earlier rows are kept, nothing crashes.
+#[test]
+fn an_unterminated_quote() {
+    let (s, r) = with_kinerja(
+        "kinerja.csv",
+        format!("nip,periode,indikator,nilai\n{NIP_A},2024-01,capaian_iki,88\n{NIP_B},2024-01,\"capaian_iki,89\n{NIP_C},2024-01,capaian_iki,70\n")
+            .as_bytes(),
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let rows = rejects(&s);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!((rows[0]["berkas"].as_str(), rows[0]["baris"].as_str()), ("kinerja.csv", "3"));
+    assert_eq!(table(&s, "kinerja").height(), 1);
+}
+
+/// NUL bytes inside an otherwise textual CSV are a binary file, refused naming the file.
+#[test]
+fn nul_bytes_in_a_text_file() {
+    let mut bytes = format!("nip,periode,indikator,nilai\n{NIP_A},2024-01,capaian_iki,88\n").into_bytes();
+    bytes.extend([0u8; 64]);
+    bytes.extend(format!("{NIP_B},2024-01,capaian_iki,89\n").as_bytes());
+    let (s, r) = with_kinerja("kinerja.csv", &bytes);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    // Either refused as binary, or the damaged row rejected: never silently accepted.
+    let refused = r.stderr.contains("kinerja.csv") && r.stderr.contains("biner");
+    let rejected = s.out().join("rejects.csv").exists() && rejects(&s).iter().any(|x| x["baris"] == "3");
+    assert!(refused || rejected, "{}", r.stderr);
+}

@@ -1,6 +1,7 @@
 //! The CLI contract: exit codes, messages that name the file, and no partial output.
 
 use super::util::*;
+use mutasi::data::table::read_table;
 
 fn clean_kinerja() -> String {
     format!("nip,periode,indikator,nilai\n{NIP_A},2024-01,capaian_iki,88.5\n{NIP_B},2024-01,capaian_iki,91\n")
@@ -136,4 +137,45 @@ fn same_inputs_give_byte_identical_outputs() {
         .map(|f| std::fs::read(s.out().join(f)).expect("read"))
         .collect();
     assert_eq!(first, second);
+}
+
+/// Without a secret in the environment or config, the first run creates `pseudonym.key` in the
+/// state folder (0600, in a 0700 folder) and later runs reuse it, so ids are stable across
+/// months; `MUTASI_PSEUDONYM_KEY` takes precedence; the key itself is never in an output.
+#[test]
+fn the_pseudonym_key_file_is_created_private_and_keeps_ids_stable() {
+    let s = Scratch::with_base();
+    s.write("in/kinerja.csv", &clean_kinerja());
+    let state = s.path("status");
+    let validate = |out: &str, key: Option<&str>| {
+        let mut cmd = mutasi_cmd();
+        cmd.args(["validate", "--input"]).arg(s.input()).arg("--out").arg(s.path(out));
+        cmd.env("MUTASI_STATE_DIR", &state);
+        if let Some(k) = key {
+            cmd.env("MUTASI_PSEUDONYM_KEY", k);
+        }
+        let o = cmd.output().expect("run");
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        let ids = read_table(&s.path(out).join("pegawai.parquet")).expect("pegawai");
+        (strings(&ids, "pegawai_id"), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let (first, says) = validate("bulan1", None);
+    let key_file = state.join("pseudonym.key");
+    assert!(key_file.exists() && says.contains("pseudonym.key"), "{says}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&key_file).expect("key").permissions().mode() & 0o777, 0o600);
+    assert_eq!(std::fs::metadata(&state).expect("dir").permissions().mode() & 0o777, 0o700);
+    let key = std::fs::read_to_string(&key_file).expect("key");
+    let (second, says) = validate("bulan2", None);
+    assert_eq!(first, second, "same key file, same ids");
+    assert!(!says.contains("pseudonym.key"), "no creation notice the second time: {says}");
+    assert_eq!(std::fs::read_to_string(&key_file).expect("key"), key, "the key is not rewritten");
+    let (from_env, _) = validate("bulan3", Some("rahasia-lingkungan-yang-panjang"));
+    assert_ne!(first, from_env, "the environment's key takes precedence");
+    for out in ["bulan1", "bulan2"] {
+        for f in std::fs::read_dir(s.path(out)).expect("out").flatten() {
+            let bytes = std::fs::read(f.path()).expect("read");
+            assert!(!bytes.windows(32).any(|w| w == &key.as_bytes()[..32]), "key in {}", f.path().display());
+        }
+    }
 }

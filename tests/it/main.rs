@@ -14,6 +14,7 @@ mod estimate;
 mod formats;
 mod interop;
 mod movement;
+mod properties;
 mod reconcile;
 mod rejects;
 mod report;

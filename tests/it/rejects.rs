@@ -9,16 +9,16 @@ use super::util::*;
 use mutasi::data::table::read_table;
 use mutasi::validate::reason::{Reason, Severity};
 
-struct Case {
-    code: &'static str,
+pub struct Case {
+    pub code: &'static str,
     /// Extra or replacing input files: (name, content).
-    files: Vec<(&'static str, String)>,
-    file: &'static str,
-    row: &'static str,
-    column: &'static str,
+    pub files: Vec<(&'static str, String)>,
+    pub file: &'static str,
+    pub row: &'static str,
+    pub column: &'static str,
 }
 
-fn case(
+pub fn case(
     code: &'static str,
     file: &'static str,
     content: String,
@@ -28,15 +28,15 @@ fn case(
     Case { code, files: vec![(file, content)], file, row, column }
 }
 
-fn kin(rows: &str) -> String {
+pub fn kin(rows: &str) -> String {
     format!("nip,periode,indikator,nilai\n{rows}")
 }
 
-fn mut_(rows: &str) -> String {
+pub fn mut_(rows: &str) -> String {
     format!("nip,tmt,unit_tujuan_id,jenis_mutasi,tanggal_sk\n{rows}")
 }
 
-fn peg(rows: &str) -> String {
+pub fn peg(rows: &str) -> String {
     format!("{}{rows}", pegawai_csv())
 }
 
@@ -71,6 +71,17 @@ fn cases() -> Vec<Case> {
         case("nip_ganda", "pegawai.csv", peg(&format!("{NIP_A},Lain,L,PKM17\n")), "6", "nip"),
         case("unit_ganda", "unit_kerja.csv", format!("{UNIT_CSV}PKM01,Puskesmas Lain,Dinas Kesehatan,Puskesmas,Nusaniwe,DINKES\n"), "5", "unit_id"),
         case("status_permohonan_tidak_dikenal", "permohonan.csv", format!("nip,tanggal_pengajuan,status\n{NIP_A},2024-01-02,ditimbang\n"), "2", "status"),
+        case("rotasi_ke_unit_sama", "mutasi.csv", format!("nip,tmt,unit_asal_id,unit_tujuan_id,jenis_mutasi\n{NIP_A},01-07-2024,PKM01,PKM01,rotasi\n"), "2", "unit_tujuan_id"),
+        Case {
+            code: "kinerja_setelah_keluar",
+            files: vec![
+                ("mutasi.csv", mut_(&format!("{NIP_A},01-03-2024,LUAR,mutasi_keluar,\n"))),
+                ("kinerja.csv", kin(&format!("{NIP_A},2024-02,capaian_iki,80\n{NIP_A},2024-03,capaian_iki,81\n"))),
+            ],
+            file: "kinerja.csv",
+            row: "3",
+            column: "periode",
+        },
         case("mutasi_ganda_hari_sama", "mutasi.csv", mut_(&format!("{NIP_A},01-07-2024,PKM17,rotasi,\n{NIP_B},01-07-2024,DINKES,rotasi,\n{NIP_A},01-07-2024,DINKES,rotasi,\n")), "4", "unit_tujuan_id"),
         // Warnings: the row is kept.
         case("tanggal_sk_terlambat", "mutasi.csv", mut_(&format!("{NIP_A},01-07-2024,PKM17,rotasi,15-09-2024\n")), "2", "tanggal_sk"),
@@ -84,8 +95,14 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-fn check(c: &Case) {
+/// Runs validate on the base fixture plus the case's files and asserts the finding, its place,
+/// its bilingual message and hint, the exit code, and that every read row is accounted for.
+pub fn check(c: &Case) {
     let s = Scratch::with_base();
+    check_in(&s, c);
+}
+
+pub fn check_in(s: &Scratch, c: &Case) {
     for (name, content) in &c.files {
         s.write(&format!("in/{name}"), content);
     }
@@ -95,12 +112,12 @@ fn check(c: &Case) {
     let rows = match reason.severity() {
         Severity::Error => {
             assert_eq!(r.code, 1, "{}: a reject must give exit code 1\n{}{}", c.code, r.stdout, r.stderr);
-            rejects(&s)
+            rejects(s)
         }
         Severity::Warning => {
             assert_eq!(r.code, 0, "{}: warnings never fail a run\n{}{}", c.code, r.stdout, r.stderr);
-            assert!(rejects(&s).is_empty(), "{}: warnings never drop rows", c.code);
-            warnings(&s)
+            assert!(rejects(s).is_empty(), "{}: warnings never drop rows", c.code);
+            warnings(s)
         }
     };
     let hits: Vec<&Row> = rows.iter().filter(|r| r["kode_alasan"] == c.code).collect();
@@ -117,7 +134,7 @@ fn check(c: &Case) {
         c.code
     );
     // Every read row is accounted for.
-    let sum = summary(&s);
+    let sum = summary(s);
     for f in sum["berkas"].as_array().expect("files") {
         let (read, acc, rej) =
             (f["baris_dibaca"].as_u64(), f["baris_diterima"].as_u64(), f["baris_ditolak"].as_u64());

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -272,7 +272,7 @@ fn two_concurrent_runs_do_not_corrupt_each_other() {
     let s = Scratch::new();
     sample(&s);
     let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_mutasi"))
+        mutasi_cmd()
             .args(args(&s, "out", &["--period", "2025-03"]))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -311,7 +311,7 @@ fn runs_killed_at_any_point_leave_the_published_month_intact() {
     for k in 0..trials {
         // From the first milliseconds (validation) to the end (manifest and publication).
         let delay = full.mul_f64(0.02 + 1.1 * k as f64 / trials as f64);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mutasi"))
+        let mut child = mutasi_cmd()
             .args(args(&s, "out", &["--period", "2025-03"]))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -371,7 +371,7 @@ fn init_and_settings_from_file_and_environment() {
     assert!(listed.contains_key("laporan/bulanan/report.xlsx"), "report files are in the manifest");
     // The environment beats the file, the flag beats the environment.
     let env_run = |extra: &[&str]| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mutasi"));
+        let mut cmd = mutasi_cmd();
         cmd.args(["run", "--config", &cfg_s, "--period", "2025-03"]).args(extra);
         cmd.env("MUTASI_OUT", s.path("dari-env")).env_remove("MUTASI_PSEUDONYM_KEY");
         cmd.output().expect("run")

@@ -85,12 +85,24 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// The binary with the test environment: no pseudonym key from the caller's environment, and a
+/// state folder shared by this test process (one key file, so runs agree on ids), never the
+/// user's own.
+pub fn mutasi_cmd() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mutasi"));
+    cmd.env_remove("MUTASI_PSEUDONYM_KEY")
+        .env_remove("STATE_DIRECTORY")
+        .env("MUTASI_STATE_DIR", test_state_dir());
+    cmd
+}
+
+/// This test process's state folder (under the system temp folder).
+pub fn test_state_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("mutasi-it-state-{}", std::process::id()))
+}
+
 pub fn run(args: &[String]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_mutasi"))
-        .args(args)
-        .env_remove("MUTASI_PSEUDONYM_KEY")
-        .output()
-        .expect("run mutasi");
+    let out = mutasi_cmd().args(args).output().expect("run mutasi");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
