@@ -570,6 +570,16 @@ fn no_nip_or_name_leaves_the_pipeline() {
                             .expect("reader");
                     for batch in reader {
                         let batch = batch.expect("batch");
+                        // Birth dates (and names, NIPs) are never a column without the flag.
+                        for field in batch.schema().fields() {
+                            assert!(
+                                !["nip", "nama", "nama_tampilan", "tanggal_lahir"]
+                                    .contains(&field.name().as_str()),
+                                "{}: column {}",
+                                p.display(),
+                                field.name()
+                            );
+                        }
                         for col in batch.columns() {
                             let f = ArrayFormatter::try_new(col.as_ref(), &FormatOptions::default())
                                 .expect("fmt");
