@@ -620,8 +620,12 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
     // What every report shows at its top: identities included, gates overridden.
     let notices: Vec<String> = banners.iter().chain(&warnings).cloned().collect();
     // The run's own analyses (scoped when it is a single spec's run), then the config's specs.
-    let mut checks =
-        analyze(a, p, &p.cfg, p.spec.as_ref(), period, &validated, staging, p.report_lang, &notices)?;
+    let own =
+        analyze(a, p, &p.cfg, p.spec.as_ref(), period, &validated, staging, p.report_lang, &notices, None)?;
+    let mut checks = own.checks.clone();
+    // A spec over everything with the run's own analysis settings needs no second computation.
+    let own_options = format!("{:?}", options(a, &p.cfg, period)?);
+    let own_everything = p.spec.as_ref().is_none_or(|s| s.scope.is_everything());
     let mut names = p
         .reports
         .iter()
@@ -629,17 +633,24 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
         .chain(std::iter::once("manifest".to_string()));
     let next = names.next();
     lap(&mut stages, next.as_deref());
+    stages.extend(own.timings.stages("analisis"));
     for (_, spec) in &p.reports {
         let cfg = spec.apply(p.cfg.clone()).map_err(|e| Failure::Usage(e.to_string()))?;
         let dir = staging.join("laporan").join(&spec.report.name);
         std::fs::create_dir_all(&dir).map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
-        let sub = analyze(a, p, &cfg, Some(spec), period, &validated, &dir, Some(p.lang), &notices)?;
+        let same = own_everything
+            && spec.scope.is_everything()
+            && format!("{:?}", options(a, &cfg, period)?) == own_options;
+        let reuse = same.then_some(Reuse { dir: staging, notes: &own.notes, checks: &own.checks });
+        let done = analyze(a, p, &cfg, Some(spec), period, &validated, &dir, Some(p.lang), &notices, reuse)?;
+        let (sub, parts) = (done.checks, done.timings);
         checks.extend(sub.into_iter().map(|mut q| {
             q.berkas = format!("laporan/{}: {}", spec.report.name, q.berkas);
             q
         }));
         let next = names.next();
         lap(&mut stages, next.as_deref());
+        stages.extend(parts.stages(&format!("laporan {}", spec.report.name)));
     }
     let check_gate = gates::checks(&checks);
     if !check_gate.lulus {
@@ -683,6 +694,49 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
 /// Analyses, queries, `run.json` and (with `report`) the report of one scope into `dir`, from
 /// the validated tables. Returns the query results (checks included).
 #[allow(clippy::too_many_arguments)]
+/// What one [`analyze`] produced: the query results (checks included), the analyses' notes and
+/// where the time went. A later spec with the same options and scope reuses it ([`Reuse`]).
+struct Analyzed {
+    checks: Vec<QueryResult>,
+    notes: Notes,
+    timings: AnalyzeTimings,
+}
+
+/// Outputs already computed for the same tables and options: a city-wide report spec whose
+/// analysis settings equal the run's own links the run's files instead of computing them twice.
+struct Reuse<'a> {
+    dir: &'a Path,
+    notes: &'a Notes,
+    checks: &'a [QueryResult],
+}
+
+/// Seconds per part of one [`analyze`]: the analyses' own parts, the SQL queries, the report.
+#[derive(Debug, Clone, Copy, Default)]
+struct AnalyzeTimings {
+    analyses: analyses::Timings,
+    queries: f64,
+    report: f64,
+}
+
+impl AnalyzeTimings {
+    /// The manifest's sub-stages of `prefix` (`analisis`, or a report's stage).
+    fn stages(&self, prefix: &str) -> Vec<Stage> {
+        [
+            ("deskriptif", self.analyses.descriptive),
+            ("panel", self.analyses.panel),
+            ("estimator", self.analyses.estimators),
+            ("kueri", self.queries),
+            ("laporan", self.report),
+        ]
+        .into_iter()
+        .map(|(part, detik)| Stage {
+            tahap: format!("{prefix}/{part}"),
+            detik: (detik * 1000.0).round() / 1000.0,
+        })
+        .collect()
+    }
+}
+
 fn analyze(
     a: &RunArgs,
     p: &Plan,
@@ -693,7 +747,8 @@ fn analyze(
     dir: &Path,
     report: Option<Lang>,
     warnings: &[String],
-) -> Result<Vec<QueryResult>, Failure> {
+    reuse: Option<Reuse<'_>>,
+) -> Result<Analyzed, Failure> {
     let name = period.label();
     let opts = options(a, cfg, period)?;
     // A report spec's scope: the analyses read restricted copies of the tables (`cakupan/`).
@@ -705,28 +760,42 @@ fn analyze(
         }
         None => validated.to_path_buf(),
     };
-    let notes: Notes = analyses::run(&source, dir, &opts).map_err(Failure::Data)?;
-    // SQL summary tables and checks over the tables and the analysis outputs.
-    let queries = match &p.queries {
-        Some(qdir) => {
-            let mut tables: Vec<(String, PathBuf)> = Vec::new();
-            for d in [source.as_path(), dir] {
-                let mut files: Vec<PathBuf> = std::fs::read_dir(d)
-                    .map_err(|e| Failure::Internal(format!("{}: {e}", d.display())))?
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
-                    .collect();
-                files.sort();
-                for f in files {
-                    let n = f.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
-                    if !tables.iter().any(|(t, _)| *t == n) {
-                        tables.push((n, f));
+    let queries_started;
+    let (notes, queries) = if let Some(r) = &reuse {
+        link_outputs(r.dir, dir).map_err(Failure::Internal)?;
+        queries_started = std::time::Instant::now();
+        (Notes { timings: analyses::Timings::default(), ..r.notes.clone() }, r.checks.to_vec())
+    } else {
+        let notes: Notes = analyses::run(&source, dir, &opts).map_err(Failure::Data)?;
+        queries_started = std::time::Instant::now();
+        // SQL summary tables and checks over the tables and the analysis outputs.
+        let queries = match &p.queries {
+            Some(qdir) => {
+                let mut tables: Vec<(String, PathBuf)> = Vec::new();
+                for d in [source.as_path(), dir] {
+                    let mut files: Vec<PathBuf> = std::fs::read_dir(d)
+                        .map_err(|e| Failure::Internal(format!("{}: {e}", d.display())))?
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+                        .collect();
+                    files.sort();
+                    for f in files {
+                        let n = f.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
+                        if !tables.iter().any(|(t, _)| *t == n) {
+                            tables.push((n, f));
+                        }
                     }
                 }
+                run_queries(qdir, &tables, &dir.join("kueri"), opts.min_cell as u64).map_err(Failure::Data)?
             }
-            run_queries(qdir, &tables, &dir.join("kueri"), opts.min_cell as u64).map_err(Failure::Data)?
-        }
-        None => Vec::new(),
+            None => Vec::new(),
+        };
+        (notes, queries)
+    };
+    let mut timings = AnalyzeTimings {
+        analyses: notes.timings,
+        queries: queries_started.elapsed().as_secs_f64(),
+        report: 0.0,
     };
     let run_json = RunReport {
         laporan: spec.map(|s| ReportInfo {
@@ -801,9 +870,38 @@ fn analyze(
                 w
             },
         };
+        let started = std::time::Instant::now();
         build_report(dir, &source, &ctx).map_err(Failure::Data)?;
+        timings.report = started.elapsed().as_secs_f64();
     }
-    Ok(queries)
+    Ok(Analyzed { checks: queries, notes, timings })
+}
+
+/// Hard-links (or copies, across file systems) the analysis tables and query results of `from`
+/// into `to`: the same bytes a second computation would write.
+fn link_outputs(from: &Path, to: &Path) -> Result<(), String> {
+    let link = |src: &Path, dst: &Path| {
+        std::fs::hard_link(src, dst)
+            .or_else(|_| std::fs::copy(src, dst).map(|_| ()))
+            .map_err(|e| format!("{}: {e}", dst.display()))
+    };
+    for sub in ["", "kueri"] {
+        let (src_dir, dst_dir) = (from.join(sub), to.join(sub));
+        let Ok(entries) = std::fs::read_dir(&src_dir) else { continue };
+        std::fs::create_dir_all(&dst_dir).map_err(|e| format!("{}: {e}", dst_dir.display()))?;
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "parquet"))
+            .collect();
+        files.sort();
+        for f in files {
+            if let Some(name) = f.file_name() {
+                link(&f, &dst_dir.join(name))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

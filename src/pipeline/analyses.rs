@@ -261,6 +261,19 @@ pub struct Notes {
     pub estimates: Vec<EstimateNote>,
     /// One per unit analysis × indicator × jenis_unit.
     pub units: Vec<UnitNote>,
+    /// Where the time went, for the manifest's stages and the benchmarks.
+    pub timings: Timings,
+}
+
+/// Seconds spent in each part of [`run`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Transfer windows, IKM, unit analyses, movement and request tables.
+    pub descriptive: f64,
+    /// Building the HR panels (and the stacked event windows) from the validated tables.
+    pub panel: f64,
+    /// The CS and stacked estimators, their aggregations and bands, and writing their tables.
+    pub estimators: f64,
 }
 
 /// Runs every analysis on the validated tables in `validated` and writes the Parquet files into
@@ -272,6 +285,8 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
             SUBGROUP_DIMENSIONS.join(", ")
         ));
     }
+    let clock = std::time::Instant::now();
+    let mut timings = Timings::default();
     let w = windows(validated, &opts.windows)?;
     write_parquet(windows_table(&w), &out.join("transfer_windows.parquet"))?;
     write_parquet(
@@ -298,8 +313,10 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     write_parquet(matched, &out.join("permohonan_match.parquet"))?;
     write_parquet(rules, &out.join("permohonan_rules.parquet"))?;
 
+    timings.descriptive = clock.elapsed().as_secs_f64();
     let outcomes =
         if opts.outcomes.is_empty() { monthly_indicators(validated)? } else { opts.outcomes.clone() };
+    let mut panel_clock = std::time::Duration::ZERO;
     let firsts = first_transfers(validated, opts.until)?;
     let mut differences = DifferenceRows::default();
     let z = normal_quantile(1.0 - opts.alpha / 2.0);
@@ -307,7 +324,9 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     let mut tables = Tables::new(z);
     let mut notes = Vec::new();
     for outcome in &outcomes {
+        let started = std::time::Instant::now();
         let hp = build(validated, outcome, opts.standardize, opts.until)?;
+        panel_clock += started.elapsed();
         let mut subgroups: Vec<(String, Option<(&str, String)>)> = vec![(ALL.to_string(), None)];
         for dim in &opts.subgroups {
             let mut values: Vec<String> = firsts.iter().map(|(id, f)| facts.value(dim, id, f)).collect();
@@ -338,8 +357,10 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
                 differences.push(outcome, dim, a, b);
             }
         }
+        let started = std::time::Instant::now();
         let events = transfer_months(validated, opts.until)?;
         let entities = hp.stacked_entities(&events);
+        panel_clock += started.elapsed();
         notes.push(estimate_stacked(&entities, outcome, ALL, &|_, _| true, opts, z, &mut tables)?);
         // The binary subgroups, event by event: a transfer requested or not, followed by training
         // or not.
@@ -355,7 +376,9 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     write_parquet(tables.aggregates, &out.join("aggregates.parquet"))?;
     write_parquet(tables.event_study, &out.join("event_study.parquet"))?;
     write_parquet(differences.table(), &out.join("subgroup_differences.parquet"))?;
-    Ok(Notes { estimates: notes, units: unit_notes })
+    timings.panel = panel_clock.as_secs_f64();
+    timings.estimators = clock.elapsed().as_secs_f64() - timings.descriptive - timings.panel;
+    Ok(Notes { estimates: notes, units: unit_notes, timings })
 }
 
 /// CS for one outcome and subgroup; appends its rows to `tables`.

@@ -91,7 +91,15 @@ pub fn ikm(answers: &[Vec<Option<u8>>], unsur: usize, weights: Option<&[f64]>) -
     let nrr = nrr(answers, unsur);
     let equal = vec![1.0 / unsur as f64; unsur];
     let w = weights.unwrap_or(&equal);
-    let value: Option<f64> = nrr.iter().zip(w).map(|(v, w)| v.map(|v| v * w)).sum();
+    // A weighted mean of the NRRs: normalised by the weights' sum (which is 1 only within 1e-6)
+    // and kept inside [min NRR, max NRR], where a convex combination lies; floating-point sums
+    // otherwise give 4.000000000000001 for all-4 answers, an IKM konversi above 100.
+    let total: f64 = w.iter().sum();
+    let value: Option<f64> = nrr.iter().zip(w).map(|(v, w)| v.map(|v| v * w)).sum::<Option<f64>>().map(|v| {
+        let known = nrr.iter().flatten();
+        let (lo, hi) = known.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| (lo.min(*x), hi.max(*x)));
+        (v / total).clamp(lo, hi)
+    });
     let konversi = value.map(|v| v * 25.0);
     let weakest = nrr
         .iter()
@@ -205,6 +213,14 @@ mod tests {
         }
         // The interval table in index units (1–4): 2.60, 3.0644 and 3.5324 start C, B and A.
         assert_eq!(mutu(2.60 * 25.0), Mutu::C);
+        // All answers 4: exactly 100, not 100.00000000000003 (nine thirds of ninths).
+        let top = ikm(&vec![vec![Some(4u8); 9]; 101], 9, None);
+        assert_eq!((top.ikm, top.konversi), (Some(4.0), Some(100.0)));
+        let w = [
+            0.1111112, 0.1111111, 0.1111111, 0.1111111, 0.1111111, 0.1111111, 0.1111111, 0.1111111, 0.1111111,
+        ];
+        assert_eq!(ikm(&vec![vec![Some(4u8); 9]; 3], 9, Some(&w)).konversi, Some(100.0));
+        assert_eq!(ikm(&vec![vec![Some(1u8); 9]; 3], 9, Some(&w)).konversi, Some(25.0));
         assert_eq!(mutu(3.0644 * 25.0), Mutu::B);
         assert_eq!(mutu(3.5324 * 25.0), Mutu::A);
         assert_eq!(Mutu::B.kinerja(), "Baik");
