@@ -8,6 +8,7 @@
 //! and unattended scheduled runs (`schedule`).
 
 mod bad_inputs;
+mod bench;
 mod cli;
 mod coverage;
 mod estimate;
