@@ -64,6 +64,7 @@ pub fn report(a: &ReportArgs) -> Result<Outcome, Failure> {
             on_failure: None,
             lang: Some(a.lang.clone()),
             report_lang: Some(lang),
+            only: Vec::new(),
         };
         if run(&args)? == Outcome::DataRejected {
             worst = Outcome::DataRejected;

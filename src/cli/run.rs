@@ -24,6 +24,7 @@ use crate::pipeline::analyses::{self, AnalysisOptions, EstimateNote, Notes};
 use crate::pipeline::gates;
 use crate::pipeline::lock::{lock, remove_stale_staging};
 use crate::pipeline::manifest::{self, Manifest, Stage};
+use crate::pipeline::partition;
 use crate::pipeline::publish::{publish, staging_for};
 use crate::pipeline::scope::write_scoped;
 use crate::pipeline::spec::ReportSpec;
@@ -93,6 +94,10 @@ pub struct RunArgs {
     /// Set by `mutasi report`: also write `report.html`, `report.xlsx` and the charts.
     #[arg(skip)]
     pub report_lang: Option<Lang>,
+    /// Hanya partisi ini / Only these partitions of a partitioned input folder
+    /// (`<input>/instansi=8171/…`), e.g. `--only instansi=8171,8172` (repeatable).
+    #[arg(long, value_name = "KUNCI=NILAI")]
+    pub only: Vec<String>,
 }
 
 /// Marker that says a period folder was written by `mutasi run`, so a re-run may replace it.
@@ -271,6 +276,7 @@ fn options(a: &RunArgs, cfg: &Config, period: &Period) -> Result<AnalysisOptions
 }
 
 /// Everything resolved once for a whole invocation (one or several months).
+#[derive(Clone)]
 struct Plan {
     cfg: Config,
     spec: Option<ReportSpec>,
@@ -384,7 +390,19 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
         }
         (None, _) => vec![resolve_period(period.as_deref())?],
     };
-    let result = run_locked(a, &p, &periods);
+    let parts = partition::discover(&p.input).map_err(Failure::Usage)?;
+    if parts.is_empty() && !a.only.is_empty() {
+        return Err(Failure::Usage(format!(
+            "--only: {} tidak berpartisi / is not partitioned\n\nhint: folder masukan berpartisi berisi sub-folder kunci=nilai, mis. instansi=8171/ / a partitioned input holds key=value folders",
+            p.input.display()
+        )));
+    }
+    let result = if parts.is_empty() {
+        run_locked(a, &p, &periods)
+    } else {
+        let parts = partition::select(parts, &a.only).map_err(Failure::Usage)?;
+        run_partitions(a, &p, &periods, &parts)
+    };
     if let Some(cmd) = &p.on_failure {
         let summary = match &result {
             Ok((Outcome::Success, _)) => None,
@@ -396,6 +414,62 @@ pub fn run(a: &RunArgs) -> Result<Outcome, Failure> {
         }
     }
     result.map(|(o, _)| o)
+}
+
+/// Runs every partition as a run of its own: input `<input>/key=value/`, outputs, lock and
+/// months in `<out>/key=value/`. A partition that fails does not stop the others; the
+/// invocation fails when any did, listing them.
+fn run_partitions(
+    a: &RunArgs,
+    p: &Plan,
+    periods: &[Period],
+    parts: &[partition::Partition],
+) -> Result<(Outcome, String), Failure> {
+    let mut rejected: Vec<(String, String)> = Vec::new();
+    let mut errors: Vec<(String, Failure)> = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let name = part.name();
+        tracing::info!(partisi = %name, "partisi / partition {}/{}", i + 1, parts.len());
+        println!("Partisi / partition {name}:");
+        let mut q = p.clone();
+        q.input = part.dir.clone();
+        q.root = p.root.join(&name);
+        match run_locked(a, &q, periods) {
+            Ok((Outcome::Success, _)) => {}
+            Ok((_, failed)) => rejected.push((name, failed)),
+            Err(e) => {
+                tracing::error!(partisi = %name, "{}", e.message());
+                errors.push((name, e));
+            }
+        }
+    }
+    let ok = parts.len() - rejected.len() - errors.len();
+    println!(
+        "Partisi / partitions: {ok} diterbitkan / published, {} ditolak / rejected, {} galat / errors (dari / of {})",
+        rejected.len(),
+        errors.len(),
+        parts.len()
+    );
+    if let Some((_, first)) = errors.first() {
+        let list: Vec<String> = errors.iter().map(|(n, e)| format!("{n}: {}", e.message())).collect();
+        let message = format!("{} partisi gagal / partitions failed:\n{}", errors.len(), list.join("\n"));
+        return Err(match first {
+            Failure::Data(_) => Failure::Data(message),
+            Failure::Usage(_) => Failure::Usage(message),
+            Failure::Internal(_) => Failure::Internal(message),
+        });
+    }
+    if rejected.is_empty() {
+        return Ok((Outcome::Success, String::new()));
+    }
+    let summary: Vec<serde_json::Value> = rejected
+        .iter()
+        .map(|(n, f)| {
+            serde_json::json!({"partisi": n, "gagal": serde_json::from_str::<serde_json::Value>(f).unwrap_or_default()})
+        })
+        .collect();
+    let json = serde_json::to_string_pretty(&summary).map_err(|e| Failure::Internal(e.to_string()))?;
+    Ok((Outcome::DataRejected, json))
 }
 
 /// Runs `cmd` through `sh -c` with `summary` on its stdin; its own failure is reported, never fatal.

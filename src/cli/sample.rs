@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::{Failure, Outcome};
 use crate::normalize::period::{PeriodKind, parse_period};
-use crate::sample::{SampleSpec, generate};
+use crate::sample::{SampleSpec, generate, generate_partitioned};
 
 #[derive(Debug, Args)]
 pub struct SampleArgs {
@@ -33,6 +33,14 @@ pub struct SampleArgs {
     /// transfers and months as without the flag (an estimator run on it gives the exact estimand).
     #[arg(long)]
     pub noise_free: bool,
+    /// Bagi menjadi N instansi / Split into N independent instansi, written as hive partitions
+    /// `<out>/instansi=I0001/…` (each with its share of the employees and its own seed).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub instansi: usize,
+    /// Format kinerja / Kinerja file format: csv (as the exports look) or parquet (typed, no
+    /// bad rows; for national-scale data that should not pass through CSV).
+    #[arg(long, default_value = "csv", value_parser = ["csv", "parquet"])]
+    pub format: String,
 }
 
 pub fn run(args: &SampleArgs) -> Result<Outcome, Failure> {
@@ -56,7 +64,28 @@ pub fn run(args: &SampleArgs) -> Result<Outcome, Failure> {
         seed: args.seed,
         bad_rows: !args.no_bad_rows,
         noise_free: args.noise_free,
+        parquet: args.format == "parquet",
     };
+    if args.instansi > 1 {
+        if args.employees / args.instansi < crate::sample::MIN_EMPLOYEES {
+            return Err(Failure::Usage(format!(
+                "--employees / --instansi minimal {} pegawai per instansi / at least {} employees per instansi",
+                crate::sample::MIN_EMPLOYEES,
+                crate::sample::MIN_EMPLOYEES
+            )));
+        }
+        let truths = generate_partitioned(&spec, args.instansi, &args.out).map_err(Failure::Internal)?;
+        println!(
+            "Data contoh ditulis ke / Sample written to {}: {} instansi (instansi=I0001 … instansi={}), {} pegawai, {} mutasi, {} bulan",
+            args.out.display(),
+            truths.len(),
+            crate::sample::instansi_code(truths.len() - 1),
+            truths.iter().map(|t| t.pegawai).sum::<usize>(),
+            truths.iter().map(|t| t.mutasi.values().sum::<usize>()).sum::<usize>(),
+            args.months
+        );
+        return Ok(Outcome::Success);
+    }
     let truth = generate(&spec, &args.out).map_err(Failure::Internal)?;
     println!(
         "Data contoh ditulis ke / Sample written to {}: {} pegawai, {} unit, {} bulan, {} mutasi, {} baris buruk ditanam / planted bad rows",

@@ -9,6 +9,7 @@ pub mod analyses;
 pub mod gates;
 pub mod lock;
 pub mod manifest;
+pub mod partition;
 pub mod publish;
 pub mod scope;
 pub mod spec;

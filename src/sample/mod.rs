@@ -36,6 +36,9 @@ pub struct SampleSpec {
     pub bad_rows: bool,
     /// Oracle data: capaian_iki without random terms (see [`Truth::tanpa_galat`]).
     pub noise_free: bool,
+    /// Kinerja as Parquet (one file per year, typed columns) instead of CSV; no bad rows are
+    /// planted in it.
+    pub parquet: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -162,6 +165,43 @@ fn training_gap(people: &[Person], spec: &SampleSpec) -> f64 {
         v.iter().sum::<f64>() / v.len().max(1) as f64
     };
     mean(true) - mean(false)
+}
+
+/// The folder name of partition `k` (0-based) of a partitioned sample: a synthetic instansi code.
+pub fn instansi_code(k: usize) -> String {
+    format!("I{:04}", k + 1)
+}
+
+/// Generates `partitions` independent instansi into `out/instansi=<code>/`, each with its share
+/// of the employees and its own seed, on all cores (the files do not depend on the order). A top
+/// level `mutasi.toml` serves every partition. Returns each partition's truth, in order.
+pub fn generate_partitioned(spec: &SampleSpec, partitions: usize, out: &Path) -> Result<Vec<Truth>, String> {
+    use rayon::prelude::*;
+    let per = spec.employees / partitions.max(1);
+    if partitions == 0 || per < MIN_EMPLOYEES {
+        return Err(format!(
+            "minimal {MIN_EMPLOYEES} pegawai per instansi / at least {MIN_EMPLOYEES} employees per instansi"
+        ));
+    }
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let truths: Vec<Result<Truth, String>> = (0..partitions)
+        .into_par_iter()
+        .map(|k| {
+            let extra = usize::from(k < spec.employees % partitions);
+            let part = SampleSpec {
+                employees: per + extra,
+                seed: spec.seed.wrapping_add(7919 * k as u64),
+                ..spec.clone()
+            };
+            generate(&part, &out.join(format!("instansi={}", instansi_code(k))))
+        })
+        .collect();
+    let truths: Vec<Truth> = truths.into_iter().collect::<Result<_, _>>()?;
+    let config =
+        std::fs::read_to_string(out.join(format!("instansi={}", instansi_code(0))).join("mutasi.toml"))
+            .map_err(|e| e.to_string())?;
+    std::fs::write(out.join("mutasi.toml"), config).map_err(|e| e.to_string())?;
+    Ok(truths)
 }
 
 /// Generates a dataset into `out`; returns its truth.
@@ -313,6 +353,7 @@ mod tests {
             seed: 11,
             bad_rows: false,
             noise_free: false,
+            parquet: false,
         };
         let units = units::build_units(spec.employees);
         let people = people::build_people(&units, spec.employees, spec.months, spec.start, spec.seed);

@@ -368,6 +368,43 @@ fn draw_kinerja(p: &Person, start: (i32, u32), t: u32, r: &mut Rand, noise_free:
 }
 
 /// Writes one kinerja file per calendar year; returns the file names.
+/// Kinerja rows of one year as Parquet columns, in the same layout as the CSV export (typed:
+/// scores as floats, SIASN codes as integers), so a national sample need not pass through CSV.
+#[derive(Default)]
+struct KinerjaColumns {
+    nip: Vec<Option<String>>,
+    periode: Vec<Option<String>>,
+    indikator: Vec<Option<String>>,
+    nilai: Vec<Option<f64>>,
+    hasil: Vec<Option<i64>>,
+    perilaku: Vec<Option<i64>>,
+    kuadran: Vec<Option<i64>>,
+    unit: Vec<Option<String>>,
+}
+
+impl KinerjaColumns {
+    fn write(self, wide: bool, path: &Path) -> Result<(), String> {
+        use crate::data::table::{ColumnData as C, TableData, write_parquet};
+        let mut t = TableData::default();
+        if wide {
+            t.push("nipBaru", C::Str(self.nip));
+            t.push("periode", C::Str(self.periode));
+            t.push("capaianIki", C::F64(self.nilai));
+            t.push("hasilKinerjaNilai", C::I64(self.hasil));
+            t.push("perilakuKerjaNilai", C::I64(self.perilaku));
+            t.push("kuadranKinerjaNilai", C::I64(self.kuadran));
+            t.push("unorId", C::Str(self.unit));
+        } else {
+            t.push("NIP", C::Str(self.nip));
+            t.push("Periode", C::Str(self.periode));
+            t.push("Indikator", C::Str(self.indikator));
+            t.push("Nilai", C::F64(self.nilai));
+            t.push("Unit Kerja", C::Str(self.unit));
+        }
+        write_parquet(t, path).map(|_| ())
+    }
+}
+
 pub fn kinerja(
     dir: &Path,
     people: &[Person],
@@ -381,9 +418,47 @@ pub fn kinerja(
     let last_year = year_of(start, months.saturating_sub(1));
     for year in first_year..=last_year {
         let ts: Vec<u32> = (0..months).filter(|t| year_of(start, *t) == year).collect();
+        let wide = year >= 2022;
+        if spec.parquet {
+            let name = format!("kinerja_{year}.parquet");
+            let mut c = KinerjaColumns::default();
+            for (i, p) in people.iter().enumerate() {
+                let mut r = Rand::new(seed, Stream::Kinerja, (i as u64) << 16 | (year as u64 & 0xFFFF));
+                for &t in &ts {
+                    let d = draw_kinerja(p, start, t, &mut r, spec.noise_free);
+                    if !p.observed(t) {
+                        continue;
+                    }
+                    let unit = p.unit_at(t).0.unwrap_or(p.start_unit);
+                    let m = month_date(start, t);
+                    if wide {
+                        let kuadran = 6 - predikat_from_ratings(d.hasil, d.perilaku).unwrap_or(4);
+                        c.nip.push(Some(p.nip.clone()));
+                        c.periode.push(Some(format!("{}-{:02}", m.year(), m.month())));
+                        c.nilai.push(Some((d.capaian * 100.0).round() / 100.0));
+                        c.hasil.push(Some(4 - i64::from(d.hasil)));
+                        c.perilaku.push(Some(4 - i64::from(d.perilaku)));
+                        c.kuadran.push(Some(i64::from(kuadran)));
+                        c.unit.push(Some(units[unit].id.clone()));
+                    } else {
+                        let periode = format!("{} {}", month_name_id(m.month()), m.year());
+                        let skp = (0.8 * d.capaian + 10.0).clamp(0.0, 120.0);
+                        for (ind, v) in [("Capaian IKI", d.capaian), ("Nilai SKP", skp)] {
+                            c.nip.push(Some(p.nip.clone()));
+                            c.periode.push(Some(periode.clone()));
+                            c.indikator.push(Some(ind.to_string()));
+                            c.nilai.push(Some((v * 100.0).round() / 100.0));
+                            c.unit.push(Some(units[unit].name.clone()));
+                        }
+                    }
+                }
+            }
+            c.write(wide, &dir.join(&name))?;
+            names.push(name);
+            continue;
+        }
         let name = format!("kinerja_{year}.csv");
         let path = dir.join(&name);
-        let wide = year >= 2022;
         let mut out = BufWriter::with_capacity(1 << 22, File::create(&path).map_err(err(&path))?);
         let mut row = 1u64;
         if wide {

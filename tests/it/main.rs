@@ -21,5 +21,6 @@ mod rejects;
 mod report;
 mod run;
 mod sample;
+mod scale;
 mod schedule;
 mod util;
