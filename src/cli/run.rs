@@ -767,7 +767,6 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
 
 /// Analyses, queries, `run.json` and (with `report`) the report of one scope into `dir`, from
 /// the validated tables. Returns the query results (checks included).
-#[allow(clippy::too_many_arguments)]
 /// What one [`analyze`] produced: the query results (checks included), the analyses' notes and
 /// where the time went. A later spec with the same options and scope reuses it ([`Reuse`]).
 struct Analyzed {
@@ -811,6 +810,7 @@ impl AnalyzeTimings {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn analyze(
     a: &RunArgs,
     p: &Plan,
