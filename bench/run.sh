@@ -11,6 +11,10 @@
 #   default --sizes ambon,province. --peers adds bench/peers.sh at 20000x36, 100000x36 and
 #   1000000x60 (diff-diff and moderndid in a virtual environment it creates).
 #   --smoke: one tiny size (1000x24), for the test suite.
+#   Sizes of 1,000,000 employees and more are generated as instansi partitions of
+#   PARTITION_EMPLOYEES (default 8000, an Ambon) with Parquet kinerja, and run partition by
+#   partition (docs/scale.md); smaller sizes are one flat folder of CSV and xlsx exports
+#   (PARTITION_FROM, default 1000000, moves the threshold).
 # Environment: BENCH_DIR (default /tmp/mutasi-bench), MUTASI_BIN (default: build
 #   target/release/mutasi), MEM_LIMIT_MIB (a run is stopped above it; default 85 % of RAM).
 set -euo pipefail
@@ -56,10 +60,14 @@ for size in "${list[@]}"; do
   read -r n m <<< "$(dims "$size")"
   work="$bench/${n}x${m}"
   # Generated data is kept between runs of the script (same seed, same files).
+  layout=()
+  if [ "$n" -ge "${PARTITION_FROM:-1000000}" ]; then
+    layout=(--instansi $((n / ${PARTITION_EMPLOYEES:-8000})) --format parquet)
+  fi
   if [ ! -f "$work/in/.complete" ]; then
     rm -rf "$work/in"
     measure "$work.sample.log" "$MUTASI_BIN" sample --employees "$n" --months "$m" --start 2021-01 \
-      --seed 1 --no-bad-rows --out "$work/in" -q
+      --seed 1 --no-bad-rows --out "$work/in" -q "${layout[@]}"
     [ "$STATUS" = ok ] || { echo "| $size | $n × $m | – | $STATUS | | | | | | | | | | | not generated |" | tee -a "$results"; continue; }
     gen="${WALL} s"
     touch "$work/in/.complete"
@@ -71,21 +79,26 @@ for size in "${list[@]}"; do
   rm -rf "$work/runs"
   measure "$work/run.log" "$MUTASI_BIN" run --config "$work/mutasi.toml" --input "$work/in" \
     --out "$work/runs" --period "$last" --log-format json
-  python3 - "$work/runs/$last/manifest.json" "$size" "$n" "$m" "$gen" "$WALL" "$CPU" "$RSS_MIB" "$STATUS" <<'PY' | tee -a "$results"
-import json, os, sys
-path, size, n, m, gen, wall, cpu, rss, status = sys.argv[1:]
+  python3 - "$work/runs" "$last" "$size" "$n" "$m" "$gen" "$WALL" "$CPU" "$RSS_MIB" "$STATUS" <<'PY' | tee -a "$results"
+import glob, json, os, sys
+runs, last, size, n, m, gen, wall, cpu, rss, status = sys.argv[1:]
 def f(x):
     return f"{x:.1f} s"
-if not os.path.exists(path):
+# One manifest for a flat input, one per partition (runs/instansi=…/<month>/) for a partitioned one.
+paths = sorted(glob.glob(f"{runs}/{last}/manifest.json") + glob.glob(f"{runs}/*=*/{last}/manifest.json"))
+if not paths:
     print(f"| {size} | {int(n):,} × {m} | – | {gen} | {wall} s | {cpu} s | {rss} MiB | – | | | | | | | {status} |")
     sys.exit(0)
-man = json.load(open(path))
-rows = sum(i.get("baris_dibaca") or 0 for i in man["masukan"])
-st = {}
-for s in man["tahap"]:
-    name, sec = s["tahap"], s["detik"]
-    part = name.split("/")[1] if "/" in name else name
-    st[part] = st.get(part, 0.0) + sec
+rows, st = 0, {}
+for path in paths:
+    man = json.load(open(path))
+    rows += sum(i.get("baris_dibaca") or 0 for i in man["masukan"])
+    for s in man["tahap"]:
+        name, sec = s["tahap"], s["detik"]
+        part = name.split("/")[1] if "/" in name else name
+        st[part] = st.get(part, 0.0) + sec
+if len(paths) > 1:
+    status = f"{status}, {len(paths)} partitions"
 validation = st.get("validasi", 0.0) + st.get("gerbang", 0.0)
 print(f"| {size} | {int(n):,} × {m} | {rows:,} | {gen} | {wall} s | {cpu} s | {rss} MiB | {rows / max(float(wall), 1e-9):,.0f} | "
       f"{f(validation)} | {f(st.get('deskriptif', 0))} | {f(st.get('panel', 0))} | {f(st.get('estimator', 0))} | "
