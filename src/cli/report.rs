@@ -65,6 +65,7 @@ pub fn report(a: &ReportArgs) -> Result<Outcome, Failure> {
             lang: Some(a.lang.clone()),
             report_lang: Some(lang),
             only: Vec::new(),
+            jobs: 1,
         };
         if run(&args)? == Outcome::DataRejected {
             worst = Outcome::DataRejected;

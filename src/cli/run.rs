@@ -98,6 +98,10 @@ pub struct RunArgs {
     /// (`<input>/instansi=8171/…`), e.g. `--only instansi=8171,8172` (repeatable).
     #[arg(long, value_name = "KUNCI=NILAI")]
     pub only: Vec<String>,
+    /// Partisi serentak / Partitions run at once (each still uses every core for its estimators)
+    /// [default: 1].
+    #[arg(long, env = "MUTASI_JOBS", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
 }
 
 /// Marker that says a period folder was written by `mutasi run`, so a re-run may replace it.
@@ -425,21 +429,51 @@ fn run_partitions(
     periods: &[Period],
     parts: &[partition::Partition],
 ) -> Result<(Outcome, String), Failure> {
-    let mut rejected: Vec<(String, String)> = Vec::new();
-    let mut errors: Vec<(String, Failure)> = Vec::new();
-    for (i, part) in parts.iter().enumerate() {
+    let one = |i: usize| {
+        let part = &parts[i];
         let name = part.name();
         tracing::info!(partisi = %name, "partisi / partition {}/{}", i + 1, parts.len());
         println!("Partisi / partition {name}:");
         let mut q = p.clone();
         q.input = part.dir.clone();
         q.root = p.root.join(&name);
-        match run_locked(a, &q, periods) {
-            Ok((Outcome::Success, _)) => {}
-            Ok((_, failed)) => rejected.push((name, failed)),
-            Err(e) => {
+        run_locked(a, &q, periods)
+    };
+    // Workers take the next partition in name order; results are reported in that order.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<Option<Result<(Outcome, String), Failure>>>> =
+        std::sync::Mutex::new((0..parts.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..usize::from(a.jobs).min(parts.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    if i >= parts.len() {
+                        break;
+                    }
+                    let r = one(i);
+                    if let Ok(mut all) = results.lock() {
+                        all[i] = Some(r);
+                    }
+                }
+            });
+        }
+    });
+    let results =
+        results.into_inner().map_err(|_| Failure::Internal("partisi / partition worker panicked".into()))?;
+    let mut rejected: Vec<(String, String)> = Vec::new();
+    let mut errors: Vec<(String, Failure)> = Vec::new();
+    for (part, r) in parts.iter().zip(results) {
+        let name = part.name();
+        match r {
+            Some(Ok((Outcome::Success, _))) => {}
+            Some(Ok((_, failed))) => rejected.push((name, failed)),
+            Some(Err(e)) => {
                 tracing::error!(partisi = %name, "{}", e.message());
                 errors.push((name, e));
+            }
+            None => {
+                errors.push((name, Failure::Internal("partisi tidak dijalankan / partition not run".into())))
             }
         }
     }

@@ -86,6 +86,28 @@ fn a_partitioned_sample_runs_partition_by_partition() {
     assert!(heights.windows(2).all(|w| w[0].0 == w[1].0), "one schema across partitions");
     assert!(heights.iter().all(|(_, n)| *n > 0));
 
+    // Two partitions at a time give the same bytes as one at a time.
+    let out2 = s.path("out2").display().to_string();
+    let (input, cfg) = (s.path("in").display().to_string(), s.path("in/mutasi.toml").display().to_string());
+    let r = run(&args(&[
+        "run", "--input", &input, "--out", &out2, "--config", &cfg, "--period", "2025-12", "--jobs", "2",
+    ]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let mut compared = 0;
+    for p in ["I0001", "I0002", "I0003"] {
+        let (a, b) =
+            (s.path(&format!("out/instansi={p}/2025-12")), s.path(&format!("out2/instansi={p}/2025-12")));
+        for e in std::fs::read_dir(&a).expect("ls").flatten() {
+            let name = e.file_name();
+            if e.path().extension().is_some_and(|x| x == "parquet") {
+                let same = std::fs::read(e.path()).expect("a") == std::fs::read(b.join(&name)).expect("b");
+                assert!(same, "{p}/{name:?} differs with --jobs 2");
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 30, "{compared}");
+
     // --only: one partition again; a name that does not exist is a usage error listing them.
     std::fs::remove_dir_all(s.path("out/instansi=I0002")).expect("rm");
     let r = run_month(&s, &["--only", "instansi=I0002"]);
