@@ -16,7 +16,8 @@
 #   partition (docs/scale.md); smaller sizes are one flat folder of CSV and xlsx exports
 #   (PARTITION_FROM, default 1000000, moves the threshold).
 # Environment: BENCH_DIR (default /tmp/mutasi-bench), MUTASI_BIN (default: build
-#   target/release/mutasi), MEM_LIMIT_MIB (a run is stopped above it; default 85 % of RAM).
+#   target/release/mutasi), MEM_LIMIT_MIB (a run is stopped above it; default 85 % of RAM),
+#   MUTASI_JOBS (partitions at once; default the number of cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     --sizes) sizes="$2"; shift 2 ;;
     --peers) peers=1; shift ;;
     --smoke) sizes="1000x24"; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n "2,21p" "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -41,6 +42,8 @@ if [ -z "${MUTASI_BIN:-}" ]; then
   MUTASI_BIN="$repo/target/release/mutasi"
 fi
 export MUTASI_STATE_DIR="$bench/state"
+# Partitioned sizes run as many partitions at once as there are cores (mutasi run --jobs).
+export MUTASI_JOBS="${MUTASI_JOBS:-$(nproc)}"
 
 dims() {
   case "$1" in
