@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
     --sizes) sizes="$2"; shift 2 ;;
     --peers) peers=1; shift ;;
     --smoke) sizes="1000x24"; shift ;;
-    -h|--help) sed -n "2,21p" "$0"; exit 0 ;;
+    -h|--help) sed -n "2,20p" "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
