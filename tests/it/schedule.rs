@@ -135,7 +135,35 @@ fn a_month_twice_gives_identical_hashes_and_a_complete_manifest() {
     assert_eq!(ma["versi"], env!("CARGO_PKG_VERSION"));
     let stages: Vec<&str> =
         ma["tahap"].as_array().expect("tahap").iter().filter_map(|t| t["tahap"].as_str()).collect();
-    assert_eq!(stages, ["validasi", "gerbang", "analisis", "manifest"]);
+    assert_eq!(
+        stages,
+        [
+            "validasi",
+            "gerbang",
+            "analisis",
+            "analisis/deskriptif",
+            "analisis/panel",
+            "analisis/estimator",
+            "analisis/kueri",
+            "analisis/laporan",
+            "manifest"
+        ]
+    );
+    // The parts of the analyses add up to no more than the stage that holds them.
+    let seconds = |name: &str| {
+        ma["tahap"]
+            .as_array()
+            .expect("tahap")
+            .iter()
+            .find(|t| t["tahap"] == name)
+            .and_then(|t| t["detik"].as_f64())
+    };
+    let parts: f64 = ["deskriptif", "panel", "estimator", "kueri", "laporan"]
+        .iter()
+        .filter_map(|p| seconds(&format!("analisis/{p}")))
+        .sum();
+    let total = seconds("analisis").expect("analisis");
+    assert!(parts > 0.0 && parts <= total + 0.01, "{parts} of {total}");
     let gates: Vec<&str> =
         ma["gerbang"].as_array().expect("gerbang").iter().filter_map(|g| g["nama"].as_str()).collect();
     assert_eq!(gates, ["rasio_tolak", "kesegaran", "volume", "cek"]);
