@@ -88,6 +88,10 @@ pub fn cte_names(sql: &str) -> Vec<String> {
 
 /// Line and column (1-based) of the first whole-word, case-insensitive occurrence of `word`.
 fn locate(text: &str, word: &str) -> (usize, usize) {
+    // An empty name (a quoted `""` identifier) matches everywhere and would never advance.
+    if word.is_empty() {
+        return (1, 1);
+    }
     let lower = text.to_lowercase();
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let mut from = 0;
@@ -259,6 +263,43 @@ mod tests {
             cte_names("SELECT a AS b, COUNT(*) AS n FROM t GROUP BY a").is_empty(),
             "aliases are not CTEs"
         );
+    }
+
+    #[test]
+    fn an_empty_identifier_is_reported_not_looped_over() {
+        // Found by the fuzzer (fuzz/regressions/query_order/empty-quoted-identifier-hang): an empty quoted
+        // identifier is an unknown table, reported at once instead of looping forever.
+        assert_eq!(locate("FROM \"\"", ""), (1, 1));
+        let sql = "FROM\t\t\"\"\t".to_string();
+        let reads = vec![tables_read(&sql).unwrap_or_else(|_| vec![String::new()])];
+        let files = vec![QueryFile { name: "xr".into(), path: "q.sql".into(), sql, check: false }];
+        let started = std::time::Instant::now();
+        let _ = order(&files, &reads, &["pegawai".to_string()]);
+        let err = order(&files, &[vec![String::new()]], &["pegawai".to_string()]).expect_err("unknown");
+        assert!(err.contains("q.sql:1:1") && started.elapsed().as_secs() < 5, "{err}");
+        // Every input the fuzzer kept as a regression, through the fuzz target's own steps.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/regressions/query_order");
+        let mut replayed = 0;
+        for entry in std::fs::read_dir(dir).expect("regressions").flatten() {
+            let text = String::from_utf8_lossy(&std::fs::read(entry.path()).expect("read")).into_owned();
+            let (mut files, mut reads) = (Vec::new(), Vec::new());
+            for (k, part) in text.split('\0').take(8).enumerate() {
+                let (name, sql) = part.split_once('\n').unwrap_or((part, ""));
+                let ctes = cte_names(sql);
+                reads.push(
+                    tables_read(sql).unwrap_or_default().into_iter().filter(|t| !ctes.contains(t)).collect(),
+                );
+                files.push(QueryFile {
+                    name: name.trim().to_lowercase(),
+                    path: format!("queries/{k}.sql").into(),
+                    sql: sql.to_string(),
+                    check: false,
+                });
+            }
+            let _ = order(&files, &reads, &["pegawai".to_string(), "kinerja".to_string()]);
+            replayed += 1;
+        }
+        assert!(replayed >= 1 && started.elapsed().as_secs() < 10);
     }
 
     #[test]
