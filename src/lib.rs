@@ -27,3 +27,4 @@ pub mod service;
 pub mod stats;
 pub mod summary;
 pub mod validate;
+pub mod workers;

@@ -440,40 +440,17 @@ fn run_partitions(
         run_locked(a, &q, periods)
     };
     // Workers take the next partition in name order; results are reported in that order.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: std::sync::Mutex<Vec<Option<Result<(Outcome, String), Failure>>>> =
-        std::sync::Mutex::new((0..parts.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..usize::from(a.jobs).min(parts.len()) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    if i >= parts.len() {
-                        break;
-                    }
-                    let r = one(i);
-                    if let Ok(mut all) = results.lock() {
-                        all[i] = Some(r);
-                    }
-                }
-            });
-        }
-    });
-    let results =
-        results.into_inner().map_err(|_| Failure::Internal("partisi / partition worker panicked".into()))?;
+    let results = crate::workers::in_order(parts.len(), usize::from(a.jobs), one);
     let mut rejected: Vec<(String, String)> = Vec::new();
     let mut errors: Vec<(String, Failure)> = Vec::new();
     for (part, r) in parts.iter().zip(results) {
         let name = part.name();
         match r {
-            Some(Ok((Outcome::Success, _))) => {}
-            Some(Ok((_, failed))) => rejected.push((name, failed)),
-            Some(Err(e)) => {
+            Ok((Outcome::Success, _)) => {}
+            Ok((_, failed)) => rejected.push((name, failed)),
+            Err(e) => {
                 tracing::error!(partisi = %name, "{}", e.message());
                 errors.push((name, e));
-            }
-            None => {
-                errors.push((name, Failure::Internal("partisi tidak dijalankan / partition not run".into())))
             }
         }
     }

@@ -52,9 +52,38 @@ impl SqlRunner {
     }
 }
 
-/// The tables a query reads (lower case, unique).
+/// How long parsing one query may take. Real queries parse in microseconds; the SQL parser
+/// Polars 0.55.2 pins (sqlparser 0.62) has exponential cases on some malformed inputs (chains of
+/// dotted names and keywords, fixed upstream in apache/datafusion-sqlparser-rs #2344, #2350,
+/// #2352, #2372), found here by the `query_order` fuzz target.
+pub const PARSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The tables a query reads (lower case, unique). Parsing runs on a helper thread and gives up
+/// after [`PARSE_LIMIT`] with an error instead of hanging the run (the helper is left to finish
+/// on its own; the run stops on the error).
 pub fn tables_read(sql: &str) -> Result<Vec<String>, String> {
-    polars::sql::extract_table_identifiers(sql, false, true)
-        .map(|v| v.into_iter().map(|t| t.to_lowercase()).collect())
-        .map_err(|e| e.to_string())
+    tables_read_within(sql, PARSE_LIMIT)
+}
+
+/// [`tables_read`] with an explicit limit.
+pub fn tables_read_within(sql: &str, limit: std::time::Duration) -> Result<Vec<String>, String> {
+    let (send, receive) = std::sync::mpsc::channel();
+    let text = sql.to_string();
+    std::thread::Builder::new()
+        .name("mutasi-sql-parse".into())
+        .spawn(move || {
+            let parsed = polars::sql::extract_table_identifiers(&text, false, true)
+                .map(|v| v.into_iter().map(|t| t.to_lowercase()).collect())
+                .map_err(|e| e.to_string());
+            let _ = send.send(parsed);
+        })
+        .map_err(|e| e.to_string())?;
+    match receive.recv_timeout(limit) {
+        Ok(parsed) => parsed,
+        Err(_) => Err(format!(
+            "SQL tidak selesai diurai dalam {} detik / the SQL parser did not finish within {} s\n\nhint: sederhanakan kueri (rantai nama bertitik yang panjang) / simplify the query (long chains of dotted names)",
+            limit.as_secs(),
+            limit.as_secs()
+        )),
+    }
 }

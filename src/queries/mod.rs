@@ -266,6 +266,25 @@ mod tests {
     }
 
     #[test]
+    fn a_query_the_parser_cannot_finish_is_an_error_not_a_hang() {
+        // Found by the fuzzer (fuzz/regressions/query_order/sqlparser-exponential-chain): sqlparser
+        // 0.62 takes exponential time on this 255-byte input.
+        let path =
+            concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/regressions/query_order/sqlparser-exponential-chain");
+        let text = String::from_utf8_lossy(&std::fs::read(path).expect("regression")).into_owned();
+        let sql = text.split_once('\n').map_or("", |(_, s)| s);
+        let started = std::time::Instant::now();
+        let err = crate::data::sql::tables_read_within(sql, std::time::Duration::from_millis(300))
+            .expect_err("gives up");
+        assert!(err.contains("tidak selesai diurai") && started.elapsed().as_secs() < 3, "{err}");
+        // A real query is untouched by the limit.
+        assert_eq!(
+            tables_read("SELECT * FROM pegawai p JOIN kinerja k USING (pegawai_id)").expect("ok"),
+            ["pegawai", "kinerja"]
+        );
+    }
+
+    #[test]
     fn an_empty_identifier_is_reported_not_looped_over() {
         // Found by the fuzzer (fuzz/regressions/query_order/empty-quoted-identifier-hang): an empty quoted
         // identifier is an unknown table, reported at once instead of looping forever.

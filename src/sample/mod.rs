@@ -183,9 +183,6 @@ pub fn generate_partitioned(spec: &SampleSpec, partitions: usize, out: &Path) ->
         ));
     }
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    // Plain threads, not rayon: a rayon worker that waits for Polars' own pool (the Parquet
-    // writer) steals the next partition onto its stack, so every partition's columns stayed
-    // alive until the last one finished (memory grew by about 20 MB per partition).
     let one = |k: usize| {
         let extra = usize::from(k < spec.employees % partitions);
         let part = SampleSpec {
@@ -195,32 +192,8 @@ pub fn generate_partitioned(spec: &SampleSpec, partitions: usize, out: &Path) ->
         };
         generate(&part, &out.join(format!("instansi={}", instansi_code(k))))
     };
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: std::sync::Mutex<Vec<Option<Result<Truth, String>>>> =
-        std::sync::Mutex::new((0..partitions).map(|_| None).collect());
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(partitions);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    if k >= partitions {
-                        break;
-                    }
-                    let r = one(k);
-                    if let Ok(mut all) = slots.lock() {
-                        all[k] = Some(r);
-                    }
-                }
-            });
-        }
-    });
-    let truths: Vec<Result<Truth, String>> = slots
-        .into_inner()
-        .map_err(|_| "pembuat partisi berhenti / a partition worker panicked".to_string())?
-        .into_iter()
-        .map(|t| t.unwrap_or_else(|| Err("partisi tidak dibuat / partition not generated".into())))
-        .collect();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let truths = crate::workers::in_order(partitions, cores, one);
     let truths: Vec<Truth> = truths.into_iter().collect::<Result<_, _>>()?;
     let config =
         std::fs::read_to_string(out.join(format!("instansi={}", instansi_code(0))).join("mutasi.toml"))
