@@ -14,46 +14,58 @@ pub mod number;
 pub mod period;
 pub mod rating;
 
-/// Property tests (issue 9): every normaliser returns a value or an error on any string, and
-/// what it accepts is consistent (a parsed date prints and parses back to itself; an accepted
-/// number is finite; an accepted NIP has 18 digits).
+/// Runs every normaliser on `raw` and checks that what each accepts is consistent: a parsed
+/// date prints and parses back to itself, a period round-trips through its label, an accepted
+/// number is finite, an accepted NIP has 18 digits. Shared by the property tests and the
+/// `normalizers` fuzz target; a panic inside any normaliser is the other failure they look for.
+pub fn check_consistency(raw: &str) -> Result<(), String> {
+    let fail = |what: &str| Err(format!("{what}: {raw:?}"));
+    if let Ok(d) = date::parse_date(raw)
+        && date::parse_date(&date::iso(d)).ok() != Some(d)
+    {
+        return fail("date does not round-trip");
+    }
+    if let Ok(p) = period::parse_period(raw) {
+        let _ = (p.start(), p.end(), p.month_key());
+        if period::parse_period(&p.label()).ok() != Some(p) {
+            return fail("period does not round-trip");
+        }
+    }
+    let style = number::detect_style(raw.split(['\n', '|']));
+    for s in [style, number::DecimalStyle::Dot, number::DecimalStyle::Comma] {
+        if number::parse_number(raw, s).is_ok_and(|v| !v.is_finite()) {
+            return fail("accepted number is not finite");
+        }
+    }
+    let _ = nip::clean_nip(raw);
+    let _ = nip::looks_like_excel_scientific(raw);
+    if nip::parse_nip(raw).is_ok_and(|n| n.text().len() != 18) {
+        return fail("accepted NIP is not 18 digits");
+    }
+    if let Ok(v) = raw.trim().parse::<f64>() {
+        let _ = nip::nip_text_from_number(v);
+        let _ = date::from_excel_serial(v);
+        let _ = rating::rating_from_siasn_code(v);
+        let _ = rating::predikat_from_siasn_code(v);
+    }
+    let _ = golongan::normalize_golongan(raw);
+    let _ = name::display_name(raw);
+    let _ = rating::rating_from_label(raw);
+    let _ = rating::predikat_from_label(raw);
+    let _ = nip::Gender::parse(raw);
+    let _ = nip::AsnStatus::parse(raw);
+    Ok(())
+}
+
+/// Property tests (issue 9): [`check_consistency`] on any string and on lookalikes.
 #[cfg(test)]
 mod properties {
     use proptest::prelude::*;
 
-    use super::{date, golongan, name, nip, number, period, rating};
+    use super::check_consistency;
 
     fn exercise(raw: &str) -> Result<(), TestCaseError> {
-        if let Ok(d) = date::parse_date(raw) {
-            prop_assert_eq!(date::parse_date(&date::iso(d)).ok(), Some(d), "{:?}", raw);
-        }
-        if let Ok(p) = period::parse_period(raw) {
-            let _ = (p.label(), p.start(), p.end(), p.month_key());
-            prop_assert_eq!(period::parse_period(&p.label()).ok(), Some(p), "{:?}", raw);
-        }
-        let style = number::detect_style(raw.split(['\n', '|']));
-        for s in [style, number::DecimalStyle::Dot, number::DecimalStyle::Comma] {
-            if let Ok(v) = number::parse_number(raw, s) {
-                prop_assert!(v.is_finite(), "{:?} gave {}", raw, v);
-            }
-        }
-        let _ = nip::clean_nip(raw);
-        if let Ok(n) = nip::parse_nip(raw) {
-            prop_assert_eq!(n.text().len(), 18);
-        }
-        if let Ok(v) = raw.trim().parse::<f64>() {
-            let _ = nip::nip_text_from_number(v);
-            let _ = date::from_excel_serial(v);
-            let _ = rating::rating_from_siasn_code(v);
-            let _ = rating::predikat_from_siasn_code(v);
-        }
-        let _ = golongan::normalize_golongan(raw);
-        let _ = name::display_name(raw);
-        let _ = rating::rating_from_label(raw);
-        let _ = rating::predikat_from_label(raw);
-        let _ = nip::Gender::parse(raw);
-        let _ = nip::AsnStatus::parse(raw);
-        Ok(())
+        check_consistency(raw).map_err(TestCaseError::fail)
     }
 
     proptest! {
