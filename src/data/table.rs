@@ -62,6 +62,9 @@ pub struct DictBuilder {
     index: foldhash::HashMap<String, u32>,
     values: Vec<String>,
     codes: Vec<Option<u32>>,
+    /// Code of the last value pushed: sorted columns (ids, periods) repeat it row after row, and
+    /// comparing with it is cheaper than hashing.
+    last: Option<u32>,
 }
 
 impl DictBuilder {
@@ -70,14 +73,23 @@ impl DictBuilder {
     }
 
     pub fn push(&mut self, value: Option<&str>) {
-        let code = value.map(|v| match self.index.get(v) {
-            Some(c) => *c,
-            None => {
-                let c = self.values.len() as u32;
-                self.values.push(v.to_string());
-                self.index.insert(v.to_string(), c);
-                c
+        let code = value.map(|v| {
+            if let Some(c) = self.last
+                && self.values[c as usize] == v
+            {
+                return c;
             }
+            let c = match self.index.get(v) {
+                Some(c) => *c,
+                None => {
+                    let c = self.values.len() as u32;
+                    self.values.push(v.to_string());
+                    self.index.insert(v.to_string(), c);
+                    c
+                }
+            };
+            self.last = Some(c);
+            c
         });
         self.codes.push(code);
     }
@@ -363,6 +375,34 @@ pub fn read_table_where(
         t.push(c.name().as_str(), data);
     }
     Ok(t)
+}
+
+/// The distinct values of text column `column` over the rows whose text column `filter.0` holds
+/// one of `filter.1`, sorted; computed in Polars (unique over the column's dictionary), without
+/// materialising the rows.
+pub fn distinct_text(
+    path: &Path,
+    column: &str,
+    filter: Option<(&str, &[&str])>,
+) -> Result<Vec<String>, String> {
+    let err = |e: PolarsError| format!("{}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut wanted = vec![column.to_string()];
+    if let Some((f, _)) = filter
+        && f != column
+    {
+        wanted.push(f.to_string());
+    }
+    let mut df = ParquetReader::new(file).with_columns(Some(wanted)).finish().map_err(err)?;
+    if let Some((col, values)) = filter {
+        let ca = df.column(col).map_err(err)?.as_materialized_series().str().map_err(err)?.clone();
+        let mask: BooleanChunked = ca.iter().map(|v| Some(v.is_some_and(|s| values.contains(&s)))).collect();
+        df = df.filter(&mask).map_err(err)?;
+    }
+    let unique = df.column(column).map_err(err)?.as_materialized_series().unique().map_err(err)?;
+    let mut out: Vec<String> = unique.str().map_err(err)?.iter().flatten().map(String::from).collect();
+    out.sort_unstable();
+    Ok(out)
 }
 
 /// A numeric column without nulls, read straight from Polars' buffers.

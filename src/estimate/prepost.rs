@@ -11,6 +11,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::data::table::{ColumnData as C, TableData, read_table, read_table_where};
 use crate::stats::describe::{Summary, summarise};
 
@@ -80,23 +82,56 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
         Some(("jenis_periode", &["bulan"])),
     )?;
     let (mutasi, units) = (read_table(&mf)?, read_table(&uf)?);
-    // Monthly values per (person, indicator), by month key.
-    let (ids, inds) = (kin.text_column("pegawai_id", &kf)?, kin.text_column("indikator", &kf)?);
+    // Monthly values per (person, indicator), by month key, on the dictionary codes: one sorted
+    // vector, each (person, indicator) a contiguous run found through `runs`.
+    let (id_values, id_codes) = kin.coded("pegawai_id", &kf)?;
+    let (ind_values, ind_codes) = kin.coded("indikator", &kf)?;
     let starts = kin.date_column("periode_mulai", &kf)?;
     let values = kin.f64_column("nilai", &kf)?;
-    let mut series: HashMap<(String, String), BTreeMap<i64, f64>> = HashMap::new();
+    let mut points: Vec<(u32, u32, i64, f64)> = Vec::with_capacity(kin.height());
     for k in 0..kin.height() {
-        let (Some(id), Some(ind), Some(start), Some(v)) = (&ids[k], &inds[k], starts[k], values[k]) else {
+        let (Some(id), Some(ind), Some(start), Some(v)) = (id_codes[k], ind_codes[k], starts[k], values[k])
+        else {
             continue;
         };
-        if opts.until.is_some_and(|u| month_key(start) > u) {
+        let key = month_key(start);
+        if opts.until.is_some_and(|u| key > u) {
             continue;
         }
-        series.entry((id.to_string(), ind.to_string())).or_default().insert(month_key(start), v);
+        points.push((id, ind, key, v));
     }
-    let mut indicators: Vec<String> = series.keys().map(|(_, i)| i.clone()).collect();
+    // Stable: of several values for the same month, the last one read counts.
+    points.sort_by_key(|p| (p.0, p.1, p.2));
+    let mut series: Vec<(u32, u32, i64, f64)> = Vec::with_capacity(points.len());
+    for (k, p) in points.iter().enumerate() {
+        if points.get(k + 1).is_none_or(|q| (q.0, q.1, q.2) != (p.0, p.1, p.2)) {
+            series.push(*p);
+        }
+    }
+    drop(points);
+    let mut runs: HashMap<(u32, u32), (usize, usize)> = HashMap::new();
+    let mut from = 0;
+    for k in 0..series.len() {
+        if series.get(k + 1).is_none_or(|q| (q.0, q.1) != (series[k].0, series[k].1)) {
+            runs.insert((series[k].0, series[k].1), (from, k + 1));
+            from = k + 1;
+        }
+    }
+    let id_code: HashMap<&str, u32> = id_values.iter().enumerate().map(|(c, v)| (*v, c as u32)).collect();
+    // Indicators present, by name.
+    let mut indicators: Vec<(String, u32)> = {
+        let mut used = vec![false; ind_values.len()];
+        for p in &series {
+            used[p.1 as usize] = true;
+        }
+        ind_values
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| used[*c])
+            .map(|(c, v)| (v.to_string(), c as u32))
+            .collect()
+    };
     indicators.sort_unstable();
-    indicators.dedup();
     // Units: OPD and jenis_unit.
     let (uid, uopd, ujenis) = (
         units.text_column("unit_id", &uf)?,
@@ -127,13 +162,19 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
             continue;
         }
         let Some((opd_tujuan, jenis_unit)) = unit_info.get(*tujuan).cloned() else { continue }; // left the instansi
+        let Some(&idc) = id_code.get(*id) else { continue }; // no monthly kinerja
         let id = id.to_string();
         let m0 = month_key(d);
         let post_from = if opts.include_transfer_month { m0 } else { m0 + 1 };
-        for ind in &indicators {
-            let Some(s) = series.get(&(id.clone(), ind.clone())) else { continue };
-            let pre: Vec<f64> = s.range(m0 - opts.pre..m0).map(|(_, v)| *v).collect();
-            let post: Vec<f64> = s.range(post_from..post_from + opts.post).map(|(_, v)| *v).collect();
+        for (ind, indc) in &indicators {
+            let Some(&(lo, hi)) = runs.get(&(idc, *indc)) else { continue };
+            let s = &series[lo..hi];
+            let range = |a: i64, b: i64| {
+                let (i, j) = (s.partition_point(|p| p.2 < a), s.partition_point(|p| p.2 < b));
+                s[i..j].iter().map(|p| p.3).collect::<Vec<f64>>()
+            };
+            let pre = range(m0 - opts.pre, m0);
+            let post = range(post_from, post_from + opts.post);
             if pre.is_empty() && post.is_empty() {
                 continue;
             }
@@ -209,7 +250,6 @@ pub fn summarise_windows(w: &[Window], opts: &WindowOptions) -> Vec<GroupSummary
         ids.dedup();
         ids.into_iter().enumerate().map(|(i, s)| (s, i)).collect()
     };
-    let mut out = Vec::new();
     // (indicator, dimension, group) → the changes and the person each belongs to.
     type Groups = BTreeMap<(String, usize, String), (Vec<f64>, Vec<usize>)>;
     let mut groups: Groups = BTreeMap::new();
@@ -222,15 +262,20 @@ pub fn summarise_windows(w: &[Window], opts: &WindowOptions) -> Vec<GroupSummary
             }
         }
     }
-    for ((ind, d, g), (values, clusters)) in groups {
-        let n = values.len();
-        let suppressed = n < opts.min_group;
-        let seed = opts.seed ^ (d as u64) << 32 ^ out.len() as u64;
-        let summary =
-            if suppressed { None } else { summarise(&values, &clusters, 0.05, opts.bootstrap, seed) };
-        out.push(GroupSummary { indikator: ind, dimensi: dims[d].0, kelompok: g, summary, n, suppressed });
-    }
-    out
+    // Each group has its own seed (from its position), so groups run on any free core.
+    let groups: Vec<_> = groups.into_iter().collect();
+    groups
+        .into_par_iter()
+        .enumerate()
+        .map(|(k, ((ind, d, g), (values, clusters)))| {
+            let n = values.len();
+            let suppressed = n < opts.min_group;
+            let seed = opts.seed ^ (d as u64) << 32 ^ k as u64;
+            let summary =
+                if suppressed { None } else { summarise(&values, &clusters, 0.05, opts.bootstrap, seed) };
+            GroupSummary { indikator: ind, dimensi: dims[d].0, kelompok: g, summary, n, suppressed }
+        })
+        .collect()
 }
 
 pub fn summary_table(rows: &[GroupSummary]) -> TableData {

@@ -28,7 +28,7 @@ use chrono::NaiveDate;
 
 use serde::Serialize;
 
-use crate::data::table::{ColumnData as C, TableData, read_table, read_table_where, write_parquet};
+use crate::data::table::{ColumnData as C, TableData, distinct_text, read_table, write_parquet};
 use crate::estimate::fit::{FitMode, fit};
 use crate::estimate::hr_panel::{FirstTransfer, HrPanel, build, first_transfers, transfer_months};
 use crate::estimate::output::{aggregates_table, att_gt_table, event_study_table, stacked_event_study_table};
@@ -206,13 +206,7 @@ impl SubgroupFacts {
 
 /// Monthly kinerja indicators present in the validated tables.
 fn monthly_indicators(validated: &Path) -> Result<Vec<String>, String> {
-    let kf = validated.join("kinerja.parquet");
-    let t = read_table_where(&kf, Some(&["indikator"]), Some(("jenis_periode", &["bulan"])))?;
-    let mut v: Vec<String> =
-        (0..t.height()).filter_map(|i| t.str_at("indikator", i).map(String::from)).collect();
-    v.sort_unstable();
-    v.dedup();
-    Ok(v)
+    distinct_text(&validated.join("kinerja.parquet"), "indikator", Some(("jenis_periode", &["bulan"])))
 }
 
 /// The CS panel of the employees kept by `keep` (by pegawai_id and cohort).

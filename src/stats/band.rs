@@ -5,15 +5,20 @@
 //! Z ~ N(0, Σ) (Montiel Olea & Plagborg-Møller 2019). This is what the multiplier bootstrap of
 //! `mutasi estimate --bootstrap` approximates, computed here from the analytic covariance of the
 //! influence functions, so the monthly run gets a band without resampling n employees.
-//! The draws come from a seeded ChaCha generator: the same covariance gives the same value.
+//! The draws are ziggurat normals from seeded ChaCha streams, one per fixed chunk of draws, run
+//! in parallel: the same covariance gives the same value on any number of cores.
 
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
+use rand_distr::StandardNormal;
+use rayon::prelude::*;
 
 /// Seed of the band's draws (fixed: the band is part of the published numbers).
 pub const BAND_SEED: u64 = 20_251_231;
 /// Number of Gaussian draws.
 pub const BAND_DRAWS: usize = 20_000;
+/// Draws per stream: chunks run on any free core.
+const CHUNK: usize = 2_500;
 
 /// Critical value c such that P(max_j |Z_j| / sd_j ≤ c) = `level` for Z ~ N(0, `cov`), `cov`
 /// being k × k row-major. Components with zero or non-finite variance are left out. `None` when
@@ -39,20 +44,41 @@ pub fn sup_t_critical(cov: &[f64], k: usize, level: f64, draws: usize, seed: u64
         }
     }
     let l = cholesky_psd(&corr, m);
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut maxima = Vec::with_capacity(draws);
-    let mut u = vec![0.0; m];
-    for _ in 0..draws {
-        for x in u.iter_mut() {
-            *x = standard_normal(&mut rng);
+    // Lᵀ row by row: column b of L is contiguous, so z = L u is a sum of scaled columns (axpy),
+    // which vectorises without reordering any sum.
+    let mut columns = vec![0.0; m * m];
+    for a in 0..m {
+        for b in 0..=a {
+            columns[b * m + a] = l[a * m + b];
         }
-        let mut worst: f64 = 0.0;
-        for a in 0..m {
-            let z: f64 = (0..=a).map(|b| l[a * m + b] * u[b]).sum();
-            worst = worst.max(z.abs());
-        }
-        maxima.push(worst);
     }
+    // Fixed chunks of draws, each from its own stream of the seed: the same value whatever the
+    // number of threads, since the maxima are sorted before the quantile is read.
+    let chunks = draws.div_ceil(CHUNK);
+    let mut maxima: Vec<f64> = (0..chunks)
+        .into_par_iter()
+        .flat_map_iter(|c| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            rng.set_stream(c as u64);
+            let count = CHUNK.min(draws - c * CHUNK);
+            let (mut u, mut z) = (vec![0.0; m], vec![0.0; m]);
+            let mut out = Vec::with_capacity(count);
+            for _ in 0..count {
+                for x in u.iter_mut() {
+                    *x = rng.sample(StandardNormal);
+                }
+                z.iter_mut().for_each(|x| *x = 0.0);
+                for (b, ub) in u.iter().enumerate() {
+                    let col = &columns[b * m + b..(b + 1) * m];
+                    for (zx, lx) in z[b..].iter_mut().zip(col) {
+                        *zx += lx * ub;
+                    }
+                }
+                out.push(z.iter().fold(0.0f64, |w, x| w.max(x.abs())));
+            }
+            out
+        })
+        .collect();
     maxima.sort_by(f64::total_cmp);
     let idx = ((draws as f64 * level).ceil() as usize).clamp(1, draws) - 1;
     Some(maxima[idx])
@@ -74,17 +100,6 @@ fn cholesky_psd(a: &[f64], m: usize) -> Vec<f64> {
         }
     }
     l
-}
-
-/// One N(0, 1) draw (Box–Muller).
-fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
-    loop {
-        let u1: f64 = rng.random();
-        let u2: f64 = rng.random();
-        if u1 > f64::MIN_POSITIVE {
-            return (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-        }
-    }
 }
 
 #[cfg(test)]

@@ -68,8 +68,7 @@ pub fn att_gt_linear(
             for ((classes, period, sign), (count, mu)) in slots.iter().zip(&stats) {
                 let w = sign * n as f64 / *count as f64;
                 for &c in classes.iter() {
-                    f.a[c * t_n + period] += w;
-                    f.beta[c * t_n + period] -= w * mu;
+                    f.add(c * t_n + period, w, -(w * mu));
                 }
             }
             cell.att = Some((stats[0].1 - stats[1].1) - (stats[2].1 - stats[3].1));

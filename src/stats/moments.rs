@@ -199,14 +199,49 @@ impl CohortMoments {
 
 /// An influence function IF_i = Σ_t 1{observed} (a[c_i, t] Y_it + beta[c_i, t]) + b[c_i] (c_i the
 /// cohort class of entity i).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// The (a, beta) coefficients are sparse: a cell's influence function touches its cohort and its
+/// controls in two periods, so it holds a handful of terms instead of cohorts × periods zeros
+/// (which made every fit allocate and scan hundreds of megabytes at 60 months).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LinearIf {
-    /// Cohort-major coefficients, `a[c * T + t]`.
-    pub a: Vec<f64>,
-    /// Cohort-major constants of each observed period, `beta[c * T + t]`.
-    pub beta: Vec<f64>,
+    /// Non-zero coefficients `(c * T + t, a, beta)`, by ascending index, each index once.
+    pub terms: Vec<(u32, f64, f64)>,
     /// One constant per cohort class, for every entity of it.
     pub b: Vec<f64>,
+}
+
+impl LinearIf {
+    /// From cohort-major dense coefficients `a[c * T + t]`, `beta[c * T + t]` (zeros left out).
+    pub fn from_dense(a: &[f64], beta: &[f64], b: Vec<f64>) -> LinearIf {
+        let terms = a
+            .iter()
+            .zip(beta)
+            .enumerate()
+            .filter(|(_, (x, y))| **x != 0.0 || **y != 0.0)
+            .map(|(k, (x, y))| (k as u32, *x, *y))
+            .collect();
+        LinearIf { terms, b }
+    }
+
+    /// Adds `a` and `beta` to the coefficients at `index` (`c * T + t`).
+    pub fn add(&mut self, index: usize, a: f64, beta: f64) {
+        let index = index as u32;
+        match self.terms.binary_search_by_key(&index, |e| e.0) {
+            Ok(k) => {
+                self.terms[k].1 += a;
+                self.terms[k].2 += beta;
+            }
+            Err(k) => self.terms.insert(k, (index, a, beta)),
+        }
+    }
+
+    /// The coefficients (a, beta) at `index`, zero when absent.
+    pub fn coefficient(&self, index: usize) -> (f64, f64) {
+        self.terms
+            .binary_search_by_key(&(index as u32), |e| e.0)
+            .map_or((0.0, 0.0), |k| (self.terms[k].1, self.terms[k].2))
+    }
 }
 
 /// Influence functions held as [`LinearIf`], measured with [`CohortMoments`].
@@ -223,14 +258,36 @@ impl InfluenceSpace for LinearSpace<'_> {
     }
 
     fn zero(&self) -> LinearIf {
-        let n_c = self.moments.cohorts.len();
-        let len = n_c * self.moments.periods;
-        LinearIf { a: vec![0.0; len], beta: vec![0.0; len], b: vec![0.0; n_c] }
+        LinearIf { terms: Vec::new(), b: vec![0.0; self.moments.cohorts.len()] }
     }
 
     fn axpy(&self, acc: &mut LinearIf, w: f64, f: &LinearIf) {
-        acc.a.iter_mut().zip(&f.a).for_each(|(x, y)| *x += w * y);
-        acc.beta.iter_mut().zip(&f.beta).for_each(|(x, y)| *x += w * y);
+        // Merge of two sorted term lists: acc + w f, index by index.
+        let (old, mut i, mut j) = (std::mem::take(&mut acc.terms), 0, 0);
+        let mut out = Vec::with_capacity(old.len().max(f.terms.len()));
+        while i < old.len() || j < f.terms.len() {
+            match (old.get(i), f.terms.get(j)) {
+                (Some(x), Some(y)) if x.0 == y.0 => {
+                    out.push((x.0, x.1 + w * y.1, x.2 + w * y.2));
+                    i += 1;
+                    j += 1;
+                }
+                (Some(x), Some(y)) if x.0 < y.0 => {
+                    out.push(*x);
+                    i += 1;
+                }
+                (Some(x), None) => {
+                    out.push(*x);
+                    i += 1;
+                }
+                (_, Some(y)) => {
+                    out.push((y.0, 0.0 + w * y.1, 0.0 + w * y.2));
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        acc.terms = out;
         acc.b.iter_mut().zip(&f.b).for_each(|(x, y)| *x += w * y);
     }
 
@@ -245,41 +302,61 @@ impl InfluenceSpace for LinearSpace<'_> {
         let t_n = m.periods;
         let tt = t_n * t_n;
         let mut total = 0.0;
-        // Per operand: a and β̃ = β + a m of the cohort, and the periods where either is non-zero.
-        let split = |f: &LinearIf, c: usize| -> (Vec<f64>, Vec<f64>, Vec<usize>) {
-            let a = f.a[c * t_n..(c + 1) * t_n].to_vec();
-            let bt: Vec<f64> = (0..t_n).map(|t| f.beta[c * t_n + t] + a[t] * m.mean[c * t_n + t]).collect();
-            let nz = (0..t_n).filter(|t| a[*t] != 0.0 || bt[*t] != 0.0).collect();
-            (a, bt, nz)
-        };
+        // Per operand and cohort: (t, a, β̃ = β + a m) of the periods where either is non-zero.
+        let (mut xs, mut ys): (Vec<(usize, f64, f64)>, Vec<(usize, f64, f64)>) = (Vec::new(), Vec::new());
+        let (mut ix, mut iy) = (0, 0);
         for c in 0..m.cohorts.len() {
-            if m.count[c] == 0 {
+            // The terms of cohort c are contiguous: indices c·T .. (c + 1)·T.
+            let end = ((c + 1) * t_n) as u32;
+            let jx = ix + x.terms[ix..].partition_point(|e| e.0 < end);
+            let jy = iy + y.terms[iy..].partition_point(|e| e.0 < end);
+            let (xc, yc) = (&x.terms[ix..jx], &y.terms[iy..jy]);
+            (ix, iy) = (jx, jy);
+            let (xb, yb) = (x.b.get(c).copied().unwrap_or(0.0), y.b.get(c).copied().unwrap_or(0.0));
+            // A cohort where either operand is zero adds nothing (every term is a product of both).
+            if m.count[c] == 0 || (xc.is_empty() && xb == 0.0) || (yc.is_empty() && yb == 0.0) {
                 continue;
             }
-            let ((ax, bx, nx), (ay, by, ny)) = (split(x, c), split(y, c));
+            let split = |terms: &[(u32, f64, f64)], out: &mut Vec<(usize, f64, f64)>| {
+                out.clear();
+                out.extend(
+                    terms
+                        .iter()
+                        .map(|e| {
+                            let t = e.0 as usize - c * t_n;
+                            (t, e.1, e.2 + e.1 * m.mean[c * t_n + t])
+                        })
+                        .filter(|(_, a, bt)| *a != 0.0 || *bt != 0.0),
+                );
+            };
+            split(xc, &mut xs);
+            split(yc, &mut ys);
             let (both, edge, cross) = (
                 &m.both[c * tt..(c + 1) * tt],
                 &m.edge[c * tt..(c + 1) * tt],
                 &m.cross[c * tt..(c + 1) * tt],
             );
             let mut sum = 0.0;
-            for &s in &nx {
-                for &t in &ny {
+            for &(s, ax, bx) in &xs {
+                for &(t, ay, by) in &ys {
                     let st = s * t_n + t;
-                    sum += ax[s] * ay[t] * cross[st]
-                        + ax[s] * by[t] * edge[st]
-                        + bx[s] * ay[t] * edge[t * t_n + s]
-                        + bx[s] * by[t] * both[st];
+                    sum += ax * ay * cross[st]
+                        + ax * by * edge[st]
+                        + bx * ay * edge[t * t_n + s]
+                        + bx * by * both[st];
                 }
             }
-            let (xb, yb) = (x.b[c], y.b[c]);
             if xb != 0.0 {
                 sum += xb
-                    * ny.iter().map(|&t| ay[t] * edge[t * t_n + t] + by[t] * both[t * t_n + t]).sum::<f64>();
+                    * ys.iter()
+                        .map(|&(t, ay, by)| ay * edge[t * t_n + t] + by * both[t * t_n + t])
+                        .sum::<f64>();
             }
             if yb != 0.0 {
                 sum += yb
-                    * nx.iter().map(|&t| ax[t] * edge[t * t_n + t] + bx[t] * both[t * t_n + t]).sum::<f64>();
+                    * xs.iter()
+                        .map(|&(t, ax, bx)| ax * edge[t * t_n + t] + bx * both[t * t_n + t])
+                        .sum::<f64>();
             }
             total += sum + m.count[c] as f64 * xb * yb;
         }
@@ -311,11 +388,10 @@ mod tests {
     }
 
     fn arbitrary(seed: f64) -> LinearIf {
-        LinearIf {
-            a: (0..12).map(|k| ((k as f64 + seed) * 0.37).sin()).collect(),
-            beta: (0..12).map(|k| if k % 3 == 0 { (k as f64 * seed).cos() } else { 0.0 }).collect(),
-            b: vec![0.2 * seed, -1.0, 0.7],
-        }
+        let a: Vec<f64> = (0..12).map(|k| ((k as f64 + seed) * 0.37).sin()).collect();
+        let beta: Vec<f64> =
+            (0..12).map(|k| if k % 3 == 0 { (k as f64 * seed).cos() } else { 0.0 }).collect();
+        LinearIf::from_dense(&a, &beta, vec![0.2 * seed, -1.0, 0.7])
     }
 
     /// The influence function entity by entity.
@@ -325,7 +401,10 @@ mod tests {
                 let c = m.class_of(p.cohort[i]).expect("class");
                 let observed: f64 = (0..4)
                     .filter(|t| !p.y_at(i, *t).is_nan())
-                    .map(|t| h.a[c * 4 + t] * p.y_at(i, t) + h.beta[c * 4 + t])
+                    .map(|t| {
+                        let (a, beta) = h.coefficient(c * 4 + t);
+                        a * p.y_at(i, t) + beta
+                    })
                     .sum();
                 observed + h.b[c]
             })
