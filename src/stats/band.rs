@@ -141,6 +141,18 @@ mod tests {
         assert_eq!(sup_t_critical(&[1.0, 0.0], 2, 0.95, 100, 1), None, "wrong size");
     }
 
+    /// Chunks of draws run on any number of threads: one thread gives the same value.
+    #[test]
+    fn same_value_on_one_thread() {
+        let cov = [1.0, 0.3, 0.1, 0.3, 2.0, 0.4, 0.1, 0.4, 1.5];
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
+        let one = pool.install(|| crit(&cov, 3));
+        assert_eq!(one, crit(&cov, 3));
+        // A different seed moves the value a little, not a lot.
+        let other = sup_t_critical(&cov, 3, 0.95, BAND_DRAWS, BAND_SEED + 1).expect("value");
+        assert!(other != one && (other - one).abs() < 0.05, "{one} {other}");
+    }
+
     /// The same seed gives the same value; between pointwise and Bonferroni otherwise.
     #[test]
     fn seeded_and_between_bounds() {

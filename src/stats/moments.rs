@@ -433,7 +433,29 @@ mod tests {
             dense.axpy(&mut hd, 2.0, &fd);
             dense.add_by_cohort(&mut hd, &|c| c as f64);
             assert!(expand(&p, &m, &h).iter().zip(&hd).all(|(a, b)| (a - b).abs() < 1e-12));
+            // A second, overlapping combination merges term by term like the dense sum.
+            space.axpy(&mut h, -0.5, &g);
+            dense.axpy(&mut hd, -0.5, &gd);
+            assert!(expand(&p, &m, &h).iter().zip(&hd).all(|(a, b)| (a - b).abs() < 1e-12));
+            assert!(h.terms.windows(2).all(|w| w[0].0 < w[1].0), "terms stay sorted and unique");
+            assert!((space.dot(&h, &f) - dense.dot(&hd, &fd)).abs() < 1e-9, "gaps {gaps}");
         }
+    }
+
+    #[test]
+    fn sparse_terms_add_and_read_back() {
+        let mut f = LinearIf { terms: Vec::new(), b: vec![0.0; 2] };
+        f.add(5, 1.0, -2.0);
+        f.add(1, 0.5, 0.0);
+        f.add(5, 1.0, 1.0);
+        assert_eq!(f.terms, vec![(1, 0.5, 0.0), (5, 2.0, -1.0)]);
+        assert_eq!((f.coefficient(5), f.coefficient(3)), ((2.0, -1.0), (0.0, 0.0)));
+        let dense = LinearIf::from_dense(
+            &[0.0, 0.5, 0.0, 0.0, 0.0, 2.0],
+            &[0.0, 0.0, 0.0, 0.0, 0.0, -1.0],
+            vec![0.0; 2],
+        );
+        assert_eq!(dense, f);
     }
 
     #[test]
