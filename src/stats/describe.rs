@@ -4,7 +4,7 @@
 //! independent). These are before/after descriptions, not causal effects.
 
 use rand::rngs::ChaCha8Rng;
-use rand::{RngExt, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
 
 use super::dist::student_t_quantile;
 
@@ -51,15 +51,24 @@ pub fn summarise(values: &[f64], cluster: &[usize], alpha: f64, draws: usize, se
     let (boot_low, boot_high) = if draws > 0 {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let g = sums.len();
+        // Cluster k from one 32-bit word by multiply-shift (Lemire): a bias below g / 2³² (under
+        // 1e-5 for 40,000 people), half the random bits of a 64-bit range draw. Clusters beyond
+        // 2³² fall back to the exact range draw.
+        let (total, count): (Vec<f64>, Vec<f64>) = sums.iter().map(|(s, c)| (*s, *c as f64)).unzip();
+        let small = u32::try_from(g).is_ok();
         let mut means: Vec<f64> = (0..draws)
             .map(|_| {
-                let (mut s, mut c) = (0.0, 0usize);
+                let (mut s, mut c) = (0.0, 0.0);
                 for _ in 0..g {
-                    let k = rng.random_range(0..g);
-                    s += sums[k].0;
-                    c += sums[k].1;
+                    let k = if small {
+                        ((u64::from(rng.next_u32()) * g as u64) >> 32) as usize
+                    } else {
+                        rng.random_range(0..g)
+                    };
+                    s += total[k];
+                    c += count[k];
                 }
-                s / c.max(1) as f64
+                s / c.max(1.0)
             })
             .collect();
         means.sort_by(f64::total_cmp);

@@ -244,6 +244,9 @@ impl LinearIf {
     }
 }
 
+/// One period's (t, a, β̃ = β + a m) within a cohort, for [`LinearSpace::dot`].
+type Tilde = (usize, f64, f64);
+
 /// Influence functions held as [`LinearIf`], measured with [`CohortMoments`].
 pub struct LinearSpace<'a> {
     pub moments: &'a CohortMoments,
@@ -303,7 +306,7 @@ impl InfluenceSpace for LinearSpace<'_> {
         let tt = t_n * t_n;
         let mut total = 0.0;
         // Per operand and cohort: (t, a, β̃ = β + a m) of the periods where either is non-zero.
-        let (mut xs, mut ys): (Vec<(usize, f64, f64)>, Vec<(usize, f64, f64)>) = (Vec::new(), Vec::new());
+        let (mut xs, mut ys): (Vec<Tilde>, Vec<Tilde>) = (Vec::new(), Vec::new());
         let (mut ix, mut iy) = (0, 0);
         for c in 0..m.cohorts.len() {
             // The terms of cohort c are contiguous: indices c·T .. (c + 1)·T.
@@ -317,7 +320,7 @@ impl InfluenceSpace for LinearSpace<'_> {
             if m.count[c] == 0 || (xc.is_empty() && xb == 0.0) || (yc.is_empty() && yb == 0.0) {
                 continue;
             }
-            let split = |terms: &[(u32, f64, f64)], out: &mut Vec<(usize, f64, f64)>| {
+            let split = |terms: &[(u32, f64, f64)], out: &mut Vec<Tilde>| {
                 out.clear();
                 out.extend(
                     terms
