@@ -68,6 +68,9 @@ pub struct AnalysisConfig {
     pub post: i64,
     /// Minimum months on each side of a descriptive window.
     pub min_obs: usize,
+    /// Bootstrap draws of each descriptive summary group's percentile interval (resampling
+    /// people); 0 keeps the t interval only and leaves the bootstrap columns empty.
+    pub bootstrap: usize,
     /// Event-time window of the event studies (months since the transfer).
     pub min_e: i64,
     pub max_e: i64,
@@ -92,6 +95,7 @@ impl Default for AnalysisConfig {
             pre: a.windows.pre,
             post: a.windows.post,
             min_obs: a.windows.min_obs,
+            bootstrap: a.windows.bootstrap,
             min_e: a.min_e,
             max_e: a.max_e,
             min_treated: a.min_treated,

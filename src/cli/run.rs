@@ -234,6 +234,7 @@ fn options(a: &RunArgs, cfg: &Config, period: &Period) -> Result<AnalysisOptions
             post: ac.post,
             min_obs: ac.min_obs,
             min_group: ac.min_group,
+            bootstrap: ac.bootstrap,
             until: Some(i64::from(period.month_key())),
             ..WindowOptions::default()
         },

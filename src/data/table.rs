@@ -297,6 +297,22 @@ pub fn write_parquet(table: TableData, path: &Path) -> Result<u64, String> {
     write_frame(df, path)
 }
 
+/// Copies the rows of the Parquet file `from` whose text column `column` satisfies `keep` into
+/// `to`, in Polars: no row is materialised outside it, and the columns keep their types.
+pub fn filter_parquet(
+    from: &Path,
+    to: &Path,
+    column: &str,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<u64, String> {
+    let err = |e: PolarsError| format!("{}: {e}", from.display());
+    let file = std::fs::File::open(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    let df = ParquetReader::new(file).finish().map_err(err)?;
+    let ca = df.column(column).map_err(err)?.as_materialized_series().str().map_err(err)?.clone();
+    let mask: BooleanChunked = ca.iter().map(|v| Some(v.is_some_and(keep))).collect();
+    write_frame(df.filter(&mask).map_err(err)?, to)
+}
+
 /// Writes a DataFrame to `path` through a temporary file renamed into place.
 pub(crate) fn write_frame(mut df: DataFrame, path: &Path) -> Result<u64, String> {
     let tmp = path.with_extension("parquet.tmp");

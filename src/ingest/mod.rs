@@ -213,6 +213,7 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
     let crosswalk = load_crosswalk(input, cfg)?;
     let mut loaded = Loaded::default();
     let mut interner = tables::Interner::default();
+    let mut memo = row::ParseMemo::default();
     for (table, path) in files {
         let tcfg = cfg.table(table);
         let src = Source::open(&path, tcfg.sheet.as_deref(), &|h| is_known_header(table, &tcfg, h))?;
@@ -240,6 +241,7 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
                         map: &map,
                         decimal,
                         crosswalk: &crosswalk,
+                        memo: &mut memo,
                         rejects: Vec::new(),
                         warnings: Vec::new(),
                     };

@@ -28,8 +28,35 @@ pub struct RowCtx<'a, 'c> {
     pub map: &'a ColumnMap,
     pub decimal: DecimalStyle,
     pub crosswalk: &'c HashMap<String, u64>,
+    pub memo: &'c mut ParseMemo,
     pub rejects: Vec<Finding>,
     pub warnings: Vec<Finding>,
+}
+
+/// Parses of text values already seen in this load. A kinerja export repeats each NIP once per
+/// month and indicator, and each period once per employee: each distinct text is parsed once.
+/// The parses are pure functions of the text (and of the crosswalk, fixed for a load), so a
+/// remembered result is the result. Bounded, so a flat national file cannot grow it without end.
+#[derive(Default)]
+pub struct ParseMemo {
+    nip: foldhash::HashMap<String, Result<Nip, NipError>>,
+    period: foldhash::HashMap<String, Result<Period, PeriodError>>,
+}
+
+impl ParseMemo {
+    /// Distinct texts remembered per kind; later ones are parsed every time.
+    const LIMIT: usize = 1 << 20;
+
+    fn remember<T: Clone>(map: &mut foldhash::HashMap<String, T>, key: &str, parse: impl FnOnce() -> T) -> T {
+        if let Some(v) = map.get(key) {
+            return v.clone();
+        }
+        let v = parse();
+        if map.len() < Self::LIMIT {
+            map.insert(key.to_string(), v.clone());
+        }
+        v
+    }
 }
 
 impl From<DateError> for Reason {
@@ -162,23 +189,26 @@ impl<'a, 'c> RowCtx<'a, 'c> {
         if !self.present(column, cell, required) {
             return None;
         }
-        let text = match cell {
-            Cell::Text(s) => s.to_string(),
-            Cell::Int(i) => i.to_string(),
+        let text: std::borrow::Cow<'_, str> = match cell {
+            Cell::Text(s) => s.into(),
+            Cell::Int(i) => i.to_string().into(),
             // An 18-digit NIP stored as a floating-point number has already lost digits
             // (Excel keeps 15 significant digits, a double about 16): it cannot be trusted.
             Cell::Float(f) if f >= 1e9 => {
                 self.reject(column, cell, Reason::NipExcelDamaged);
                 return None;
             }
-            Cell::Float(f) => nip_text_from_number(f),
-            other => other.raw(),
+            Cell::Float(f) => nip_text_from_number(f).into(),
+            other => other.raw().into(),
         };
-        let cleaned = crate::normalize::nip::clean_nip(&text);
-        let parsed = match self.crosswalk.get(&cleaned) {
-            Some(new) if cleaned.len() == 9 => parse_nip(&format!("{new:018}")),
-            _ => parse_nip(&text),
-        };
+        let crosswalk = self.crosswalk;
+        let parsed = ParseMemo::remember(&mut self.memo.nip, &text, || {
+            let cleaned = crate::normalize::nip::clean_nip(&text);
+            match crosswalk.get(&cleaned) {
+                Some(new) if cleaned.len() == 9 => parse_nip(&format!("{new:018}")),
+                _ => parse_nip(&text),
+            }
+        });
         self.settle(column, cell, parsed.map_err(|e| nip_reason(&e)))
     }
 
@@ -215,7 +245,7 @@ impl<'a, 'c> RowCtx<'a, 'c> {
                 from_excel_serial(f).ok_or(PeriodError::Unrecognised).and_then(month_of)
             }
             Cell::Float(f) => parse_period(&format!("{f}")),
-            Cell::Text(s) => parse_period(s),
+            Cell::Text(s) => ParseMemo::remember(&mut self.memo.period, s, || parse_period(s)),
             _ => Err(PeriodError::Unrecognised),
         };
         self.settle(column, cell, parsed)
@@ -234,5 +264,71 @@ impl<'a, 'c> RowCtx<'a, 'c> {
             _ => Err(NumberError::NotANumber),
         };
         self.settle(column, cell, parsed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::schema::Table;
+
+    /// A text parsed once gives the same value, or the same reject, on every later row, and each
+    /// reject names its own row.
+    #[test]
+    fn remembered_parses_give_each_row_its_own_result() {
+        let headers: Vec<String> = ["nip", "periode", "indikator", "nilai"].map(String::from).to_vec();
+        let cfg = Config::default().table(Table::Kinerja);
+        let map = super::super::columns::map_columns(
+            std::path::Path::new("kinerja.csv"),
+            Table::Kinerja,
+            &cfg,
+            &headers,
+        )
+        .expect("map");
+        let crosswalk = HashMap::from([("131110468".to_string(), 198_609_262_015_051_001u64)]);
+        let mut memo = ParseMemo::default();
+        let rows = [
+            ["198609262015051001", "2024-01"],
+            ["19860926201505100X", "Bulan 13 2024"],
+            ["198609262015051001", "2024-01"],
+            ["19860926201505100X", "Bulan 13 2024"],
+            ["131110468", "Januari 2024"],
+            ["131110468", "Januari 2024"],
+        ];
+        let mut seen = Vec::new();
+        for (k, [nip, periode]) in rows.iter().enumerate() {
+            let cells = [Cell::Text(nip), Cell::Text(periode), Cell::Text("capaian_iki"), Cell::Text("80")];
+            let mut ctx = RowCtx {
+                prov: Prov { file: 0, row: k as u64 + 2 },
+                cells: &cells,
+                map: &map,
+                decimal: DecimalStyle::Dot,
+                crosswalk: &crosswalk,
+                memo: &mut memo,
+                rejects: Vec::new(),
+                warnings: Vec::new(),
+            };
+            let n = ctx.nip("nip", true).map(|n| n.value);
+            let p = ctx.period_of("periode", Cell::Text(periode));
+            let reasons: Vec<(u64, String, Reason)> =
+                ctx.rejects.iter().map(|f| (f.prov.row, f.column.clone(), f.reason)).collect();
+            seen.push((n, p.map(|p| p.label()), reasons));
+        }
+        let good = (Some(198_609_262_015_051_001), Some("2024-01".to_string()), vec![]);
+        assert_eq!(seen[0], good);
+        assert_eq!(seen[2], good);
+        assert_eq!(seen[4], good, "the crosswalk is applied to a remembered old NIP too");
+        assert_eq!(seen[5], good);
+        for (k, row) in [(1usize, 3u64), (3, 5)] {
+            assert_eq!(
+                seen[k].2,
+                vec![
+                    (row, "nip".to_string(), Reason::NipNotDigits),
+                    (row, "periode".to_string(), Reason::PeriodUnrecognised)
+                ],
+                "row {row}"
+            );
+        }
     }
 }

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::spec::Scope;
-use crate::data::table::{read_table, write_parquet};
+use crate::data::table::{filter_parquet, read_table, read_table_where, write_parquet};
 
 /// Writes the scoped copies of the canonical tables from `validated` into `dir`.
 pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), String> {
@@ -37,7 +37,7 @@ pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), S
 
     // Employees ever seen in a scoped unit or moved to or from one.
     let kf = validated.join("kinerja.parquet");
-    let kin = read_table(&kf)?;
+    let kin = read_table_where(&kf, Some(&["pegawai_id", "unit_id"]), None)?;
     let (kid, kunit) = (kin.text_column("pegawai_id", &kf)?, kin.text_column("unit_id", &kf)?);
     let mf = validated.join("mutasi.parquet");
     let mutasi = read_table(&mf)?;
@@ -59,7 +59,7 @@ pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), S
     let of_people = |ids: &[Option<&str>]| -> Vec<bool> {
         ids.iter().map(|i| i.is_some_and(|i| people.contains(i))).collect()
     };
-    write_parquet(kin.filter_rows(&of_people(&kid)), &dir.join("kinerja.parquet"))?;
+    filter_parquet(&kf, &dir.join("kinerja.parquet"), "pegawai_id", &|i| people.contains(i))?;
     write_parquet(mutasi.filter_rows(&of_people(&mid)), &dir.join("mutasi.parquet"))?;
     write_parquet(pegawai.filter_rows(&of_people(&pid)), &dir.join("pegawai.parquet"))?;
     for table in ["permohonan", "pelatihan"] {

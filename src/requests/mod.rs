@@ -412,12 +412,15 @@ pub fn request_checks(validated: &Path, opts: &RequestOptions) -> Result<(TableD
     t.push("kandidat", C::I64(cand));
 
     // Rules for every approved request.
+    // Each employee's arrival dates (transfers with a destination), looked up per request.
+    let mut arrivals: HashMap<&str, Vec<NaiveDate>> = HashMap::new();
+    for k in (0..mt.height()).filter(|k| mdest[*k].is_some()) {
+        if let (Some(id), Some(d)) = (mid[k], mtmt[k]) {
+            arrivals.entry(id).or_default().push(d);
+        }
+    }
     let arrival = |id: &str, at: NaiveDate| -> Option<NaiveDate> {
-        (0..mt.height())
-            .filter(|k| mid[*k] == Some(id) && mdest[*k].is_some())
-            .filter_map(|k| mtmt[k])
-            .filter(|d| *d < at)
-            .max()
+        arrivals.get(id)?.iter().copied().filter(|d| *d < at).max()
     };
     let mut r = TableData::default();
     let rows: Vec<(usize, NaiveDate)> =

@@ -180,26 +180,26 @@ fn first_events(
                 &unit_codes,
                 &mut people,
             )?;
-            let mut staff: BTreeMap<(String, i32), usize> = BTreeMap::new();
+            // Counted on unit codes: the presence has one entry per employee and month.
+            let mut staff: BTreeMap<(u32, i32), usize> = BTreeMap::new();
             for (&(_, month), &u) in &presence {
-                *staff.entry((unit_codes.names[u as usize].clone(), month as i32)).or_default() += 1;
+                *staff.entry((u, month as i32)).or_default() += 1;
             }
             let first_month = staff.keys().map(|(_, m)| *m).min().unwrap_or(0);
-            let mut arrived: BTreeMap<(String, i32), usize> = BTreeMap::new();
+            let mut arrived: std::collections::HashMap<(u32, i32), usize> = std::collections::HashMap::new();
             for (unit, d, _, _) in &arrivals {
-                *arrived.entry((unit.clone(), Period::of_date(*d).month_key())).or_default() += 1;
+                *arrived.entry((unit_codes.code(unit), Period::of_date(*d).month_key())).or_default() += 1;
             }
             for ((unit, month), headcount) in &staff {
                 // Only months with a full year of history can count a year of arrivals.
                 if *month < first_month + 11 {
                     continue;
                 }
-                let recent: usize =
-                    (month - 11..=*month).filter_map(|m| arrived.get(&(unit.clone(), m))).sum();
+                let recent: usize = (month - 11..=*month).filter_map(|m| arrived.get(&(*unit, m))).sum();
                 if recent as f64 / *headcount as f64 >= *threshold {
                     let (y, mo) = (month.div_euclid(12), month.rem_euclid(12) as u32 + 1);
                     if let Some(d) = NaiveDate::from_ymd_opt(y, mo, 1) {
-                        keep(unit, d);
+                        keep(&unit_codes.names[*unit as usize], d);
                     }
                 }
             }

@@ -140,6 +140,21 @@ fn a_month_publishes_every_summary_with_its_documented_columns() {
     let (nt, a) = (ints(&att, "n_treated"), floats(&att, "att"));
     assert!(nt.iter().zip(&a).all(|(n, a)| n.unwrap_or(0) >= 5 || a.is_none()));
     assert!(nt.iter().zip(&a).any(|(n, a)| n.unwrap_or(0) < 5 && n.unwrap_or(0) > 0 && a.is_none()));
+    // The default 999 bootstrap draws: every published group has a percentile interval around its
+    // mean.
+    let summary = cols("prepost_summary");
+    let (mean, low, high) = (
+        floats(&summary, "rata_delta"),
+        floats(&summary, "ci_low_bootstrap"),
+        floats(&summary, "ci_high_bootstrap"),
+    );
+    assert!(mean.iter().filter(|m| m.is_some()).count() > 5);
+    for k in 0..summary.height() {
+        if let Some(m) = mean[k] {
+            let (l, h) = (low[k].expect("ci_low_bootstrap"), high[k].expect("ci_high_bootstrap"));
+            assert!(l <= m && m <= h, "row {k}: {l} ≤ {m} ≤ {h}");
+        }
+    }
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).expect("run.json"))
             .expect("json");
@@ -207,7 +222,7 @@ fn small_subgroups_are_not_estimated_and_bad_options_are_usage_errors() {
     sample(&s, false);
     s.write(
         "cfg.toml",
-        "nip_crosswalk = \"nip_crosswalk.csv\"\n[analysis]\noutcomes = [\"capaian_iki\"]\nsubgroups = [\"jenis_mutasi\"]\nmin_treated = 100\n",
+        "nip_crosswalk = \"nip_crosswalk.csv\"\n[analysis]\noutcomes = [\"capaian_iki\"]\nsubgroups = [\"jenis_mutasi\"]\nmin_treated = 100\nbootstrap = 0\n",
     );
     let cfg = s.path("cfg.toml").display().to_string();
     let r = mutasi_run(&s, "out", &["--period", "2025-06", "--config", &cfg]);
@@ -226,6 +241,13 @@ fn small_subgroups_are_not_estimated_and_bad_options_are_usage_errors() {
         "a small subgroup was published"
     );
     assert!(texts(&agg, "subgroup").iter().any(|g| g == "jenis_mutasi=rotasi"));
+    // `bootstrap = 0`: the summary keeps its t interval, and its bootstrap interval is empty.
+    let summary = read_table(&dir.join("prepost_summary.parquet")).expect("summary");
+    let t_low = floats(&summary, "ci_low_t");
+    assert!(t_low.iter().filter(|v| v.is_some()).count() > 5, "{t_low:?}");
+    for col in ["ci_low_bootstrap", "ci_high_bootstrap"] {
+        assert!(floats(&summary, col).iter().all(Option::is_none), "{col} with bootstrap = 0");
+    }
 
     // Standardised outcomes: effects in standard deviations of the unit-month, smaller than raw.
     let r = mutasi_run(&s, "outz", &["--period", "2025-06", "--config", &cfg, "--standardize"]);
