@@ -17,7 +17,9 @@
 #   (PARTITION_FROM, default 1000000, moves the threshold).
 # Environment: BENCH_DIR (default /tmp/mutasi-bench), MUTASI_BIN (default: build
 #   target/release/mutasi), MEM_LIMIT_MIB (a run is stopped above it; default 85 % of RAM),
-#   MUTASI_JOBS (partitions at once; default the number of cores).
+#   MUTASI_JOBS (partitions at once; default the number of cores), BENCH_REPORTS (report specs
+#   run with the month, default bulanan,dinas-kesehatan), BENCH_ANALYSIS (extra `[analysis]` keys,
+#   e.g. "bootstrap = 0" for analytic intervals only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -29,7 +31,7 @@ while [ $# -gt 0 ]; do
     --sizes) sizes="$2"; shift 2 ;;
     --peers) peers=1; shift ;;
     --smoke) sizes="1000x24"; shift ;;
-    -h|--help) sed -n "2,20p" "$0"; exit 0 ;;
+    -h|--help) sed -n "2,22p" "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -54,6 +56,14 @@ dims() {
   esac
 }
 
+# The report specs run with every month (BENCH_REPORTS, comma-separated names in reports/).
+report_list=""
+IFS=',' read -ra specs <<< "${BENCH_REPORTS:-bulanan,dinas-kesehatan}"
+for s in "${specs[@]}"; do
+  [ -f "reports/$s.toml" ] || { echo "unknown report spec: $s (see reports/)" >&2; exit 2; }
+  report_list="$report_list${report_list:+, }\"$repo/reports/$s.toml\""
+done
+
 results="$bench/results.md"
 header="| size | employees × months | input rows | generate | run: wall | CPU | peak RSS | rows/s | validation | descriptive | panel | estimators | queries | report | result |"
 echo "$header" | tee "$results"
@@ -77,7 +87,8 @@ for size in "${list[@]}"; do
   else
     gen="(kept)"
   fi
-  { cat "$work/in/mutasi.toml"; printf '\n[queries]\ndir = "%s/queries"\n\n[run]\nreports = ["%s/reports/bulanan.toml", "%s/reports/dinas-kesehatan.toml"]\n' "$repo" "$repo" "$repo"; } > "$work/mutasi.toml"
+  { cat "$work/in/mutasi.toml"; printf '\n[queries]\ndir = "%s/queries"\n\n[run]\nreports = [%s]\n' "$repo" "$report_list"
+    [ -z "${BENCH_ANALYSIS:-}" ] || printf '\n[analysis]\n%s\n' "$BENCH_ANALYSIS"; } > "$work/mutasi.toml"
   last=$(python3 -c "import sys; k = 2021 * 12 + int(sys.argv[1]) - 1; print(f'{k // 12:04d}-{k % 12 + 1:02d}')" "$m")
   rm -rf "$work/runs"
   measure "$work/run.log" "$MUTASI_BIN" run --config "$work/mutasi.toml" --input "$work/in" \
@@ -110,6 +121,7 @@ PY
 done
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr), $(date -u +%Y-%m-%d)" | tee -a "$results"
+echo "reports: ${BENCH_REPORTS:-bulanan,dinas-kesehatan}; [analysis] extra: ${BENCH_ANALYSIS:-none}" | tee -a "$results"
 echo "results: $results"
 
 if [ "$peers" = 1 ]; then
