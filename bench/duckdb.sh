@@ -16,7 +16,7 @@ venv="$bench/venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -c "import duckdb, pyarrow" 2>/dev/null || "$venv/bin/pip" install -q duckdb pyarrow
 need_time
-[ -n "${MUTASI_BIN:-}" ] || { cargo build --release --quiet; MUTASI_BIN=./target/release/mutasi; }
+[ -n "${MUTASI_BIN:-}" ] || { cargo build --release --quiet; MUTASI_BIN="${CARGO_TARGET_DIR:-./target}/release/mutasi"; }
 export MUTASI_STATE_DIR="$bench/state"
 if [ ! -f "$work/val/kinerja.parquet" ]; then
   "$MUTASI_BIN" sample --employees "$n" --months "$m" --start 2021-01 --seed 1 --no-bad-rows --out "$work/in" -q

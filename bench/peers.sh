@@ -16,7 +16,7 @@ venv="${BENCH_DIR:-/tmp/mutasi-bench}/venv"
   python3 -m venv "$venv" && "$venv/bin/pip" install -q diff-diff==3.13.0 moderndid==0.2.0 pyarrow numpy pandas
 }
 need_time
-[ -n "${MUTASI_BIN:-}" ] || { cargo build --release --quiet; MUTASI_BIN=./target/release/mutasi; }
+[ -n "${MUTASI_BIN:-}" ] || { cargo build --release --quiet; MUTASI_BIN="${CARGO_TARGET_DIR:-./target}/release/mutasi"; }
 [ -f "$work/panel.parquet" ] || "$venv/bin/python" bench/estimate_panel.py "$n" "$periods" "$cohorts" "$work/panel.parquet" 7
 
 # timed LABEL CMD...: RUNS runs; prints each and sets MEDIAN (s) or empty when a run failed.

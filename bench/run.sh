@@ -41,7 +41,7 @@ bench="${BENCH_DIR:-/tmp/mutasi-bench}"
 mkdir -p "$bench"
 if [ -z "${MUTASI_BIN:-}" ]; then
   cargo build --release --quiet
-  MUTASI_BIN="$repo/target/release/mutasi"
+  MUTASI_BIN="${CARGO_TARGET_DIR:-$repo/target}/release/mutasi"
 fi
 export MUTASI_STATE_DIR="$bench/state"
 # Partitioned sizes run as many partitions at once as there are cores (mutasi run --jobs).

@@ -9,7 +9,7 @@ m="${2:-60}"
 work="${BENCH_DIR:-/tmp/mutasi-bench}/${n}x${m}"
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
 cargo build --release --quiet
-bin=./target/release/mutasi
+bin="${CARGO_TARGET_DIR:-./target}/release/mutasi"
 rm -rf "$work" && mkdir -p "$work"
 
 measure() { # label, command...
