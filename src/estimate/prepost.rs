@@ -290,12 +290,12 @@ pub fn summary_table(rows: &[GroupSummary]) -> TableData {
     d.push("sd_delta", f(&|s| s.sd));
     d.push("ci_low_t", f(&|s| s.t_low));
     d.push("ci_high_t", f(&|s| s.t_high));
-    // Without bootstrap draws (`bootstrap = 0`) the interval is missing, not NaN.
-    let boot = |g: &dyn Fn(&Summary) -> f64| {
-        C::F64(rows.iter().map(|r| r.summary.as_ref().map(g).filter(|v| v.is_finite())).collect())
+    // Without bootstrap draws (`bootstrap = 0`) the interval is missing.
+    let boot = |g: fn((f64, f64)) -> f64| {
+        C::F64(rows.iter().map(|r| r.summary.as_ref().and_then(|s| s.boot).map(g)).collect())
     };
-    d.push("ci_low_bootstrap", boot(&|s| s.boot_low));
-    d.push("ci_high_bootstrap", boot(&|s| s.boot_high));
+    d.push("ci_low_bootstrap", boot(|b| b.0));
+    d.push("ci_high_bootstrap", boot(|b| b.1));
     d.push("ditekan", C::Bool(rows.iter().map(|r| Some(r.suppressed)).collect()));
     d.push(
         "jenis_analisis",

@@ -12,7 +12,7 @@
 //! - Comparison: never- and not-yet-treated units of the same `jenis_unit` (Puskesmas against
 //!   Puskesmas, school against school).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -186,7 +186,7 @@ fn first_events(
                 *staff.entry((u, month as i32)).or_default() += 1;
             }
             let first_month = staff.keys().map(|(_, m)| *m).min().unwrap_or(0);
-            let mut arrived: std::collections::HashMap<(u32, i32), usize> = std::collections::HashMap::new();
+            let mut arrived: HashMap<(u32, i32), usize> = HashMap::new();
             for (unit, d, _, _) in &arrivals {
                 *arrived.entry((unit_codes.code(unit), Period::of_date(*d).month_key())).or_default() += 1;
             }

@@ -16,8 +16,8 @@ pub struct Summary {
     pub sd: f64,
     pub t_low: f64,
     pub t_high: f64,
-    pub boot_low: f64,
-    pub boot_high: f64,
+    /// The percentile bootstrap interval (low, high); `None` without draws.
+    pub boot: Option<(f64, f64)>,
 }
 
 fn median(sorted: &[f64]) -> f64 {
@@ -48,15 +48,13 @@ pub fn summarise(values: &[f64], cluster: &[usize], alpha: f64, draws: usize, se
             sums[k].1 += 1;
         }
     }
-    let (boot_low, boot_high) = if draws > 0 {
+    let boot = (draws > 0).then(|| {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let g = sums.len();
+        let (total, count): (Vec<f64>, Vec<u64>) = sums.iter().map(|(s, c)| (*s, *c as u64)).unzip();
         // Cluster k from one 32-bit word by multiply-shift (Lemire): a bias below g / 2³² (under
         // 1e-5 for 40,000 people), half the random bits of a 64-bit range draw. Clusters beyond
         // 2³² fall back to the exact range draw.
-        // Four independent running sums: one sum would chain every addition on the previous
-        // one's latency. The clusters drawn, and their order, do not depend on it.
-        let (total, count): (Vec<f64>, Vec<u64>) = sums.iter().map(|(s, c)| (*s, *c as u64)).unzip();
         let small = u32::try_from(g).is_ok();
         let mut draw = || {
             if small {
@@ -65,6 +63,8 @@ pub fn summarise(values: &[f64], cluster: &[usize], alpha: f64, draws: usize, se
                 rng.random_range(0..g)
             }
         };
+        // Four independent running sums: one sum would chain every addition on the previous
+        // one's latency. The clusters drawn, and their order, do not depend on it.
         let mut means: Vec<f64> = (0..draws)
             .map(|_| {
                 let (mut s, mut c) = ([0.0f64; 4], [0u64; 4]);
@@ -87,19 +87,8 @@ pub fn summarise(values: &[f64], cluster: &[usize], alpha: f64, draws: usize, se
         means.sort_by(f64::total_cmp);
         let q = |p: f64| means[((p * draws as f64).ceil() as usize).clamp(1, draws) - 1];
         (q(alpha / 2.0), q(1.0 - alpha / 2.0))
-    } else {
-        (f64::NAN, f64::NAN)
-    };
-    Some(Summary {
-        n,
-        mean,
-        median: median(&sorted),
-        sd,
-        t_low: mean - half,
-        t_high: mean + half,
-        boot_low,
-        boot_high,
-    })
+    });
+    Some(Summary { n, mean, median: median(&sorted), sd, t_low: mean - half, t_high: mean + half, boot })
 }
 
 #[cfg(test)]
@@ -114,12 +103,13 @@ mod tests {
         assert!((s.sd - 3.535_533_905_932_737_6).abs() < 1e-12);
         // t(0.975, 4) = 2.776445105197793 (R: qt(0.975, 4)).
         assert!((s.t_high - (4.0 + 2.776_445_105_197_793 * s.sd / 5f64.sqrt())).abs() < 1e-9);
-        assert!(s.boot_low < s.mean && s.mean < s.boot_high);
-        assert!(s.boot_low >= 1.0 && s.boot_high <= 10.0);
+        let (low, high) = s.boot.expect("bootstrap interval");
+        assert!(low < s.mean && s.mean < high);
+        assert!(low >= 1.0 && high <= 10.0);
         assert!(summarise(&[1.0], &[0], 0.05, 10, 1).is_none());
         // One person with all values: the bootstrap can only redraw that person.
         let one = summarise(&v, &[7; 5], 0.05, 200, 1).expect("summary");
-        assert_eq!((one.boot_low, one.boot_high), (4.0, 4.0));
+        assert_eq!(one.boot, Some((4.0, 4.0)));
     }
 
     /// The four running sums give the bootstrap means of one running sum over the same draws:
@@ -151,10 +141,9 @@ mod tests {
         means.sort_by(f64::total_cmp);
         let q = |p: f64| means[(p * draws as f64).ceil() as usize - 1];
         let (low, high) = (q(0.025), q(0.975));
-        assert!(
-            (s.boot_low - low).abs() < 1e-12 && (s.boot_high - high).abs() < 1e-12,
-            "{s:?} vs {low}, {high}"
-        );
-        assert!(s.boot_low < s.boot_high);
+        let (got_low, got_high) = s.boot.expect("bootstrap interval");
+        assert!((got_low - low).abs() < 1e-12 && (got_high - high).abs() < 1e-12, "{s:?} vs {low}, {high}");
+        assert!(got_low < got_high);
+        assert_eq!(summarise(&values, &clusters, 0.05, 0, seed).expect("summary").boot, None);
     }
 }
