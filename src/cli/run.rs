@@ -668,6 +668,9 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
     };
     let name = period.label();
     tracing::info!(periode = %name, "mulai / start");
+    // The month's analyses and reports read the same validated files many times: each distinct
+    // read is decoded once while this month is built, then freed.
+    let _reads = crate::data::cache::ReadCache::scope();
     let validated = staging.join("validated");
     std::fs::create_dir_all(&validated)
         .map_err(|e| Failure::Internal(format!("{}: {e}", validated.display())))?;

@@ -317,10 +317,15 @@ pub fn filter_parquet(
 pub(crate) fn write_frame(mut df: DataFrame, path: &Path) -> Result<u64, String> {
     let tmp = path.with_extension("parquet.tmp");
     let file = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    let bytes = ParquetWriter::new(file)
+    // Polars' writer issues one write per page header and buffer (tens of bytes each): without a
+    // buffer a partition's outputs cost about 100,000 system calls.
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    let bytes = ParquetWriter::new(&mut out)
         .with_compression(ParquetCompression::Zstd(None))
         .finish(&mut df)
         .map_err(|e| format!("{}: {e}", path.display()))?;
+    std::io::Write::flush(&mut out).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    drop(out);
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(bytes)
 }
@@ -363,6 +368,24 @@ pub fn read_table(path: &Path) -> Result<TableData, String> {
 /// Reads only `columns` (all when `None`) of the rows whose text column `filter.0` holds one of
 /// `filter.1`. Projection and filtering happen in Polars, before any row is materialised.
 pub fn read_table_where(
+    path: &Path,
+    columns: Option<&[&str]>,
+    filter: Option<(&str, &[&str])>,
+) -> Result<TableData, String> {
+    read_table_shared(path, columns, filter).map(std::rc::Rc::unwrap_or_clone)
+}
+
+/// [`read_table_where`] without a copy: inside a [`super::cache::ReadCache`] scope the same read
+/// is decoded once and shared.
+pub fn read_table_shared(
+    path: &Path,
+    columns: Option<&[&str]>,
+    filter: Option<(&str, &[&str])>,
+) -> Result<std::rc::Rc<TableData>, String> {
+    super::cache::shared(path, columns, filter, || decode_table(path, columns, filter))
+}
+
+fn decode_table(
     path: &Path,
     columns: Option<&[&str]>,
     filter: Option<(&str, &[&str])>,

@@ -13,7 +13,7 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
-use crate::data::table::{ColumnData, TableData, read_table, read_table_where};
+use crate::data::table::{ColumnData, TableData, read_table, read_table_shared, read_table_where};
 use crate::normalize::period::Period;
 
 /// The long panel, one row per employee and month, sorted by employee and month.
@@ -59,10 +59,12 @@ pub fn build(
     until: Option<i64>,
 ) -> Result<HrPanel, String> {
     let kin_file = validated.join("kinerja.parquet");
-    let kin = read_table_where(
+    // Every indicator's rows: the panels of all outcomes share this read within a run
+    // (`data::cache`); the loop below keeps this indicator's.
+    let kin = read_table_shared(
         &kin_file,
         Some(&["pegawai_id", "periode", "jenis_periode", "indikator", "nilai", "unit_id"]),
-        Some(("indikator", &[indikator])),
+        None,
     )?;
     let kname = kin_file.display().to_string();
     let (id_values, id_codes) = kin.coded("pegawai_id", &kin_file)?;

@@ -1,0 +1,165 @@
+//! A per-thread memo of decoded Parquet tables, alive only inside a [`ReadCache`] scope.
+//!
+//! The analyses of one monthly run read the same validated files many times: `mutasi.parquet`
+//! about twenty times, the kinerja presence twice, every outcome's panel from the same kinerja
+//! columns. Inside a scope each distinct read (file, columns, filter) is decoded once and shared;
+//! outside one nothing is kept, so a caller that does not open a scope sees plain reads.
+//!
+//! A file is known by its path, inode, size and modification time: a file replaced in between
+//! (outputs are written to a temporary file and renamed into place) is read again. The memo is
+//! per thread because a partition runs on its own thread; reads on other threads (rayon workers)
+//! are plain reads.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use super::table::TableData;
+
+/// What identifies one read: the file as it is now, the columns and the row filter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    path: PathBuf,
+    inode: u64,
+    len: u64,
+    modified_ns: i128,
+    columns: Option<Vec<String>>,
+    filter: Option<(String, Vec<String>)>,
+}
+
+thread_local! {
+    /// `None` outside a scope; nested scopes share the outermost one's memo.
+    static MEMO: RefCell<Option<HashMap<Key, Rc<TableData>>>> = const { RefCell::new(None) };
+    static DEPTH: RefCell<usize> = const { RefCell::new(0) };
+}
+
+/// While alive, reads of the same file, columns and filter on this thread are decoded once.
+/// Dropping the outermost scope frees every table it kept.
+#[must_use = "the memo lives as long as the scope value"]
+pub struct ReadCache {
+    _not_send: std::marker::PhantomData<Rc<()>>,
+}
+
+impl ReadCache {
+    pub fn scope() -> ReadCache {
+        DEPTH.with(|d| *d.borrow_mut() += 1);
+        MEMO.with(|m| {
+            let mut m = m.borrow_mut();
+            if m.is_none() {
+                *m = Some(HashMap::new());
+            }
+        });
+        ReadCache { _not_send: std::marker::PhantomData }
+    }
+}
+
+impl Drop for ReadCache {
+    fn drop(&mut self) {
+        let outermost = DEPTH.with(|d| {
+            let mut d = d.borrow_mut();
+            *d = d.saturating_sub(1);
+            *d == 0
+        });
+        if outermost {
+            MEMO.with(|m| *m.borrow_mut() = None);
+        }
+    }
+}
+
+fn key(path: &Path, columns: Option<&[&str]>, filter: Option<(&str, &[&str])>) -> Option<Key> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    Some(Key {
+        path: path.to_path_buf(),
+        inode: meta.ino(),
+        len: meta.len(),
+        modified_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+        columns: columns.map(|c| c.iter().map(|s| s.to_string()).collect()),
+        filter: filter.map(|(c, v)| (c.to_string(), v.iter().map(|s| s.to_string()).collect())),
+    })
+}
+
+/// The table `read` decodes, from the memo when this thread has a scope open and the same read
+/// was made before. Errors are never kept.
+pub fn shared(
+    path: &Path,
+    columns: Option<&[&str]>,
+    filter: Option<(&str, &[&str])>,
+    read: impl FnOnce() -> Result<TableData, String>,
+) -> Result<Rc<TableData>, String> {
+    let active = MEMO.with(|m| m.borrow().is_some());
+    let Some(k) = active.then(|| key(path, columns, filter)).flatten() else {
+        return read().map(Rc::new);
+    };
+    if let Some(hit) = MEMO.with(|m| m.borrow().as_ref().and_then(|m| m.get(&k).cloned())) {
+        return Ok(hit);
+    }
+    let table = Rc::new(read()?);
+    MEMO.with(|m| {
+        if let Some(m) = m.borrow_mut().as_mut() {
+            m.insert(k, table.clone());
+        }
+    });
+    Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::table::ColumnData;
+
+    fn table(v: i64) -> TableData {
+        let mut t = TableData::default();
+        t.push("x", ColumnData::I64(vec![Some(v)]));
+        t
+    }
+
+    #[test]
+    fn reads_once_inside_a_scope_and_never_outside() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = dir.path().join("a.parquet");
+        std::fs::write(&f, b"one").expect("write");
+        let calls = std::cell::Cell::new(0);
+        let read = |v| {
+            calls.set(calls.get() + 1);
+            Ok(table(v))
+        };
+        // No scope: every read decodes.
+        shared(&f, None, None, || read(1)).expect("read");
+        shared(&f, None, None, || read(1)).expect("read");
+        assert_eq!(calls.get(), 2);
+        {
+            let _scope = ReadCache::scope();
+            let a = shared(&f, None, None, || read(1)).expect("read");
+            let b = shared(&f, None, None, || read(2)).expect("read");
+            assert_eq!(calls.get(), 3, "the second read came from the memo");
+            assert!(Rc::ptr_eq(&a, &b));
+            // Other columns or another filter are other reads.
+            shared(&f, Some(&["x"]), None, || read(3)).expect("read");
+            shared(&f, None, Some(("x", &["1"])), || read(4)).expect("read");
+            assert_eq!(calls.get(), 5);
+            // A file replaced in between is read again.
+            let g = dir.path().join("b.tmp");
+            std::fs::write(&g, b"second version").expect("write");
+            std::fs::rename(&g, &f).expect("rename");
+            let c = shared(&f, None, None, || read(6)).expect("read");
+            assert_eq!(calls.get(), 6);
+            assert_eq!(*c, table(6));
+            // A nested scope shares the memo and does not clear it when it ends.
+            {
+                let _inner = ReadCache::scope();
+                shared(&f, None, None, || read(7)).expect("read");
+            }
+            shared(&f, None, None, || read(8)).expect("read");
+            assert_eq!(calls.get(), 6);
+            // Errors are not kept.
+            assert!(shared(&f, Some(&["y"]), None, || Err("bad".to_string())).is_err());
+            shared(&f, Some(&["y"]), None, || read(9)).expect("read");
+            assert_eq!(calls.get(), 7);
+        }
+        // The scope ended: nothing is kept.
+        shared(&f, None, None, || read(10)).expect("read");
+        assert_eq!(calls.get(), 8);
+    }
+}
