@@ -116,21 +116,17 @@ pub fn pelatihan(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData
     d
 }
 
-/// A dictionary column from per-row keys, computing each distinct value once.
+/// A dictionary column from per-row keys, computing each distinct value once: a row costs one
+/// lookup of its key; the text is made and interned only for a key not seen before.
 fn dict<K: std::hash::Hash + Eq + Copy>(
     keys: impl ExactSizeIterator<Item = Option<K>>,
     value: impl Fn(K) -> String,
 ) -> C {
-    let mut cache: HashMap<K, String> = HashMap::default();
+    let mut codes: HashMap<K, u32> = HashMap::default();
     let mut b = DictBuilder::with_capacity(keys.len());
     for k in keys {
-        match k {
-            Some(k) => {
-                let v = cache.entry(k).or_insert_with(|| value(k));
-                b.push(Some(v));
-            }
-            None => b.push(None),
-        }
+        let code = k.map(|k| *codes.entry(k).or_insert_with(|| b.intern(&value(k))));
+        b.push_code(code);
     }
     b.finish()
 }

@@ -79,18 +79,28 @@ impl DictBuilder {
             {
                 return c;
             }
-            let c = match self.index.get(v) {
-                Some(c) => *c,
-                None => {
-                    let c = self.values.len() as u32;
-                    self.values.push(v.to_string());
-                    self.index.insert(v.to_string(), c);
-                    c
-                }
-            };
+            let c = self.intern(v);
             self.last = Some(c);
             c
         });
+        self.codes.push(code);
+    }
+
+    /// The code of `value`, added to the dictionary when new; pushes no row.
+    pub fn intern(&mut self, value: &str) -> u32 {
+        match self.index.get(value) {
+            Some(c) => *c,
+            None => {
+                let c = self.values.len() as u32;
+                self.values.push(value.to_string());
+                self.index.insert(value.to_string(), c);
+                c
+            }
+        }
+    }
+
+    /// Pushes a row holding a code from [`DictBuilder::intern`].
+    pub fn push_code(&mut self, code: Option<u32>) {
         self.codes.push(code);
     }
 
