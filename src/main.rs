@@ -17,9 +17,10 @@ fn main() -> std::process::ExitCode {
 
 /// Keeps freed column buffers in the process for the next table instead of returning them to the
 /// kernel. A partition allocates and frees hundreds of multi-megabyte buffers; with glibc's
-/// defaults each came from a fresh `mmap`, was faulted in page by page and unmapped again, about
-/// a fifth of a partitioned run's CPU time (`docs/benchmarks.md`). Buffers up to 32 MiB (glibc's
-/// largest threshold) now come from the heap, which is trimmed only above 1 GiB of free memory.
+/// defaults each came from a fresh `mmap`, was faulted in page by page and unmapped again: most
+/// of the kernel time, which was a fifth of a partition's CPU time (`docs/benchmarks.md`).
+/// Buffers up to 32 MiB (glibc's largest threshold) now come from the heap, which is trimmed
+/// only above 1 GiB of free memory.
 fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets allocator parameters; called once, before any other thread exists.
