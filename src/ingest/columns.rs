@@ -1,6 +1,5 @@
 //! Matching a file's headers to canonical columns through the alias table.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::file_error::{FileError, FileErrorKind};
@@ -12,7 +11,8 @@ use crate::schema::{
 /// Where each canonical column sits in a file's rows.
 #[derive(Debug, Clone, Default)]
 pub struct ColumnMap {
-    idx: HashMap<&'static str, usize>,
+    /// Looked up several times per row: foldhash, not SipHash.
+    idx: foldhash::HashMap<&'static str, usize>,
     /// Wide kinerja indicator columns, in file order.
     pub wide: Vec<(usize, &'static WideIndicator)>,
     /// `tahun` and `bulan` columns standing in for `periode`.

@@ -4,8 +4,6 @@
 //! recorded a reject. Values of optional columns that cannot be understood are dropped with a
 //! warning rather than losing the whole row ("reject only what is truly wrong").
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use std::sync::Arc;
 
@@ -27,7 +25,7 @@ use crate::validate::reason::Reason;
 
 /// Interns indicator names and unit ids so millions of rows share a few strings.
 #[derive(Default)]
-pub struct Interner(HashMap<String, Arc<str>>);
+pub struct Interner(foldhash::HashMap<String, Arc<str>>);
 
 impl Interner {
     pub fn get(&mut self, s: &str) -> Arc<str> {
@@ -305,9 +303,9 @@ pub fn kinerja(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner) -> Vec<Kinerja
     let unit_id = ctx.text("unit_id").map(|u| interner.get(&u));
     let penilai = soft(ctx, |c| c.nip("penilai_nip", false)).map(|n| n.value);
     let mut values: Vec<(Arc<str>, f64)> = Vec::new();
-    if ctx.map.is_wide() {
-        let wide = ctx.map.wide.clone();
-        for (idx, w) in wide {
+    let map = ctx.map;
+    if map.is_wide() {
+        for &(idx, w) in &map.wide {
             let cell = ctx.cell_at(idx);
             if cell.is_blank() {
                 continue;
