@@ -29,39 +29,33 @@ struct Key {
 }
 
 thread_local! {
-    /// `None` outside a scope; nested scopes share the outermost one's memo.
+    /// `None` outside a scope.
     static MEMO: RefCell<Option<HashMap<Key, Rc<TableData>>>> = const { RefCell::new(None) };
-    static DEPTH: RefCell<usize> = const { RefCell::new(0) };
 }
 
 /// While alive, reads of the same file, columns and filter on this thread are decoded once.
-/// Dropping the outermost scope frees every table it kept.
+/// A scope opened inside another shares its memo; the outermost one frees every table when it
+/// ends.
 #[must_use = "the memo lives as long as the scope value"]
 pub struct ReadCache {
+    /// This scope created the memo, and clears it when dropped.
+    owner: bool,
     _not_send: std::marker::PhantomData<Rc<()>>,
 }
 
 impl ReadCache {
     pub fn scope() -> ReadCache {
-        DEPTH.with(|d| *d.borrow_mut() += 1);
-        MEMO.with(|m| {
+        let owner = MEMO.with(|m| {
             let mut m = m.borrow_mut();
-            if m.is_none() {
-                *m = Some(HashMap::new());
-            }
+            m.is_none().then(|| *m = Some(HashMap::new())).is_some()
         });
-        ReadCache { _not_send: std::marker::PhantomData }
+        ReadCache { owner, _not_send: std::marker::PhantomData }
     }
 }
 
 impl Drop for ReadCache {
     fn drop(&mut self) {
-        let outermost = DEPTH.with(|d| {
-            let mut d = d.borrow_mut();
-            *d = d.saturating_sub(1);
-            *d == 0
-        });
-        if outermost {
+        if self.owner {
             MEMO.with(|m| *m.borrow_mut() = None);
         }
     }

@@ -334,8 +334,7 @@ pub(crate) fn write_frame(mut df: DataFrame, path: &Path) -> Result<u64, String>
         .with_compression(ParquetCompression::Zstd(None))
         .finish(&mut df)
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    std::io::Write::flush(&mut out).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    drop(out);
+    out.into_inner().map_err(|e| format!("{}: {}", tmp.display(), e.error()))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(bytes)
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
-use crate::data::table::{ColumnData, TableData, read_table, read_table_shared, read_table_where};
+use crate::data::table::{ColumnData, TableData, read_table, read_table_shared};
 use crate::normalize::period::Period;
 
 /// The long panel, one row per employee and month, sorted by employee and month.
@@ -136,9 +136,8 @@ pub fn build(
         return Err(format!(
             "{kname}: tidak ada nilai bulanan untuk indikator `{indikator}` / no monthly values for this indicator\n\nhint: indikator yang ada / indicators present: {}",
             {
-                // The filtered read holds no other indicator: list them from the indicator column.
-                let all = read_table_where(&kin_file, Some(&["indikator"]), None)?;
-                let mut s: Vec<&str> = (0..all.height()).filter_map(|i| all.str_at("indikator", i)).collect();
+                // The read holds every indicator: its dictionary lists them.
+                let mut s = ind_values.clone();
                 s.sort_unstable();
                 s.dedup();
                 s.join(", ")

@@ -258,9 +258,6 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     }
 
     // kinerja: known NIP; unit; unique (nip, periode, indikator); predikat matrix.
-    // Unit references resolved once per interned text (the row's Arc is kept alive with its
-    // answer, so its address names one text for the whole loop).
-    let mut resolved: HashMap<usize, (Arc<str>, Option<Arc<str>>)> = HashMap::default();
     t.kinerja.retain_mut(|k| {
         if !nips.contains(&k.nip) {
             rejects.push(unknown_nip(k.prov, k.nip));
@@ -276,42 +273,26 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
             return false;
         }
         if let Some(u) = k.unit_id.take() {
-            let (_, answer) = resolved
-                .entry(Arc::as_ptr(&u) as *const u8 as usize)
-                .or_insert_with(|| (u.clone(), units.resolve(&u)));
-            k.unit_id = answer.clone();
+            k.unit_id = units.resolve(&u);
             if k.unit_id.is_none() {
                 warnings.push(Finding::new(k.prov, "unit_id", &*u, Reason::UnknownUnitKept));
             }
         }
         true
     });
-    std::mem::drop(resolved);
-    // The key (nip, periode, indicator) packed into one integer in the same order, which sorts
-    // several times faster than the tuple; the tuple itself when a value does not fit.
-    let ranks = indicator_ranks(t.kinerja.iter().map(|k| &k.indikator));
-    let packed: Option<Vec<u128>> = t
-        .kinerja
-        .iter()
-        .map(|k| {
-            ranks.get(&indicator_ptr(&k.indikator)).and_then(|r| pack_key(k.nip, k.periode, u64::from(*r)))
-        })
-        .collect();
-    let keep = match &packed {
-        Some(p) => dedupe(&t.kinerja, |i, _| p[i], |k| k.nilai, |k| k.prov, &files, &mut rejects),
-        None => dedupe(
-            &t.kinerja,
-            |_, k| (k.nip, k.periode, indicator_ptr(&k.indikator)),
-            |k| k.nilai,
-            |k| k.prov,
-            &files,
-            &mut rejects,
-        ),
+    // (nip, periode, indikator) as one integer in the tuple's order: periods and indicators by
+    // their rank among the distinct ones, so the sort compares integers, not structs.
+    let periods = Ranks::of(t.kinerja.iter().map(|k| k.periode));
+    let indicators = Ranks::of(t.kinerja.iter().map(|k| indicator_ptr(&k.indikator)));
+    let key = |k: &crate::model::KinerjaRow| {
+        (u128::from(k.nip) << 64)
+            | (u128::from(periods.rank(&k.periode)) << 32)
+            | u128::from(indicators.rank(&indicator_ptr(&k.indikator)))
     };
-    std::mem::drop(packed);
+    let keep = dedupe(&t.kinerja, key, |k| k.nilai, |k| k.prov, &files, &mut rejects);
     retain_mask(&mut t.kinerja, &keep);
     // Predikat matrix: gather the three ratings of each person-period by sorting, not hashing.
-    let mut ratings: Vec<(u64, crate::normalize::period::Period, usize, f64, Prov)> = t
+    let mut ratings: Vec<(u64, u32, usize, f64, Prov)> = t
         .kinerja
         .iter()
         .filter_map(|k| {
@@ -321,15 +302,10 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
                 "predikat" => 2,
                 _ => return None,
             };
-            Some((k.nip, k.periode, slot, k.nilai, k.prov))
+            Some((k.nip, periods.rank(&k.periode), slot, k.nilai, k.prov))
         })
         .collect();
-    // Keys are unique after the dedupe, so either sort gives the same order.
-    if ratings.iter().all(|a| pack_key(a.0, a.1, a.2 as u64).is_some()) {
-        ratings.sort_unstable_by_key(|a| pack_key(a.0, a.1, a.2 as u64).unwrap_or_default());
-    } else {
-        ratings.sort_unstable_by_key(|a| (a.0, a.1, a.2));
-    }
+    ratings.sort_unstable_by_key(|a| (a.0, a.1, a.2));
     let mut mismatches: Vec<Finding> = Vec::new();
     for group in ratings.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
         if let [(_, _, 0, h, _), (_, _, 1, p, _), (_, _, 2, pred, prov)] = group
@@ -357,7 +333,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     });
     let keep = dedupe(
         &t.layanan,
-        |_, l| (l.unit_id.clone(), l.periode, indicator_ptr(&l.indikator)),
+        |l| (l.unit_id.clone(), l.periode, indicator_ptr(&l.indikator)),
         |l| l.nilai,
         |l| l.prov,
         &files,
@@ -419,27 +395,22 @@ fn indicator_ptr(name: &Arc<str>) -> usize {
     Arc::as_ptr(name) as *const u8 as usize
 }
 
-/// Each distinct indicator address's rank among them, so that ranks sort as addresses do.
-fn indicator_ranks<'a>(names: impl Iterator<Item = &'a Arc<str>>) -> HashMap<usize, u32> {
-    let mut ptrs: Vec<usize> = names.map(indicator_ptr).collect::<HashSet<usize>>().into_iter().collect();
-    ptrs.sort_unstable();
-    ptrs.into_iter().enumerate().map(|(r, p)| (p, r as u32)).collect()
-}
+/// The distinct values of a column, sorted: a value's rank among them sorts as the value does,
+/// so integer ranks can stand in for values that are slow to compare.
+struct Ranks<T>(Vec<T>);
 
-/// `(nip, period, slot)` as one integer that sorts like the tuple: nip, then the period's kind,
-/// year and index (its field order), then the slot. `None` when the index or slot does not fit.
-fn pack_key(nip: u64, p: crate::normalize::period::Period, slot: u64) -> Option<u128> {
-    let index = u8::try_from(p.index).ok()?;
-    let slot = u16::try_from(slot).ok()?;
-    // The year shifted to unsigned keeps its order.
-    let year = (i64::from(p.year) - i64::from(i32::MIN)) as u32;
-    Some(
-        (u128::from(nip) << 64)
-            | (u128::from(p.kind as u8) << 56)
-            | (u128::from(year) << 24)
-            | (u128::from(index) << 16)
-            | u128::from(slot),
-    )
+impl<T: Ord + std::hash::Hash + Copy> Ranks<T> {
+    fn of(values: impl Iterator<Item = T>) -> Ranks<T> {
+        let mut distinct: Vec<T> = values.collect::<HashSet<T>>().into_iter().collect();
+        distinct.sort_unstable();
+        Ranks(distinct)
+    }
+
+    /// The rank of a value the ranking was built from (another value would take the rank of the
+    /// next larger one).
+    fn rank(&self, value: &T) -> u32 {
+        self.0.binary_search(value).unwrap_or_else(|i| i) as u32
+    }
 }
 
 fn retain_mask<T>(rows: &mut Vec<T>, keep: &[bool]) {
@@ -455,13 +426,13 @@ fn retain_mask<T>(rows: &mut Vec<T>, keep: &[bool]) {
 /// map of groups when kinerja has tens of millions of rows.
 fn dedupe<T, K: Ord>(
     rows: &[T],
-    key: impl Fn(usize, &T) -> K,
+    key: impl Fn(&T) -> K,
     value: impl Fn(&T) -> f64,
     prov: impl Fn(&T) -> Prov,
     files: &[FileReport],
     rejects: &mut Vec<Finding>,
 ) -> Vec<bool> {
-    let mut order: Vec<(K, u32)> = rows.iter().enumerate().map(|(i, r)| (key(i, r), i as u32)).collect();
+    let mut order: Vec<(K, u32)> = rows.iter().enumerate().map(|(i, r)| (key(r), i as u32)).collect();
     order.sort_unstable();
     let mut keep = vec![true; rows.len()];
     for g in order.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
@@ -525,36 +496,40 @@ mod tests {
     use super::*;
     use crate::normalize::period::{Period, PeriodKind};
 
-    /// The packed key sorts exactly like (nip, period, slot), across kinds, negative and large
-    /// years, index and slot edges; values that do not fit are refused, not truncated.
+    /// Ranks sort as the values do: a key built from them orders rows like the tuple of the
+    /// values, across period kinds, negative and large years, and duplicates.
     #[test]
-    fn packed_keys_sort_like_the_tuple() {
+    fn ranked_keys_sort_like_the_tuple() {
         let kinds = [PeriodKind::Bulan, PeriodKind::Triwulan, PeriodKind::Semester, PeriodKind::Tahun];
         let mut tuples = Vec::new();
         for nip in [0u64, 1, 199_001_012_020_121_001, u64::MAX] {
             for kind in kinds {
                 for year in [i32::MIN, -1, 0, 1999, 2025, i32::MAX] {
-                    for index in [0u32, 1, 12, 255] {
-                        for slot in [0u64, 2, 65_535] {
+                    for index in [0u32, 1, 12, u32::MAX] {
+                        for slot in [0usize, 2, usize::MAX] {
                             tuples.push((nip, Period { kind, year, index }, slot));
                         }
                     }
                 }
             }
         }
-        // A fixed shuffle, so both sorts start from the same unsorted order.
+        // A fixed shuffle, and every tuple twice, so both sorts start unsorted and meet ties.
         let n = tuples.len();
         for i in 0..n {
             tuples.swap(i, (i * 7919 + 13) % n);
         }
+        tuples.extend(tuples.clone());
+        let periods = Ranks::of(tuples.iter().map(|t| t.1));
+        let slots = Ranks::of(tuples.iter().map(|t| t.2));
+        assert_eq!(periods.0.len(), kinds.len() * 6 * 4);
+        let key = |t: &(u64, Period, usize)| {
+            (u128::from(t.0) << 64) | (u128::from(periods.rank(&t.1)) << 32) | u128::from(slots.rank(&t.2))
+        };
         let mut by_tuple = tuples.clone();
         by_tuple.sort();
         let mut by_key = tuples.clone();
-        by_key.sort_by_key(|(nip, p, slot)| pack_key(*nip, *p, *slot).expect("fits"));
+        by_key.sort_by_key(key);
         assert_eq!(by_tuple, by_key);
-        let p = Period { kind: PeriodKind::Bulan, year: 2025, index: 256 };
-        assert_eq!(pack_key(1, p, 0), None, "index above 255");
-        assert_eq!(pack_key(1, Period { index: 1, ..p }, 65_536), None, "slot above 65,535");
     }
 
     #[test]
