@@ -149,7 +149,7 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
         repeated_cross_section: gaps,
     };
     let agg_opts = AggOptions { min_e: a.min_e, max_e: a.max_e };
-    let mode = FitMode { entity_level: a.bootstrap > 0, low_memory: a.low_memory };
+    let mode = FitMode { entity_level: a.bootstrap > 0, low_memory: a.low_memory, ..FitMode::default() };
     let Fit { res, aggs: plain_aggs, event_pretest, streaming, .. } =
         fit(&panel, &opts, agg_opts, mode).map_err(|e| Failure::Data(e.to_string()))?;
     let n_cells = res.cells.len();

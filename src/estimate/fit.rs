@@ -27,6 +27,10 @@ pub struct FitMode {
     pub entity_level: bool,
     /// Fold cells into the aggregations at once even when they would fit in memory.
     pub low_memory: bool,
+    /// Keep the entity-level influence function of each aggregation's overall effect only (for
+    /// a difference between subgroups). On the moments path it is formed from the coefficients
+    /// at the end, instead of holding n values for every cell.
+    pub overall_inf: bool,
 }
 
 /// ATT(g,t), the four aggregations and the event-study pre-trend test.
@@ -34,7 +38,8 @@ pub struct FitMode {
 pub struct Fit {
     pub res: AttGt,
     /// In the order of [`AggKind::ALL`]; influence functions are present only with
-    /// [`FitMode::entity_level`].
+    /// [`FitMode::entity_level`] (every one) or [`FitMode::overall_inf`] (the overall effects'),
+    /// in the order of `res.entities`.
     pub aggs: Vec<Aggregation>,
     /// Wald test that every pre-period event-study effect (e < 0) is zero.
     pub event_pretest: Option<Wald>,
@@ -58,7 +63,17 @@ pub fn fit(panel: &Panel, opts: &CsOptions, agg: AggOptions, mode: FitMode) -> R
             .collect::<Result<Vec<_>, _>>()?;
         let event_pretest = event_study_pretest(&space, &aggs);
         let event_band_crit = event_study_band(&space, &aggs);
-        let aggs = aggs.iter().map(Aggregation::without_inf).collect();
+        let aggs = aggs
+            .iter()
+            .map(|a| {
+                let mut out = a.without_inf();
+                if mode.overall_inf {
+                    out.overall.inf =
+                        a.overall.inf.expand(&moments, panel, &res.entities, &res.entity_cohort);
+                }
+                out
+            })
+            .collect();
         return Ok(Fit { res, aggs, event_pretest, event_band_crit, streaming: false });
     }
     let (_, sample_cohorts, _) = estimation_sample(panel, opts);

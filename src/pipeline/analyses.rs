@@ -417,7 +417,7 @@ fn estimate_cs(
     }
     let cs =
         CsOptions { control: opts.control, repeated_cross_section: panel.has_gaps(), ..CsOptions::default() };
-    let mode = FitMode { entity_level: keep_influence, ..FitMode::default() };
+    let mode = FitMode { overall_inf: keep_influence, ..FitMode::default() };
     let f = match fit(&panel, &cs, agg, mode) {
         Ok(f) => f,
         Err(e) => {

@@ -244,6 +244,42 @@ impl LinearIf {
     }
 }
 
+impl LinearIf {
+    /// The value at each entity of the estimation sample, IF_i = Σ_t 1{observed} (a Y_it + β)
+    /// + b, in the order of `entities` (indices into `panel`'s entities, whose cohorts are
+    /// `cohort`, as in `AttGt::entities` and `AttGt::entity_cohort`): the entity-level influence
+    /// function of the dense path, formed only for the estimates that need it (the difference of
+    /// two subgroups' effects, matched employee by employee).
+    pub fn expand(
+        &self,
+        moments: &CohortMoments,
+        panel: &Panel,
+        entities: &[usize],
+        cohort: &[i64],
+    ) -> Vec<f64> {
+        let t_n = moments.periods;
+        entities
+            .iter()
+            .zip(cohort)
+            .map(|(&e, &g)| {
+                let Some(c) = moments.class_of(g) else { return 0.0 };
+                // The terms of cohort c are contiguous: indices c·T .. (c + 1)·T.
+                let lo = self.terms.partition_point(|x| (x.0 as usize) < c * t_n);
+                let hi = lo + self.terms[lo..].partition_point(|x| (x.0 as usize) < (c + 1) * t_n);
+                let row = &panel.y[e * t_n..(e + 1) * t_n];
+                let observed: f64 = self.terms[lo..hi]
+                    .iter()
+                    .filter_map(|&(index, a, beta)| {
+                        let y = row[index as usize - c * t_n];
+                        (!y.is_nan()).then(|| a * y + beta)
+                    })
+                    .sum();
+                observed + self.b.get(c).copied().unwrap_or(0.0)
+            })
+            .collect()
+    }
+}
+
 /// One period's (t, a, β̃ = β + a m) within a cohort, for [`LinearSpace::dot`].
 type Tilde = (usize, f64, f64);
 

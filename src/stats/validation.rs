@@ -414,7 +414,8 @@ fn gapped(p: Panel) -> Panel {
 /// The moments-based fast path gives the entity-level path's numbers for every option, on
 /// balanced panels and on panels with missing periods:
 /// comparison group, base period, anticipation and event window; cells, SEs, all four
-/// aggregations with their elements, and both pre-trend tests.
+/// aggregations with their elements, the overall effects' entity-level influence functions, and
+/// both pre-trend tests.
 #[test]
 fn moments_path_equals_entity_level_path_for_every_option() {
     let close = |what: &str, a: f64, b: f64| {
@@ -467,6 +468,13 @@ fn moments_path_equals_entity_level_path_for_every_option() {
                             let b = aggregate(&dense, kind, window).expect("dense agg");
                             close(&format!("{what} {kind:?} att"), a.overall.att, b.overall.att);
                             close(&format!("{what} {kind:?} se"), a.overall.se, b.overall.se);
+                            // The overall effect's influence function, entity by entity.
+                            assert_eq!(lin.entities, dense.entities, "{what}");
+                            let expanded = a.overall.inf.expand(&m, &p, &lin.entities, &lin.entity_cohort);
+                            assert_eq!(expanded.len(), b.overall.inf.len(), "{what} {kind:?}");
+                            for (x, y) in expanded.iter().zip(&b.overall.inf) {
+                                close(&format!("{what} {kind:?} influence"), *x, *y);
+                            }
                             assert_eq!(a.elements.len(), b.elements.len(), "{what} {kind:?}");
                             for ((e1, x), (e2, y)) in a.elements.iter().zip(&b.elements) {
                                 assert_eq!(e1, e2);
