@@ -52,6 +52,11 @@ fn month_label(key: i64) -> String {
 ///
 /// Text columns are handled through their dictionary codes: each distinct id and period is looked
 /// at once, not once per row.
+/// The kinerja columns the panels and the before/after windows read: one shared read of the
+/// validated table serves both within a run (`data::cache`).
+pub const KINERJA_COLUMNS: [&str; 7] =
+    ["pegawai_id", "periode", "jenis_periode", "periode_mulai", "indikator", "nilai", "unit_id"];
+
 pub fn build(
     validated: &Path,
     indikator: &str,
@@ -61,11 +66,7 @@ pub fn build(
     let kin_file = validated.join("kinerja.parquet");
     // Every indicator's rows: the panels of all outcomes share this read within a run
     // (`data::cache`); the loop below keeps this indicator's.
-    let kin = read_table_shared(
-        &kin_file,
-        Some(&["pegawai_id", "periode", "jenis_periode", "indikator", "nilai", "unit_id"]),
-        None,
-    )?;
+    let kin = read_table_shared(&kin_file, Some(&KINERJA_COLUMNS), None)?;
     let kname = kin_file.display().to_string();
     let (id_values, id_codes) = kin.coded("pegawai_id", &kin_file)?;
     let (period_values, period_codes) = kin.coded("periode", &kin_file)?;

@@ -13,7 +13,8 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::data::table::{ColumnData as C, TableData, read_table, read_table_where};
+use crate::data::table::{ColumnData as C, TableData, read_table, read_table_shared};
+use crate::estimate::hr_panel::KINERJA_COLUMNS;
 use crate::stats::describe::{Summary, summarise};
 
 #[derive(Debug, Clone, Copy)]
@@ -75,25 +76,27 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
         validated.join("mutasi.parquet"),
         validated.join("unit_kerja.parquet"),
     );
-    // Monthly values only: the filter runs in Polars, before any row is materialised.
-    let kin = read_table_where(
-        &kf,
-        Some(&["pegawai_id", "indikator", "periode_mulai", "nilai"]),
-        Some(("jenis_periode", &["bulan"])),
-    )?;
+    // The read the HR panels share (`hr_panel::KINERJA_COLUMNS`); monthly rows are kept below.
+    let kin = read_table_shared(&kf, Some(&KINERJA_COLUMNS), None)?;
     let (mutasi, units) = (read_table(&mf)?, read_table(&uf)?);
     // Monthly values per (person, indicator), by month key, on the dictionary codes: one sorted
     // vector, each (person, indicator) a contiguous run found through `runs`.
     let (id_values, id_codes) = kin.coded("pegawai_id", &kf)?;
     let (ind_values, ind_codes) = kin.coded("indikator", &kf)?;
+    let (kind_values, kind_codes) = kin.coded("jenis_periode", &kf)?;
+    let monthly: Vec<bool> = kind_values.iter().map(|k| *k == "bulan").collect();
     let starts = kin.date_column("periode_mulai", &kf)?;
     let values = kin.f64_column("nilai", &kf)?;
     let mut points: Vec<(u32, u32, i64, f64)> = Vec::with_capacity(kin.height());
     for k in 0..kin.height() {
-        let (Some(id), Some(ind), Some(start), Some(v)) = (id_codes[k], ind_codes[k], starts[k], values[k])
+        let (Some(id), Some(ind), Some(kind), Some(start), Some(v)) =
+            (id_codes[k], ind_codes[k], kind_codes[k], starts[k], values[k])
         else {
             continue;
         };
+        if !monthly[kind as usize] {
+            continue;
+        }
         let key = month_key(start);
         if opts.until.is_some_and(|u| key > u) {
             continue;

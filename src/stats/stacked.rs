@@ -89,10 +89,11 @@ pub fn stacked_where(
             if x.at(g - 1).is_none() {
                 continue;
             }
-            let in_window: Vec<i64> = x.events.iter().copied().filter(|t| (lo..=hi).contains(t)).collect();
-            match in_window.as_slice() {
-                [] => controls.push(i),
-                [only] if *only == g && treated_event(i, g) => treated.push(i),
+            // The entity's events in the window: none (a clean control) or only this one.
+            let mut in_window = x.events.iter().copied().filter(|t| (lo..=hi).contains(t));
+            match (in_window.next(), in_window.next()) {
+                (None, _) => controls.push(i),
+                (Some(only), None) if only == g && treated_event(i, g) => treated.push(i),
                 _ => {}
             }
         }
