@@ -11,7 +11,7 @@
 use crate::stats::EstimateError;
 use crate::stats::aggregate::{AggKind, AggOptions, Aggregation, Streaming, aggregate, aggregate_in};
 use crate::stats::band::{BAND_DRAWS, BAND_SEED, sup_t_critical};
-use crate::stats::cs::{AttGt, CsOptions, Wald, att_gt, att_gt_stream, estimation_sample, wald_in};
+use crate::stats::cs::{AttGt, CsOptions, Wald, att_gt, att_gt_stream, estimation_sample, wald_of_gram};
 use crate::stats::cs_linear::att_gt_linear;
 use crate::stats::influence::{DenseSpace, InfluenceSpace, SE_FLOOR};
 use crate::stats::moments::LinearSpace;
@@ -61,8 +61,7 @@ pub fn fit(panel: &Panel, opts: &CsOptions, agg: AggOptions, mode: FitMode) -> R
             .iter()
             .map(|k| aggregate_in(&space, &res, &inf, *k, agg))
             .collect::<Result<Vec<_>, _>>()?;
-        let event_pretest = event_study_pretest(&space, &aggs);
-        let event_band_crit = event_study_band(&space, &aggs);
+        let (event_pretest, event_band_crit) = event_study_tests(&space, &aggs);
         let aggs = aggs
             .iter()
             .map(|a| {
@@ -95,24 +94,28 @@ pub fn fit(panel: &Panel, opts: &CsOptions, agg: AggOptions, mode: FitMode) -> R
         (res, aggs)
     };
     let space = DenseSpace { entity_cohort: &res.entity_cohort, n: res.n };
-    let event_pretest = event_study_pretest(&space, &aggs);
-    let event_band_crit = event_study_band(&space, &aggs);
+    let (event_pretest, event_band_crit) = event_study_tests(&space, &aggs);
     Ok(Fit { res, aggs, event_pretest, event_band_crit, streaming })
 }
 
-/// The sup-t critical value of the event study's simultaneous 95% band.
-fn event_study_band<S: InfluenceSpace>(space: &S, aggs: &[Aggregation<S::Inf>]) -> Option<f64> {
-    let dynamic = aggs.iter().find(|x| x.kind == AggKind::Dynamic)?;
+/// The event study's pre-trend Wald test (every pre-period effect, e < 0, is zero) and the
+/// sup-t critical value of its simultaneous 95% band, both from one cross-product matrix of its
+/// effects' influence functions.
+fn event_study_tests<S: InfluenceSpace>(
+    space: &S,
+    aggs: &[Aggregation<S::Inf>],
+) -> (Option<Wald>, Option<f64>) {
+    let Some(dynamic) = aggs.iter().find(|x| x.kind == AggKind::Dynamic) else {
+        return (None, None);
+    };
     let infs: Vec<&S::Inf> = dynamic.elements.iter().map(|(_, est)| &est.inf).collect();
     let k = infs.len();
-    let mut cov = vec![0.0; k * k];
-    for i in 0..k {
-        for j in 0..=i {
-            let c = space.dot(infs[i], infs[j]);
-            cov[i * k + j] = c;
-            cov[j * k + i] = c;
-        }
-    }
+    let mut cov = space.gram(&infs);
+    let pre: Vec<usize> = (0..k).filter(|j| dynamic.elements[*j].0 < 0).collect();
+    let thetas: Vec<f64> = pre.iter().map(|j| dynamic.elements[*j].1.att).collect();
+    let pre_cov: Vec<f64> =
+        pre.iter().flat_map(|&a| pre.iter().map(move |&b| (a, b))).map(|(a, b)| cov[a * k + b]).collect();
+    let pretest = wald_of_gram(&thetas, &pre_cov, space.n());
     // The base period's effect is zero by construction: no variance to cover.
     let floor = (SE_FLOOR * space.n() as f64).powi(2);
     for j in 0..k {
@@ -120,13 +123,5 @@ fn event_study_band<S: InfluenceSpace>(space: &S, aggs: &[Aggregation<S::Inf>]) 
             cov[j * k + j] = 0.0;
         }
     }
-    sup_t_critical(&cov, k, 0.95, BAND_DRAWS, BAND_SEED)
-}
-
-/// Wald test that every pre-period event-study effect (e < 0) is zero.
-fn event_study_pretest<S: InfluenceSpace>(space: &S, aggs: &[Aggregation<S::Inf>]) -> Option<Wald> {
-    let dynamic = aggs.iter().find(|x| x.kind == AggKind::Dynamic)?;
-    let pre: Vec<(f64, &S::Inf)> =
-        dynamic.elements.iter().filter(|(e, _)| *e < 0).map(|(_, est)| (est.att, &est.inf)).collect();
-    wald_in(space, &pre)
+    (pretest, sup_t_critical(&cov, k, 0.95, BAND_DRAWS, BAND_SEED))
 }

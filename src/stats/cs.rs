@@ -527,6 +527,13 @@ pub fn wald_in<S: InfluenceSpace>(space: &S, estimates: &[(f64, &S::Inf)]) -> Op
     wald_gram(&thetas, &|a, b| space.dot(estimates[a].1, estimates[b].1), space.n())
 }
 
+/// [`wald`] from the estimates and the row-major matrix of their influence functions'
+/// cross-products ([`InfluenceSpace::gram`]) over `n` entities.
+pub fn wald_of_gram(thetas: &[f64], gram: &[f64], n: usize) -> Option<Wald> {
+    let k = thetas.len();
+    wald_gram(thetas, &|a, b| gram[a * k + b], n)
+}
+
 /// The Wald statistic from the estimates and the cross-products Σ_i IF_a,i IF_b,i of their
 /// influence functions.
 fn wald_gram(thetas: &[f64], dot: &dyn Fn(usize, usize) -> f64, n: usize) -> Option<Wald> {

@@ -34,6 +34,20 @@ pub trait InfluenceSpace {
     fn add_by_cohort(&self, acc: &mut Self::Inf, term: &dyn Fn(i64) -> f64);
     /// Σ_i a_i b_i.
     fn dot(&self, a: &Self::Inf, b: &Self::Inf) -> f64;
+    /// Σ_i f_a,i f_b,i for every pair of `fs`, row-major and symmetric: the cross-products of a
+    /// set of estimates (their covariance times n²). By default one dot product per pair.
+    fn gram(&self, fs: &[&Self::Inf]) -> Vec<f64> {
+        let k = fs.len();
+        let mut g = vec![0.0; k * k];
+        for i in 0..k {
+            for j in 0..=i {
+                let c = self.dot(fs[i], fs[j]);
+                g[i * k + j] = c;
+                g[j * k + i] = c;
+            }
+        }
+        g
+    }
     /// SE at the n scale: √(Σ IF²) / n.
     fn se(&self, f: &Self::Inf) -> f64 {
         self.dot(f, f).max(0.0).sqrt() / self.n() as f64
