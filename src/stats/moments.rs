@@ -245,8 +245,8 @@ impl LinearIf {
 }
 
 impl LinearIf {
-    /// The value at each entity of the estimation sample, IF_i = Σ_t 1{observed} (a Y_it + β)
-    /// + b, in the order of `entities` (indices into `panel`'s entities, whose cohorts are
+    /// The value at each entity of the estimation sample,
+    /// IF_i = Σ_t 1{observed} (a Y_it + β) + b, in the order of `entities` (indices into `panel`'s entities, whose cohorts are
     /// `cohort`, as in `AttGt::entities` and `AttGt::entity_cohort`): the entity-level influence
     /// function of the dense path, formed only for the estimates that need it (the difference of
     /// two subgroups' effects, matched employee by employee).
@@ -271,7 +271,7 @@ impl LinearIf {
                     .iter()
                     .filter_map(|&(index, a, beta)| {
                         let y = row[index as usize - c * t_n];
-                        (!y.is_nan()).then(|| a * y + beta)
+                        (!y.is_nan()).then_some(a * y + beta)
                     })
                     .sum();
                 observed + self.b.get(c).copied().unwrap_or(0.0)
