@@ -43,6 +43,11 @@ fn month_label(key: i64) -> String {
     Period::from_month_key(key).label()
 }
 
+/// The kinerja columns the panels and the before/after windows read: one shared read of the
+/// validated table serves both within a run (`data::cache`).
+pub const KINERJA_COLUMNS: [&str; 7] =
+    ["pegawai_id", "periode", "jenis_periode", "periode_mulai", "indikator", "nilai", "unit_id"];
+
 /// Builds the panel from the months up to `until` (a [`Period::month_key`]; all when `None`), so a
 /// monthly run for an earlier period sees only what was known then. With `standardize`, each value
 /// becomes a z-score within its unit and month (`(v − mean) / sd` over the employees of that unit
@@ -52,11 +57,6 @@ fn month_label(key: i64) -> String {
 ///
 /// Text columns are handled through their dictionary codes: each distinct id and period is looked
 /// at once, not once per row.
-/// The kinerja columns the panels and the before/after windows read: one shared read of the
-/// validated table serves both within a run (`data::cache`).
-pub const KINERJA_COLUMNS: [&str; 7] =
-    ["pegawai_id", "periode", "jenis_periode", "periode_mulai", "indikator", "nilai", "unit_id"];
-
 pub fn build(
     validated: &Path,
     indikator: &str,
