@@ -114,7 +114,7 @@ fn event_study_tests<S: InfluenceSpace>(
     let pre: Vec<usize> = (0..k).filter(|j| dynamic.elements[*j].0 < 0).collect();
     let thetas: Vec<f64> = pre.iter().map(|j| dynamic.elements[*j].1.att).collect();
     let pre_cov: Vec<f64> =
-        pre.iter().flat_map(|&a| pre.iter().map(move |&b| (a, b))).map(|(a, b)| cov[a * k + b]).collect();
+        pre.iter().flat_map(|&a| pre.iter().map(move |&b| a * k + b)).map(|i| cov[i]).collect();
     let pretest = wald_of_gram(&thetas, &pre_cov, space.n());
     // The base period's effect is zero by construction: no variance to cover.
     let floor = (SE_FLOOR * space.n() as f64).powi(2);

@@ -48,6 +48,7 @@ pub trait InfluenceSpace {
         }
         g
     }
+
     /// SE at the n scale: √(Σ IF²) / n.
     fn se(&self, f: &Self::Inf) -> f64 {
         self.dot(f, f).max(0.0).sqrt() / self.n() as f64

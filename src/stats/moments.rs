@@ -242,14 +242,20 @@ impl LinearIf {
             .binary_search_by_key(&(index as u32), |e| e.0)
             .map_or((0.0, 0.0), |k| (self.terms[k].1, self.terms[k].2))
     }
-}
 
-impl LinearIf {
-    /// The value at each entity of the estimation sample,
-    /// IF_i = Σ_t 1{observed} (a Y_it + β) + b, in the order of `entities` (indices into `panel`'s entities, whose cohorts are
-    /// `cohort`, as in `AttGt::entities` and `AttGt::entity_cohort`): the entity-level influence
-    /// function of the dense path, formed only for the estimates that need it (the difference of
-    /// two subgroups' effects, matched employee by employee).
+    /// Where the terms of cohort class `c` are in `terms`, searching from `from` (an earlier
+    /// cohort's end): its indices are c·T .. (c + 1)·T, contiguous since terms are sorted.
+    fn cohort_range(&self, c: usize, periods: usize, from: usize) -> std::ops::Range<usize> {
+        let (lo, hi) = ((c * periods) as u32, ((c + 1) * periods) as u32);
+        let start = from + self.terms[from..].partition_point(|e| e.0 < lo);
+        start..start + self.terms[start..].partition_point(|e| e.0 < hi)
+    }
+
+    /// The value at each entity of the estimation sample, IF_i = Σ_t 1{observed} (a Y_it + β) + b,
+    /// in the order of `entities` (indices into `panel`'s entities, whose cohorts are `cohort`, as
+    /// in `AttGt::entities` and `AttGt::entity_cohort`): the entity-level influence function of
+    /// the dense path, formed only for the estimates that need it (the difference of two
+    /// subgroups' effects, matched employee by employee).
     pub fn expand(
         &self,
         moments: &CohortMoments,
@@ -258,16 +264,21 @@ impl LinearIf {
         cohort: &[i64],
     ) -> Vec<f64> {
         let t_n = moments.periods;
+        let mut at = 0;
+        let ranges: Vec<std::ops::Range<usize>> = (0..moments.cohorts.len())
+            .map(|c| {
+                let r = self.cohort_range(c, t_n, at);
+                at = r.end;
+                r
+            })
+            .collect();
         entities
             .iter()
             .zip(cohort)
             .map(|(&e, &g)| {
                 let Some(c) = moments.class_of(g) else { return 0.0 };
-                // The terms of cohort c are contiguous: indices c·T .. (c + 1)·T.
-                let lo = self.terms.partition_point(|x| (x.0 as usize) < c * t_n);
-                let hi = lo + self.terms[lo..].partition_point(|x| (x.0 as usize) < (c + 1) * t_n);
                 let row = &panel.y[e * t_n..(e + 1) * t_n];
-                let observed: f64 = self.terms[lo..hi]
+                let observed: f64 = self.terms[ranges[c].clone()]
                     .iter()
                     .filter_map(|&(index, a, beta)| {
                         let y = row[index as usize - c * t_n];
@@ -302,16 +313,16 @@ pub struct LinearSpace<'a> {
 }
 
 impl LinearSpace<'_> {
-    /// The (t, a, β̃) terms of `f` in cohort class `c`, from its sorted `terms` starting at `*at`
-    /// (advanced past them): cohort c's indices are c·T .. (c + 1)·T.
+    /// The (t, a, β̃) terms of `f` in cohort class `c`, searching its terms from `*at` (advanced
+    /// past them).
     fn cohort_terms(&self, f: &LinearIf, c: usize, at: &mut usize, out: &mut Vec<Tilde>) {
         let m = self.moments;
         let t_n = m.periods;
-        let end = ((c + 1) * t_n) as u32;
-        let stop = *at + f.terms[*at..].partition_point(|e| e.0 < end);
+        let range = f.cohort_range(c, t_n, *at);
+        *at = range.end;
         out.clear();
         out.extend(
-            f.terms[*at..stop]
+            f.terms[range]
                 .iter()
                 .map(|e| {
                     let t = e.0 as usize - c * t_n;
@@ -319,7 +330,6 @@ impl LinearSpace<'_> {
                 })
                 .filter(|(_, a, bt)| *a != 0.0 || *bt != 0.0),
         );
-        *at = stop;
     }
 
     /// `f` projected on each cohort's moments: O(terms × T) once, after which its dot product
