@@ -18,8 +18,9 @@
 # Environment: BENCH_DIR (default /tmp/mutasi-bench), MUTASI_BIN (default: build
 #   target/release/mutasi), MEM_LIMIT_MIB (a run is stopped above it; default 85 % of RAM),
 #   MUTASI_JOBS (partitions at once; default the number of cores), BENCH_REPORTS (report specs
-#   run with the month, default bulanan,dinas-kesehatan), BENCH_ANALYSIS (extra `[analysis]` keys,
-#   e.g. "bootstrap = 0" for analytic intervals only).
+#   run with the month, default bulanan,dinas-kesehatan), BENCH_ANALYSIS (extra `[analysis]` keys
+#   of the config file), BENCH_BOOTSTRAP (`mutasi run --bootstrap N`: the descriptive summaries'
+#   bootstrap draws in the run and in every report spec; 0 for analytic intervals only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
     --sizes) sizes="$2"; shift 2 ;;
     --peers) peers=1; shift ;;
     --smoke) sizes="1000x24"; shift ;;
-    -h|--help) sed -n "2,22p" "$0"; exit 0 ;;
+    -h|--help) sed -n "2,23p" "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -92,7 +93,7 @@ for size in "${list[@]}"; do
   last=$(python3 -c "import sys; k = 2021 * 12 + int(sys.argv[1]) - 1; print(f'{k // 12:04d}-{k % 12 + 1:02d}')" "$m")
   rm -rf "$work/runs"
   measure "$work/run.log" "$MUTASI_BIN" run --config "$work/mutasi.toml" --input "$work/in" \
-    --out "$work/runs" --period "$last" --log-format json
+    --out "$work/runs" --period "$last" --log-format json ${BENCH_BOOTSTRAP:+--bootstrap "$BENCH_BOOTSTRAP"}
   python3 - "$work/runs" "$last" "$size" "$n" "$m" "$gen" "$WALL" "$CPU" "$RSS_MIB" "$STATUS" <<'PY' | tee -a "$results"
 import glob, json, os, sys
 runs, last, size, n, m, gen, wall, cpu, rss, status = sys.argv[1:]
@@ -121,7 +122,7 @@ PY
 done
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr), $(date -u +%Y-%m-%d)" | tee -a "$results"
-echo "reports: ${BENCH_REPORTS:-bulanan,dinas-kesehatan}; [analysis] extra: ${BENCH_ANALYSIS:-none}" | tee -a "$results"
+echo "reports: ${BENCH_REPORTS:-bulanan,dinas-kesehatan}; [analysis] extra: ${BENCH_ANALYSIS:-none}; --bootstrap: ${BENCH_BOOTSTRAP:-not given}" | tee -a "$results"
 echo "results: $results"
 
 if [ "$peers" = 1 ]; then

@@ -57,6 +57,7 @@ pub fn report(a: &ReportArgs) -> Result<Outcome, Failure> {
             outcomes: Vec::new(),
             subgroups: None,
             standardize: false,
+            bootstrap: None,
             spec: Some(spec.clone()),
             queries: a.queries.clone(),
             with_identities: a.with_identities,

@@ -68,6 +68,11 @@ pub struct RunArgs {
     /// (z-scores) [config: analysis.standardize].
     #[arg(long)]
     pub standardize: bool,
+    /// Bootstrap ringkasan deskriptif / Bootstrap draws of every descriptive summary's percentile
+    /// interval, for the run and every report spec (0: t interval only, e.g. for a national
+    /// run) [config: analysis.bootstrap; a spec's own `[analysis]` otherwise].
+    #[arg(long, value_name = "N")]
+    pub bootstrap: Option<usize>,
     /// Spesifikasi laporan / Run one report spec (reports/*.toml) alone; outputs go to
     /// <out>/<name>/<period>/ [config: run.reports lists the specs of a monthly run].
     #[arg(long)]
@@ -134,6 +139,8 @@ struct OptionsReport {
     min_treated: usize,
     min_group: usize,
     standardize: bool,
+    /// Bootstrap draws of the descriptive summaries (0: none).
+    bootstrap: usize,
     control: String,
     base_period: String,
     method: String,
@@ -234,7 +241,7 @@ fn options(a: &RunArgs, cfg: &Config, period: &Period) -> Result<AnalysisOptions
             post: ac.post,
             min_obs: ac.min_obs,
             min_group: ac.min_group,
-            bootstrap: ac.bootstrap,
+            bootstrap: a.bootstrap.unwrap_or(ac.bootstrap),
             until: Some(i64::from(period.month_key())),
             ..WindowOptions::default()
         },
@@ -301,10 +308,14 @@ struct Plan {
 fn plan(a: &RunArgs) -> Result<Plan, Failure> {
     let usage = |e: crate::config::ConfigError| Failure::Usage(e.to_string());
     let config_path = a.config.as_deref();
-    let base = match config_path {
+    let mut base = match config_path {
         Some(p) => Config::load(p).map_err(usage)?,
         None => Config::default(),
     };
+    // The manifest records the settings the run used.
+    if let Some(n) = a.bootstrap {
+        base.analysis.bootstrap = n;
+    }
     let input = a
         .input
         .clone()
@@ -917,6 +928,7 @@ fn analyze(
             min_treated: opts.min_treated,
             min_group: opts.min_cell,
             standardize: opts.standardize,
+            bootstrap: opts.windows.bootstrap,
             control: cfg.analysis.control.clone(),
             base_period: "varying".into(),
             method: "dr".into(),

@@ -493,6 +493,27 @@ fn the_health_office_spec_runs_on_sample_data() {
     let agg = read_table(&dir.join("aggregates.parquet")).expect("aggregates");
     let outcomes: BTreeSet<String> = texts(&agg, "outcome").into_iter().collect();
     assert_eq!(outcomes, BTreeSet::from(["capaian_iki".to_string(), "predikat".to_string()]));
+
+    // The spec's `[analysis]` leaves `bootstrap` at its default of 999 draws; `--bootstrap 0`
+    // overrides the spec as well as the config file.
+    let boot = |dir: &Path| {
+        let t = read_table(&dir.join("prepost_summary.parquet")).expect("summary");
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).expect("run.json"))
+                .expect("json");
+        let with_interval = floats(&t, "ci_low_bootstrap").iter().filter(|v| v.is_some()).count();
+        (json["opsi"]["bootstrap"].as_u64(), with_interval)
+    };
+    let (draws, intervals) = boot(&dir);
+    assert_eq!(draws, Some(999));
+    assert!(intervals > 0, "the default draws give percentile intervals");
+    let out0 = s.path("tanpa-bootstrap").display().to_string();
+    let mut args0: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    args0[args0.iter().position(|a| a == &out).expect("--out") ] = out0;
+    args0.extend(["--bootstrap".to_string(), "0".to_string()]);
+    let r = run(&args0);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(boot(&s.path("tanpa-bootstrap/dinas-kesehatan/2025-12")), (Some(0), 0));
 }
 
 /// The request funnel and approval rates through `mutasi run` on a hand-made request export.
