@@ -16,9 +16,9 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::data::table::{ColumnData as C, TableData, read_table, read_table_where};
+use crate::data::table::{ColumnData as C, TableData, read_table, read_table_shared};
 use crate::normalize::period::Period;
-use accounting::{Move, Waterfall, waterfalls};
+use accounting::{Move, Presence, Waterfall, waterfalls};
 use tenure::{Blackout, MAX_MONTHS_IN_POST, MIN_MONTHS_IN_POST, blackout_of, check_move, default_blackouts};
 
 /// Name used for the world outside the instansi in flows.
@@ -45,20 +45,20 @@ impl Default for MovementOptions {
 }
 
 /// Where each employee is seen each month, from the monthly kinerja rows of `indikator` (or of
-/// every monthly indicator when it has none): (employee code, month key) → unit code. Units not in
-/// `units` are skipped; employees are interned in `people`.
+/// every monthly indicator when it has none), as unit codes. Units not in `units` are skipped;
+/// employees are interned in `people`.
 pub(crate) fn read_presence(
     validated: &Path,
     indikator: &str,
     until: Option<NaiveDate>,
     units: &Codes,
     people: &mut Codes,
-) -> Result<HashMap<(u32, i64), u32>, String> {
+) -> Result<Presence, String> {
     let kf = validated.join("kinerja.parquet");
     let cols = ["pegawai_id", "unit_id", "periode_mulai", "jenis_periode"];
-    let mut kin = read_table_where(&kf, Some(&cols), Some(("indikator", &[indikator])))?;
+    let mut kin = read_table_shared(&kf, Some(&cols), Some(("indikator", &[indikator])))?;
     if kin.height() == 0 {
-        kin = read_table_where(&kf, Some(&cols), Some(("jenis_periode", &["bulan"])))?;
+        kin = read_table_shared(&kf, Some(&cols), Some(("jenis_periode", &["bulan"])))?;
     }
     let (kid, kunit, kkind) =
         (kin.coded("pegawai_id", &kf)?, kin.coded("unit_id", &kf)?, kin.coded("jenis_periode", &kf)?);
@@ -66,16 +66,16 @@ pub(crate) fn read_presence(
     let monthly: Vec<bool> = kkind.0.iter().map(|k| *k == "bulan").collect();
     let id_codes: Vec<u32> = kid.0.iter().map(|s| people.code(s)).collect();
     let unit_codes: Vec<Option<u32>> = kunit.0.iter().map(|s| units.index.get(*s).copied()).collect();
-    let mut presence: HashMap<(u32, i64), u32> = HashMap::with_capacity(kin.height());
+    let mut sightings: Vec<(u32, i64, u32)> = Vec::with_capacity(kin.height());
     for (((i, u), kind), d) in kid.1.iter().zip(&kunit.1).zip(&kkind.1).zip(kstart) {
         let (Some(i), Some(u), Some(kind), Some(d)) = (*i, *u, *kind, *d) else { continue };
         let Some(unit) = unit_codes[u as usize] else { continue };
         if !monthly[kind as usize] || until.is_some_and(|x| d > x) {
             continue;
         }
-        presence.entry((id_codes[i as usize], month_key(d))).or_insert(unit);
+        sightings.push((id_codes[i as usize], month_key(d), unit));
     }
-    Ok(presence)
+    Ok(Presence::from_sightings(&sightings))
 }
 
 /// The five movement tables.
@@ -179,7 +179,7 @@ pub fn movement(validated: &Path, opts: &MovementOptions) -> Result<MovementTabl
     // A missing origin (exports often leave `unit_asal_id` blank) is the unit the employee was
     // seen in the month before (the same unit for a change of post within it).
     for t in transfers.iter_mut().filter(|t| t.from.is_none()) {
-        t.from = presence.get(&(t.employee, month_key(t.tmt) - 1)).copied();
+        t.from = presence.get(t.employee, month_key(t.tmt) - 1);
         t.from_inferred = t.from.is_some();
     }
     let moves: Vec<Move> = transfers
@@ -189,8 +189,7 @@ pub fn movement(validated: &Path, opts: &MovementOptions) -> Result<MovementTabl
 
     // Waterfalls for units and for OPDs.
     let unit_w = waterfalls(&presence, &moves);
-    let opd_presence: HashMap<(u32, i64), u32> =
-        presence.iter().map(|(k, u)| (*k, opd_of[*u as usize])).collect();
+    let opd_presence = presence.map_groups(|u| opd_of[u as usize]);
     let opd_moves: Vec<Move> = moves
         .iter()
         .map(|m| Move {
@@ -201,28 +200,27 @@ pub fn movement(validated: &Path, opts: &MovementOptions) -> Result<MovementTabl
         .collect();
     let opd_w = waterfalls(&opd_presence, &opd_moves);
 
-    // Arrival into the current post and first sighting, per employee.
-    let mut first_seen: HashMap<u32, i64> = HashMap::new();
-    for &(e, m) in presence.keys() {
-        let f = first_seen.entry(e).or_insert(m);
-        if m < *f {
-            *f = m;
-        }
+    // Arrival into the current post and first sighting, per employee (codes are dense).
+    let mut first_seen: Vec<Option<i64>> = vec![None; people.names.len()];
+    for (e, m, _) in presence.iter() {
+        // By employee and then month: the first sighting comes first.
+        first_seen[e as usize].get_or_insert(m);
     }
-    let by_employee: BTreeMap<u32, Vec<&Transfer>> = transfers.iter().fold(BTreeMap::new(), |mut acc, t| {
-        acc.entry(t.employee).or_insert_with(Vec::new).push(t);
-        acc
-    });
+    let mut by_employee: Vec<Vec<&Transfer>> = vec![Vec::new(); people.names.len()];
+    for t in &transfers {
+        by_employee[t.employee as usize].push(t);
+    }
+    let first_seen_day = |e: u32| first_seen.get(e as usize).copied().flatten().map(first_day);
     let arrival_before = |e: u32, d: NaiveDate| -> Option<NaiveDate> {
-        by_employee.get(&e)?.iter().filter(|t| t.tmt < d && t.to.is_some()).map(|t| t.tmt).max()
+        by_employee.get(e as usize)?.iter().filter(|t| t.tmt < d && t.to.is_some()).map(|t| t.tmt).max()
     };
     let arrival_by = |e: u32, d: NaiveDate| -> Option<NaiveDate> {
-        by_employee.get(&e)?.iter().filter(|t| t.tmt <= d && t.to.is_some()).map(|t| t.tmt).max()
+        by_employee.get(e as usize)?.iter().filter(|t| t.tmt <= d && t.to.is_some()).map(|t| t.tmt).max()
     };
     // Long stays: employees in post more than 5 years, per unit and month.
     let mut long_stay: HashMap<(u32, i64), i64> = HashMap::new();
-    for (&(e, m), &u) in &presence {
-        let since = arrival_by(e, first_day(m)).or_else(|| first_seen.get(&e).map(|f| first_day(*f)));
+    for (e, m, u) in presence.iter() {
+        let since = arrival_by(e, first_day(m)).or_else(|| first_seen_day(e));
         if since.is_some_and(|s| tenure::months_between(s, first_day(m)) > MAX_MONTHS_IN_POST) {
             *long_stay.entry((u, m)).or_default() += 1;
         }
@@ -252,13 +250,7 @@ pub fn movement(validated: &Path, opts: &MovementOptions) -> Result<MovementTabl
     // One row per transfer: tenure and blackout.
     let checks: Vec<Option<tenure::TenureCheck>> = transfers
         .iter()
-        .map(|t| {
-            check_move(
-                t.tmt,
-                arrival_before(t.employee, t.tmt),
-                first_seen.get(&t.employee).map(|f| first_day(*f)),
-            )
-        })
+        .map(|t| check_move(t.tmt, arrival_before(t.employee, t.tmt), first_seen_day(t.employee)))
         .collect();
     let unit_name = |u: Option<u32>| u.map(|u| units.names[u as usize].clone());
     let mut tr = TableData::default();
@@ -285,24 +277,24 @@ pub fn movement(validated: &Path, opts: &MovementOptions) -> Result<MovementTabl
     // Mobility among eligible employees: per OPD and year, those in post ≥ 2 years on 1 January
     // (or when first seen that year) and how many of them moved during the year.
     let mut eligible: BTreeMap<(u32, i32), (i64, i64)> = BTreeMap::new();
-    let mut first_in_year: BTreeMap<(u32, i32), (i64, u32)> = BTreeMap::new();
-    for (&(e, m), &u) in &presence {
+    // Each employee's first sighting of each year: the grid runs by employee and then month.
+    let mut first_in_year: Vec<(u32, i32, i64, u32)> = Vec::new();
+    for (e, m, u) in presence.iter() {
         let year = first_day(m).year();
-        let slot = first_in_year.entry((e, year)).or_insert((m, u));
-        if m < slot.0 {
-            *slot = (m, u);
+        if first_in_year.last().is_none_or(|(pe, py, _, _)| (*pe, *py) != (e, year)) {
+            first_in_year.push((e, year, m, u));
         }
     }
-    for (&(e, year), &(m, u)) in &first_in_year {
+    for &(e, year, m, u) in &first_in_year {
         let at = first_day(m);
-        let Some(since) = arrival_by(e, at).or_else(|| first_seen.get(&e).map(|f| first_day(*f))) else {
+        let Some(since) = arrival_by(e, at).or_else(|| first_seen_day(e)) else {
             continue;
         };
         if tenure::months_between(since, at) < MIN_MONTHS_IN_POST {
             continue;
         }
         let moved = by_employee
-            .get(&e)
+            .get(e as usize)
             .is_some_and(|ts| ts.iter().any(|t| t.tmt > at && t.tmt.year() == year && t.from != t.to));
         let slot = eligible.entry((opd_of[u as usize], year)).or_default();
         slot.0 += 1;

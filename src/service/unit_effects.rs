@@ -182,7 +182,7 @@ fn first_events(
             )?;
             // Counted on unit codes: the presence has one entry per employee and month.
             let mut staff: BTreeMap<(u32, i32), usize> = BTreeMap::new();
-            for (&(_, month), &u) in &presence {
+            for (_, month, u) in presence.iter() {
                 *staff.entry((u, month as i32)).or_default() += 1;
             }
             let first_month = staff.keys().map(|(_, m)| *m).min().unwrap_or(0);
