@@ -86,10 +86,8 @@ impl<S: InfluenceSpace> Cells<'_, S> {
     fn combine(&self, ks: &[usize], w: &[f64], with_wif: bool) -> Estimate<S::Inf> {
         let res = self.res;
         let att: f64 = ks.iter().zip(w).map(|(k, w)| w * res.cells[*k].att.unwrap_or(0.0)).sum();
-        let mut inf = self.space.zero();
-        for (k, wk) in ks.iter().zip(w) {
-            self.space.axpy(&mut inf, *wk, &self.inf[*k]);
-        }
+        let parts: Vec<(f64, &S::Inf)> = ks.iter().zip(w).map(|(k, wk)| (*wk, &self.inf[*k])).collect();
+        let mut inf = self.space.weighted_sum(&parts);
         if with_wif {
             let groups: Vec<i64> = ks.iter().map(|k| res.cells[*k].group).collect();
             let atts: Vec<f64> = ks.iter().map(|k| res.cells[*k].att.unwrap_or(0.0)).collect();
@@ -112,10 +110,8 @@ impl<S: InfluenceSpace> Cells<'_, S> {
 fn mean_of<S: InfluenceSpace>(space: &S, parts: &[&Estimate<S::Inf>]) -> Estimate<S::Inf> {
     let m = parts.len() as f64;
     let att = parts.iter().map(|e| e.att).sum::<f64>() / m;
-    let mut inf = space.zero();
-    for e in parts {
-        space.axpy(&mut inf, 1.0 / m, &e.inf);
-    }
+    let weighted: Vec<(f64, &S::Inf)> = parts.iter().map(|e| (1.0 / m, &e.inf)).collect();
+    let inf = space.weighted_sum(&weighted);
     Estimate { att, se: reported_se(space.se(&inf)), inf }
 }
 
@@ -131,10 +127,8 @@ fn group_overall<S: InfluenceSpace>(
     let s: f64 = p.iter().sum();
     let thetas: Vec<f64> = elements.iter().map(|(_, e)| e.att).collect();
     let att = thetas.iter().zip(&p).map(|(t, pk)| t * pk / s).sum();
-    let mut inf = space.zero();
-    for ((_, e), pk) in elements.iter().zip(&p) {
-        space.axpy(&mut inf, pk / s, &e.inf);
-    }
+    let parts: Vec<(f64, &S::Inf)> = elements.iter().zip(&p).map(|((_, e), pk)| (pk / s, &e.inf)).collect();
+    let mut inf = space.weighted_sum(&parts);
     space.add_by_cohort(&mut inf, &wif_term(&groups, &p, &thetas));
     Estimate { att, se: reported_se(space.se(&inf)), inf }
 }

@@ -29,6 +29,15 @@ pub trait InfluenceSpace {
     fn zero(&self) -> Self::Inf;
     /// `acc += w · f`.
     fn axpy(&self, acc: &mut Self::Inf, w: f64, f: &Self::Inf);
+    /// `Σ w_k f_k`, accumulated in the order given: the same as [`InfluenceSpace::axpy`] part
+    /// by part onto [`InfluenceSpace::zero`], which is the default.
+    fn weighted_sum(&self, parts: &[(f64, &Self::Inf)]) -> Self::Inf {
+        let mut acc = self.zero();
+        for (w, f) in parts {
+            self.axpy(&mut acc, *w, f);
+        }
+        acc
+    }
     /// Adds `term(cohort of i)` to every entity i (the weight-estimation terms depend on the
     /// entity only through its cohort).
     fn add_by_cohort(&self, acc: &mut Self::Inf, term: &dyn Fn(i64) -> f64);

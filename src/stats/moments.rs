@@ -413,6 +413,27 @@ impl InfluenceSpace for LinearSpace<'_> {
         acc.b.iter_mut().zip(&f.b).for_each(|(x, y)| *x += w * y);
     }
 
+    /// Scattered into dense coefficient arrays and gathered once, instead of one merge of the
+    /// growing term list per part (quadratic in the parts of an aggregation). Each coefficient
+    /// receives the same additions in the same order as part-by-part [`InfluenceSpace::axpy`],
+    /// and keeps every index a part touched, so the result is identical (tested).
+    fn weighted_sum(&self, parts: &[(f64, &LinearIf)]) -> LinearIf {
+        let size = self.moments.cohorts.len() * self.moments.periods;
+        let (mut a, mut beta, mut touched) = (vec![0.0; size], vec![0.0; size], vec![false; size]);
+        let mut acc = self.zero();
+        for (w, f) in parts {
+            for &(k, x, y) in &f.terms {
+                let k = k as usize;
+                a[k] += w * x;
+                beta[k] += w * y;
+                touched[k] = true;
+            }
+            acc.b.iter_mut().zip(&f.b).for_each(|(x, y)| *x += w * y);
+        }
+        acc.terms = (0..size).filter(|k| touched[*k]).map(|k| (k as u32, a[k], beta[k])).collect();
+        acc
+    }
+
     fn add_by_cohort(&self, acc: &mut LinearIf, term: &dyn Fn(i64) -> f64) {
         for (b, g) in acc.b.iter_mut().zip(&self.moments.cohorts) {
             *b += term(*g);
@@ -567,6 +588,21 @@ mod tests {
             dense.axpy(&mut hd, -0.5, &gd);
             assert!(expand(&p, &m, &h).iter().zip(&hd).all(|(a, b)| (a - b).abs() < 1e-12));
             assert!(h.terms.windows(2).all(|w| w[0].0 < w[1].0), "terms stay sorted and unique");
+            // The dense weighted sum is the part-by-part merge, bit for bit (a term cancelled to
+            // zero included), and the default sum of the dense space is its own axpy.
+            let cancel =
+                LinearIf { terms: f.terms.iter().map(|&(k, x, y)| (k, -x, -y)).collect(), b: f.b.clone() };
+            let parts = [(2.0, &f), (-0.5, &g), (2.0, &cancel), (0.25, &h)];
+            let mut merged = space.zero();
+            for (w, x) in parts {
+                space.axpy(&mut merged, w, x);
+            }
+            assert_eq!(space.weighted_sum(&parts), merged);
+            let dense_parts = [(2.0, &fd), (-0.5, &gd)];
+            let mut hd2 = dense.zero();
+            dense.axpy(&mut hd2, 2.0, &fd);
+            dense.axpy(&mut hd2, -0.5, &gd);
+            assert_eq!(dense.weighted_sum(&dense_parts), hd2);
             assert!((space.dot(&h, &f) - dense.dot(&hd, &fd)).abs() < 1e-9, "gaps {gaps}");
         }
     }
