@@ -99,36 +99,37 @@ impl ParquetSource {
     }
 
     pub fn for_each(&self, f: &mut dyn FnMut(RowEvent<'_>) -> bool) -> Result<(), FileError> {
+        // One buffer for every row: the cells borrow the columns, which outlive the loop.
+        let mut cells: Vec<Cell<'_>> = Vec::with_capacity(self.columns.len());
         for i in 0..self.height {
-            let cells: Vec<Cell<'_>> = self
-                .columns
-                .iter()
-                .map(|c| match c {
-                    Col::Str(a) => a.get(i).map_or(Cell::Empty, |s| {
+            cells.clear();
+            cells.extend(self.columns.iter().map(|c| match c {
+                Col::Str(a) => {
+                    a.get(i).map_or(Cell::Empty, |s| {
                         if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s) }
-                    }),
-                    Col::I64(a) => a.get(i).map_or(Cell::Empty, Cell::Int),
-                    Col::F64(a) => a.get(i).map_or(Cell::Empty, Cell::Float),
-                    Col::Bool(a) => a.get(i).map_or(Cell::Empty, Cell::Bool),
-                    Col::Date(a) => a.get(i).map_or(Cell::Empty, |d| {
-                        epoch()
-                            .checked_add_signed(chrono::Duration::days(d as i64))
-                            .map_or(Cell::Int(d as i64), Cell::Date)
-                    }),
-                    Col::DateTime(a, tu, offset) => a.get(i).map_or(Cell::Empty, |v| {
-                        let dt = match tu {
-                            TimeUnit::Nanoseconds => Some(DateTime::from_timestamp_nanos(v)),
-                            TimeUnit::Microseconds => DateTime::from_timestamp_micros(v),
-                            TimeUnit::Milliseconds => DateTime::from_timestamp_millis(v),
-                        };
-                        dt.map_or(Cell::Int(v), |d| {
-                            Cell::DateTime(d.naive_utc() + chrono::Duration::seconds(*offset))
-                        })
-                    }),
-                })
-                .collect();
+                    })
+                }
+                Col::I64(a) => a.get(i).map_or(Cell::Empty, Cell::Int),
+                Col::F64(a) => a.get(i).map_or(Cell::Empty, Cell::Float),
+                Col::Bool(a) => a.get(i).map_or(Cell::Empty, Cell::Bool),
+                Col::Date(a) => a.get(i).map_or(Cell::Empty, |d| {
+                    epoch()
+                        .checked_add_signed(chrono::Duration::days(d as i64))
+                        .map_or(Cell::Int(d as i64), Cell::Date)
+                }),
+                Col::DateTime(a, tu, offset) => a.get(i).map_or(Cell::Empty, |v| {
+                    let dt = match tu {
+                        TimeUnit::Nanoseconds => Some(DateTime::from_timestamp_nanos(v)),
+                        TimeUnit::Microseconds => DateTime::from_timestamp_micros(v),
+                        TimeUnit::Milliseconds => DateTime::from_timestamp_millis(v),
+                    };
+                    dt.map_or(Cell::Int(v), |d| {
+                        Cell::DateTime(d.naive_utc() + chrono::Duration::seconds(*offset))
+                    })
+                }),
+            }));
             // Parquet has no header row; row 1 is the first record, as a viewer shows it.
-            if !f(RowEvent::Row { number: i as u64 + 1, cells }) {
+            if !f(RowEvent::Row { number: i as u64 + 1, cells: &cells }) {
                 break;
             }
         }

@@ -283,10 +283,15 @@ fn to_column(name: &str, data: &ColumnData) -> PolarsResult<Column> {
                 v.iter().map(|d| d.map(|d| d.signed_duration_since(epoch).num_days() as i32)).collect();
             Column::new(name, days).cast(&DataType::Date)?
         }
+        // A gather from the distinct values: each row copies a 16-byte view that shares the
+        // values' buffer, instead of copying its text (the same logical column).
         ColumnData::Dict { values, codes } => {
-            let ca: StringChunked =
-                codes.iter().map(|c| c.and_then(|c| values.get(c as usize)).map(String::as_str)).collect();
-            ca.with_name(name).into_column()
+            let distinct = StringChunked::from_iter_values(name.clone(), values.iter().map(String::as_str));
+            let codes = IdxCa::from_iter_options(
+                PlSmallStr::EMPTY,
+                codes.iter().map(|c| c.filter(|c| (*c as usize) < values.len()).map(|c| c as IdxSize)),
+            );
+            distinct.take(&codes)?.into_column()
         }
     })
 }

@@ -239,7 +239,7 @@ impl CsvSource {
                         .take(width)
                         .map(|v| if v.trim().is_empty() { Cell::Empty } else { Cell::Text(v) })
                         .collect();
-                    if !f(RowEvent::Row { number: row, cells }) {
+                    if !f(RowEvent::Row { number: row, cells: &cells }) {
                         return Ok(());
                     }
                 }

@@ -237,7 +237,7 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
                 RowEvent::Row { number, cells } => {
                     let mut ctx = RowCtx {
                         prov: Prov { file: file_idx, row: number },
-                        cells: &cells,
+                        cells,
                         map: &map,
                         decimal,
                         crosswalk: &crosswalk,

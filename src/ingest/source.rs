@@ -15,15 +15,11 @@ use crate::data::parquet_in::ParquetSource;
 pub enum RowEvent<'a> {
     Row {
         number: u64,
-        cells: Vec<Cell<'a>>,
+        /// Borrowed: a reader may reuse one buffer for every row.
+        cells: &'a [Cell<'a>],
     },
     /// A CSV record whose field count differs from the header's.
-    Ragged {
-        number: u64,
-        found: usize,
-        expected: usize,
-        raw: String,
-    },
+    Ragged { number: u64, found: usize, expected: usize, raw: String },
 }
 
 pub enum Source {

@@ -151,7 +151,7 @@ impl XlsxSource {
                     Some(Data::Error(e)) => Cell::Error(error_text(e)),
                 })
                 .collect();
-            if !f(RowEvent::Row { number, cells }) {
+            if !f(RowEvent::Row { number, cells: &cells }) {
                 break;
             }
         }

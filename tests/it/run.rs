@@ -509,7 +509,8 @@ fn the_health_office_spec_runs_on_sample_data() {
     assert!(intervals > 0, "the default draws give percentile intervals");
     let out0 = s.path("tanpa-bootstrap").display().to_string();
     let mut args0: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    args0[args0.iter().position(|a| a == &out).expect("--out")] = out0;
+    let at = args0.iter().position(|a| a == &out).expect("--out");
+    args0[at] = out0;
     args0.extend(["--bootstrap".to_string(), "0".to_string()]);
     let r = run(&args0);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
