@@ -511,3 +511,39 @@ pub fn parquet_shape(path: &Path) -> Result<(usize, Vec<String>), String> {
     let rows = reader.num_rows().map_err(err)?;
     Ok((rows, columns))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A dictionary column is written as the text of each row's code: values never used, one
+    /// string under two codes and missing rows included.
+    #[test]
+    fn dictionary_columns_are_written_as_their_rows_text() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = dir.path().join("t.parquet");
+        let mut t = TableData::default();
+        t.push(
+            "unit_id",
+            ColumnData::Dict {
+                values: vec![
+                    "U9".into(),
+                    "PUSKESMAS-NUSANIWE-01".into(),
+                    "U1".into(),
+                    "PUSKESMAS-NUSANIWE-01".into(),
+                ],
+                codes: vec![Some(1), Some(2), None, Some(3), Some(2), Some(1)],
+            },
+        );
+        t.push("n", ColumnData::I64(vec![Some(1), None, Some(3), Some(4), Some(5), Some(6)]));
+        write_parquet(t, &f).expect("write");
+        let back = read_table(&f).expect("read");
+        let long = Some("PUSKESMAS-NUSANIWE-01");
+        assert_eq!(
+            back.text_column("unit_id", &f).expect("unit_id"),
+            vec![long, Some("U1"), None, long, Some("U1"), long]
+        );
+        assert_eq!(back.names(), vec!["unit_id", "n"]);
+        assert_eq!(back.height(), 6);
+    }
+}
