@@ -117,15 +117,24 @@ pub fn pelatihan(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData
 }
 
 /// A dictionary column from per-row keys, computing each distinct value once: a row costs one
-/// lookup of its key; the text is made and interned only for a key not seen before.
+/// lookup of its key (none when it repeats the row before, as a person's months do); the text
+/// is made and interned only for a key not seen before.
 fn dict<K: std::hash::Hash + Eq + Copy>(
     keys: impl ExactSizeIterator<Item = Option<K>>,
     value: impl Fn(K) -> String,
 ) -> C {
     let mut codes: HashMap<K, u32> = HashMap::default();
+    let mut last: Option<(K, u32)> = None;
     let mut b = DictBuilder::with_capacity(keys.len());
     for k in keys {
-        let code = k.map(|k| *codes.entry(k).or_insert_with(|| b.intern(&value(k))));
+        let code = k.map(|k| match last {
+            Some((seen, code)) if seen == k => code,
+            _ => {
+                let code = *codes.entry(k).or_insert_with(|| b.intern(&value(k)));
+                last = Some((k, code));
+                code
+            }
+        });
         b.push_code(code);
     }
     b.finish()
@@ -271,4 +280,26 @@ fn owner_only(path: &Path) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
         .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys in runs, with gaps and returns, code as the texts would: each distinct value once,
+    /// in order of first appearance.
+    #[test]
+    fn dict_codes_keys_as_their_texts() {
+        let keys = [Some(7u64), Some(7), None, Some(7), Some(3), Some(3), Some(7), None, Some(9), Some(3)];
+        let text = |k: u64| format!("P{k}");
+        let mut expected = DictBuilder::default();
+        for k in keys {
+            expected.push(k.map(text).as_deref());
+        }
+        let got = dict(keys.iter().copied(), text);
+        assert_eq!(got, expected.finish());
+        let C::Dict { values, codes } = got else { panic!("a dictionary column") };
+        assert_eq!(values, ["P7", "P3", "P9"]);
+        assert_eq!(codes[..4], [Some(0), Some(0), None, Some(0)]);
+    }
 }
