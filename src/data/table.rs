@@ -284,13 +284,12 @@ fn to_column(name: &str, data: &ColumnData) -> PolarsResult<Column> {
             Column::new(name, days).cast(&DataType::Date)?
         }
         // A gather from the distinct values: each row copies a 16-byte view that shares the
-        // values' buffer, instead of copying its text (the same logical column).
+        // values' buffer, instead of copying its text (the same logical column). A code outside
+        // the values is an error of the gather, not a silent null.
         ColumnData::Dict { values, codes } => {
             let distinct = StringChunked::from_iter_values(name.clone(), values.iter().map(String::as_str));
-            let codes = IdxCa::from_iter_options(
-                PlSmallStr::EMPTY,
-                codes.iter().map(|c| c.filter(|c| (*c as usize) < values.len()).map(|c| c as IdxSize)),
-            );
+            let codes =
+                IdxCa::from_iter_options(PlSmallStr::EMPTY, codes.iter().map(|c| c.map(|c| c as IdxSize)));
             distinct.take(&codes)?.into_column()
         }
     })
@@ -545,5 +544,9 @@ mod tests {
         );
         assert_eq!(back.names(), vec!["unit_id", "n"]);
         assert_eq!(back.height(), 6);
+        // A code with no value is refused, not written as a missing value.
+        let mut bad = TableData::default();
+        bad.push("unit_id", ColumnData::Dict { values: vec!["U1".into()], codes: vec![Some(0), Some(1)] });
+        assert!(write_parquet(bad, &f).is_err());
     }
 }
