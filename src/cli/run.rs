@@ -630,8 +630,11 @@ fn latest_kinerja(validated: &Path, until: i64) -> Result<Option<i64>, Failure> 
     if !path.exists() {
         return Ok(None);
     }
-    let t = crate::data::table::read_table_where(&path, Some(&["periode_mulai", "jenis_periode"]), None)
-        .map_err(Failure::Data)?;
+    // The columns every analysis reads next: decoded once here for the whole month
+    // (`data::cache`), of which this gate needs two.
+    let t =
+        crate::data::table::read_table_shared(&path, Some(&crate::estimate::hr_panel::KINERJA_COLUMNS), None)
+            .map_err(Failure::Data)?;
     let starts = t.date_column("periode_mulai", &path).map_err(Failure::Data)?;
     let mut latest: Option<i64> = None;
     for (i, d) in starts.iter().enumerate() {

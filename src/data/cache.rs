@@ -89,13 +89,40 @@ pub fn shared(
     if let Some(hit) = MEMO.with(|m| m.borrow().as_ref().and_then(|m| m.get(&k).cloned())) {
         return Ok(hit);
     }
-    let table = Rc::new(read()?);
+    let derived =
+        columns.and_then(|c| MEMO.with(|m| m.borrow().as_ref().and_then(|m| derive(m, &k, c, filter))));
+    let table = match derived {
+        Some(t) => Rc::new(t),
+        None => Rc::new(read()?),
+    };
     MEMO.with(|m| {
         if let Some(m) = m.borrow_mut().as_mut() {
             m.insert(k, table.clone());
         }
     });
     Ok(table)
+}
+
+/// `columns` of the rows `filter` keeps, taken from a read of the same file kept in the memo
+/// without a filter and with every column needed: the window analyses, the movement tables and
+/// the gates read subsets of the columns the panels read, and selecting them costs a copy where
+/// decoding costs the whole file. Among several candidates the one with the fewest columns is
+/// used (ties by their names), so the choice does not depend on the memo's order; every candidate
+/// gives the same table ([`TableData::derive`]).
+fn derive(
+    memo: &HashMap<Key, Rc<TableData>>,
+    k: &Key,
+    columns: &[&str],
+    filter: Option<(&str, &[&str])>,
+) -> Option<TableData> {
+    let same_file =
+        |o: &Key| o.path == k.path && o.inode == k.inode && o.len == k.len && o.modified_ns == k.modified_ns;
+    let needed = columns.iter().copied().chain(filter.map(|f| f.0));
+    let wide: Vec<&str> = needed.collect();
+    memo.iter()
+        .filter(|(o, t)| same_file(o) && o.filter.is_none() && wide.iter().all(|c| t.get(c).is_some()))
+        .min_by_key(|(o, t)| (t.columns.len(), o.columns.clone()))
+        .and_then(|(_, t)| t.derive(columns, filter))
 }
 
 #[cfg(test)]
@@ -107,6 +134,37 @@ mod tests {
         let mut t = TableData::default();
         t.push("x", ColumnData::I64(vec![Some(v)]));
         t
+    }
+
+    /// Inside a scope, a narrower read of a file already read wider is taken from the memo; a
+    /// read needing a column the memo lacks, or of a file replaced since, is decoded.
+    #[test]
+    fn narrower_reads_come_from_a_wider_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = dir.path().join("a.parquet");
+        std::fs::write(&f, b"one").expect("write");
+        let wide = || {
+            let mut t = table(5);
+            t.push("k", ColumnData::Dict { values: vec!["a".into()], codes: vec![Some(0)] });
+            t
+        };
+        let calls = std::cell::Cell::new(0);
+        let read = |t: TableData| {
+            calls.set(calls.get() + 1);
+            Ok(t)
+        };
+        let _scope = ReadCache::scope();
+        shared(&f, Some(&["x", "k"]), None, || read(wide())).expect("read");
+        let narrow = shared(&f, Some(&["x"]), Some(("k", &["a"])), || read(table(0))).expect("read");
+        assert_eq!(calls.get(), 1, "taken from the wider read");
+        assert_eq!(*narrow, wide(), "x, then the filter column");
+        shared(&f, Some(&["y"]), None, || read(table(1))).expect("read");
+        assert_eq!(calls.get(), 2, "a column the memo lacks");
+        let g = dir.path().join("b.tmp");
+        std::fs::write(&g, b"second version").expect("write");
+        std::fs::rename(&g, &f).expect("rename");
+        shared(&f, Some(&["x"]), None, || read(table(2))).expect("read");
+        assert_eq!(calls.get(), 3, "a replaced file");
     }
 
     #[test]
@@ -129,8 +187,8 @@ mod tests {
             let b = shared(&f, None, None, || read(2)).expect("read");
             assert_eq!(calls.get(), 3, "the second read came from the memo");
             assert!(Rc::ptr_eq(&a, &b));
-            // Other columns or another filter are other reads.
-            shared(&f, Some(&["x"]), None, || read(3)).expect("read");
+            // Columns the memo lacks, or another filter over every column, are other reads.
+            shared(&f, Some(&["z"]), None, || read(3)).expect("read");
             shared(&f, None, Some(("x", &["1"])), || read(4)).expect("read");
             assert_eq!(calls.get(), 5);
             // A file replaced in between is read again.

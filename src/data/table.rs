@@ -110,6 +110,9 @@ impl DictBuilder {
 }
 
 /// A named table of equally long columns.
+/// A text column's distinct values and one code per row ([`TableData::coded`]).
+pub type Coded<'a> = (Vec<&'a str>, std::borrow::Cow<'a, [Option<u32>]>);
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TableData {
     pub columns: Vec<(String, ColumnData)>,
@@ -171,12 +174,14 @@ impl TableData {
     }
 
     /// A text column as distinct values and one code per row (null: no value), without a string
-    /// per row: dictionary columns as they are, plain ones encoded here.
-    pub fn coded(&self, name: &str, file: &Path) -> Result<(Vec<&str>, Vec<Option<u32>>), String> {
+    /// per row: dictionary columns as they are (their codes borrowed, not copied: the panels of
+    /// every outcome read the same shared kinerja table), plain ones encoded here.
+    pub fn coded(&self, name: &str, file: &Path) -> Result<Coded<'_>, String> {
         match self.get(name) {
-            Some(ColumnData::Dict { values, codes }) => {
-                Ok((values.iter().map(String::as_str).collect(), codes.clone()))
-            }
+            Some(ColumnData::Dict { values, codes }) => Ok((
+                values.iter().map(String::as_str).collect(),
+                std::borrow::Cow::Borrowed(codes.as_slice()),
+            )),
             Some(ColumnData::Str(v)) => {
                 let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
                 let mut values: Vec<&str> = Vec::new();
@@ -190,8 +195,8 @@ impl TableData {
                             })
                         })
                     })
-                    .collect();
-                Ok((values, codes))
+                    .collect::<Vec<_>>();
+                Ok((values, std::borrow::Cow::Owned(codes)))
             }
             _ => Err(format!(
                 "{}: kolom teks `{name}` tidak ada / text column `{name}` missing",
@@ -219,27 +224,50 @@ impl TableData {
 
     /// The rows whose `keep` entry is true, in order.
     pub fn filter_rows(&self, keep: &[bool]) -> TableData {
-        fn pick<T: Clone>(v: &[T], keep: &[bool]) -> Vec<T> {
-            v.iter().zip(keep).filter(|(_, k)| **k).map(|(x, _)| x.clone()).collect()
-        }
-        let columns = self
-            .columns
-            .iter()
-            .map(|(name, c)| {
-                let data = match c {
-                    ColumnData::Str(v) => ColumnData::Str(pick(v, keep)),
-                    ColumnData::I64(v) => ColumnData::I64(pick(v, keep)),
-                    ColumnData::F64(v) => ColumnData::F64(pick(v, keep)),
-                    ColumnData::Date(v) => ColumnData::Date(pick(v, keep)),
-                    ColumnData::Bool(v) => ColumnData::Bool(pick(v, keep)),
-                    ColumnData::Dict { values, codes } => {
-                        ColumnData::Dict { values: values.clone(), codes: pick(codes, keep) }
-                    }
-                };
-                (name.clone(), data)
-            })
-            .collect();
+        let columns = self.columns.iter().map(|(name, c)| (name.clone(), filter_column(c, keep))).collect();
         TableData { columns }
+    }
+
+    /// What reading `columns` of the rows whose text column `filter.0` holds one of `filter.1`
+    /// would give, were `self` the file: the columns in the order asked (the filter column last
+    /// when not asked for), text columns with their dictionaries in first-appearance order over
+    /// the rows kept. `None` when a column is missing or the filter column is not text: a real
+    /// read then says why.
+    pub fn derive(&self, columns: &[&str], filter: Option<(&str, &[&str])>) -> Option<TableData> {
+        let mut names: Vec<&str> = columns.to_vec();
+        if let Some((f, _)) = filter
+            && !names.contains(&f)
+        {
+            names.push(f);
+        }
+        let keep: Option<Vec<bool>> = match filter {
+            None => None,
+            Some((f, wanted)) => {
+                let ColumnData::Dict { values, codes } = self.get(f)? else {
+                    return None;
+                };
+                let hit: Vec<bool> = values.iter().map(|v| wanted.contains(&v.as_str())).collect();
+                let mut keep = Vec::with_capacity(codes.len());
+                for c in codes {
+                    keep.push(match c {
+                        None => false,
+                        Some(c) => *hit.get(*c as usize)?,
+                    });
+                }
+                Some(keep)
+            }
+        };
+        let mut out = TableData::default();
+        for name in names {
+            let column = self.get(name)?;
+            let data = match (&keep, column) {
+                (None, c) => c.clone(),
+                (Some(keep), ColumnData::Dict { values, codes }) => compact(values, &pick(codes, keep))?,
+                (Some(keep), c) => filter_column(c, keep),
+            };
+            out.push(name, data);
+        }
+        Some(out)
     }
 
     /// Appends the rows of `other`, which must have the same column names and types in the same
@@ -341,6 +369,46 @@ pub(crate) fn write_frame(mut df: DataFrame, path: &Path) -> Result<u64, String>
     out.into_inner().map_err(|e| format!("{}: {}", tmp.display(), e.error()))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(bytes)
+}
+
+/// The entries of `v` whose `keep` is true.
+fn pick<T: Clone>(v: &[T], keep: &[bool]) -> Vec<T> {
+    v.iter().zip(keep).filter(|(_, k)| **k).map(|(x, _)| x.clone()).collect()
+}
+
+/// The rows of one column whose `keep` is true (a dictionary keeps its values).
+fn filter_column(c: &ColumnData, keep: &[bool]) -> ColumnData {
+    match c {
+        ColumnData::Str(v) => ColumnData::Str(pick(v, keep)),
+        ColumnData::I64(v) => ColumnData::I64(pick(v, keep)),
+        ColumnData::F64(v) => ColumnData::F64(pick(v, keep)),
+        ColumnData::Date(v) => ColumnData::Date(pick(v, keep)),
+        ColumnData::Bool(v) => ColumnData::Bool(pick(v, keep)),
+        ColumnData::Dict { values, codes } => {
+            ColumnData::Dict { values: values.clone(), codes: pick(codes, keep) }
+        }
+    }
+}
+
+/// A dictionary column keeping only the values its rows use, numbered in order of first use, as
+/// a fresh decode numbers them. `None` when a code has no value.
+fn compact(values: &[String], codes: &[Option<u32>]) -> Option<ColumnData> {
+    let mut renumber: Vec<Option<u32>> = vec![None; values.len()];
+    let mut kept: Vec<String> = Vec::new();
+    let mut out = Vec::with_capacity(codes.len());
+    for c in codes {
+        out.push(match c {
+            None => None,
+            Some(c) => {
+                let slot = renumber.get_mut(*c as usize)?;
+                Some(*slot.get_or_insert_with(|| {
+                    kept.push(values[*c as usize].clone());
+                    (kept.len() - 1) as u32
+                }))
+            }
+        });
+    }
+    Some(ColumnData::Dict { values: kept, codes: out })
 }
 
 fn from_series(s: &Series) -> PolarsResult<ColumnData> {
@@ -517,6 +585,48 @@ mod tests {
 
     /// A dictionary column is written as the text of each row's code: values never used, one
     /// string under two codes and missing rows included.
+    /// A projection or a filtered read taken from a wider table in memory equals the same read
+    /// decoded from the file: columns, their order and the dictionaries' numbering.
+    #[test]
+    fn derived_reads_equal_decoded_reads() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = dir.path().join("t.parquet");
+        let text = |v: &[&str]| {
+            let mut b = DictBuilder::with_capacity(v.len());
+            for x in v {
+                b.push((!x.is_empty()).then_some(*x));
+            }
+            b.finish()
+        };
+        let day = NaiveDate::from_ymd_opt(2025, 1, 31);
+        let mut t = TableData::default();
+        t.push("pegawai_id", text(&["P3", "P1", "P3", "", "P2", "P1"]));
+        t.push("nilai", ColumnData::F64(vec![Some(1.5), None, Some(3.0), Some(4.0), Some(5.0), Some(6.0)]));
+        t.push("indikator", text(&["a", "b", "a", "c", "b", ""]));
+        t.push("periode_mulai", ColumnData::Date(vec![day, None, day, day, None, day]));
+        t.push("n", ColumnData::I64(vec![Some(1), Some(2), None, Some(4), Some(5), Some(6)]));
+        write_parquet(t, &f).expect("write");
+        let full = read_table(&f).expect("read");
+        let wide =
+            read_table_where(&f, Some(&["indikator", "pegawai_id", "nilai", "n"]), None).expect("read");
+        type Read<'a> = (&'a [&'a str], Option<(&'a str, &'a [&'a str])>);
+        let cases: [Read; 5] = [
+            (&["pegawai_id", "nilai"], None),
+            (&["n", "pegawai_id"], None),
+            (&["pegawai_id", "nilai"], Some(("indikator", &["b", "c"]))),
+            (&["indikator", "n"], Some(("indikator", &["b"]))),
+            (&["nilai"], Some(("indikator", &["zzz"]))),
+        ];
+        for (columns, filter) in cases {
+            let decoded = read_table_where(&f, Some(columns), filter).expect("read");
+            assert_eq!(full.derive(columns, filter), Some(decoded.clone()), "{columns:?} {filter:?}");
+            assert_eq!(wide.derive(columns, filter), Some(decoded), "{columns:?} {filter:?}");
+        }
+        // A missing column, or a filter on a column that is not text: no derived table.
+        assert_eq!(wide.derive(&["periode_mulai"], None), None);
+        assert_eq!(full.derive(&["nilai"], Some(("n", &["1"]))), None);
+    }
+
     #[test]
     fn dictionary_columns_are_written_as_their_rows_text() {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -67,7 +67,7 @@ pub(crate) fn read_presence(
     let id_codes: Vec<u32> = kid.0.iter().map(|s| people.code(s)).collect();
     let unit_codes: Vec<Option<u32>> = kunit.0.iter().map(|s| units.index.get(*s).copied()).collect();
     let mut sightings: Vec<(u32, i64, u32)> = Vec::with_capacity(kin.height());
-    for (((i, u), kind), d) in kid.1.iter().zip(&kunit.1).zip(&kkind.1).zip(kstart) {
+    for (((i, u), kind), d) in kid.1.iter().zip(kunit.1.iter()).zip(kkind.1.iter()).zip(kstart) {
         let (Some(i), Some(u), Some(kind), Some(d)) = (*i, *u, *kind, *d) else { continue };
         let Some(unit) = unit_codes[u as usize] else { continue };
         if !monthly[kind as usize] || until.is_some_and(|x| d > x) {

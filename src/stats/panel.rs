@@ -61,9 +61,7 @@ impl Panel {
         if n_obs == 0 {
             return Err(EstimateError::Empty);
         }
-        let mut times: Vec<i64> = time.to_vec();
-        times.sort_unstable();
-        times.dedup();
+        let times = distinct_sorted(time);
         if times.len() < 2 {
             return Err(EstimateError::TooFewPeriods);
         }
@@ -165,9 +163,50 @@ impl Panel {
     }
 }
 
+/// The distinct values of `v`, ascending. Periods span a short range (months, years), so a
+/// presence table over that range replaces sorting every observation; a wide range is sorted.
+fn distinct_sorted(v: &[i64]) -> Vec<i64> {
+    let (Some(lo), Some(hi)) = (v.iter().min(), v.iter().max()) else {
+        return Vec::new();
+    };
+    match usize::try_from(hi.abs_diff(*lo)) {
+        Ok(span) if span < v.len().max(1 << 16) => {
+            let mut seen = vec![false; span + 1];
+            for t in v {
+                seen[t.abs_diff(*lo) as usize] = true;
+            }
+            (0..=span).filter(|k| seen[*k]).map(|k| lo + k as i64).collect()
+        }
+        _ => {
+            let mut all = v.to_vec();
+            all.sort_unstable();
+            all.dedup();
+            all
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The presence table and the sort give the same distinct periods, on short and wide ranges.
+    #[test]
+    fn distinct_periods_equal_the_sorted_dedup() {
+        let sorted = |v: &[i64]| {
+            let mut w = v.to_vec();
+            w.sort_unstable();
+            w.dedup();
+            w
+        };
+        let short: Vec<i64> = (0..500).map(|k| 24_300 + (k * 7919) % 61 - 30).collect();
+        let wide = [i64::MIN, 5, -3, i64::MAX, 5, 0];
+        let spread: Vec<i64> = (0..100).map(|k| k * 1_000_003).collect();
+        for v in [&short[..], &wide[..], &spread[..], &[42][..], &[][..]] {
+            assert_eq!(distinct_sorted(v), sorted(v), "{v:?}");
+        }
+        assert_eq!(distinct_sorted(&short).len(), 61);
+    }
 
     #[test]
     fn balances_and_checks() {
