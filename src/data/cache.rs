@@ -3,7 +3,10 @@
 //! The analyses of one monthly run read the same validated files many times: `mutasi.parquet`
 //! about twenty times, the kinerja presence twice, every outcome's panel from the same kinerja
 //! columns. Inside a scope each distinct read (file, columns, filter) is decoded once and shared;
-//! outside one nothing is kept, so a caller that does not open a scope sees plain reads.
+//! outside one nothing is kept, so a caller that does not open a scope sees plain reads. Inside a
+//! scope a table written with [`super::table::write_parquet`] is kept as reading it back would
+//! give it, and a read of some columns of a file already held wider (or whole) is taken from
+//! that table instead of decoding the file again.
 //!
 //! A file is known by its path, inode, size and modification time: a file replaced in between
 //! (outputs are written to a temporary file and renamed into place) is read again. The memo is
@@ -101,6 +104,23 @@ pub fn shared(
         }
     });
     Ok(table)
+}
+
+/// True while this thread has a scope open.
+pub fn active() -> bool {
+    MEMO.with(|m| m.borrow().is_some())
+}
+
+/// Keeps `table` as the read of every column of `path` as the file is now, when this thread has
+/// a scope open: the writer of a file knows what reading it back gives.
+pub fn keep(path: &Path, table: TableData) {
+    if let Some(k) = active().then(|| key(path, None, None)).flatten() {
+        MEMO.with(|m| {
+            if let Some(m) = m.borrow_mut().as_mut() {
+                m.insert(k, Rc::new(table));
+            }
+        });
+    }
 }
 
 /// `columns` of the rows `filter` keeps, taken from a read of the same file kept in the memo

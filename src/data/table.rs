@@ -228,6 +228,28 @@ impl TableData {
         TableData { columns }
     }
 
+    /// The table as [`read_table`] gives it back once written: text columns as dictionaries
+    /// numbered in order of first appearance, other columns as they are. `None` when a
+    /// dictionary code has no value (writing the table fails then).
+    pub fn as_read_back(&self) -> Option<TableData> {
+        let mut out = TableData::default();
+        for (name, c) in &self.columns {
+            let data = match c {
+                ColumnData::Str(v) => {
+                    let mut b = DictBuilder::with_capacity(v.len());
+                    for x in v {
+                        b.push(x.as_deref());
+                    }
+                    b.finish()
+                }
+                ColumnData::Dict { values, codes } => compact(values, codes)?,
+                other => other.clone(),
+            };
+            out.push(name, data);
+        }
+        Some(out)
+    }
+
     /// What reading `columns` of the rows whose text column `filter.0` holds one of `filter.1`
     /// would give, were `self` the file: the columns in the order asked (the filter column last
     /// when not asked for), text columns with their dictionaries in first-appearance order over
@@ -334,25 +356,18 @@ pub fn into_dataframe(table: TableData) -> PolarsResult<DataFrame> {
 }
 
 /// Writes a table as zstd-compressed Parquet, atomically. Returns the number of bytes written.
+///
+/// Inside a [`super::cache::ReadCache`] scope the table is also kept as reading the file back
+/// would give it: a month's later stages read what its earlier ones wrote (the validated tables,
+/// a case study's scoped copies), and a copy costs less than decoding the file.
 pub fn write_parquet(table: TableData, path: &Path) -> Result<u64, String> {
+    let kept = super::cache::active().then(|| table.as_read_back()).flatten();
     let df = into_dataframe(table).map_err(|e| format!("{}: {e}", path.display()))?;
-    write_frame(df, path)
-}
-
-/// Copies the rows of the Parquet file `from` whose text column `column` satisfies `keep` into
-/// `to`, in Polars: no row is materialised outside it, and the columns keep their types.
-pub fn filter_parquet(
-    from: &Path,
-    to: &Path,
-    column: &str,
-    keep: &dyn Fn(&str) -> bool,
-) -> Result<u64, String> {
-    let err = |e: PolarsError| format!("{}: {e}", from.display());
-    let file = std::fs::File::open(from).map_err(|e| format!("{}: {e}", from.display()))?;
-    let df = ParquetReader::new(file).finish().map_err(err)?;
-    let ca = df.column(column).map_err(err)?.as_materialized_series().str().map_err(err)?.clone();
-    let mask: BooleanChunked = ca.iter().map(|v| Some(v.is_some_and(keep))).collect();
-    write_frame(df.filter(&mask).map_err(err)?, to)
+    let bytes = write_frame(df, path)?;
+    if let Some(t) = kept {
+        super::cache::keep(path, t);
+    }
+    Ok(bytes)
 }
 
 /// Writes a DataFrame to `path` through a temporary file renamed into place.
@@ -625,6 +640,48 @@ mod tests {
         // A missing column, or a filter on a column that is not text: no derived table.
         assert_eq!(wide.derive(&["periode_mulai"], None), None);
         assert_eq!(full.derive(&["nilai"], Some(("n", &["1"]))), None);
+    }
+
+    /// What a write keeps in a read-cache scope equals what reading the file back decodes, and
+    /// later reads of the file, whole or in part, take it instead of decoding.
+    #[test]
+    fn a_written_table_is_kept_as_its_read_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = dir.path().join("t.parquet");
+        let mut t = TableData::default();
+        // Codes numbered out of first-appearance order, with a value no row uses.
+        t.push(
+            "unit_id",
+            ColumnData::Dict {
+                values: vec!["U9".into(), "U2".into(), "U1".into()],
+                codes: vec![Some(2), Some(1), None, Some(2)],
+            },
+        );
+        t.push("nama", ColumnData::Str(vec![Some("b".into()), None, Some("a".into()), Some("b".into())]));
+        t.push("n", ColumnData::I64(vec![Some(1), None, Some(3), Some(4)]));
+        t.push("x", ColumnData::F64(vec![Some(-0.0), Some(f64::INFINITY), None, Some(2.5)]));
+        t.push("d", ColumnData::Date(vec![NaiveDate::from_ymd_opt(2024, 2, 29), None, None, None]));
+        t.push("ok", ColumnData::Bool(vec![Some(true), None, Some(false), Some(true)]));
+        let kept = t.as_read_back().expect("valid codes");
+        {
+            let _scope = super::super::cache::ReadCache::scope();
+            write_parquet(t.clone(), &f).expect("write");
+            let whole = super::super::cache::shared(&f, None, None, || Err("decoded".into())).expect("kept");
+            assert_eq!(*whole, kept);
+            let part =
+                super::super::cache::shared(&f, Some(&["n", "unit_id"]), None, || Err("decoded".into()))
+                    .expect("derived");
+            assert_eq!(part.names(), vec!["n", "unit_id"]);
+        }
+        assert_eq!(read_table(&f).expect("read"), kept);
+        assert_eq!(
+            kept.text_column("unit_id", &f).expect("text"),
+            vec![Some("U1"), Some("U2"), None, Some("U1")]
+        );
+        // A code with no value: nothing to keep.
+        let mut bad = TableData::default();
+        bad.push("unit_id", ColumnData::Dict { values: vec!["U1".into()], codes: vec![Some(1)] });
+        assert_eq!(bad.as_read_back(), None);
     }
 
     #[test]
