@@ -630,11 +630,9 @@ fn latest_kinerja(validated: &Path, until: i64) -> Result<Option<i64>, Failure> 
     if !path.exists() {
         return Ok(None);
     }
-    // The columns every analysis reads next: decoded once here for the whole month
-    // (`data::cache`), of which this gate needs two.
-    let t =
-        crate::data::table::read_table_shared(&path, Some(&crate::estimate::hr_panel::KINERJA_COLUMNS), None)
-            .map_err(Failure::Data)?;
+    // Inside a run, the table the validation wrote and kept (`data::cache`).
+    let t = crate::data::table::read_columns_shared(&path, &["periode_mulai", "jenis_periode"])
+        .map_err(Failure::Data)?;
     let starts = t.date_column("periode_mulai", &path).map_err(Failure::Data)?;
     let mut latest: Option<i64> = None;
     for (i, d) in starts.iter().enumerate() {

@@ -123,6 +123,28 @@ pub fn keep(path: &Path, table: TableData) {
     }
 }
 
+/// A table of the memo read from `path` as it is now, without a filter, holding every one of
+/// `columns`: the one with the fewest columns (ties by their names), so the choice does not
+/// depend on the memo's order.
+pub fn holding(path: &Path, columns: &[&str]) -> Option<Rc<TableData>> {
+    let k = active().then(|| key(path, None, None)).flatten()?;
+    MEMO.with(|m| {
+        let m = m.borrow();
+        m.as_ref()?
+            .iter()
+            .filter(|(o, t)| {
+                same_file(o, &k) && o.filter.is_none() && columns.iter().all(|c| t.get(c).is_some())
+            })
+            .min_by_key(|(o, t)| (t.columns.len(), o.columns.clone()))
+            .map(|(_, t)| t.clone())
+    })
+}
+
+/// Both keys name the same file as it is now.
+fn same_file(a: &Key, b: &Key) -> bool {
+    a.path == b.path && a.inode == b.inode && a.len == b.len && a.modified_ns == b.modified_ns
+}
+
 /// `columns` of the rows `filter` keeps, taken from a read of the same file kept in the memo
 /// without a filter and with every column needed: the window analyses, the movement tables and
 /// the gates read subsets of the columns the panels read, and selecting them costs a copy where
@@ -135,12 +157,10 @@ fn derive(
     columns: &[&str],
     filter: Option<(&str, &[&str])>,
 ) -> Option<TableData> {
-    let same_file =
-        |o: &Key| o.path == k.path && o.inode == k.inode && o.len == k.len && o.modified_ns == k.modified_ns;
     let needed = columns.iter().copied().chain(filter.map(|f| f.0));
     let wide: Vec<&str> = needed.collect();
     memo.iter()
-        .filter(|(o, t)| same_file(o) && o.filter.is_none() && wide.iter().all(|c| t.get(c).is_some()))
+        .filter(|(o, t)| same_file(o, k) && o.filter.is_none() && wide.iter().all(|c| t.get(c).is_some()))
         .min_by_key(|(o, t)| (t.columns.len(), o.columns.clone()))
         .and_then(|(_, t)| t.derive(columns, filter))
 }
@@ -174,7 +194,10 @@ mod tests {
             Ok(t)
         };
         let _scope = ReadCache::scope();
-        shared(&f, Some(&["x", "k"]), None, || read(wide())).expect("read");
+        let held = shared(&f, Some(&["x", "k"]), None, || read(wide())).expect("read");
+        // A caller content with more columns gets the wider table itself.
+        assert!(holding(&f, &["k"]).is_some_and(|t| Rc::ptr_eq(&t, &held)));
+        assert!(holding(&f, &["k", "y"]).is_none());
         let narrow = shared(&f, Some(&["x"]), Some(("k", &["a"])), || read(table(0))).expect("read");
         assert_eq!(calls.get(), 1, "taken from the wider read");
         assert_eq!(*narrow, wide(), "x, then the filter column");

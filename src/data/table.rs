@@ -229,23 +229,27 @@ impl TableData {
     }
 
     /// The table as [`read_table`] gives it back once written: text columns as dictionaries
-    /// numbered in order of first appearance, other columns as they are. `None` when a
-    /// dictionary code has no value (writing the table fails then).
-    pub fn as_read_back(&self) -> Option<TableData> {
+    /// numbered in order of first appearance (renumbered only when they are not already), other
+    /// columns as they are. `None` when a dictionary code has no value (writing the table fails
+    /// then).
+    pub fn into_read_back(self) -> Option<TableData> {
         let mut out = TableData::default();
-        for (name, c) in &self.columns {
+        for (name, c) in self.columns {
             let data = match c {
                 ColumnData::Str(v) => {
                     let mut b = DictBuilder::with_capacity(v.len());
-                    for x in v {
+                    for x in &v {
                         b.push(x.as_deref());
                     }
                     b.finish()
                 }
-                ColumnData::Dict { values, codes } => compact(values, codes)?,
-                other => other.clone(),
+                ColumnData::Dict { values, codes } if in_first_use_order(values.len(), &codes) => {
+                    ColumnData::Dict { values, codes }
+                }
+                ColumnData::Dict { values, codes } => compact(&values, &codes)?,
+                other => other,
             };
-            out.push(name, data);
+            out.columns.push((name, data));
         }
         Some(out)
     }
@@ -361,10 +365,14 @@ pub fn into_dataframe(table: TableData) -> PolarsResult<DataFrame> {
 /// would give it: a month's later stages read what its earlier ones wrote (the validated tables,
 /// a case study's scoped copies), and a copy costs less than decoding the file.
 pub fn write_parquet(table: TableData, path: &Path) -> Result<u64, String> {
-    let kept = super::cache::active().then(|| table.as_read_back()).flatten();
-    let df = into_dataframe(table).map_err(|e| format!("{}: {e}", path.display()))?;
-    let bytes = write_frame(df, path)?;
-    if let Some(t) = kept {
+    let err = |e: PolarsError| format!("{}: {e}", path.display());
+    if !super::cache::active() {
+        return write_frame(into_dataframe(table).map_err(err)?, path);
+    }
+    let columns: Vec<Column> =
+        table.columns.iter().map(|(n, d)| to_column(n, d)).collect::<PolarsResult<_>>().map_err(err)?;
+    let bytes = write_frame(DataFrame::new(table.height(), columns).map_err(err)?, path)?;
+    if let Some(t) = table.into_read_back() {
         super::cache::keep(path, t);
     }
     Ok(bytes)
@@ -403,6 +411,20 @@ fn filter_column(c: &ColumnData, keep: &[bool]) -> ColumnData {
             ColumnData::Dict { values: values.clone(), codes: pick(codes, keep) }
         }
     }
+}
+
+/// True when the codes use every one of `n` values, each first used after all smaller codes:
+/// the numbering a fresh decode gives.
+fn in_first_use_order(n: usize, codes: &[Option<u32>]) -> bool {
+    let mut next = 0u32;
+    for c in codes.iter().flatten() {
+        match (*c).cmp(&next) {
+            std::cmp::Ordering::Less => {}
+            std::cmp::Ordering::Equal => next += 1,
+            std::cmp::Ordering::Greater => return false,
+        }
+    }
+    next as usize == n
 }
 
 /// A dictionary column keeping only the values its rows use, numbered in order of first use, as
@@ -469,6 +491,17 @@ pub fn read_table_where(
     filter: Option<(&str, &[&str])>,
 ) -> Result<TableData, String> {
     read_table_shared(path, columns, filter).map(std::rc::Rc::unwrap_or_clone)
+}
+
+/// A table holding at least `columns` of every row of `path`, shared: inside a
+/// [`super::cache::ReadCache`] scope a wider read of the file already kept (the whole table its
+/// writer kept) is returned as it is, with its other columns, instead of a copy of the ones asked
+/// for. For callers that look columns up by name.
+pub fn read_columns_shared(path: &Path, columns: &[&str]) -> Result<std::rc::Rc<TableData>, String> {
+    match super::cache::holding(path, columns) {
+        Some(t) => Ok(t),
+        None => read_table_shared(path, Some(columns), None),
+    }
 }
 
 /// [`read_table_where`] without a copy: inside a [`super::cache::ReadCache`] scope the same read
@@ -662,7 +695,7 @@ mod tests {
         t.push("x", ColumnData::F64(vec![Some(-0.0), Some(f64::INFINITY), None, Some(2.5)]));
         t.push("d", ColumnData::Date(vec![NaiveDate::from_ymd_opt(2024, 2, 29), None, None, None]));
         t.push("ok", ColumnData::Bool(vec![Some(true), None, Some(false), Some(true)]));
-        let kept = t.as_read_back().expect("valid codes");
+        let kept = t.clone().into_read_back().expect("valid codes");
         {
             let _scope = super::super::cache::ReadCache::scope();
             write_parquet(t.clone(), &f).expect("write");
@@ -681,7 +714,7 @@ mod tests {
         // A code with no value: nothing to keep.
         let mut bad = TableData::default();
         bad.push("unit_id", ColumnData::Dict { values: vec!["U1".into()], codes: vec![Some(1)] });
-        assert_eq!(bad.as_read_back(), None);
+        assert_eq!(bad.into_read_back(), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 
-use crate::data::table::{ColumnData, TableData, read_table, read_table_shared};
+use crate::data::table::{ColumnData, TableData, read_columns_shared, read_table};
 use crate::normalize::period::Period;
 
 /// The long panel, one row per employee and month, sorted by employee and month.
@@ -66,7 +66,7 @@ pub fn build(
     let kin_file = validated.join("kinerja.parquet");
     // Every indicator's rows: the panels of all outcomes share this read within a run
     // (`data::cache`); the loop below keeps this indicator's.
-    let kin = read_table_shared(&kin_file, Some(&KINERJA_COLUMNS), None)?;
+    let kin = read_columns_shared(&kin_file, &KINERJA_COLUMNS)?;
     let kname = kin_file.display().to_string();
     let (id_values, id_codes) = kin.coded("pegawai_id", &kin_file)?;
     let (period_values, period_codes) = kin.coded("periode", &kin_file)?;

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::data::table::{ColumnData as C, TableData, read_table, read_table_shared};
+use crate::data::table::{ColumnData as C, TableData, read_columns_shared, read_table};
 use crate::estimate::hr_panel::KINERJA_COLUMNS;
 use crate::stats::describe::{Summary, summarise};
 
@@ -101,7 +101,7 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
         validated.join("unit_kerja.parquet"),
     );
     // The read the HR panels share (`hr_panel::KINERJA_COLUMNS`); monthly rows are kept below.
-    let kin = read_table_shared(&kf, Some(&KINERJA_COLUMNS), None)?;
+    let kin = read_columns_shared(&kf, &KINERJA_COLUMNS)?;
     let (mutasi, units) = (read_table(&mf)?, read_table(&uf)?);
     // Monthly values per (person, indicator), by month key, on the dictionary codes: one sorted
     // vector, each (person, indicator) a contiguous run found through `runs`.

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::spec::Scope;
-use crate::data::table::{read_table, read_table_shared, write_parquet};
+use crate::data::table::{read_columns_shared, read_table, read_table_shared, write_parquet};
 
 /// Writes the scoped copies of the canonical tables from `validated` into `dir`.
 pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), String> {
@@ -37,7 +37,7 @@ pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), S
 
     // Employees ever seen in a scoped unit or moved to or from one.
     let kf = validated.join("kinerja.parquet");
-    let kin = read_table_shared(&kf, Some(&["pegawai_id", "unit_id"]), None)?;
+    let kin = read_columns_shared(&kf, &["pegawai_id", "unit_id"])?;
     let (kid, kunit) = (kin.text_column("pegawai_id", &kf)?, kin.text_column("unit_id", &kf)?);
     let mf = validated.join("mutasi.parquet");
     let mutasi = read_table(&mf)?;
