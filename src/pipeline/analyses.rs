@@ -209,7 +209,26 @@ fn monthly_indicators(validated: &Path) -> Result<Vec<String>, String> {
     distinct_text(&validated.join("kinerja.parquet"), "indikator", Some(("jenis_periode", &["bulan"])))
 }
 
-/// The CS panel of the employees kept by `keep` (by pegawai_id and cohort).
+/// The CS panel of the employees kept by `keep` (by pegawai_id and cohort): a selection from the
+/// outcome's panel of every employee when that one could be built, the same panel built from
+/// the employees' rows otherwise (an error in one employee's rows then only fails the subgroups
+/// holding them).
+fn subgroup_panel(
+    hp: &HrPanel,
+    everyone: Option<&Panel>,
+    keep: &dyn Fn(&str, i64) -> bool,
+) -> Result<(Panel, usize), String> {
+    let Some(all) = everyone else {
+        return panel_of(hp, keep);
+    };
+    let mask: Vec<bool> =
+        all.ids.iter().zip(&all.cohort).map(|(e, g)| keep(&hp.ids[*e as usize], *g)).collect();
+    let panel = all.select(&mask).map_err(|e| e.to_string())?;
+    let treated = panel.cohort.iter().filter(|g| **g > 0).count();
+    Ok((panel, treated))
+}
+
+/// The CS panel of the employees kept by `keep` (by pegawai_id and cohort), from their rows.
 fn panel_of(hp: &HrPanel, keep: &dyn Fn(&str, i64) -> bool) -> Result<(Panel, usize), String> {
     // One decision per employee (rows of an employee share the id and the cohort).
     let mut decision: Vec<Option<bool>> = vec![None; hp.ids.len()];
@@ -329,6 +348,7 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
             subgroups.extend(values.into_iter().map(|v| (format!("{dim}={v}"), Some((dim.as_str(), v)))));
         }
         let mut kept: BTreeMap<(String, String), Overall> = BTreeMap::new();
+        let everyone = panel_of(&hp, &|_, _| true).ok().map(|(p, _)| p);
         for (label, filter) in &subgroups {
             let keep = |id: &str, cohort: i64| {
                 cohort == 0
@@ -337,8 +357,18 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
                         .is_none_or(|(dim, v)| firsts.get(id).is_some_and(|f| facts.value(dim, id, f) == *v))
             };
             let binary = filter.as_ref().filter(|(dim, _)| BINARY_DIMENSIONS.contains(dim));
-            let (note, overall) =
-                estimate_cs(&hp, &keep, outcome, label, opts, agg, z, &mut tables, binary.is_some())?;
+            let (note, overall) = estimate_cs(
+                &hp,
+                everyone.as_ref(),
+                &keep,
+                outcome,
+                label,
+                opts,
+                agg,
+                z,
+                &mut tables,
+                binary.is_some(),
+            )?;
             if let (Some((dim, v)), Some(o)) = (binary, overall) {
                 kept.insert((dim.to_string(), v.clone()), o);
             }
@@ -379,6 +409,7 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
 #[allow(clippy::too_many_arguments)]
 fn estimate_cs(
     hp: &HrPanel,
+    everyone: Option<&Panel>,
     keep: &dyn Fn(&str, i64) -> bool,
     outcome: &str,
     subgroup: &str,
@@ -399,7 +430,7 @@ fn estimate_cs(
         pretest_p_value: None,
         pretest_df: None,
     };
-    let (panel, treated) = match panel_of(hp, keep) {
+    let (panel, treated) = match subgroup_panel(hp, everyone, keep) {
         Ok(p) => p,
         Err(e) => {
             note.note = Some(e);

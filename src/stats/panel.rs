@@ -150,6 +150,49 @@ impl Panel {
         Ok(())
     }
 
+    /// The panel [`Panel::from_long_unbalanced`] builds from the observations of the entities
+    /// whose `keep` is true (one flag per entity): their rows, over the periods at least one of
+    /// them is observed in. For a panel without covariates; subgroups of one outcome's panel
+    /// are taken this way instead of being rebuilt from long rows.
+    pub fn select(&self, keep: &[bool]) -> Result<Panel, EstimateError> {
+        let n_t = self.times.len();
+        if keep.len() != self.ids.len() || self.n_cov > 0 {
+            return Err(EstimateError::LengthMismatch);
+        }
+        let kept: Vec<usize> = (0..self.ids.len()).filter(|i| keep[*i]).collect();
+        if kept.is_empty() {
+            return Err(EstimateError::Empty);
+        }
+        let mut present = vec![false; n_t];
+        for i in &kept {
+            for (p, v) in present.iter_mut().zip(&self.y[i * n_t..(i + 1) * n_t]) {
+                *p |= !v.is_nan();
+            }
+        }
+        let columns: Vec<usize> = (0..n_t).filter(|t| present[*t]).collect();
+        if columns.len() < 2 {
+            return Err(EstimateError::TooFewPeriods);
+        }
+        let mut y = Vec::with_capacity(kept.len() * columns.len());
+        for i in &kept {
+            let row = &self.y[i * n_t..(i + 1) * n_t];
+            if columns.len() == n_t {
+                y.extend_from_slice(row);
+            } else {
+                y.extend(columns.iter().map(|t| row[*t]));
+            }
+        }
+        Ok(Panel {
+            ids: kept.iter().map(|i| self.ids[*i]).collect(),
+            times: columns.iter().map(|t| self.times[*t]).collect(),
+            cohort: kept.iter().map(|i| self.cohort[*i]).collect(),
+            y,
+            dropped_incomplete: 0,
+            covariates: Vec::new(),
+            n_cov: 0,
+        })
+    }
+
     pub fn covariates_of(&self, i: usize) -> &[f64] {
         &self.covariates[i * self.n_cov..(i + 1) * self.n_cov]
     }
@@ -189,6 +232,46 @@ fn distinct_sorted(v: &[i64]) -> Vec<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A selection of entities equals the panel built from their observations alone, including
+    /// when the others hold the only observations of some periods.
+    #[test]
+    fn selected_entities_equal_their_own_panel() {
+        let (mut id, mut time, mut cohort, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for e in 0..40i64 {
+            for t in 1..=12i64 {
+                // Entity 7 alone holds period 12; every fifth entity misses some months.
+                if (t == 12 && e != 7) || (e % 5 == 0 && (e + t) % 4 == 0) {
+                    continue;
+                }
+                id.push(e * 3);
+                time.push(t);
+                cohort.push(if e % 3 == 0 { 0 } else { 4 + e % 5 });
+                y.push((e * 31 + t * 7) as f64 / 10.0);
+            }
+        }
+        let full = Panel::from_long_unbalanced(&id, &time, &cohort, &y).expect("panel");
+        let pick = |keep: &dyn Fn(i64) -> bool| {
+            let rows: Vec<usize> = (0..id.len()).filter(|k| keep(id[*k] / 3)).collect();
+            let own = |v: &[i64]| rows.iter().map(|k| v[*k]).collect::<Vec<i64>>();
+            let ys: Vec<f64> = rows.iter().map(|k| y[*k]).collect();
+            let built = Panel::from_long_unbalanced(&own(&id), &own(&time), &own(&cohort), &ys);
+            let mask: Vec<bool> = full.ids.iter().map(|i| keep(i / 3)).collect();
+            (full.select(&mask), built)
+        };
+        for keep in [&(|e: i64| e % 2 == 0) as &dyn Fn(i64) -> bool, &|e| e % 3 == 0 || e == 7, &|_| true] {
+            let (selected, built) = pick(keep);
+            // Debug text compares NaN (a month not observed) as equal to itself.
+            assert_eq!(format!("{selected:?}"), format!("{built:?}"));
+            assert!(selected.is_ok());
+        }
+        let (selected, built) = pick(&|e| e % 2 == 0);
+        assert_eq!(selected.expect("panel").times.len(), 11, "period 12 belongs to entity 7 only");
+        assert!(built.is_ok());
+        assert_eq!(full.select(&vec![false; full.n()]), Err(EstimateError::Empty));
+        let only_one: Vec<bool> = full.ids.iter().map(|i| *i == 21).collect();
+        assert_eq!(full.select(&only_one).map(|p| p.n()), Ok(1));
+    }
 
     /// The presence table and the sort give the same distinct periods, on short and wide ranges.
     #[test]
