@@ -342,9 +342,11 @@ fn to_column(name: &str, data: &ColumnData) -> PolarsResult<Column> {
         // the values is an error of the gather, not a silent null.
         ColumnData::Dict { values, codes } => {
             let distinct = StringChunked::from_iter_values(name.clone(), values.iter().map(String::as_str));
-            let codes =
-                IdxCa::from_iter_options(PlSmallStr::EMPTY, codes.iter().map(|c| c.map(|c| c as IdxSize)));
-            distinct.take(&codes)?.into_column()
+            // The indices as one buffer, and a validity mask only when some row has no value.
+            let index: Vec<IdxSize> = codes.iter().map(|c| c.map_or(0, |c| c as IdxSize)).collect();
+            let validity =
+                codes.iter().any(Option::is_none).then(|| codes.iter().map(Option::is_some).collect());
+            distinct.take(&IdxCa::from_vec_validity(PlSmallStr::EMPTY, index, validity))?.into_column()
         }
     })
 }
