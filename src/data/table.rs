@@ -633,14 +633,20 @@ pub fn parquet_shape(path: &Path) -> Result<(usize, Vec<String>), String> {
 mod tests {
     use super::*;
 
+    /// A Parquet path in a folder removed with the returned guard.
+    fn scratch() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = dir.path().join("t.parquet");
+        (dir, f)
+    }
+
     /// A dictionary column is written as the text of each row's code: values never used, one
     /// string under two codes and missing rows included.
     /// A projection or a filtered read taken from a wider table in memory equals the same read
     /// decoded from the file: columns, their order and the dictionaries' numbering.
     #[test]
     fn derived_reads_equal_decoded_reads() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let f = dir.path().join("t.parquet");
+        let (_dir, f) = scratch();
         let text = |v: &[&str]| {
             let mut b = DictBuilder::with_capacity(v.len());
             for x in v {
@@ -681,8 +687,7 @@ mod tests {
     /// later reads of the file, whole or in part, take it instead of decoding.
     #[test]
     fn a_written_table_is_kept_as_its_read_back() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let f = dir.path().join("t.parquet");
+        let (_dir, f) = scratch();
         let mut t = TableData::default();
         // Codes numbered out of first-appearance order, with a value no row uses.
         t.push(
@@ -721,8 +726,7 @@ mod tests {
 
     #[test]
     fn dictionary_columns_are_written_as_their_rows_text() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let f = dir.path().join("t.parquet");
+        let (_dir, f) = scratch();
         let mut t = TableData::default();
         t.push(
             "unit_id",
