@@ -109,10 +109,10 @@ impl DictBuilder {
     }
 }
 
-/// A named table of equally long columns.
 /// A text column's distinct values and one code per row ([`TableData::coded`]).
 pub type Coded<'a> = (Vec<&'a str>, std::borrow::Cow<'a, [Option<u32>]>);
 
+/// A named table of equally long columns.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TableData {
     pub columns: Vec<(String, ColumnData)>,
@@ -243,7 +243,9 @@ impl TableData {
                     }
                     b.finish()
                 }
-                ColumnData::Dict { values, codes } if in_first_use_order(values.len(), &codes) => {
+                ColumnData::Dict { values, codes }
+                    if in_first_use_order(values.len(), &codes) && first_of_each(&values).is_none() =>
+                {
                     ColumnData::Dict { values, codes }
                 }
                 ColumnData::Dict { values, codes } => compact(&values, &codes)?,
@@ -429,9 +431,19 @@ fn in_first_use_order(n: usize, codes: &[Option<u32>]) -> bool {
     next as usize == n
 }
 
-/// A dictionary column keeping only the values its rows use, numbered in order of first use, as
-/// a fresh decode numbers them. `None` when a code has no value.
+/// When some values repeat, the index of the first value with the same text, for each value
+/// (a decode keeps one entry per distinct text); `None` when they are all distinct.
+fn first_of_each(values: &[String]) -> Option<Vec<u32>> {
+    let mut first: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+    let canonical: Vec<u32> =
+        values.iter().enumerate().map(|(i, v)| *first.entry(v).or_insert(i as u32)).collect();
+    (first.len() < values.len()).then_some(canonical)
+}
+
+/// A dictionary column keeping only the distinct texts its rows use, numbered in order of first
+/// use, as a fresh decode numbers them. `None` when a code has no value.
 fn compact(values: &[String], codes: &[Option<u32>]) -> Option<ColumnData> {
+    let canonical = first_of_each(values);
     let mut renumber: Vec<Option<u32>> = vec![None; values.len()];
     let mut kept: Vec<String> = Vec::new();
     let mut out = Vec::with_capacity(codes.len());
@@ -439,9 +451,13 @@ fn compact(values: &[String], codes: &[Option<u32>]) -> Option<ColumnData> {
         out.push(match c {
             None => None,
             Some(c) => {
-                let slot = renumber.get_mut(*c as usize)?;
+                let c = match &canonical {
+                    Some(first) => *first.get(*c as usize)?,
+                    None => *c,
+                };
+                let slot = renumber.get_mut(c as usize)?;
                 Some(*slot.get_or_insert_with(|| {
-                    kept.push(values[*c as usize].clone());
+                    kept.push(values[c as usize].clone());
                     (kept.len() - 1) as u32
                 }))
             }
@@ -698,6 +714,14 @@ mod tests {
             },
         );
         t.push("nama", ColumnData::Str(vec![Some("b".into()), None, Some("a".into()), Some("b".into())]));
+        // Codes in first-use order, but one text twice in the dictionary: a decode merges them.
+        t.push(
+            "jenis",
+            ColumnData::Dict {
+                values: vec!["a".into(), "b".into(), "a".into()],
+                codes: vec![Some(0), Some(1), Some(2), None],
+            },
+        );
         t.push("n", ColumnData::I64(vec![Some(1), None, Some(3), Some(4)]));
         t.push("x", ColumnData::F64(vec![Some(-0.0), Some(f64::INFINITY), None, Some(2.5)]));
         t.push("d", ColumnData::Date(vec![NaiveDate::from_ymd_opt(2024, 2, 29), None, None, None]));
