@@ -10,6 +10,7 @@ use foldhash::HashMap;
 use crate::data::table::{ColumnData as C, DictBuilder, TableData, write_parquet};
 use crate::ingest::{FileReport, Loaded};
 use crate::model::{SKM_MAX_UNSUR, Tables};
+use crate::normalize::period::{Period, PeriodKind};
 use crate::privacy::Pseudonymizer;
 use crate::schema::Table;
 use crate::validate::Finding;
@@ -156,8 +157,8 @@ pub fn kinerja(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
     let n = k.len();
     let mut pegawai = KeyedDict::new(n, |x| ids.pegawai_id(x));
     let mut nip = identities.then(|| KeyedDict::new(n, |x: u64| format!("{x:018}")));
-    let mut periode = KeyedDict::new(n, |p: crate::normalize::period::Period| p.label());
-    let mut jenis = KeyedDict::new(n, |p: crate::normalize::period::PeriodKind| p.as_str().to_string());
+    let mut periode = KeyedDict::new(n, |p: Period| p.label());
+    let mut jenis = KeyedDict::new(n, |p: PeriodKind| p.as_str().to_string());
     let mut mulai = Vec::with_capacity(n);
     let mut indikator = KeyedDict::new(n, str::to_string);
     let mut nilai = Vec::with_capacity(n);

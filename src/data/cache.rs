@@ -124,45 +124,40 @@ pub fn keep(path: &Path, table: TableData) {
 }
 
 /// A table of the memo read from `path` as it is now, without a filter, holding every one of
-/// `columns`: the one with the fewest columns (ties by their names), so the choice does not
-/// depend on the memo's order.
+/// `columns` ([`narrowest_holding`]).
 pub fn holding(path: &Path, columns: &[&str]) -> Option<Rc<TableData>> {
     let k = active().then(|| key(path, None, None)).flatten()?;
-    MEMO.with(|m| {
-        let m = m.borrow();
-        m.as_ref()?
-            .iter()
-            .filter(|(o, t)| {
-                same_file(o, &k) && o.filter.is_none() && columns.iter().all(|c| t.get(c).is_some())
-            })
-            .min_by_key(|(o, t)| (t.columns.len(), o.columns.clone()))
-            .map(|(_, t)| t.clone())
-    })
+    MEMO.with(|m| narrowest_holding(m.borrow().as_ref()?, &k, columns).cloned())
 }
 
-/// Both keys name the same file as it is now.
-fn same_file(a: &Key, b: &Key) -> bool {
-    a.path == b.path && a.inode == b.inode && a.len == b.len && a.modified_ns == b.modified_ns
+/// The memo's table of the file `k` names, as it is now, read without a filter and holding every
+/// one of `columns`. Among several, the one with the fewest columns (ties by their names), so the
+/// choice does not depend on the memo's order.
+fn narrowest_holding<'m>(
+    memo: &'m HashMap<Key, Rc<TableData>>,
+    k: &Key,
+    columns: &[&str],
+) -> Option<&'m Rc<TableData>> {
+    let same_file =
+        |o: &Key| o.path == k.path && o.inode == k.inode && o.len == k.len && o.modified_ns == k.modified_ns;
+    memo.iter()
+        .filter(|(o, t)| same_file(o) && o.filter.is_none() && columns.iter().all(|c| t.get(c).is_some()))
+        .min_by_key(|(o, t)| (t.columns.len(), o.columns.clone()))
+        .map(|(_, t)| t)
 }
 
-/// `columns` of the rows `filter` keeps, taken from a read of the same file kept in the memo
-/// without a filter and with every column needed: the window analyses, the movement tables and
-/// the gates read subsets of the columns the panels read, and selecting them costs a copy where
-/// decoding costs the whole file. Among several candidates the one with the fewest columns is
-/// used (ties by their names), so the choice does not depend on the memo's order; every candidate
-/// gives the same table ([`TableData::derive`]).
+/// `columns` of the rows `filter` keeps, taken from a table of the same file the memo holds
+/// ([`narrowest_holding`]): the window analyses, the movement tables and the gates read subsets
+/// of what the validation wrote, and selecting them costs a copy where decoding costs the whole
+/// file. Every candidate gives the same table ([`TableData::derive`]).
 fn derive(
     memo: &HashMap<Key, Rc<TableData>>,
     k: &Key,
     columns: &[&str],
     filter: Option<(&str, &[&str])>,
 ) -> Option<TableData> {
-    let needed = columns.iter().copied().chain(filter.map(|f| f.0));
-    let wide: Vec<&str> = needed.collect();
-    memo.iter()
-        .filter(|(o, t)| same_file(o, k) && o.filter.is_none() && wide.iter().all(|c| t.get(c).is_some()))
-        .min_by_key(|(o, t)| (t.columns.len(), o.columns.clone()))
-        .and_then(|(_, t)| t.derive(columns, filter))
+    let needed: Vec<&str> = columns.iter().copied().chain(filter.map(|f| f.0)).collect();
+    narrowest_holding(memo, k, &needed)?.derive(columns, filter)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::spec::Scope;
-use crate::data::table::{read_columns_shared, read_table, read_table_shared, write_parquet};
+use crate::data::table::{read_table, read_table_shared, write_parquet};
 
 /// Writes the scoped copies of the canonical tables from `validated` into `dir`.
 pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), String> {
@@ -37,7 +37,9 @@ pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), S
 
     // Employees ever seen in a scoped unit or moved to or from one.
     let kf = validated.join("kinerja.parquet");
-    let kin = read_columns_shared(&kf, &["pegawai_id", "unit_id"])?;
+    // Every column of kinerja, as the validation wrote it (kept in memory during a run): read once
+    // for finding the people and for their scoped copy.
+    let kin = read_table_shared(&kf, None, None)?;
     let (kid, kunit) = (kin.text_column("pegawai_id", &kf)?, kin.text_column("unit_id", &kf)?);
     let mf = validated.join("mutasi.parquet");
     let mutasi = read_table(&mf)?;
@@ -59,13 +61,12 @@ pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), S
     let of_people = |ids: &[Option<&str>]| -> Vec<bool> {
         ids.iter().map(|i| i.is_some_and(|i| people.contains(i))).collect()
     };
-    // Every column of kinerja, as the validation wrote it (kept in memory during a run).
-    let all = read_table_shared(&kf, None, None)?;
-    let (values, codes) = all.coded("pegawai_id", &kf)?;
+    // One decision per distinct person, not per row.
+    let (values, codes) = kin.coded("pegawai_id", &kf)?;
     let in_scope: Vec<bool> = values.iter().map(|v| people.contains(v)).collect();
     let keep: Vec<bool> =
         codes.iter().map(|c| c.is_some_and(|c| in_scope.get(c as usize) == Some(&true))).collect();
-    write_parquet(all.filter_rows(&keep), &dir.join("kinerja.parquet"))?;
+    write_parquet(kin.filter_rows(&keep), &dir.join("kinerja.parquet"))?;
     write_parquet(mutasi.filter_rows(&of_people(&mid)), &dir.join("mutasi.parquet"))?;
     write_parquet(pegawai.filter_rows(&of_people(&pid)), &dir.join("pegawai.parquet"))?;
     for table in ["permohonan", "pelatihan"] {
