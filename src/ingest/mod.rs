@@ -249,7 +249,7 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
                         Table::UnitKerja => t.unit_kerja.extend(tables::unit_kerja(&mut ctx)),
                         Table::Pegawai => t.pegawai.extend(tables::pegawai(&mut ctx)),
                         Table::Mutasi => t.mutasi.extend(tables::mutasi(&mut ctx)),
-                        Table::Kinerja => t.kinerja.extend(tables::kinerja(&mut ctx, &mut interner)),
+                        Table::Kinerja => tables::kinerja(&mut ctx, &mut interner, &mut t.kinerja),
                         Table::Layanan => t.layanan.extend(tables::layanan(&mut ctx, &mut interner)),
                         Table::Skm => t.skm.extend(tables::skm(&mut ctx)),
                         Table::Permohonan => t.permohonan.extend(tables::permohonan(&mut ctx)),

@@ -297,12 +297,30 @@ fn kinerja_period(ctx: &mut RowCtx<'_, '_>) -> Option<Period> {
     ctx.period_of("periode", cell)
 }
 
-pub fn kinerja(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner) -> Vec<KinerjaRow> {
+/// Parses one kinerja row into `out`: one row per indicator (one in the long layout, one per
+/// filled indicator column in the wide one), or none when the row is rejected.
+pub fn kinerja(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner, out: &mut Vec<KinerjaRow>) {
     let nip = ctx.nip("nip", true);
     let periode = kinerja_period(ctx);
     let unit_id = ctx.text("unit_id").map(|u| interner.get(&u));
     let penilai = soft(ctx, |c| c.nip("penilai_nip", false)).map(|n| n.value);
-    let mut values: Vec<(Arc<str>, f64)> = Vec::new();
+    // Rows go straight into the table (no per-row vector) and are taken back if the row fails.
+    let (start, prov) = (out.len(), ctx.prov);
+    let mut found = 0usize;
+    let mut push = |out: &mut Vec<KinerjaRow>, indikator: Arc<str>, nilai: f64| {
+        found += 1;
+        if let (Some(nip), Some(periode)) = (nip, periode) {
+            out.push(KinerjaRow {
+                prov,
+                nip: nip.value,
+                periode,
+                indikator,
+                nilai,
+                unit_id: unit_id.clone(),
+                penilai_nip: penilai,
+            });
+        }
+    };
     let map = ctx.map;
     if map.is_wide() {
         for &(idx, w) in &map.wide {
@@ -312,10 +330,10 @@ pub fn kinerja(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner) -> Vec<Kinerja
             }
             let rule = kinerja_indicator_rule(w.indikator);
             if let Some(v) = kinerja_value(ctx, w.indikator, cell, w.encoding, rule.min, rule.max) {
-                values.push((interner.get(w.indikator), v));
+                push(out, interner.get(w.indikator), v);
             }
         }
-        if values.is_empty() && ctx.rejects.is_empty() {
+        if found == 0 && ctx.rejects.is_empty() {
             ctx.reject("nilai", Cell::Empty, Reason::RequiredEmpty);
         }
     } else if let Some(ind) = ctx.required_text("indikator") {
@@ -323,25 +341,12 @@ pub fn kinerja(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner) -> Vec<Kinerja
         let rule = kinerja_indicator_rule(&key);
         let cell = ctx.cell("nilai");
         if let Some(v) = kinerja_value(ctx, "nilai", cell, rule.encoding, rule.min, rule.max) {
-            values.push((interner.get(&key), v));
+            push(out, interner.get(&key), v);
         }
     }
-    let (Some(nip), Some(periode)) = (nip, periode) else { return Vec::new() };
     if !ctx.rejects.is_empty() {
-        return Vec::new();
+        out.truncate(start);
     }
-    values
-        .into_iter()
-        .map(|(indikator, nilai)| KinerjaRow {
-            prov: ctx.prov,
-            nip: nip.value,
-            periode,
-            indikator,
-            nilai,
-            unit_id: unit_id.clone(),
-            penilai_nip: penilai,
-        })
-        .collect()
 }
 
 pub fn layanan(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner) -> Option<LayananRow> {

@@ -8,13 +8,13 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::spec::Scope;
-use crate::data::table::{read_table, read_table_shared, write_parquet};
+use crate::data::table::{TableData, read_table_shared, write_parquet};
 
 /// Writes the scoped copies of the canonical tables from `validated` into `dir`.
 pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let uf = validated.join("unit_kerja.parquet");
-    let units = read_table(&uf)?;
+    let units = read_table_shared(&uf, None, None)?;
     let (ids, opd, jenis) = (
         units.text_column("unit_id", &uf)?,
         units.text_column("opd", &uf)?,
@@ -33,27 +33,40 @@ pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), S
         })
         .filter_map(|k| ids[k].map(String::from))
         .collect();
-    write_parquet(units.filter_rows(&in_opd), &dir.join("unit_kerja.parquet"))?;
+    write_subset(&units, &in_opd, &uf, &dir.join("unit_kerja.parquet"))?;
 
     // Employees ever seen in a scoped unit or moved to or from one.
     let kf = validated.join("kinerja.parquet");
     // Every column of kinerja, as the validation wrote it (kept in memory during a run): read once
     // for finding the people and for their scoped copy.
     let kin = read_table_shared(&kf, None, None)?;
-    let (kid, kunit) = (kin.text_column("pegawai_id", &kf)?, kin.text_column("unit_id", &kf)?);
+    // The people seen in a scoped unit, decided once per distinct unit and person (the columns
+    // are dictionaries), not once per row.
+    let (kunits, kunit_codes) = kin.coded("unit_id", &kf)?;
+    let (kpeople, kpeople_codes) = kin.coded("pegawai_id", &kf)?;
+    let unit_inside: Vec<bool> = kunits.iter().map(|u| scoped_units.contains(*u)).collect();
+    let mut seen_inside = vec![false; kpeople.len()];
+    for (u, p) in kunit_codes.iter().zip(kpeople_codes.iter()) {
+        if let (Some(u), Some(p)) = (u, p)
+            && unit_inside.get(*u as usize) == Some(&true)
+            && let Some(s) = seen_inside.get_mut(*p as usize)
+        {
+            *s = true;
+        }
+    }
     let mf = validated.join("mutasi.parquet");
-    let mutasi = read_table(&mf)?;
+    let mutasi = read_table_shared(&mf, None, None)?;
     let (mid, masal, mtujuan) = (
         mutasi.text_column("pegawai_id", &mf)?,
         mutasi.text_column("unit_asal_id", &mf)?,
         mutasi.text_column("unit_tujuan_id", &mf)?,
     );
     let pf = validated.join("pegawai.parquet");
-    let pegawai = read_table(&pf)?;
+    let pegawai = read_table_shared(&pf, None, None)?;
     let (pid, punit) = (pegawai.text_column("pegawai_id", &pf)?, pegawai.text_column("unit_id", &pf)?);
     let inside = |u: Option<&str>| u.is_some_and(|u| scoped_units.contains(u));
     let mut people: HashSet<&str> = HashSet::new();
-    people.extend((0..kin.height()).filter(|k| inside(kunit[*k])).filter_map(|k| kid[k]));
+    people.extend(kpeople.iter().zip(&seen_inside).filter(|(_, s)| **s).map(|(p, _)| *p));
     people.extend(
         (0..mutasi.height()).filter(|k| inside(masal[*k]) || inside(mtujuan[*k])).filter_map(|k| mid[k]),
     );
@@ -62,25 +75,39 @@ pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), S
         ids.iter().map(|i| i.is_some_and(|i| people.contains(i))).collect()
     };
     // One decision per distinct person, not per row.
-    let (values, codes) = kin.coded("pegawai_id", &kf)?;
-    let in_scope: Vec<bool> = values.iter().map(|v| people.contains(v)).collect();
+    let in_scope: Vec<bool> = kpeople.iter().map(|v| people.contains(v)).collect();
     let keep: Vec<bool> =
-        codes.iter().map(|c| c.is_some_and(|c| in_scope.get(c as usize) == Some(&true))).collect();
-    write_parquet(kin.filter_rows(&keep), &dir.join("kinerja.parquet"))?;
-    write_parquet(mutasi.filter_rows(&of_people(&mid)), &dir.join("mutasi.parquet"))?;
-    write_parquet(pegawai.filter_rows(&of_people(&pid)), &dir.join("pegawai.parquet"))?;
+        kpeople_codes.iter().map(|c| c.is_some_and(|c| in_scope.get(c as usize) == Some(&true))).collect();
+    write_subset(&kin, &keep, &kf, &dir.join("kinerja.parquet"))?;
+    write_subset(&mutasi, &of_people(&mid), &mf, &dir.join("mutasi.parquet"))?;
+    write_subset(&pegawai, &of_people(&pid), &pf, &dir.join("pegawai.parquet"))?;
     for table in ["permohonan", "pelatihan"] {
         let f = validated.join(format!("{table}.parquet"));
-        let t = read_table(&f)?;
+        let t = read_table_shared(&f, None, None)?;
         let ids = t.text_column("pegawai_id", &f)?;
-        write_parquet(t.filter_rows(&of_people(&ids)), &dir.join(format!("{table}.parquet")))?;
+        write_subset(&t, &of_people(&ids), &f, &dir.join(format!("{table}.parquet")))?;
     }
     for table in ["layanan", "skm"] {
         let f = validated.join(format!("{table}.parquet"));
-        let t = read_table(&f)?;
+        let t = read_table_shared(&f, None, None)?;
         let units = t.text_column("unit_id", &f)?;
         let keep: Vec<bool> = units.iter().map(|u| u.is_some_and(|u| service_units.contains(u))).collect();
-        write_parquet(t.filter_rows(&keep), &dir.join(format!("{table}.parquet")))?;
+        write_subset(&t, &keep, &f, &dir.join(format!("{table}.parquet")))?;
     }
     Ok(())
+}
+
+/// Writes the rows of `table` (read from `source`) whose `keep` is true to `path`. A scope that
+/// keeps every row links the source file instead of writing the same rows again (a copy where
+/// the file system has no hard links); the run's read cache then holds the table under both
+/// names.
+fn write_subset(table: &TableData, keep: &[bool], source: &Path, path: &Path) -> Result<(), String> {
+    if keep.iter().all(|k| *k) {
+        let _ = std::fs::remove_file(path);
+        if std::fs::hard_link(source, path).is_ok() || std::fs::copy(source, path).is_ok() {
+            crate::data::cache::keep(path, table.clone());
+            return Ok(());
+        }
+    }
+    write_parquet(table.filter_rows(keep), path).map(|_| ())
 }

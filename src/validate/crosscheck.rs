@@ -258,6 +258,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     }
 
     // kinerja: known NIP; unit; unique (nip, periode, indikator); predikat matrix.
+    let mut unit_memo: HashMap<usize, (Arc<str>, Option<Arc<str>>)> = HashMap::default();
     t.kinerja.retain_mut(|k| {
         if !nips.contains(&k.nip) {
             rejects.push(unknown_nip(k.prov, k.nip));
@@ -273,7 +274,11 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
             return false;
         }
         if let Some(u) = k.unit_id.take() {
-            k.unit_id = units.resolve(&u);
+            // Millions of rows share a few hundred interned unit ids: one resolution per id. The
+            // memo holds each id's `Arc`, so its address cannot be reused while it is a key.
+            let (_, resolved) =
+                unit_memo.entry(interned_ptr(&u)).or_insert_with(|| (u.clone(), units.resolve(&u))).clone();
+            k.unit_id = resolved;
             if k.unit_id.is_none() {
                 warnings.push(Finding::new(k.prov, "unit_id", &*u, Reason::UnknownUnitKept));
             }
@@ -283,41 +288,47 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     // (nip, periode, indikator) as one integer in the tuple's order: periods and indicators by
     // their rank among the distinct ones, so the sort compares integers, not structs.
     let periods = Ranks::of(t.kinerja.iter().map(|k| k.periode));
-    let indicators = Ranks::of(t.kinerja.iter().map(|k| indicator_ptr(&k.indikator)));
+    let indicators = Ranks::of(t.kinerja.iter().map(|k| interned_ptr(&k.indikator)));
     let key = |k: &crate::model::KinerjaRow| {
         (u128::from(k.nip) << 64)
             | (u128::from(periods.rank(&k.periode)) << 32)
-            | u128::from(indicators.rank(&indicator_ptr(&k.indikator)))
+            | u128::from(indicators.rank(&interned_ptr(&k.indikator)))
     };
-    let keep = dedupe(&t.kinerja, key, |k| k.nilai, |k| k.prov, &files, &mut rejects);
-    retain_mask(&mut t.kinerja, &keep);
-    // Predikat matrix: gather the three ratings of each person-period by sorting, not hashing.
-    let mut ratings: Vec<(u64, u32, usize, f64, Prov)> = t
-        .kinerja
-        .iter()
-        .filter_map(|k| {
-            let slot = match &*k.indikator {
-                "rating_hasil_kerja" => 0,
-                "rating_perilaku" => 1,
-                "predikat" => 2,
-                _ => return None,
-            };
-            Some((k.nip, periods.rank(&k.periode), slot, k.nilai, k.prov))
-        })
-        .collect();
-    ratings.sort_unstable_by_key(|a| (a.0, a.1, a.2));
+    let order = sorted_keys(&t.kinerja, key);
+    let keep = mark_duplicates(&t.kinerja, &order, |k| k.nilai, |k| k.prov, &files, &mut rejects);
+    // Predikat matrix: the rows of one person-period are adjacent in the same order, so the
+    // three ratings of each are gathered without another sort.
+    let slot = |k: &crate::model::KinerjaRow| match &*k.indikator {
+        "rating_hasil_kerja" => Some(0),
+        "rating_perilaku" => Some(1),
+        "predikat" => Some(2),
+        _ => None,
+    };
     let mut mismatches: Vec<Finding> = Vec::new();
-    for group in ratings.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-        if let [(_, _, 0, h, _), (_, _, 1, p, _), (_, _, 2, pred, prov)] = group
-            && let Some(expected) = predikat_from_ratings(*h as u8, *p as u8)
-            && expected != *pred as u8
+    for group in order.chunk_by(|a, b| a.0 >> 32 == b.0 >> 32) {
+        let mut ratings: [Option<&crate::model::KinerjaRow>; 3] = [None; 3];
+        for (_, i) in group.iter().filter(|(_, i)| keep[*i as usize]) {
+            let k = &t.kinerja[*i as usize];
+            if let Some(s) = slot(k) {
+                ratings[s] = Some(k);
+            }
+        }
+        if let [Some(h), Some(p), Some(pred)] = ratings
+            && let Some(expected) = predikat_from_ratings(h.nilai as u8, p.nilai as u8)
+            && expected != pred.nilai as u8
         {
             mismatches.push(
-                Finding::new(*prov, "predikat", predikat_label(*pred as u8), Reason::PredikatMismatch)
-                    .with_detail(format!("matriks memberi / the matrix gives: {}", predikat_label(expected))),
+                Finding::new(
+                    pred.prov,
+                    "predikat",
+                    predikat_label(pred.nilai as u8),
+                    Reason::PredikatMismatch,
+                )
+                .with_detail(format!("matriks memberi / the matrix gives: {}", predikat_label(expected))),
             );
         }
     }
+    retain_mask(&mut t.kinerja, &keep);
     warnings.extend(mismatches);
 
     // layanan and skm: known units; unique layanan keys.
@@ -333,7 +344,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     });
     let keep = dedupe(
         &t.layanan,
-        |l| (l.unit_id.clone(), l.periode, indicator_ptr(&l.indikator)),
+        |l| (l.unit_id.clone(), l.periode, interned_ptr(&l.indikator)),
         |l| l.nilai,
         |l| l.prov,
         &files,
@@ -390,8 +401,8 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     loaded.warnings.sort_by(order);
 }
 
-/// An interned indicator name by its address: one address per name.
-fn indicator_ptr(name: &Arc<str>) -> usize {
+/// An interned text (indicator name, unit id) by its address: one address per text.
+fn interned_ptr(name: &Arc<str>) -> usize {
     Arc::as_ptr(name) as *const u8 as usize
 }
 
@@ -422,8 +433,6 @@ fn retain_mask<T>(rows: &mut Vec<T>, keep: &[bool]) {
 }
 
 /// Marks duplicates of a key: identical values keep the first row, conflicting values reject all.
-/// Groups are found by sorting (row order breaks ties), which needs far less memory than a hash
-/// map of groups when kinerja has tens of millions of rows.
 fn dedupe<T, K: Ord>(
     rows: &[T],
     key: impl Fn(&T) -> K,
@@ -432,8 +441,26 @@ fn dedupe<T, K: Ord>(
     files: &[FileReport],
     rejects: &mut Vec<Finding>,
 ) -> Vec<bool> {
+    mark_duplicates(rows, &sorted_keys(rows, key), value, prov, files, rejects)
+}
+
+/// Every row's key and index, sorted (row order breaks ties). Groups are found by sorting, which
+/// needs far less memory than a hash map of groups when kinerja has tens of millions of rows.
+fn sorted_keys<T, K: Ord>(rows: &[T], key: impl Fn(&T) -> K) -> Vec<(K, u32)> {
     let mut order: Vec<(K, u32)> = rows.iter().enumerate().map(|(i, r)| (key(r), i as u32)).collect();
     order.sort_unstable();
+    order
+}
+
+/// [`dedupe`] over the rows' sorted keys.
+fn mark_duplicates<T, K: Ord>(
+    rows: &[T],
+    order: &[(K, u32)],
+    value: impl Fn(&T) -> f64,
+    prov: impl Fn(&T) -> Prov,
+    files: &[FileReport],
+    rejects: &mut Vec<Finding>,
+) -> Vec<bool> {
     let mut keep = vec![true; rows.len()];
     for g in order.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
         let first = &rows[g[0].1 as usize];
