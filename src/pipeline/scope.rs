@@ -111,3 +111,45 @@ fn write_subset(table: &TableData, keep: &[bool], source: &Path, path: &Path) ->
     }
     write_parquet(table.filter_rows(keep), path).map(|_| ())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::cache::ReadCache;
+    use crate::data::table::{ColumnData, read_table};
+
+    /// A subset keeping every row is the source file itself (one inode) and reads as the source
+    /// table, in and out of the run's cache; a smaller subset is a file of its own with only the
+    /// kept rows.
+    #[test]
+    fn a_whole_subset_links_its_source() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (source, whole, part) = (
+            dir.path().join("skm.parquet"),
+            dir.path().join("whole.parquet"),
+            dir.path().join("part.parquet"),
+        );
+        let mut t = TableData::default();
+        t.push("unit_id", ColumnData::Str(vec![Some("PKM01".into()), Some("PKM02".into()), None]));
+        t.push("nilai", ColumnData::F64(vec![Some(1.0), None, Some(3.0)]));
+        write_parquet(t, &source).expect("write");
+        let table = read_table(&source).expect("read");
+        {
+            let _cache = ReadCache::scope();
+            write_subset(&table, &[true, true, true], &source, &whole).expect("whole");
+            write_subset(&table, &[true, false, true], &source, &part).expect("part");
+            assert_eq!(*read_table_shared(&whole, None, None).expect("cached"), table);
+        }
+        let ino = |p: &Path| std::fs::metadata(p).expect("meta").ino();
+        assert_eq!(ino(&whole), ino(&source), "linked, not written again");
+        assert_ne!(ino(&part), ino(&source));
+        assert_eq!(read_table(&whole).expect("read"), table);
+        let kept = read_table(&part).expect("read");
+        assert_eq!(kept.height(), 2);
+        assert_eq!(kept.text_column("unit_id", &part).expect("unit"), vec![Some("PKM01"), None]);
+        // Written again over an existing file: the link replaces it.
+        write_subset(&table, &[true, true, true], &source, &part).expect("again");
+        assert_eq!(ino(&part), ino(&source));
+    }
+}
