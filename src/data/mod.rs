@@ -8,6 +8,7 @@
 
 pub mod cache;
 pub mod parquet_in;
+pub mod parquet_out;
 pub mod sql;
 pub mod table;
 

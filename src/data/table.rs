@@ -326,7 +326,7 @@ impl TableData {
     }
 }
 
-fn to_column(name: &str, data: &ColumnData) -> PolarsResult<Column> {
+pub(crate) fn to_column(name: &str, data: &ColumnData) -> PolarsResult<Column> {
     let name: PlSmallStr = name.into();
     Ok(match data {
         ColumnData::Str(v) => Column::new(name, v),
@@ -353,46 +353,43 @@ fn to_column(name: &str, data: &ColumnData) -> PolarsResult<Column> {
     })
 }
 
-/// Builds the Polars frame of a table, freeing each plain column as soon as it is converted.
-pub fn into_dataframe(table: TableData) -> PolarsResult<DataFrame> {
-    let height = table.height();
-    let mut cols = Vec::with_capacity(table.columns.len());
-    for (n, d) in table.columns {
-        cols.push(to_column(&n, &d)?);
-    }
-    DataFrame::new(height, cols)
-}
-
 /// Writes a table as zstd-compressed Parquet, atomically. Returns the number of bytes written.
 ///
-/// Inside a [`super::cache::ReadCache`] scope the table is also kept as reading the file back
-/// would give it: a month's later stages read what its earlier ones wrote (the validated tables,
-/// a case study's scoped copies), and a copy costs less than decoding the file.
+/// Text columns are written as the dictionaries reading the file back gives
+/// ([`TableData::into_read_back`]), handed to Polars' writer as they are
+/// ([`super::parquet_out`]). Inside a [`super::cache::ReadCache`] scope that table is also kept:
+/// a month's later stages read what its earlier ones wrote (the validated tables, a case
+/// study's scoped copies), and a copy costs less than decoding the file.
 pub fn write_parquet(table: TableData, path: &Path) -> Result<u64, String> {
-    let err = |e: PolarsError| format!("{}: {e}", path.display());
-    if !super::cache::active() {
-        return write_frame(into_dataframe(table).map_err(err)?, path);
-    }
-    let columns: Vec<Column> =
-        table.columns.iter().map(|(n, d)| to_column(n, d)).collect::<PolarsResult<_>>().map_err(err)?;
-    let bytes = write_frame(DataFrame::new(table.height(), columns).map_err(err)?, path)?;
-    if let Some(t) = table.into_read_back() {
-        super::cache::keep(path, t);
-    }
+    let table = table.into_read_back().ok_or_else(|| {
+        format!("{}: kode kamus tanpa nilai / a dictionary code has no value", path.display())
+    })?;
+    let bytes = write_atomically(path, |out| super::parquet_out::write_table(&table, out, path))?;
+    super::cache::keep(path, table);
     Ok(bytes)
 }
 
 /// Writes a DataFrame to `path` through a temporary file renamed into place.
 pub(crate) fn write_frame(mut df: DataFrame, path: &Path) -> Result<u64, String> {
+    write_atomically(path, |out| {
+        ParquetWriter::new(out)
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(&mut df)
+            .map_err(|e| format!("{}: {e}", path.display()))
+    })
+}
+
+/// Runs `write` on a buffered temporary file beside `path`, then renames it into place.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<u64, String>,
+) -> Result<u64, String> {
     let tmp = path.with_extension("parquet.tmp");
     let file = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
     // Polars' writer issues one write per page header and buffer (tens of bytes each): without a
     // buffer a partition's outputs cost about 100,000 system calls.
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-    let bytes = ParquetWriter::new(&mut out)
-        .with_compression(ParquetCompression::Zstd(None))
-        .finish(&mut df)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = write(&mut out)?;
     out.into_inner().map_err(|e| format!("{}: {}", tmp.display(), e.error()))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(bytes)

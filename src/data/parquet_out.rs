@@ -1,0 +1,234 @@
+//! Writing a [`TableData`] as Parquet through Polars' own writer, with text columns that are
+//! already dictionaries handed over as Arrow dictionaries.
+//!
+//! Polars' `ParquetWriter` writes a text column as a Parquet dictionary too, but it first gathers
+//! every row's string, estimates the column's cardinality by hashing them all, and then hashes
+//! them again to build the dictionary. Our text columns are dictionaries already
+//! ([`ColumnData::Dict`]), and a month writes tens of millions of such cells: here each row
+//! group's dictionary comes from the codes (its values in order of first use, as Polars would
+//! build it), and only the pages are left to Polars. The file declares the same Arrow schema as
+//! Polars' writer (text as `Utf8View`), so every reader sees the same types; the pages are the
+//! ones Polars writes for the same dictionary. A column with more distinct values than 3 in 4
+//! rows goes through Polars' own decision (which stores such columns plainly), as do the other
+//! column types.
+
+use std::path::Path;
+
+use polars::prelude::*;
+use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray, Utf8ViewArray};
+use polars_arrow::bitmap::Bitmap;
+use polars_arrow::datatypes::{ArrowDataType, IntegerType};
+use polars_parquet::read::ParquetError;
+use polars_parquet::write::{
+    CompressionOptions, Compressor, DynIter, DynStreamingIterator, FallibleStreamingIterator, ParquetType,
+    RowGroupIterColumns, StatisticsOptions, Version, WriteOptions, array_to_columns,
+};
+
+use super::table::{ColumnData, TableData, to_column};
+
+/// Rows per row group, Polars' default (512²): a larger table is cut into equal groups.
+const ROW_GROUP: usize = 512 * 512;
+/// Above this share of distinct values a dictionary does not pay (Polars' threshold).
+const DICTIONARY_MAX_SHARE: f64 = 0.75;
+
+/// The file's compression: zstd at its default level.
+const COMPRESSION: ParquetCompression = ParquetCompression::Zstd(None);
+
+/// One column ready for row groups: a Polars array, or a dictionary's values and codes.
+enum Source<'a> {
+    Arrow(Box<dyn Array>),
+    Dict { values: &'a [String], codes: &'a [Option<u32>] },
+}
+
+/// Writes `table` to `writer` as Parquet; returns the number of bytes written.
+pub fn write_table<W: std::io::Write>(table: &TableData, writer: W, path: &Path) -> Result<u64, String> {
+    let err = |e: PolarsError| format!("{}: {e}", path.display());
+    let height = table.height();
+    let mut schema = Schema::default();
+    let mut sources = Vec::with_capacity(table.columns.len());
+    for (name, data) in &table.columns {
+        let source = match data {
+            ColumnData::Dict { values, codes } => {
+                schema.insert(name.as_str().into(), DataType::String);
+                Source::Dict { values, codes }
+            }
+            other => {
+                let column = to_column(name, other).map_err(err)?;
+                schema.insert(name.as_str().into(), column.dtype().clone());
+                let series = column.as_materialized_series().rechunk();
+                Source::Arrow(series.to_arrow(0, CompatLevel::newest()))
+            }
+        };
+        sources.push(source);
+    }
+    let arrow_schema = schema.to_arrow(CompatLevel::newest());
+    let encodings = get_encodings(&arrow_schema);
+    let mut batched =
+        ParquetWriter::new(writer).with_compression(COMPRESSION).batched(&schema).map_err(err)?;
+    let fields: Vec<ParquetType> = batched.parquet_schema().fields().to_vec();
+    let options = WriteOptions {
+        statistics: StatisticsOptions::default(),
+        version: Version::V1,
+        compression: CompressionOptions::from(COMPRESSION),
+        data_page_size: None,
+    };
+    for (start, len) in row_groups(height) {
+        let mut columns = Vec::with_capacity(sources.len());
+        for ((source, field), encoding) in sources.iter().zip(&fields).zip(encodings.iter()) {
+            let array: Box<dyn Array> = match source {
+                Source::Arrow(a) => a.sliced(start, len),
+                Source::Dict { values, codes } => dictionary_slice(values, &codes[start..start + len])
+                    .map_err(|e| format!("{}: {e}", path.display()))?,
+            };
+            for pages in array_to_columns(array, field.clone(), options, encoding).map_err(err)? {
+                let pages = pages.map(|p| p.map_err(|e| ParquetError::FeatureNotSupported(e.to_string())));
+                let compressed = Compressor::new_from_vec(pages, options.compression, Vec::new());
+                columns.push(Ok(DynStreamingIterator::new(compressed.map_err(PolarsError::from))));
+            }
+        }
+        let group: RowGroupIterColumns<'static, PolarsError> = DynIter::new(columns.into_iter());
+        batched.write_row_groups(vec![group]).map_err(err)?;
+    }
+    batched.finish().map_err(err)
+}
+
+/// (first row, rows) of each row group: one group up to [`ROW_GROUP`] rows, else
+/// `height / ROW_GROUP` groups of equal size, the last taking the remainder.
+fn row_groups(height: usize) -> Vec<(usize, usize)> {
+    let n = (height / ROW_GROUP).max(1);
+    let size = height / n;
+    (0..n)
+        .map(|k| (k * size, if k + 1 == n { height - k * size } else { size }))
+        .filter(|g| g.1 > 0)
+        .collect()
+}
+
+/// The rows `codes` of a dictionary column as one row group's Arrow array: a dictionary of the
+/// values used, in order of first use, or the plain texts when most rows hold distinct values.
+fn dictionary_slice(values: &[String], codes: &[Option<u32>]) -> Result<Box<dyn Array>, String> {
+    const UNSEEN: u32 = u32::MAX;
+    let mut local = vec![UNSEEN; values.len()];
+    let mut used: Vec<&str> = Vec::new();
+    let mut keys: Vec<u32> = Vec::with_capacity(codes.len());
+    for c in codes {
+        let key = match c {
+            Some(c) => {
+                let slot = local.get_mut(*c as usize).ok_or_else(|| {
+                    format!("kode kamus {c} di luar {} nilai / dictionary code out of range", values.len())
+                })?;
+                if *slot == UNSEEN {
+                    *slot = used.len() as u32;
+                    used.push(values[*c as usize].as_str());
+                }
+                *slot
+            }
+            None => 0,
+        };
+        keys.push(key);
+    }
+    let validity =
+        codes.iter().any(Option::is_none).then(|| codes.iter().map(Option::is_some).collect::<Bitmap>());
+    if codes.len() > 128 && used.len() as f64 / codes.len() as f64 > DICTIONARY_MAX_SHARE {
+        let texts: Vec<Option<&str>> = codes.iter().map(|c| c.map(|c| values[c as usize].as_str())).collect();
+        return Ok(Utf8ViewArray::from_slice(texts).boxed());
+    }
+    let keys = PrimitiveArray::<u32>::new(ArrowDataType::UInt32, keys.into(), validity);
+    let dtype = ArrowDataType::Dictionary(IntegerType::UInt32, Box::new(ArrowDataType::Utf8View), false);
+    DictionaryArray::try_new(dtype, keys, Utf8ViewArray::from_slice_values(used).boxed())
+        .map(|a| a.boxed())
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The texts of a dictionary column, row by row.
+    fn texts(values: &[&str], codes: &[Option<u32>]) -> Vec<Option<String>> {
+        codes.iter().map(|c| c.map(|c| values[c as usize].to_string())).collect()
+    }
+
+    /// The bytes Polars' own writer gives for the same rows with every text column as strings.
+    fn polars_bytes(table: &TableData) -> Vec<u8> {
+        let columns = table
+            .columns
+            .iter()
+            .map(|(name, data)| match data {
+                ColumnData::Dict { values, codes } => {
+                    let v: Vec<&str> = values.iter().map(String::as_str).collect();
+                    Column::new(name.as_str().into(), texts(&v, codes))
+                }
+                other => to_column(name, other).expect("column"),
+            })
+            .collect();
+        let mut df = DataFrame::new(table.height(), columns).expect("frame");
+        let mut out = Vec::new();
+        ParquetWriter::new(&mut out).with_compression(COMPRESSION).finish(&mut df).expect("polars write");
+        out
+    }
+
+    fn ours(table: &TableData) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_table(table, &mut out, Path::new("t.parquet")).expect("write");
+        out
+    }
+
+    /// Dictionaries with values never used, codes out of first-use order and missing rows; one
+    /// with a distinct value in almost every row (stored plainly); numbers and dates beside them;
+    /// and a table of three row groups: the file is byte for byte the one Polars writes from the
+    /// rows' texts, so readers cannot tell the difference.
+    #[test]
+    fn dictionaries_give_the_bytes_polars_writes_for_their_texts() {
+        let n = 300;
+        let small: Vec<String> = ["b", "a", "never used", "c"].map(String::from).to_vec();
+        let codes: Vec<Option<u32>> = (0..n).map(|i| (i % 7 != 0).then_some([3, 1, 0][i % 3])).collect();
+        let wide: Vec<String> = (0..n).map(|i| format!("P{:04}", (i * 37) % n)).collect();
+        let wide_codes: Vec<Option<u32>> = (0..n).map(|i| (i % 50 != 1).then_some(i as u32)).collect();
+        let mut t = TableData::default();
+        t.push("unit_id", ColumnData::Dict { values: small.clone(), codes: codes.clone() });
+        t.push("nilai", ColumnData::F64((0..n).map(|i| (i % 11 != 0).then_some(i as f64 / 3.0)).collect()));
+        t.push("pegawai_id", ColumnData::Dict { values: wide, codes: wide_codes });
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 31);
+        t.push("tanggal", ColumnData::Date((0..n).map(|i| day.filter(|_| i % 5 != 0)).collect()));
+        t.push(
+            "catatan",
+            ColumnData::Str((0..n).map(|i| (i % 3 == 0).then(|| format!("c{}", i % 4))).collect()),
+        );
+        assert_eq!(ours(&t), polars_bytes(&t));
+
+        // Every code unused, and no rows at all.
+        let mut empty = TableData::default();
+        empty.push("unit_id", ColumnData::Dict { values: small.clone(), codes: vec![None; 3] });
+        assert_eq!(ours(&empty), polars_bytes(&empty));
+        let mut none = TableData::default();
+        none.push("unit_id", ColumnData::Dict { values: small.clone(), codes: Vec::new() });
+        assert_eq!(ours(&none), polars_bytes(&none));
+
+        // Several row groups, each with its own dictionary.
+        let rows = 2 * ROW_GROUP + 7;
+        let mut big = TableData::default();
+        let big_codes: Vec<Option<u32>> = (0..rows).map(|i| Some(((i / 1000) % 4) as u32)).collect();
+        big.push("unit_id", ColumnData::Dict { values: small, codes: big_codes });
+        assert_eq!(ours(&big), polars_bytes(&big));
+    }
+
+    #[test]
+    fn a_code_without_a_value_is_an_error() {
+        let mut t = TableData::default();
+        t.push("unit_id", ColumnData::Dict { values: vec!["a".into()], codes: vec![Some(0), Some(5)] });
+        let mut out = Vec::new();
+        let e = write_table(&t, &mut out, Path::new("x.parquet")).expect_err("code 5 of 1 value");
+        assert!(e.contains("di luar"), "{e}");
+    }
+
+    #[test]
+    fn row_groups_cover_every_row_once() {
+        assert_eq!(row_groups(0), vec![]);
+        assert_eq!(row_groups(10), vec![(0, 10)]);
+        assert_eq!(row_groups(ROW_GROUP), vec![(0, ROW_GROUP)]);
+        let g = row_groups(3 * ROW_GROUP + 5);
+        assert_eq!(g.len(), 3);
+        assert_eq!(g.iter().map(|x| x.1).sum::<usize>(), 3 * ROW_GROUP + 5);
+        assert!(g.windows(2).all(|w| w[0].0 + w[0].1 == w[1].0));
+    }
+}
