@@ -215,8 +215,9 @@ impl TableData {
     pub fn tagged(self, tags: &[(&str, &str)]) -> TableData {
         let h = self.height();
         let mut out = TableData::default();
+        // One value repeated on every row: a dictionary of one entry, not a string per row.
         for (name, value) in tags {
-            out.push(name, ColumnData::Str(vec![Some(value.to_string()); h]));
+            out.push(name, ColumnData::Dict { values: vec![value.to_string()], codes: vec![Some(0); h] });
         }
         out.columns.extend(self.columns.into_iter().filter(|(n, _)| !tags.iter().any(|(t, _)| t == n)));
         out
@@ -311,6 +312,30 @@ impl TableData {
         for ((name, mine), (_, theirs)) in self.columns.iter_mut().zip(other.columns) {
             match (mine, theirs) {
                 (ColumnData::Str(a), ColumnData::Str(b)) => a.extend(b),
+                // Text in both: dictionaries merge (the other's values added where new), and text
+                // joins a dictionary as its values.
+                (ColumnData::Dict { values, codes }, ColumnData::Dict { values: v, codes: c }) => {
+                    let map = merge_values(values, &v);
+                    // A code without a value stays one (writing the table then fails on it).
+                    codes.extend(
+                        c.into_iter().map(|c| c.map(|c| map.get(c as usize).copied().unwrap_or(u32::MAX))),
+                    );
+                }
+                (ColumnData::Dict { values, codes }, ColumnData::Str(b)) => {
+                    let mut index: foldhash::HashMap<String, u32> =
+                        values.iter().enumerate().map(|(i, v)| (v.clone(), i as u32)).collect();
+                    for x in b {
+                        codes.push(x.map(|x| {
+                            *index.entry(x).or_insert_with_key(|x| {
+                                values.push(x.clone());
+                                (values.len() - 1) as u32
+                            })
+                        }));
+                    }
+                }
+                (ColumnData::Str(a), ColumnData::Dict { values, codes }) => {
+                    a.extend(codes.iter().map(|c| c.and_then(|c| values.get(c as usize).cloned())));
+                }
                 (ColumnData::I64(a), ColumnData::I64(b)) => a.extend(b),
                 (ColumnData::F64(a), ColumnData::F64(b)) => a.extend(b),
                 (ColumnData::Date(a), ColumnData::Date(b)) => a.extend(b),
@@ -324,6 +349,31 @@ impl TableData {
     pub fn names(&self) -> Vec<&str> {
         self.columns.iter().map(|(n, _)| n.as_str()).collect()
     }
+}
+
+/// Adds to `values` those of `other` it lacks; returns where each of `other`'s values is now.
+fn merge_values(values: &mut Vec<String>, other: &[String]) -> Vec<u32> {
+    let mut index: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+    for (i, v) in values.iter().enumerate() {
+        index.entry(v.as_str()).or_insert(i as u32);
+    }
+    let mut added: Vec<String> = Vec::new();
+    let base = values.len();
+    let map = other
+        .iter()
+        .map(|v| match index.get(v.as_str()) {
+            Some(i) => *i,
+            None => match added.iter().position(|a| a == v) {
+                Some(k) => (base + k) as u32,
+                None => {
+                    added.push(v.clone());
+                    (base + added.len() - 1) as u32
+                }
+            },
+        })
+        .collect();
+    values.extend(added);
+    map
 }
 
 pub(crate) fn to_column(name: &str, data: &ColumnData) -> PolarsResult<Column> {
@@ -651,6 +701,47 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let f = dir.path().join("t.parquet");
         (dir, f)
+    }
+
+    /// Tagged tables append as text: dictionaries merge (shared values once, new ones added),
+    /// and text and dictionaries mix, every row keeping its text and its missing values.
+    #[test]
+    fn appended_text_columns_keep_every_row() {
+        let dict = |values: &[&str], codes: &[Option<u32>]| ColumnData::Dict {
+            values: values.iter().map(|v| v.to_string()).collect(),
+            codes: codes.to_vec(),
+        };
+        let texts =
+            |t: &TableData| -> Vec<String> { (0..t.height()).map(|i| t.columns[0].1.text(i)).collect() };
+        let mut a = TableData::default();
+        a.push("k", dict(&["x", "y"], &[Some(1), None, Some(0)]));
+        let mut b = TableData::default();
+        b.push("k", dict(&["z", "x", "w"], &[Some(0), Some(1), None, Some(2), Some(0)]));
+        a.append(b).expect("dict + dict");
+        assert_eq!(texts(&a), ["y", "", "x", "z", "x", "", "w", "z"]);
+        let ColumnData::Dict { values, codes } = &a.columns[0].1 else { panic!("still a dictionary") };
+        assert_eq!(values, &["x", "y", "z", "w"]);
+        assert_eq!(codes.iter().filter(|c| c.is_none()).count(), 2);
+        let mut c = TableData::default();
+        c.push("k", ColumnData::Str(vec![Some("w".into()), None, Some("v".into())]));
+        a.append(c).expect("dict + text");
+        assert_eq!(texts(&a)[8..], ["w", "", "v"]);
+        let mut tagged = TableData::default();
+        tagged.push("n", ColumnData::I64(vec![Some(1), Some(2)]));
+        let tagged = tagged.tagged(&[("k", "t")]);
+        let mut s2 = TableData::default();
+        s2.push("k", ColumnData::Str(vec![None]));
+        s2.push("n", ColumnData::I64(vec![Some(0)]));
+        s2.append(tagged).expect("text + dict");
+        assert_eq!(texts(&s2), ["", "t", "t"]);
+        // A code without a value stays invalid, and writing refuses it.
+        let mut bad = TableData::default();
+        bad.push("k", dict(&["x"], &[Some(0)]));
+        let mut worse = TableData::default();
+        worse.push("k", dict(&["x"], &[Some(3)]));
+        bad.append(worse).expect("append");
+        let (_dir, f) = scratch();
+        assert!(write_parquet(bad, &f).is_err());
     }
 
     /// A dictionary column is written as the text of each row's code: values never used, one
