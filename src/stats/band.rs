@@ -74,33 +74,73 @@ pub fn sup_t_critical(cov: &[f64], k: usize, level: f64, draws: usize, seed: u64
 
 /// Draws per block of [`chunk_maxima`]: a block's normals and sums stay in cache.
 const BLOCK: usize = 256;
+/// Draws whose sums are carried together through one row of L.
+const LANES: usize = 16;
+const _: () = assert!(BLOCK.is_multiple_of(LANES), "a block is whole groups of lanes");
 
 /// max_a |z_a| of each draw z = L u of one chunk, u being m consecutive values of `normals` per
 /// draw and `columns` holding Lᵀ row by row. Draws are taken a block at a time so that the inner
 /// loop runs over draws (contiguous, vectorised); each z_a still sums its terms in the order
 /// b = 0, 1, …, a, so the values are those of one draw at a time.
+///
+/// On a CPU with AVX2 the same loop runs with 4 draws per instruction instead of 2. Each lane
+/// does the same multiplications and additions in the same order (no fused multiply-add, no
+/// reordering), so the maxima are bit for bit those of the portable loop (tested).
 fn chunk_maxima(normals: &[f64], columns: &[f64], m: usize, count: usize) -> Vec<f64> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { chunk_maxima_avx2(normals, columns, m, count) };
+    }
+    chunk_maxima_portable(normals, columns, m, count)
+}
+
+/// [`chunk_maxima`] compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn chunk_maxima_avx2(normals: &[f64], columns: &[f64], m: usize, count: usize) -> Vec<f64> {
+    chunk_maxima_portable(normals, columns, m, count)
+}
+
+/// [`chunk_maxima`] for any CPU; inlined into [`chunk_maxima_avx2`] so that it is compiled again
+/// there with AVX2.
+#[inline(always)]
+fn chunk_maxima_portable(normals: &[f64], columns: &[f64], m: usize, count: usize) -> Vec<f64> {
+    const GROUPS: usize = BLOCK / LANES;
     let mut out = Vec::with_capacity(count);
-    let (mut u, mut z) = (vec![0.0; m * BLOCK], vec![0.0; m * BLOCK]);
+    // u[b * GROUPS + g][k]: component b of draw first + g·LANES + k (rows past the block's last
+    // draw hold values of an earlier block or zeros, and are never kept).
+    let mut u = vec![[0.0f64; LANES]; m * GROUPS];
+    let mut max = [0.0f64; BLOCK];
     for first in (0..count).step_by(BLOCK) {
         let width = BLOCK.min(count - first);
-        // u[b][j]: component b of draw first + j.
-        for j in 0..width {
-            for b in 0..m {
-                u[b * BLOCK + j] = normals[(first + j) * m + b];
-            }
-        }
-        z.iter_mut().for_each(|x| *x = 0.0);
+        let block = &normals[first * m..(first + width) * m];
         for b in 0..m {
-            let ub = &u[b * BLOCK..b * BLOCK + width];
-            for a in b..m {
-                let lab = columns[b * m + a];
-                for (zx, ux) in z[a * BLOCK..a * BLOCK + width].iter_mut().zip(ub) {
-                    *zx += lab * ux;
+            for (group, draws) in u[b * GROUPS..].iter_mut().zip(block.chunks(m * LANES)) {
+                for (x, draw) in group.iter_mut().zip(draws.chunks_exact(m)) {
+                    *x = draw[b];
                 }
             }
         }
-        out.extend((0..width).map(|j| (0..m).fold(0.0f64, |w, a| w.max(z[a * BLOCK + j].abs()))));
+        // z_a = Σ_{b ≤ a} L_ab u_b in the order b = 0, 1, …, a, for LANES draws at a time with
+        // the sums held in registers; each draw's maximum |z_a| over a = 0, 1, …, m − 1.
+        let max = &mut max[..width];
+        for (g, w) in max.chunks_mut(LANES).enumerate() {
+            w.iter_mut().for_each(|x| *x = 0.0);
+            for a in 0..m {
+                let mut z = [0.0f64; LANES];
+                for b in 0..=a {
+                    let lab = columns[b * m + a];
+                    for (zx, ux) in z.iter_mut().zip(&u[b * GROUPS + g]) {
+                        *zx += lab * ux;
+                    }
+                }
+                for (w, x) in w.iter_mut().zip(&z) {
+                    *w = w.max(x.abs());
+                }
+            }
+        }
+        out.extend_from_slice(max);
     }
     out
 }
@@ -252,6 +292,21 @@ mod tests {
             assert_eq!(fast, one_draw_at_a_time(&cov, k, 0.95, draws, BAND_SEED), "k = {k}, {draws} draws");
             // A second call reads the kept normals and gives the same value.
             assert_eq!(fast, sup_t_critical(&cov, k, 0.95, draws, BAND_SEED).expect("value"));
+        }
+    }
+
+    /// The loop compiled for the running CPU (AVX2 where it has it) gives every draw's maximum
+    /// bit for bit as the portable one.
+    #[test]
+    fn every_cpu_path_gives_the_same_maxima() {
+        for (m, count) in [(1, 7), (25, 600), (70, 300)] {
+            let normals = normals(BAND_SEED, 3, m * count);
+            let columns: Vec<f64> = (0..m * m).map(|i| ((i * 7919) % 101) as f64 / 50.0 - 1.0).collect();
+            assert_eq!(
+                chunk_maxima(&normals, &columns, m, count),
+                chunk_maxima_portable(&normals, &columns, m, count),
+                "m = {m}"
+            );
         }
     }
 
