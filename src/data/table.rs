@@ -357,22 +357,20 @@ fn merge_values(values: &mut Vec<String>, other: &[String]) -> Vec<u32> {
     for (i, v) in values.iter().enumerate() {
         index.entry(v.as_str()).or_insert(i as u32);
     }
-    let mut added: Vec<String> = Vec::new();
+    let mut added: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+    let mut new_values: Vec<String> = Vec::new();
     let base = values.len();
     let map = other
         .iter()
         .map(|v| match index.get(v.as_str()) {
             Some(i) => *i,
-            None => match added.iter().position(|a| a == v) {
-                Some(k) => (base + k) as u32,
-                None => {
-                    added.push(v.clone());
-                    (base + added.len() - 1) as u32
-                }
-            },
+            None => *added.entry(v.as_str()).or_insert_with(|| {
+                new_values.push(v.clone());
+                (base + new_values.len() - 1) as u32
+            }),
         })
         .collect();
-    values.extend(added);
+    values.extend(new_values);
     map
 }
 
