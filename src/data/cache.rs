@@ -114,10 +114,15 @@ pub fn active() -> bool {
 /// Keeps `table` as the read of every column of `path` as the file is now, when this thread has
 /// a scope open: the writer of a file knows what reading it back gives.
 pub fn keep(path: &Path, table: TableData) {
+    keep_shared(path, Rc::new(table));
+}
+
+/// [`keep`] for a table already shared, e.g. one file linked under a second name: no copy.
+pub fn keep_shared(path: &Path, table: Rc<TableData>) {
     if let Some(k) = active().then(|| key(path, None, None)).flatten() {
         MEMO.with(|m| {
             if let Some(m) = m.borrow_mut().as_mut() {
-                m.insert(k, Rc::new(table));
+                m.insert(k, table);
             }
         });
     }

@@ -24,7 +24,7 @@ use polars_parquet::write::{
     RowGroupIterColumns, StatisticsOptions, Version, WriteOptions, array_to_columns,
 };
 
-use super::table::{ColumnData, TableData, to_column};
+use super::table::{ColumnData, TableData};
 
 /// Rows per row group, Polars' default (512²): a larger table is cut into equal groups.
 const ROW_GROUP: usize = 512 * 512;
@@ -53,7 +53,7 @@ pub fn write_table<W: std::io::Write>(table: &TableData, writer: W, path: &Path)
                 Source::Dict { values, codes }
             }
             other => {
-                let column = to_column(name, other).map_err(err)?;
+                let column = polars_column(name, other).map_err(err)?;
                 schema.insert(name.as_str().into(), column.dtype().clone());
                 let series = column.as_materialized_series().rechunk();
                 Source::Arrow(series.to_arrow(0, CompatLevel::newest()))
@@ -90,6 +90,31 @@ pub fn write_table<W: std::io::Write>(table: &TableData, writer: W, path: &Path)
         batched.write_row_groups(vec![group]).map_err(err)?;
     }
     batched.finish().map_err(err)
+}
+
+/// A column as Polars holds it; a dictionary as its rows' texts (what [`write_table`] writes it
+/// as, by its own path).
+fn polars_column(name: &str, data: &ColumnData) -> PolarsResult<Column> {
+    let name: PlSmallStr = name.into();
+    Ok(match data {
+        ColumnData::Str(v) => Column::new(name, v),
+        ColumnData::I64(v) => Column::new(name, v),
+        ColumnData::F64(v) => Column::new(name, v),
+        ColumnData::Bool(v) => Column::new(name, v),
+        ColumnData::Date(v) => {
+            let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+            let days: Vec<Option<i32>> =
+                v.iter().map(|d| d.map(|d| d.signed_duration_since(epoch).num_days() as i32)).collect();
+            Column::new(name, days).cast(&DataType::Date)?
+        }
+        ColumnData::Dict { values, codes } => Column::new(
+            name,
+            codes
+                .iter()
+                .map(|c| c.and_then(|c| values.get(c as usize)).map(String::as_str))
+                .collect::<Vec<_>>(),
+        ),
+    })
 }
 
 /// (first row, rows) of each row group: one group up to [`ROW_GROUP`] rows, else
@@ -143,24 +168,10 @@ fn dictionary_slice(values: &[String], codes: &[Option<u32>]) -> Result<Box<dyn 
 mod tests {
     use super::*;
 
-    /// The texts of a dictionary column, row by row.
-    fn texts(values: &[&str], codes: &[Option<u32>]) -> Vec<Option<String>> {
-        codes.iter().map(|c| c.map(|c| values[c as usize].to_string())).collect()
-    }
-
     /// The bytes Polars' own writer gives for the same rows with every text column as strings.
     fn polars_bytes(table: &TableData) -> Vec<u8> {
-        let columns = table
-            .columns
-            .iter()
-            .map(|(name, data)| match data {
-                ColumnData::Dict { values, codes } => {
-                    let v: Vec<&str> = values.iter().map(String::as_str).collect();
-                    Column::new(name.as_str().into(), texts(&v, codes))
-                }
-                other => to_column(name, other).expect("column"),
-            })
-            .collect();
+        let columns =
+            table.columns.iter().map(|(name, data)| polars_column(name, data).expect("column")).collect();
         let mut df = DataFrame::new(table.height(), columns).expect("frame");
         let mut out = Vec::new();
         ParquetWriter::new(&mut out).with_compression(COMPRESSION).finish(&mut df).expect("polars write");

@@ -244,12 +244,14 @@ impl TableData {
                     }
                     b.finish()
                 }
-                ColumnData::Dict { values, codes }
-                    if in_first_use_order(values.len(), &codes) && first_of_each(&values).is_none() =>
-                {
-                    ColumnData::Dict { values, codes }
+                ColumnData::Dict { values, codes } => {
+                    let canonical = first_of_each(&values);
+                    if canonical.is_none() && in_first_use_order(values.len(), &codes) {
+                        ColumnData::Dict { values, codes }
+                    } else {
+                        compact(&values, &codes, canonical.as_deref())?
+                    }
                 }
-                ColumnData::Dict { values, codes } => compact(&values, &codes)?,
                 other => other,
             };
             out.columns.push((name, data));
@@ -291,7 +293,9 @@ impl TableData {
             let column = self.get(name)?;
             let data = match (&keep, column) {
                 (None, c) => c.clone(),
-                (Some(keep), ColumnData::Dict { values, codes }) => compact(values, &pick(codes, keep))?,
+                (Some(keep), ColumnData::Dict { values, codes }) => {
+                    compact(values, &pick(codes, keep), first_of_each(values).as_deref())?
+                }
                 (Some(keep), c) => filter_column(c, keep),
             };
             out.push(name, data);
@@ -372,33 +376,6 @@ fn merge_values(values: &mut Vec<String>, other: &[String]) -> Vec<u32> {
         .collect();
     values.extend(new_values);
     map
-}
-
-pub(crate) fn to_column(name: &str, data: &ColumnData) -> PolarsResult<Column> {
-    let name: PlSmallStr = name.into();
-    Ok(match data {
-        ColumnData::Str(v) => Column::new(name, v),
-        ColumnData::I64(v) => Column::new(name, v),
-        ColumnData::F64(v) => Column::new(name, v),
-        ColumnData::Bool(v) => Column::new(name, v),
-        ColumnData::Date(v) => {
-            let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-            let days: Vec<Option<i32>> =
-                v.iter().map(|d| d.map(|d| d.signed_duration_since(epoch).num_days() as i32)).collect();
-            Column::new(name, days).cast(&DataType::Date)?
-        }
-        // A gather from the distinct values: each row copies a 16-byte view that shares the
-        // values' buffer, instead of copying its text (the same logical column). A code outside
-        // the values is an error of the gather, not a silent null.
-        ColumnData::Dict { values, codes } => {
-            let distinct = StringChunked::from_iter_values(name.clone(), values.iter().map(String::as_str));
-            // The indices as one buffer, and a validity mask only when some row has no value.
-            let index: Vec<IdxSize> = codes.iter().map(|c| c.map_or(0, |c| c as IdxSize)).collect();
-            let validity =
-                codes.iter().any(Option::is_none).then(|| codes.iter().map(Option::is_some).collect());
-            distinct.take(&IdxCa::from_vec_validity(PlSmallStr::EMPTY, index, validity))?.into_column()
-        }
-    })
 }
 
 /// Writes a table as zstd-compressed Parquet, atomically. Returns the number of bytes written.
@@ -487,8 +464,8 @@ fn first_of_each(values: &[String]) -> Option<Vec<u32>> {
 
 /// A dictionary column keeping only the distinct texts its rows use, numbered in order of first
 /// use, as a fresh decode numbers them. `None` when a code has no value.
-fn compact(values: &[String], codes: &[Option<u32>]) -> Option<ColumnData> {
-    let canonical = first_of_each(values);
+/// `canonical` is [`first_of_each`] of the values.
+fn compact(values: &[String], codes: &[Option<u32>], canonical: Option<&[u32]>) -> Option<ColumnData> {
     let mut renumber: Vec<Option<u32>> = vec![None; values.len()];
     let mut kept: Vec<String> = Vec::new();
     let mut out = Vec::with_capacity(codes.len());
@@ -496,7 +473,7 @@ fn compact(values: &[String], codes: &[Option<u32>]) -> Option<ColumnData> {
         out.push(match c {
             None => None,
             Some(c) => {
-                let c = match &canonical {
+                let c = match canonical {
                     Some(first) => *first.get(*c as usize)?,
                     None => *c,
                 };
