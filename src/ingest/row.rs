@@ -124,7 +124,8 @@ impl<'a, 'c> RowCtx<'a, 'c> {
         let is_error = match cell {
             Cell::Error(_) => true,
             // CSV saved from Excel keeps error values as text.
-            Cell::Text(s) => EXCEL_ERRORS.contains(&s.trim()),
+            // Every error value starts with `#`; most texts are ruled out by their first byte.
+            Cell::Text(s) => s.trim_start().starts_with('#') && EXCEL_ERRORS.contains(&s.trim()),
             _ => false,
         };
         if is_error {

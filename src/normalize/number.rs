@@ -116,6 +116,10 @@ fn valid_grouping(int_part: &str, sep: char) -> bool {
 
 /// Parses a number written in a known decimal style.
 pub fn parse_number(raw: &str, style: DecimalStyle) -> Result<f64, NumberError> {
+    // Plain digits, most cells of a survey or count column: exact below 2^53, in either style.
+    if (1..=15).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(raw.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')) as f64);
+    }
     let t = raw.trim().trim_matches('\'').trim();
     let negative = t.starts_with('-');
     let s = clean(t);
@@ -186,6 +190,11 @@ mod tests {
         assert_eq!(parse_number("-3,5", c), Ok(-3.5));
         assert_eq!(parse_number("0,111", c), Ok(0.111));
         assert_eq!(parse_number("80", c), Ok(80.0));
+        // Plain digits, on the fast path up to 15 digits and on the general one beyond.
+        assert_eq!(parse_number("007", c), Ok(7.0));
+        assert_eq!(parse_number("999999999999999", c), Ok(999_999_999_999_999.0));
+        assert_eq!(parse_number("9007199254740993", c), Ok(9_007_199_254_740_992.0));
+        assert_eq!(parse_number(" 80", c), Ok(80.0));
         // A dot decimal cannot appear in a comma file.
         assert_eq!(parse_number("76.5", c), Err(NumberError::WrongStyle));
     }

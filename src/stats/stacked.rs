@@ -101,43 +101,101 @@ pub fn stacked_where(
             subs.push(Sub { g, treated, controls });
         }
     }
-    let mut out = Vec::new();
-    for e in (-pre..=post).filter(|e| *e != -1) {
-        let mut psi = vec![0.0; entities.len()];
-        let (mut att, mut events, mut used) = (0.0, 0usize, 0usize);
-        // Weights over the sub-experiments that observe both sides at e.
-        let mut parts = Vec::new();
-        for s in &subs {
-            let delta = |i: &usize| Some(entities[*i].at(s.g + e)? - entities[*i].at(s.g - 1)?);
-            let t: Vec<(usize, f64)> = s.treated.iter().filter_map(|i| Some((*i, delta(i)?))).collect();
-            let c: Vec<(usize, f64)> = s.controls.iter().filter_map(|i| Some((*i, delta(i)?))).collect();
-            if t.is_empty() || c.is_empty() {
-                continue;
+    let es: Vec<i64> = (-pre..=post).filter(|e| *e != -1).collect();
+    let ne = es.len();
+    // Pass 1, sub-experiment by sub-experiment: the sums and counts of the observed changes of
+    // each side at every event time. Each member's series is read once per sub-experiment.
+    let mut sides = Vec::with_capacity(subs.len());
+    for s in &subs {
+        sides.push((Side::of(entities, &s.treated, s.g, &es), Side::of(entities, &s.controls, s.g, &es)));
+    }
+    // Weights per event time over the sub-experiments that observe both sides at it.
+    let observed = |k: usize, j: usize| sides[k].0.n[j] > 0 && sides[k].1.n[j] > 0;
+    let weight_total: Vec<usize> = (0..ne)
+        .map(|j| (0..subs.len()).filter(|k| observed(*k, j)).map(|k| subs[k].treated.len()).sum())
+        .collect();
+    let mut att = vec![0.0; ne];
+    let mut events = vec![0usize; ne];
+    let mut used = vec![0usize; ne];
+    // Pass 2: the influence terms, entity-major (`psi[i * ne + j]`), added sub-experiment by
+    // sub-experiment in the same order as the effect itself.
+    let mut psi = vec![0.0; entities.len() * ne];
+    let mut w: Vec<Option<f64>> = vec![None; ne];
+    for (k, s) in subs.iter().enumerate() {
+        let (t, c) = &sides[k];
+        for j in 0..ne {
+            w[j] = observed(k, j).then(|| s.treated.len() as f64 / weight_total[j] as f64);
+            if let Some(wj) = w[j] {
+                att[j] += wj * (t.mean(j) - c.mean(j));
+                events[j] += t.n[j];
+                used[j] += 1;
             }
-            parts.push((t, c, s.treated.len()));
         }
-        let weight_total: usize = parts.iter().map(|p| p.2).sum();
-        if weight_total == 0 {
+        t.add_influence(entities, &s.treated, s.g, &es, &w, 1.0, &mut psi);
+        c.add_influence(entities, &s.controls, s.g, &es, &w, -1.0, &mut psi);
+    }
+    let mut out = Vec::new();
+    for (j, e) in es.iter().enumerate() {
+        if weight_total[j] == 0 {
             continue;
         }
-        for (t, c, n_treated) in &parts {
-            let w = *n_treated as f64 / weight_total as f64;
-            let mu_t = t.iter().map(|(_, d)| d).sum::<f64>() / t.len() as f64;
-            let mu_c = c.iter().map(|(_, d)| d).sum::<f64>() / c.len() as f64;
-            att += w * (mu_t - mu_c);
-            for (i, d) in t {
-                psi[*i] += w * (d - mu_t) / t.len() as f64;
-            }
-            for (i, d) in c {
-                psi[*i] -= w * (d - mu_c) / c.len() as f64;
-            }
-            events += t.len();
-            used += 1;
-        }
-        let se = psi.iter().map(|v| v * v).sum::<f64>().sqrt();
-        out.push(StackedPoint { e, att, se, n_events: events, n_subexperiments: used });
+        let se = (0..entities.len()).map(|i| psi[i * ne + j] * psi[i * ne + j]).sum::<f64>().sqrt();
+        out.push(StackedPoint { e: *e, att: att[j], se, n_events: events[j], n_subexperiments: used[j] });
     }
     out
+}
+
+/// One side (treated or clean controls) of a sub-experiment at g: per event time, the sum and
+/// number of the observed changes Y(g + e) − Y(g − 1) of its members.
+struct Side {
+    sum: Vec<f64>,
+    n: Vec<usize>,
+}
+
+impl Side {
+    fn of(entities: &[Entity], members: &[usize], g: i64, es: &[i64]) -> Side {
+        // −0.0 is the neutral element `Iterator::sum` starts from.
+        let mut side = Side { sum: vec![-0.0; es.len()], n: vec![0; es.len()] };
+        for i in members {
+            let x = &entities[*i];
+            let Some(base) = x.at(g - 1) else { continue };
+            for (j, e) in es.iter().enumerate() {
+                if let Some(v) = x.at(g + e) {
+                    side.sum[j] += v - base;
+                    side.n[j] += 1;
+                }
+            }
+        }
+        side
+    }
+
+    fn mean(&self, j: usize) -> f64 {
+        self.sum[j] / self.n[j] as f64
+    }
+
+    /// Adds `sign · w_j (d − mean_j) / n_j` to `psi[i * ne + j]` for every member i observed at
+    /// an event time j that has a weight. `sign` is ±1, so the sum is exact either way.
+    #[allow(clippy::too_many_arguments)]
+    fn add_influence(
+        &self,
+        entities: &[Entity],
+        members: &[usize],
+        g: i64,
+        es: &[i64],
+        w: &[Option<f64>],
+        sign: f64,
+        psi: &mut [f64],
+    ) {
+        let ne = es.len();
+        for i in members {
+            let x = &entities[*i];
+            let Some(base) = x.at(g - 1) else { continue };
+            for (j, e) in es.iter().enumerate() {
+                let (Some(wj), Some(v)) = (w[j], x.at(g + e)) else { continue };
+                psi[i * ne + j] += sign * (wj * ((v - base) - self.mean(j)) / self.n[j] as f64);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -259,25 +259,43 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
 
     // kinerja: known NIP; unit; unique (nip, periode, indikator); predikat matrix.
     let mut unit_memo: HashMap<usize, (Arc<str>, Option<Arc<str>>)> = HashMap::default();
+    // An export lists a person's rows together: the NIP lookups are made once per run of rows.
+    let mut person: Option<(u64, bool, Option<chrono::NaiveDate>)> = None;
+    let mut last_unit: Option<(usize, Option<Arc<str>>)> = None;
     t.kinerja.retain_mut(|k| {
-        if !nips.contains(&k.nip) {
+        let (known, left) = match person {
+            Some((nip, known, left)) if nip == k.nip => (known, left),
+            _ => {
+                let (known, left) = (nips.contains(&k.nip), exits.get(&k.nip).copied().flatten());
+                person = Some((k.nip, known, left));
+                (known, left)
+            }
+        };
+        if !known {
             rejects.push(unknown_nip(k.prov, k.nip));
             return false;
         }
-        if let (Some(Some(left)), Some(start)) = (exits.get(&k.nip), k.periode.start())
-            && start >= *left
+        if let (Some(left), Some(start)) = (left, k.periode.start())
+            && start >= left
         {
             rejects.push(
                 Finding::new(k.prov, "periode", k.periode.label(), Reason::KinerjaAfterExit)
-                    .with_detail(format!("keluar / left: {}", crate::normalize::date::iso(*left))),
+                    .with_detail(format!("keluar / left: {}", crate::normalize::date::iso(left))),
             );
             return false;
         }
         if let Some(u) = k.unit_id.take() {
             // Millions of rows share a few hundred interned unit ids: one resolution per id. The
             // memo holds each id's `Arc`, so its address cannot be reused while it is a key.
-            let (_, resolved) =
-                unit_memo.entry(interned_ptr(&u)).or_insert_with(|| (u.clone(), units.resolve(&u))).clone();
+            let ptr = interned_ptr(&u);
+            let resolved = match &last_unit {
+                Some((p, r)) if *p == ptr => r.clone(),
+                _ => {
+                    let r = unit_memo.entry(ptr).or_insert_with(|| (u.clone(), units.resolve(&u))).1.clone();
+                    last_unit = Some((ptr, r.clone()));
+                    r
+                }
+            };
             k.unit_id = resolved;
             if k.unit_id.is_none() {
                 warnings.push(Finding::new(k.prov, "unit_id", &*u, Reason::UnknownUnitKept));
@@ -289,39 +307,54 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     // their rank among the distinct ones, so the sort compares integers, not structs.
     let periods = Ranks::of(t.kinerja.iter().map(|k| k.periode));
     let indicators = Ranks::of(t.kinerja.iter().map(|k| interned_ptr(&k.indikator)));
-    let key = |k: &crate::model::KinerjaRow| {
-        (u128::from(k.nip) << 64)
-            | (u128::from(periods.rank(&k.periode)) << 32)
-            | u128::from(indicators.rank(&interned_ptr(&k.indikator)))
-    };
-    let order = sorted_keys(&t.kinerja, key);
-    let keep = mark_duplicates(&t.kinerja, &order, |k| k.nilai, |k| k.prov, &files, &mut rejects);
-    // Predikat matrix: the rows of one person-period are adjacent in the same order, so the
-    // three ratings of each are gathered without another sort.
     let slot = |k: &crate::model::KinerjaRow| match &*k.indikator {
         "rating_hasil_kerja" => Some(0),
         "rating_perilaku" => Some(1),
         "predikat" => Some(2),
         _ => None,
     };
+    // The predikat-matrix slot of each indicator rank, read from the first row of each.
+    let mut slot_of: Vec<Option<Option<usize>>> = vec![None; indicators.0.len()];
+    // Each row's key, index and value: the checks below read the values here, in key order,
+    // instead of from rows scattered over memory.
+    let mut order: Vec<(u128, u32, u64)> = Vec::with_capacity(t.kinerja.len());
+    for (i, k) in t.kinerja.iter().enumerate() {
+        let indicator = indicators.rank(&interned_ptr(&k.indikator));
+        slot_of[indicator as usize].get_or_insert_with(|| slot(k));
+        let key =
+            (u128::from(k.nip) << 64) | (u128::from(periods.rank(&k.periode)) << 32) | u128::from(indicator);
+        order.push((key, i as u32, k.nilai.to_bits()));
+    }
+    // Keys and indices are distinct, so the values never take part in the order.
+    order.sort_unstable();
+    let keep = mark_duplicates(
+        &t.kinerja,
+        &order,
+        |(k, i, _)| (k, *i),
+        |k| k.nilai,
+        |k| k.prov,
+        &files,
+        &mut rejects,
+    );
+    // Predikat matrix: the rows of one person-period are adjacent in the same order, so the
+    // three ratings of each are gathered without another sort.
     let mut mismatches: Vec<Finding> = Vec::new();
     for group in order.chunk_by(|a, b| a.0 >> 32 == b.0 >> 32) {
-        let mut ratings: [Option<&crate::model::KinerjaRow>; 3] = [None; 3];
-        for (_, i) in group.iter().filter(|(_, i)| keep[*i as usize]) {
-            let k = &t.kinerja[*i as usize];
-            if let Some(s) = slot(k) {
-                ratings[s] = Some(k);
+        let mut found = [None; 3];
+        for (key, i, nilai) in group.iter().filter(|(_, i, _)| keep[*i as usize]) {
+            if let Some(Some(s)) = slot_of[(*key & 0xffff_ffff) as usize] {
+                found[s] = Some((*i as usize, f64::from_bits(*nilai) as u8));
             }
         }
-        if let [Some(h), Some(p), Some(pred)] = ratings
-            && let Some(expected) = predikat_from_ratings(h.nilai as u8, p.nilai as u8)
-            && expected != pred.nilai as u8
+        if let [Some((_, h)), Some((_, p)), Some((pred, given))] = found
+            && let Some(expected) = predikat_from_ratings(h, p)
+            && expected != given
         {
             mismatches.push(
                 Finding::new(
-                    pred.prov,
+                    t.kinerja[pred].prov,
                     "predikat",
-                    predikat_label(pred.nilai as u8),
+                    predikat_label(given),
                     Reason::PredikatMismatch,
                 )
                 .with_detail(format!("matriks memberi / the matrix gives: {}", predikat_label(expected))),
@@ -392,7 +425,9 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     // indicator loses its other indicators too.
     let rejected: HashSet<Prov> = loaded.rejects.iter().chain(&rejects).map(|f| f.prov).collect();
     let t = &mut loaded.tables;
-    t.kinerja.retain(|k| !rejected.contains(&k.prov));
+    if !rejected.is_empty() {
+        t.kinerja.retain(|k| !rejected.contains(&k.prov));
+    }
     loaded.rejects.extend(rejects);
     loaded.warnings.extend(warnings);
     // One order for every run, whatever order the checks found things in: by file, row, column.
@@ -412,7 +447,17 @@ struct Ranks<T>(Vec<T>);
 
 impl<T: Ord + std::hash::Hash + Copy> Ranks<T> {
     fn of(values: impl Iterator<Item = T>) -> Ranks<T> {
-        let mut distinct: Vec<T> = values.collect::<HashSet<T>>().into_iter().collect();
+        // A column repeats values in runs (a person's months, a month's indicators): each run is
+        // hashed once.
+        let mut last = None;
+        let mut seen: HashSet<T> = HashSet::default();
+        for v in values {
+            if last != Some(v) {
+                seen.insert(v);
+                last = Some(v);
+            }
+        }
+        let mut distinct: Vec<T> = seen.into_iter().collect();
         distinct.sort_unstable();
         Ranks(distinct)
     }
@@ -441,7 +486,7 @@ fn dedupe<T, K: Ord>(
     files: &[FileReport],
     rejects: &mut Vec<Finding>,
 ) -> Vec<bool> {
-    mark_duplicates(rows, &sorted_keys(rows, key), value, prov, files, rejects)
+    mark_duplicates(rows, &sorted_keys(rows, key), |(k, i)| (k, *i), value, prov, files, rejects)
 }
 
 /// Every row's key and index, sorted (row order breaks ties). Groups are found by sorting, which
@@ -452,35 +497,46 @@ fn sorted_keys<T, K: Ord>(rows: &[T], key: impl Fn(&T) -> K) -> Vec<(K, u32)> {
     order
 }
 
-/// [`dedupe`] over the rows' sorted keys.
-fn mark_duplicates<T, K: Ord>(
+/// [`dedupe`] over the rows' sorted entries; `entry` gives an entry's key and row index.
+fn mark_duplicates<T, E, K: Eq>(
     rows: &[T],
-    order: &[(K, u32)],
+    order: &[E],
+    entry: impl Fn(&E) -> (&K, u32),
     value: impl Fn(&T) -> f64,
     prov: impl Fn(&T) -> Prov,
     files: &[FileReport],
     rejects: &mut Vec<Finding>,
 ) -> Vec<bool> {
     let mut keep = vec![true; rows.len()];
-    for g in order.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
-        let first = &rows[g[0].1 as usize];
-        let conflict = g.iter().any(|(_, i)| value(&rows[*i as usize]) != value(first));
-        let raw = |i: u32| format!("{}", value(&rows[i as usize]));
+    let row = |e: &E| &rows[entry(e).1 as usize];
+    for g in order.chunk_by(|a, b| entry(a).0 == entry(b).0).filter(|g| g.len() > 1) {
+        let first = row(&g[0]);
+        let conflict = g.iter().any(|e| value(row(e)) != value(first));
         if conflict {
-            let all: Vec<String> = g.iter().map(|(_, i)| place(files, prov(&rows[*i as usize]))).collect();
-            for (_, i) in g {
-                keep[*i as usize] = false;
+            let all: Vec<String> = g.iter().map(|e| place(files, prov(row(e)))).collect();
+            for e in g {
+                keep[entry(e).1 as usize] = false;
                 rejects.push(
-                    Finding::new(prov(&rows[*i as usize]), "nilai", raw(*i), Reason::DuplicateConflict)
-                        .with_detail(format!("baris bertentangan / conflicting rows: {}", all.join(", "))),
+                    Finding::new(
+                        prov(row(e)),
+                        "nilai",
+                        format!("{}", value(row(e))),
+                        Reason::DuplicateConflict,
+                    )
+                    .with_detail(format!("baris bertentangan / conflicting rows: {}", all.join(", "))),
                 );
             }
         } else {
-            for (_, i) in &g[1..] {
-                keep[*i as usize] = false;
+            for e in &g[1..] {
+                keep[entry(e).1 as usize] = false;
                 rejects.push(
-                    Finding::new(prov(&rows[*i as usize]), "nilai", raw(*i), Reason::DuplicateIdentical)
-                        .with_detail(format!("baris pertama / first row: {}", place(files, prov(first)))),
+                    Finding::new(
+                        prov(row(e)),
+                        "nilai",
+                        format!("{}", value(row(e))),
+                        Reason::DuplicateIdentical,
+                    )
+                    .with_detail(format!("baris pertama / first row: {}", place(files, prov(first)))),
                 );
             }
         }
