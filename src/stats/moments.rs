@@ -251,6 +251,24 @@ impl LinearIf {
         start..start + self.terms[start..].partition_point(|e| e.0 < hi)
     }
 
+    /// The cohort classes, ascending, in which the function has terms or a non-zero constant:
+    /// it is zero for every entity of any other cohort.
+    fn cohorts(&self, periods: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for e in &self.terms {
+            let c = e.0 as usize / periods;
+            if out.last() != Some(&c) {
+                out.push(c);
+            }
+        }
+        if self.b.iter().any(|b| *b != 0.0) {
+            out.extend(self.b.iter().enumerate().filter(|(_, b)| **b != 0.0).map(|(c, _)| c));
+            out.sort_unstable();
+            out.dedup();
+        }
+        out
+    }
+
     /// The value at each entity of the estimation sample, IF_i = Σ_t 1{observed} (a Y_it + β) + b,
     /// in the order of `entities` (indices into `panel`'s entities, whose cohorts are `cohort`, as
     /// in `AttGt::entities` and `AttGt::entity_cohort`): the entity-level influence function of
@@ -473,7 +491,11 @@ impl InfluenceSpace for LinearSpace<'_> {
         // Per operand and cohort: (t, a, β̃ = β + a m) of the periods where either is non-zero.
         let (mut xs, mut ys): (Vec<Tilde>, Vec<Tilde>) = (Vec::new(), Vec::new());
         let (mut ix, mut iy) = (0, 0);
-        for c in 0..m.cohorts.len() {
+        // Only cohorts where both operands can be non-zero: a cell's function lives in its own
+        // cohort and its controls', not in every cohort.
+        let (cx, cy) = (x.cohorts(t_n), y.cohorts(t_n));
+        let both_active = cx.iter().filter(|c| cy.binary_search(c).is_ok());
+        for &c in both_active {
             self.cohort_terms(x, c, &mut ix, &mut xs);
             self.cohort_terms(y, c, &mut iy, &mut ys);
             let (xb, yb) = (x.b.get(c).copied().unwrap_or(0.0), y.b.get(c).copied().unwrap_or(0.0));
