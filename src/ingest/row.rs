@@ -4,6 +4,7 @@
 //! bad, so a table parser reads like a list of columns, and a row with any reject is dropped as a
 //! whole.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -164,20 +165,31 @@ impl<'a, 'c> RowCtx<'a, 'c> {
 
     /// Text, trimmed; `None` when blank. Numbers become their plain text.
     pub fn text(&mut self, column: &str) -> Option<String> {
+        self.text_ref(column).map(Cow::into_owned)
+    }
+
+    /// [`RowCtx::text`] borrowing the cell's text where it can (no copy per row for texts that
+    /// are only looked up).
+    pub fn text_ref(&mut self, column: &str) -> Option<Cow<'a, str>> {
         let cell = self.cell(column);
         if cell.is_blank() || !self.usable(column, cell) {
             return None;
         }
         Some(match cell {
-            Cell::Text(s) => s.trim().to_string(),
-            Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-            other => other.raw(),
+            Cell::Text(s) => Cow::Borrowed(s.trim()),
+            Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Cow::Owned(format!("{f:.0}")),
+            other => Cow::Owned(other.raw()),
         })
     }
 
     pub fn required_text(&mut self, column: &str) -> Option<String> {
+        self.required_text_ref(column).map(Cow::into_owned)
+    }
+
+    /// [`RowCtx::required_text`], borrowing as [`RowCtx::text_ref`] does.
+    pub fn required_text_ref(&mut self, column: &str) -> Option<Cow<'a, str>> {
         let before = self.rejects.len();
-        let v = self.text(column);
+        let v = self.text_ref(column);
         if v.is_none() && self.rejects.len() == before {
             self.reject(column, Cell::Empty, Reason::RequiredEmpty);
         }

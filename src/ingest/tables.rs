@@ -25,15 +25,30 @@ use crate::validate::reason::Reason;
 
 /// Interns indicator names and unit ids so millions of rows share a few strings.
 #[derive(Default)]
-pub struct Interner(foldhash::HashMap<String, Arc<str>>);
+pub struct Interner {
+    texts: foldhash::HashMap<String, Arc<str>>,
+    /// The interned [`indicator_key`] of each indicator text seen: a long kinerja export
+    /// repeats a handful of indicator names millions of times.
+    indicators: foldhash::HashMap<String, Arc<str>>,
+}
 
 impl Interner {
     pub fn get(&mut self, s: &str) -> Arc<str> {
-        if let Some(a) = self.0.get(s) {
+        if let Some(a) = self.texts.get(s) {
             return a.clone();
         }
         let a: Arc<str> = Arc::from(s);
-        self.0.insert(s.to_string(), a.clone());
+        self.texts.insert(s.to_string(), a.clone());
+        a
+    }
+
+    /// The interned [`indicator_key`] of `raw`.
+    pub fn indicator(&mut self, raw: &str) -> Arc<str> {
+        if let Some(a) = self.indicators.get(raw) {
+            return a.clone();
+        }
+        let a = self.get(&indicator_key(raw));
+        self.indicators.insert(raw.to_string(), a.clone());
         a
     }
 }
@@ -302,7 +317,7 @@ fn kinerja_period(ctx: &mut RowCtx<'_, '_>) -> Option<Period> {
 pub fn kinerja(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner, out: &mut Vec<KinerjaRow>) {
     let nip = ctx.nip("nip", true);
     let periode = kinerja_period(ctx);
-    let unit_id = ctx.text("unit_id").map(|u| interner.get(&u));
+    let unit_id = ctx.text_ref("unit_id").map(|u| interner.get(&u));
     let penilai = soft(ctx, |c| c.nip("penilai_nip", false)).map(|n| n.value);
     // Rows go straight into the table (no per-row vector) and are taken back if the row fails.
     let (start, prov) = (out.len(), ctx.prov);
@@ -336,12 +351,12 @@ pub fn kinerja(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner, out: &mut Vec<
         if found == 0 && ctx.rejects.is_empty() {
             ctx.reject("nilai", Cell::Empty, Reason::RequiredEmpty);
         }
-    } else if let Some(ind) = ctx.required_text("indikator") {
-        let key = indicator_key(&ind);
+    } else if let Some(ind) = ctx.required_text_ref("indikator") {
+        let key = interner.indicator(&ind);
         let rule = kinerja_indicator_rule(&key);
         let cell = ctx.cell("nilai");
         if let Some(v) = kinerja_value(ctx, "nilai", cell, rule.encoding, rule.min, rule.max) {
-            push(out, interner.get(&key), v);
+            push(out, key, v);
         }
     }
     if !ctx.rejects.is_empty() {
@@ -353,7 +368,7 @@ pub fn layanan(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner) -> Option<Laya
     let unit_id = ctx.required_text("unit_id");
     let cell = ctx.cell("periode");
     let periode = ctx.period_of("periode", cell);
-    let indikator = ctx.required_text("indikator").map(|i| interner.get(&indicator_key(&i)));
+    let indikator = ctx.required_text_ref("indikator").map(|i| interner.indicator(&i));
     let cell = ctx.cell("nilai");
     let nilai = ctx.number_of("nilai", cell);
     if let Some(v) = nilai
