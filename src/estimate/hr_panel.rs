@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
-use rayon::prelude::*;
 
 use crate::data::table::{ColumnData, TableData, read_columns_shared, read_table};
+use crate::estimate::bucket_sort::sort_by_bucket;
 use crate::normalize::period::Period;
 
 /// The long panel, one row per employee and month, sorted by employee and month.
@@ -145,7 +145,9 @@ pub fn build(
             }
         ));
     }
-    rows.par_sort_unstable_by_key(|r| (r.0, r.1));
+    // (employee, month) keys are distinct (validation keeps one value per NIP, period and
+    // indicator), so this is the order of any sort.
+    let rows = sort_by_bucket(rows, id_values.len(), |r| r.0 as usize, |r| r.1);
     // Keep only employees with a row; renumber them densely in sorted order.
     let mut used: Vec<u32> = rows.iter().map(|r| r.0).collect();
     used.dedup();

@@ -4,6 +4,7 @@
 //! statistics core ([`crate::stats`]) and writes the public outputs ([`output`]): `att_gt.parquet`,
 //! `aggregates.parquet` and `estimate.json`, whose columns `docs/outputs.md` documents.
 
+pub mod bucket_sort;
 pub mod fit;
 pub mod hr_panel;
 pub mod input;

@@ -14,6 +14,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::data::table::{ColumnData as C, TableData, read_columns_shared, read_table};
+use crate::estimate::bucket_sort::sort_by_bucket;
 use crate::estimate::hr_panel::KINERJA_COLUMNS;
 use crate::stats::describe::{Summary, summarise};
 
@@ -70,36 +71,14 @@ fn month_key(d: chrono::NaiveDate) -> i64 {
 }
 
 /// `points` (person code, indicator code, month key, value) in a stable sort by (person,
-/// indicator, month): a counting sort on (person, indicator) codes (`indicators` of them), then
-/// each series by month, which is rarely needed since exports list months in order. Equal to
-/// `sort_by_key(|p| (p.0, p.1, p.2))`, in linear time.
+/// indicator, month), with `people` and `indicators` codes: equal to
+/// `sort_by_key(|p| (p.0, p.1, p.2))`, in linear time ([`sort_by_bucket`]).
 fn sort_points(
     points: Vec<(u32, u32, i64, f64)>,
     people: usize,
     indicators: usize,
 ) -> Vec<(u32, u32, i64, f64)> {
-    let bucket = |p: &(u32, u32, i64, f64)| p.0 as usize * indicators + p.1 as usize;
-    let mut start = vec![0usize; people * indicators + 1];
-    for p in &points {
-        start[bucket(p) + 1] += 1;
-    }
-    for i in 0..people * indicators {
-        start[i + 1] += start[i];
-    }
-    let mut next = start.clone();
-    let mut out = vec![(0, 0, 0, 0.0); points.len()];
-    for p in points {
-        let b = bucket(&p);
-        out[next[b]] = p;
-        next[b] += 1;
-    }
-    for w in start.windows(2) {
-        let series = &mut out[w[0]..w[1]];
-        if !series.is_sorted_by_key(|p| p.2) {
-            series.sort_by_key(|p| p.2);
-        }
-    }
-    out
+    sort_by_bucket(points, people * indicators, |p| p.0 as usize * indicators + p.1 as usize, |p| p.2)
 }
 
 /// Builds every window.

@@ -262,6 +262,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     // An export lists a person's rows together: the NIP lookups are made once per run of rows.
     let mut person: Option<(u64, bool, Option<chrono::NaiveDate>)> = None;
     let mut last_unit: Option<(usize, Option<Arc<str>>)> = None;
+    let (mut periods, mut indicators) = (Distinct::default(), Distinct::default());
     t.kinerja.retain_mut(|k| {
         let (known, left) = match person {
             Some((nip, known, left)) if nip == k.nip => (known, left),
@@ -301,12 +302,14 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
                 warnings.push(Finding::new(k.prov, "unit_id", &*u, Reason::UnknownUnitKept));
             }
         }
+        // The kept rows' periods and indicators, gathered in this pass over the rows.
+        periods.add(k.periode);
+        indicators.add(interned_ptr(&k.indikator));
         true
     });
     // (nip, periode, indikator) as one integer in the tuple's order: periods and indicators by
     // their rank among the distinct ones, so the sort compares integers, not structs.
-    let periods = Ranks::of(t.kinerja.iter().map(|k| k.periode));
-    let indicators = Ranks::of(t.kinerja.iter().map(|k| interned_ptr(&k.indikator)));
+    let (periods, indicators) = (periods.ranks(), indicators.ranks());
     let slot = |k: &crate::model::KinerjaRow| match &*k.indikator {
         "rating_hasil_kerja" => Some(0),
         "rating_perilaku" => Some(1),
@@ -441,25 +444,45 @@ fn interned_ptr(name: &Arc<str>) -> usize {
     Arc::as_ptr(name) as *const u8 as usize
 }
 
+/// The distinct values seen, gathered while another pass reads the rows.
+struct Distinct<T> {
+    last: Option<T>,
+    seen: HashSet<T>,
+}
+
+impl<T> Default for Distinct<T> {
+    fn default() -> Self {
+        Distinct { last: None, seen: HashSet::default() }
+    }
+}
+
+impl<T: Ord + std::hash::Hash + Copy> Distinct<T> {
+    /// A column repeats values in runs (a person's months, a month's indicators): each run is
+    /// hashed once.
+    fn add(&mut self, v: T) {
+        if self.last != Some(v) {
+            self.seen.insert(v);
+            self.last = Some(v);
+        }
+    }
+
+    fn ranks(self) -> Ranks<T> {
+        let mut distinct: Vec<T> = self.seen.into_iter().collect();
+        distinct.sort_unstable();
+        Ranks(distinct)
+    }
+}
+
 /// The distinct values of a column, sorted: a value's rank among them sorts as the value does,
 /// so integer ranks can stand in for values that are slow to compare.
 struct Ranks<T>(Vec<T>);
 
 impl<T: Ord + std::hash::Hash + Copy> Ranks<T> {
+    #[cfg(test)]
     fn of(values: impl Iterator<Item = T>) -> Ranks<T> {
-        // A column repeats values in runs (a person's months, a month's indicators): each run is
-        // hashed once.
-        let mut last = None;
-        let mut seen: HashSet<T> = HashSet::default();
-        for v in values {
-            if last != Some(v) {
-                seen.insert(v);
-                last = Some(v);
-            }
-        }
-        let mut distinct: Vec<T> = seen.into_iter().collect();
-        distinct.sort_unstable();
-        Ranks(distinct)
+        let mut d = Distinct::default();
+        values.for_each(|v| d.add(v));
+        d.ranks()
     }
 
     /// The rank of a value the ranking was built from (another value would take the rank of the
