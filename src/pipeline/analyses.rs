@@ -134,7 +134,7 @@ pub struct EstimateNote {
 struct SubgroupFacts {
     requested: HashSet<(String, NaiveDate)>,
     /// The same by month key, for event-level subgroups.
-    requested_months: HashSet<(String, i64)>,
+    requested_months: HashMap<String, HashSet<i64>>,
     trainings: HashMap<String, Vec<NaiveDate>>,
     training_months: i64,
 }
@@ -167,25 +167,26 @@ impl SubgroupFacts {
                 trainings.entry(id.to_string()).or_default().push(*d);
             }
         }
-        let requested_months = requested
-            .iter()
-            .map(|(id, d)| (id.clone(), i64::from(crate::normalize::period::Period::of_date(*d).month_key())))
-            .collect();
+        let mut requested_months: HashMap<String, HashSet<i64>> = HashMap::new();
+        for (id, d) in &requested {
+            let month = i64::from(crate::normalize::period::Period::of_date(*d).month_key());
+            requested_months.entry(id.clone()).or_default().insert(month);
+        }
         Ok(SubgroupFacts { requested, requested_months, trainings, training_months: opts.training_months })
     }
 
     /// The value of a binary dimension for one transfer event of an employee, in month `month`
     /// (a month key): requested in that month, or followed by training within the months set.
-    fn event_value(&self, dim: &str, id: &str, month: i64) -> String {
+    fn event_value(&self, dim: &str, id: &str, month: i64) -> &'static str {
         let key = |d: &NaiveDate| i64::from(crate::normalize::period::Period::of_date(*d).month_key());
         let yes = match dim {
-            "diminta" => self.requested_months.contains(&(id.to_string(), month)),
+            "diminta" => self.requested_months.get(id).is_some_and(|m| m.contains(&month)),
             _ => self
                 .trainings
                 .get(id)
                 .is_some_and(|ds| ds.iter().any(|d| (month..month + self.training_months).contains(&key(d)))),
         };
-        if yes { "ya" } else { "tidak" }.to_string()
+        if yes { "ya" } else { "tidak" }
     }
 
     /// The value of a subgroup dimension for an employee's first transfer.
@@ -336,13 +337,20 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     let agg = AggOptions { min_e: Some(opts.min_e), max_e: Some(opts.max_e) };
     let mut tables = Tables::new(z);
     let mut notes = Vec::new();
+    // Each employee's value of each subgroup dimension, from the first transfer: the same for
+    // every outcome.
+    let dim_values: HashMap<&str, HashMap<&str, String>> = opts
+        .subgroups
+        .iter()
+        .map(|dim| (dim.as_str(), firsts.iter().map(|(id, f)| (id.as_str(), facts.value(dim, id, f))).collect()))
+        .collect();
     for outcome in &outcomes {
         let started = std::time::Instant::now();
         let hp = build(validated, outcome, opts.standardize, opts.until)?;
         panel_clock += started.elapsed();
         let mut subgroups: Vec<(String, Option<(&str, String)>)> = vec![(ALL.to_string(), None)];
         for dim in &opts.subgroups {
-            let mut values: Vec<String> = firsts.iter().map(|(id, f)| facts.value(dim, id, f)).collect();
+            let mut values: Vec<String> = dim_values[dim.as_str()].values().cloned().collect();
             values.sort_unstable();
             values.dedup();
             subgroups.extend(values.into_iter().map(|v| (format!("{dim}={v}"), Some((dim.as_str(), v)))));
@@ -352,9 +360,7 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
         for (label, filter) in &subgroups {
             let keep = |id: &str, cohort: i64| {
                 cohort == 0
-                    || filter
-                        .as_ref()
-                        .is_none_or(|(dim, v)| firsts.get(id).is_some_and(|f| facts.value(dim, id, f) == *v))
+                    || filter.as_ref().is_none_or(|(dim, v)| dim_values[dim].get(id).is_some_and(|x| x == v))
             };
             let binary = filter.as_ref().filter(|(dim, _)| BINARY_DIMENSIONS.contains(dim));
             let (note, overall) = estimate_cs(
@@ -624,7 +630,7 @@ mod tests {
         };
         let facts = SubgroupFacts {
             requested: HashSet::from([("A".to_string(), d(2024, 3, 1))]),
-            requested_months: HashSet::from([("A".to_string(), 2024 * 12 + 2)]),
+            requested_months: HashMap::from([("A".to_string(), HashSet::from([2024 * 12 + 2]))]),
             trainings: HashMap::from([
                 ("A".to_string(), vec![d(2024, 5, 20)]),
                 ("B".to_string(), vec![d(2024, 6, 1), d(2023, 1, 1)]),
