@@ -342,7 +342,9 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     let dim_values: HashMap<&str, HashMap<&str, String>> = opts
         .subgroups
         .iter()
-        .map(|dim| (dim.as_str(), firsts.iter().map(|(id, f)| (id.as_str(), facts.value(dim, id, f))).collect()))
+        .map(|dim| {
+            (dim.as_str(), firsts.iter().map(|(id, f)| (id.as_str(), facts.value(dim, id, f))).collect())
+        })
         .collect();
     for outcome in &outcomes {
         let started = std::time::Instant::now();

@@ -101,13 +101,16 @@ pub fn stacked_where(
             subs.push(Sub { g, treated, controls });
         }
     }
-    let es: Vec<i64> = (-pre..=post).filter(|e| *e != -1).collect();
+    // Event times as one contiguous range, so a member's values at them are one slice of its
+    // row; e = −1, the reference, is never observed (it gets no weight and no point).
+    let es: Vec<i64> = (-pre..=post).collect();
+    let grid = Grid::of(entities, pre.max(post).max(0) + 1);
     let ne = es.len();
     // Pass 1, sub-experiment by sub-experiment: the sums and counts of the observed changes of
     // each side at every event time. Each member's series is read once per sub-experiment.
     let mut sides = Vec::with_capacity(subs.len());
     for s in &subs {
-        sides.push((Side::of(entities, &s.treated, s.g, &es), Side::of(entities, &s.controls, s.g, &es)));
+        sides.push((Side::of(&grid, &s.treated, s.g, &es), Side::of(&grid, &s.controls, s.g, &es)));
     }
     // Weights per event time over the sub-experiments that observe both sides at it.
     let observed = |k: usize, j: usize| sides[k].0.n[j] > 0 && sides[k].1.n[j] > 0;
@@ -131,18 +134,51 @@ pub fn stacked_where(
                 used[j] += 1;
             }
         }
-        t.add_influence(entities, &s.treated, s.g, &es, &w, 1.0, &mut psi);
-        c.add_influence(entities, &s.controls, s.g, &es, &w, -1.0, &mut psi);
+        t.add_influence(&grid, &s.treated, s.g, pre, &w, 1.0, &mut psi);
+        c.add_influence(&grid, &s.controls, s.g, pre, &w, -1.0, &mut psi);
     }
     let mut out = Vec::new();
     for (j, e) in es.iter().enumerate() {
-        if weight_total[j] == 0 {
+        if weight_total[j] == 0 || *e == -1 {
             continue;
         }
         let se = (0..entities.len()).map(|i| psi[i * ne + j] * psi[i * ne + j]).sum::<f64>().sqrt();
         out.push(StackedPoint { e: *e, att: att[j], se, n_events: events[j], n_subexperiments: used[j] });
     }
     out
+}
+
+/// Every entity's series on one grid of periods, entity by entity: the sub-experiments read
+/// their members' values from one block of memory instead of through a vector per entity.
+struct Grid {
+    /// Period of column 0.
+    lo: i64,
+    width: usize,
+    /// `y[i * width + (t − lo)]`; NaN where entity i is not observed.
+    y: Vec<f64>,
+}
+
+impl Grid {
+    /// The grid of `entities` with `pad` unobserved periods on either side, so that a window of
+    /// up to `pad` periods around an observed period stays on it.
+    fn of(entities: &[Entity], pad: i64) -> Grid {
+        let spans = entities.iter().filter(|x| !x.y.is_empty());
+        let lo = spans.clone().map(|x| x.start).min().unwrap_or(0) - pad;
+        let hi = spans.map(|x| x.start + x.y.len() as i64).max().unwrap_or(lo + pad) + pad;
+        let width = (hi - lo) as usize;
+        let mut y = vec![f64::NAN; entities.len() * width];
+        for (i, x) in entities.iter().enumerate().filter(|(_, x)| !x.y.is_empty()) {
+            let from = i * width + (x.start - lo) as usize;
+            y[from..from + x.y.len()].copy_from_slice(&x.y);
+        }
+        Grid { lo, width, y }
+    }
+
+    /// [`Entity::at`] of entity `i`.
+    fn at(&self, i: usize, t: i64) -> Option<f64> {
+        let k = usize::try_from(t - self.lo).ok().filter(|k| *k < self.width)?;
+        Some(self.y[i * self.width + k]).filter(|v| !v.is_nan())
+    }
 }
 
 /// One side (treated or clean controls) of a sub-experiment at g: per event time, the sum and
@@ -153,17 +189,25 @@ struct Side {
 }
 
 impl Side {
-    fn of(entities: &[Entity], members: &[usize], g: i64, es: &[i64]) -> Side {
+    /// The side's sums and counts at event times `es` (contiguous, from −pre; e = −1 is left
+    /// out). Unobserved values add −0.0, which leaves every sum unchanged bit for bit, so the
+    /// loop has no branch.
+    fn of(grid: &Grid, members: &[usize], g: i64, es: &[i64]) -> Side {
+        let ne = es.len();
         // −0.0 is the neutral element `Iterator::sum` starts from.
-        let mut side = Side { sum: vec![-0.0; es.len()], n: vec![0; es.len()] };
+        let mut side = Side { sum: vec![-0.0; ne], n: vec![0; ne] };
+        let on: Vec<bool> = es.iter().map(|e| *e != -1).collect();
+        let Some(offset) = es.first().and_then(|e| usize::try_from(g + e - grid.lo).ok()) else {
+            return side;
+        };
         for i in members {
-            let x = &entities[*i];
-            let Some(base) = x.at(g - 1) else { continue };
-            for (j, e) in es.iter().enumerate() {
-                if let Some(v) = x.at(g + e) {
-                    side.sum[j] += v - base;
-                    side.n[j] += 1;
-                }
+            let Some(base) = grid.at(*i, g - 1) else { continue };
+            let start = i * grid.width + offset;
+            let Some(row) = grid.y.get(start..start + ne) else { continue };
+            for (((sum, n), v), on) in side.sum.iter_mut().zip(side.n.iter_mut()).zip(row).zip(&on) {
+                let seen = *on && !v.is_nan();
+                *sum += if seen { v - base } else { -0.0 };
+                *n += usize::from(seen);
             }
         }
         side
@@ -174,25 +218,39 @@ impl Side {
     }
 
     /// Adds `sign · w_j (d − mean_j) / n_j` to `psi[i * ne + j]` for every member i observed at
-    /// an event time j that has a weight. `sign` is ±1, so the sum is exact either way.
+    /// an event time j that has a weight (`w`, one per event time e = −pre, −pre + 1, …, of the
+    /// sub-experiment at g). `sign` is ±1, so the sum is exact either way. Every term is
+    /// computed and the unused ones are replaced by −0.0, which leaves `psi` unchanged bit for
+    /// bit, so the loop has no branch.
     #[allow(clippy::too_many_arguments)]
     fn add_influence(
         &self,
-        entities: &[Entity],
+        grid: &Grid,
         members: &[usize],
         g: i64,
-        es: &[i64],
+        pre: i64,
         w: &[Option<f64>],
         sign: f64,
         psi: &mut [f64],
     ) {
-        let ne = es.len();
+        let ne = w.len();
+        let on: Vec<bool> = w.iter().map(Option::is_some).collect();
+        let weight: Vec<f64> = w.iter().map(|x| x.unwrap_or(0.0)).collect();
+        let mean: Vec<f64> = (0..ne).map(|j| self.mean(j)).collect();
+        let count: Vec<f64> = self.n.iter().map(|n| *n as f64).collect();
+        let Ok(offset) = usize::try_from(g - pre - grid.lo) else { return };
         for i in members {
-            let x = &entities[*i];
-            let Some(base) = x.at(g - 1) else { continue };
-            for (j, e) in es.iter().enumerate() {
-                let (Some(wj), Some(v)) = (w[j], x.at(g + e)) else { continue };
-                psi[i * ne + j] += sign * (wj * ((v - base) - self.mean(j)) / self.n[j] as f64);
+            let Some(base) = grid.at(*i, g - 1) else { continue };
+            let start = i * grid.width + offset;
+            let (Some(row), Some(p)) = (grid.y.get(start..start + ne), psi.get_mut(i * ne..(i + 1) * ne))
+            else {
+                continue;
+            };
+            for (((p, v), on), ((w, m), n)) in
+                p.iter_mut().zip(row).zip(&on).zip(weight.iter().zip(&mean).zip(&count))
+            {
+                let term = sign * (w * ((v - base) - m) / n);
+                *p += if *on && !v.is_nan() { term } else { -0.0 };
             }
         }
     }
