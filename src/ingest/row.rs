@@ -40,21 +40,50 @@ pub struct RowCtx<'a, 'c> {
 /// remembered result is the result. Bounded, so a flat national file cannot grow it without end.
 #[derive(Default)]
 pub struct ParseMemo {
-    nip: foldhash::HashMap<String, Result<Nip, NipError>>,
-    period: foldhash::HashMap<String, Result<Period, PeriodError>>,
+    nip: Remembered<Result<Nip, NipError>>,
+    period: Remembered<Result<Period, PeriodError>>,
+}
+
+/// The parses of one kind of text, and the last one looked up: an export lists a person's rows
+/// together, so most lookups are the text of the row before and need no hashing.
+struct Remembered<T> {
+    map: foldhash::HashMap<String, T>,
+    last: Option<(String, T)>,
+}
+
+impl<T> Default for Remembered<T> {
+    fn default() -> Self {
+        Remembered { map: foldhash::HashMap::default(), last: None }
+    }
 }
 
 impl ParseMemo {
     /// Distinct texts remembered per kind; later ones are parsed every time.
     const LIMIT: usize = 1 << 20;
 
-    fn remember<T: Clone>(map: &mut foldhash::HashMap<String, T>, key: &str, parse: impl FnOnce() -> T) -> T {
-        if let Some(v) = map.get(key) {
+    fn remember<T: Clone>(memo: &mut Remembered<T>, key: &str, parse: impl FnOnce() -> T) -> T {
+        if let Some((text, v)) = &memo.last
+            && text == key
+        {
             return v.clone();
         }
-        let v = parse();
-        if map.len() < Self::LIMIT {
-            map.insert(key.to_string(), v.clone());
+        let v = match memo.map.get(key) {
+            Some(v) => v.clone(),
+            None => {
+                let v = parse();
+                if memo.map.len() < Self::LIMIT {
+                    memo.map.insert(key.to_string(), v.clone());
+                }
+                v
+            }
+        };
+        match &mut memo.last {
+            Some((text, last)) => {
+                text.clear();
+                text.push_str(key);
+                *last = v.clone();
+            }
+            None => memo.last = Some((key.to_string(), v.clone())),
         }
         v
     }
