@@ -174,6 +174,23 @@ impl Grid {
         Grid { lo, width, y }
     }
 
+    /// Each member observed at g − 1 with its value there and its row's `len` values from period
+    /// `from` (in the grid's padding when `from` and `len` stay within it).
+    fn windows<'a>(
+        &'a self,
+        members: &'a [usize],
+        g: i64,
+        from: i64,
+        len: usize,
+    ) -> impl Iterator<Item = (usize, f64, &'a [f64])> + 'a {
+        let offset = usize::try_from(from - self.lo).ok();
+        members.iter().filter_map(move |&i| {
+            let base = self.at(i, g - 1)?;
+            let start = i * self.width + offset?;
+            Some((i, base, self.y.get(start..start + len)?))
+        })
+    }
+
     /// [`Entity::at`] of entity `i`.
     fn at(&self, i: usize, t: i64) -> Option<f64> {
         let k = usize::try_from(t - self.lo).ok().filter(|k| *k < self.width)?;
@@ -197,13 +214,8 @@ impl Side {
         // −0.0 is the neutral element `Iterator::sum` starts from.
         let mut side = Side { sum: vec![-0.0; ne], n: vec![0; ne] };
         let on: Vec<bool> = es.iter().map(|e| *e != -1).collect();
-        let Some(offset) = es.first().and_then(|e| usize::try_from(g + e - grid.lo).ok()) else {
-            return side;
-        };
-        for i in members {
-            let Some(base) = grid.at(*i, g - 1) else { continue };
-            let start = i * grid.width + offset;
-            let Some(row) = grid.y.get(start..start + ne) else { continue };
+        let from = g + es.first().copied().unwrap_or(0);
+        for (_, base, row) in grid.windows(members, g, from, ne) {
             for (((sum, n), v), on) in side.sum.iter_mut().zip(side.n.iter_mut()).zip(row).zip(&on) {
                 let seen = *on && !v.is_nan();
                 *sum += if seen { v - base } else { -0.0 };
@@ -238,14 +250,8 @@ impl Side {
         let weight: Vec<f64> = w.iter().map(|x| x.unwrap_or(0.0)).collect();
         let mean: Vec<f64> = (0..ne).map(|j| self.mean(j)).collect();
         let count: Vec<f64> = self.n.iter().map(|n| *n as f64).collect();
-        let Ok(offset) = usize::try_from(g - pre - grid.lo) else { return };
-        for i in members {
-            let Some(base) = grid.at(*i, g - 1) else { continue };
-            let start = i * grid.width + offset;
-            let (Some(row), Some(p)) = (grid.y.get(start..start + ne), psi.get_mut(i * ne..(i + 1) * ne))
-            else {
-                continue;
-            };
+        for (i, base, row) in grid.windows(members, g, g - pre, ne) {
+            let Some(p) = psi.get_mut(i * ne..(i + 1) * ne) else { continue };
             for (((p, v), on), ((w, m), n)) in
                 p.iter_mut().zip(row).zip(&on).zip(weight.iter().zip(&mean).zip(&count))
             {

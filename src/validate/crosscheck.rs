@@ -478,13 +478,6 @@ impl<T: Ord + std::hash::Hash + Copy> Distinct<T> {
 struct Ranks<T>(Vec<T>);
 
 impl<T: Ord + std::hash::Hash + Copy> Ranks<T> {
-    #[cfg(test)]
-    fn of(values: impl Iterator<Item = T>) -> Ranks<T> {
-        let mut d = Distinct::default();
-        values.for_each(|v| d.add(v));
-        d.ranks()
-    }
-
     /// The rank of a value the ranking was built from (another value would take the rank of the
     /// next larger one).
     fn rank(&self, value: &T) -> u32 {
@@ -625,8 +618,16 @@ mod tests {
             tuples.swap(i, (i * 7919 + 13) % n);
         }
         tuples.extend(tuples.clone());
-        let periods = Ranks::of(tuples.iter().map(|t| t.1));
-        let slots = Ranks::of(tuples.iter().map(|t| t.2));
+        let periods = {
+            let mut d = Distinct::default();
+            tuples.iter().for_each(|t| d.add(t.1));
+            d.ranks()
+        };
+        let slots = {
+            let mut d = Distinct::default();
+            tuples.iter().for_each(|t| d.add(t.2));
+            d.ranks()
+        };
         assert_eq!(periods.0.len(), kinds.len() * 6 * 4);
         let key = |t: &(u64, Period, usize)| {
             (u128::from(t.0) << 64) | (u128::from(periods.rank(&t.1)) << 32) | u128::from(slots.rank(&t.2))
