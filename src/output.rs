@@ -160,9 +160,10 @@ pub fn kinerja(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
     let mut periode = KeyedDict::new(n, |p: Period| p.label());
     let mut jenis = KeyedDict::new(n, |p: PeriodKind| p.as_str().to_string());
     let mut mulai = Vec::with_capacity(n);
-    let mut indikator = KeyedDict::new(n, str::to_string);
+    let name = |c| t.symbols.name(c).to_string();
+    let mut indikator = KeyedDict::new(n, name);
     let mut nilai = Vec::with_capacity(n);
-    let mut unit = KeyedDict::new(n, str::to_string);
+    let mut unit = KeyedDict::new(n, name);
     let mut penilai = KeyedDict::new(n, |x| ids.pegawai_id(x));
     for r in k {
         pegawai.push(Some(r.nip));
@@ -172,9 +173,9 @@ pub fn kinerja(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
         periode.push(Some(r.periode));
         jenis.push(Some(r.periode.kind));
         mulai.push(r.periode.start());
-        indikator.push(Some(&*r.indikator));
+        indikator.push(Some(r.indikator));
         nilai.push(Some(r.nilai));
-        unit.push(r.unit_id.as_deref());
+        unit.push(r.unit_id);
         penilai.push(r.penilai_nip);
     }
     let mut d = TableData::default();

@@ -94,13 +94,18 @@ pub fn build(
     }
     // (employee rank, month key, value, unit code)
     let mut rows: Vec<(u32, i64, f64, Option<u32>)> = Vec::new();
-    for k in 0..kin.height() {
-        let (Some(id), Some(p), Some(kind), Some(ind), Some(v)) =
-            (id_codes[k], period_codes[k], kind_codes[k], ind_codes[k], values[k])
+    // The indicator first: most rows are another indicator's, and their other columns are
+    // never read.
+    for (k, ind) in ind_codes.iter().enumerate() {
+        if !ind.is_some_and(|i| wanted[i as usize]) {
+            continue;
+        }
+        let (Some(id), Some(p), Some(kind), Some(v)) =
+            (id_codes[k], period_codes[k], kind_codes[k], values[k])
         else {
             continue;
         };
-        if !wanted[ind as usize] || !monthly[kind as usize] {
+        if !monthly[kind as usize] {
             continue;
         }
         let key = keys[p as usize].clone()?;

@@ -116,14 +116,17 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
         points.push((id, ind, key, v));
     }
     // Stable: of several values for the same month, the last one read counts.
-    let points = sort_points(points, id_values.len(), ind_values.len());
-    let mut series: Vec<(u32, u32, i64, f64)> = Vec::with_capacity(points.len());
-    for (k, p) in points.iter().enumerate() {
-        if points.get(k + 1).is_none_or(|q| (q.0, q.1, q.2) != (p.0, p.1, p.2)) {
-            series.push(*p);
+    // Of a month's values the last is kept, in place: no third copy of millions of points.
+    let mut series = sort_points(points, id_values.len(), ind_values.len());
+    let mut kept = 0;
+    for k in 0..series.len() {
+        let p = series[k];
+        if series.get(k + 1).is_none_or(|q| (q.0, q.1, q.2) != (p.0, p.1, p.2)) {
+            series[kept] = p;
+            kept += 1;
         }
     }
-    drop(points);
+    series.truncate(kept);
     let mut runs: HashMap<(u32, u32), (usize, usize)> = HashMap::new();
     let mut from = 0;
     for k in 0..series.len() {

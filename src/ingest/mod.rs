@@ -279,5 +279,6 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
             unused_headers: map.unused.clone(),
         });
     }
+    loaded.tables.symbols = interner.into_symbols();
     Ok(loaded)
 }

@@ -11,7 +11,7 @@ use super::cell::Cell;
 use super::row::RowCtx;
 use crate::model::{
     JenisMutasi, KinerjaRow, LayananRow, MutasiRow, PegawaiRow, PelatihanRow, PermohonanRow, SKM_MAX_UNSUR,
-    SkmRow, StatusPermohonan, UnitRow,
+    SkmRow, StatusPermohonan, Sym, Symbols, UnitRow,
 };
 use crate::normalize::golongan::normalize_golongan;
 use crate::normalize::name::display_name;
@@ -23,33 +23,40 @@ use crate::normalize::rating::{
 use crate::schema::{WideEncoding, indicator_key, kinerja_indicator_rule};
 use crate::validate::reason::Reason;
 
-/// Interns indicator names and unit ids so millions of rows share a few strings.
+/// Interns indicator names and unit ids so millions of rows share a few strings: the kinerja
+/// rows hold codes into [`Symbols`], the smaller tables shared pointers.
 #[derive(Default)]
 pub struct Interner {
-    texts: foldhash::HashMap<String, Arc<str>>,
-    /// The interned [`indicator_key`] of each indicator text seen: a long kinerja export
+    symbols: Symbols,
+    /// The code of the [`indicator_key`] of each indicator text seen: a long kinerja export
     /// repeats a handful of indicator names millions of times.
-    indicators: foldhash::HashMap<String, Arc<str>>,
+    indicators: foldhash::HashMap<String, Sym>,
 }
 
 impl Interner {
-    pub fn get(&mut self, s: &str) -> Arc<str> {
-        if let Some(a) = self.texts.get(s) {
-            return a.clone();
+    pub fn code(&mut self, s: &str) -> Sym {
+        self.symbols.code(s)
+    }
+
+    /// The code of the [`indicator_key`] of `raw`.
+    pub fn indicator_code(&mut self, raw: &str) -> Sym {
+        if let Some(c) = self.indicators.get(raw) {
+            return *c;
         }
-        let a: Arc<str> = Arc::from(s);
-        self.texts.insert(s.to_string(), a.clone());
-        a
+        let c = self.symbols.code(&indicator_key(raw));
+        self.indicators.insert(raw.to_string(), c);
+        c
     }
 
     /// The interned [`indicator_key`] of `raw`.
     pub fn indicator(&mut self, raw: &str) -> Arc<str> {
-        if let Some(a) = self.indicators.get(raw) {
-            return a.clone();
-        }
-        let a = self.get(&indicator_key(raw));
-        self.indicators.insert(raw.to_string(), a.clone());
-        a
+        let c = self.indicator_code(raw);
+        Arc::clone(self.symbols.name(c))
+    }
+
+    /// The texts the codes refer to.
+    pub fn into_symbols(self) -> Symbols {
+        self.symbols
     }
 }
 
@@ -317,12 +324,12 @@ fn kinerja_period(ctx: &mut RowCtx<'_, '_>) -> Option<Period> {
 pub fn kinerja(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner, out: &mut Vec<KinerjaRow>) {
     let nip = ctx.nip("nip", true);
     let periode = kinerja_period(ctx);
-    let unit_id = ctx.text_ref("unit_id").map(|u| interner.get(&u));
+    let unit_id = ctx.text_ref("unit_id").map(|u| interner.code(&u));
     let penilai = soft(ctx, |c| c.nip("penilai_nip", false)).map(|n| n.value);
     // Rows go straight into the table (no per-row vector) and are taken back if the row fails.
     let (start, prov) = (out.len(), ctx.prov);
     let mut found = 0usize;
-    let mut push = |out: &mut Vec<KinerjaRow>, indikator: Arc<str>, nilai: f64| {
+    let mut push = |out: &mut Vec<KinerjaRow>, indikator: Sym, nilai: f64| {
         found += 1;
         if let (Some(nip), Some(periode)) = (nip, periode) {
             out.push(KinerjaRow {
@@ -331,7 +338,7 @@ pub fn kinerja(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner, out: &mut Vec<
                 periode,
                 indikator,
                 nilai,
-                unit_id: unit_id.clone(),
+                unit_id,
                 penilai_nip: penilai,
             });
         }
@@ -345,15 +352,15 @@ pub fn kinerja(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner, out: &mut Vec<
             }
             let rule = kinerja_indicator_rule(w.indikator);
             if let Some(v) = kinerja_value(ctx, w.indikator, cell, w.encoding, rule.min, rule.max) {
-                push(out, interner.get(w.indikator), v);
+                push(out, interner.code(w.indikator), v);
             }
         }
         if found == 0 && ctx.rejects.is_empty() {
             ctx.reject("nilai", Cell::Empty, Reason::RequiredEmpty);
         }
     } else if let Some(ind) = ctx.required_text_ref("indikator") {
-        let key = interner.indicator(&ind);
-        let rule = kinerja_indicator_rule(&key);
+        let key = interner.indicator_code(&ind);
+        let rule = kinerja_indicator_rule(interner.symbols.name(key));
         let cell = ctx.cell("nilai");
         if let Some(v) = kinerja_value(ctx, "nilai", cell, rule.encoding, rule.min, rule.max) {
             push(out, key, v);

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashSet};
 
 use crate::ingest::{FileReport, Loaded};
-use crate::model::{JenisMutasi, Prov};
+use crate::model::{JenisMutasi, Prov, Sym};
 use crate::normalize::rating::{predikat_from_ratings, predikat_label};
 use crate::validate::Finding;
 use crate::validate::reason::Reason;
@@ -258,11 +258,13 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     }
 
     // kinerja: known NIP; unit; unique (nip, periode, indikator); predikat matrix.
-    let mut unit_memo: HashMap<usize, (Arc<str>, Option<Arc<str>>)> = HashMap::default();
+    // Millions of rows share a few hundred unit codes: one resolution per code, to the code of
+    // the canonical id.
+    let mut unit_memo: Vec<Option<Option<Sym>>> = Vec::new();
     // An export lists a person's rows together: the NIP lookups are made once per run of rows.
     let mut person: Option<(u64, bool, Option<chrono::NaiveDate>)> = None;
-    let mut last_unit: Option<(usize, Option<Arc<str>>)> = None;
     let (mut periods, mut indicators) = (Distinct::default(), Distinct::default());
+    let symbols = &mut t.symbols;
     t.kinerja.retain_mut(|k| {
         let (known, left) = match person {
             Some((nip, known, left)) if nip == k.nip => (known, left),
@@ -285,47 +287,64 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
             );
             return false;
         }
-        if let Some(u) = k.unit_id.take() {
-            // Millions of rows share a few hundred interned unit ids: one resolution per id. The
-            // memo holds each id's `Arc`, so its address cannot be reused while it is a key.
-            let ptr = interned_ptr(&u);
-            let resolved = match &last_unit {
-                Some((p, r)) if *p == ptr => r.clone(),
-                _ => {
-                    let r = unit_memo.entry(ptr).or_insert_with(|| (u.clone(), units.resolve(&u))).1.clone();
-                    last_unit = Some((ptr, r.clone()));
+        if let Some(u) = k.unit_id {
+            let slot = u as usize;
+            if unit_memo.len() <= slot {
+                unit_memo.resize(slot + 1, None);
+            }
+            let resolved = match unit_memo[slot] {
+                Some(r) => r,
+                None => {
+                    let r = units.resolve(symbols.name(u)).map(|id| symbols.code(&id));
+                    unit_memo[slot] = Some(r);
                     r
                 }
             };
             k.unit_id = resolved;
-            if k.unit_id.is_none() {
-                warnings.push(Finding::new(k.prov, "unit_id", &*u, Reason::UnknownUnitKept));
+            if resolved.is_none() {
+                warnings.push(Finding::new(k.prov, "unit_id", &**symbols.name(u), Reason::UnknownUnitKept));
             }
         }
         // The kept rows' periods and indicators, gathered in this pass over the rows.
         periods.add(k.periode);
-        indicators.add(interned_ptr(&k.indikator));
+        indicators.add(k.indikator);
         true
     });
     // (nip, periode, indikator) as one integer in the tuple's order: periods and indicators by
     // their rank among the distinct ones, so the sort compares integers, not structs.
     let (periods, indicators) = (periods.ranks(), indicators.ranks());
-    let slot = |k: &crate::model::KinerjaRow| match &*k.indikator {
-        "rating_hasil_kerja" => Some(0),
-        "rating_perilaku" => Some(1),
-        "predikat" => Some(2),
-        _ => None,
-    };
-    // The predikat-matrix slot of each indicator rank, read from the first row of each.
-    let mut slot_of: Vec<Option<Option<usize>>> = vec![None; indicators.0.len()];
+    // The predikat-matrix slot of each indicator rank.
+    let slot_of: Vec<Option<usize>> = indicators
+        .0
+        .iter()
+        .map(|c| match &**t.symbols.name(*c) {
+            "rating_hasil_kerja" => Some(0),
+            "rating_perilaku" => Some(1),
+            "predikat" => Some(2),
+            _ => None,
+        })
+        .collect();
     // Each row's key, index and value: the checks below read the values here, in key order,
     // instead of from rows scattered over memory.
     let mut order: Vec<(u128, u32, u64)> = Vec::with_capacity(t.kinerja.len());
+    // A period's rows are adjacent (one per indicator): its rank is looked up once per run.
+    let mut last_period: Option<(crate::normalize::period::Period, u32)> = None;
+    // The rank of each indicator code, read directly.
+    let mut rank_of = vec![0u32; indicators.0.iter().max().map_or(0, |c| *c as usize + 1)];
+    for (rank, code) in indicators.0.iter().enumerate() {
+        rank_of[*code as usize] = rank as u32;
+    }
     for (i, k) in t.kinerja.iter().enumerate() {
-        let indicator = indicators.rank(&interned_ptr(&k.indikator));
-        slot_of[indicator as usize].get_or_insert_with(|| slot(k));
-        let key =
-            (u128::from(k.nip) << 64) | (u128::from(periods.rank(&k.periode)) << 32) | u128::from(indicator);
+        let indicator = rank_of[k.indikator as usize];
+        let period = match last_period {
+            Some((p, r)) if p == k.periode => r,
+            _ => {
+                let r = periods.rank(&k.periode);
+                last_period = Some((k.periode, r));
+                r
+            }
+        };
+        let key = (u128::from(k.nip) << 64) | (u128::from(period) << 32) | u128::from(indicator);
         order.push((key, i as u32, k.nilai.to_bits()));
     }
     // Keys and indices are distinct, so the values never take part in the order.
@@ -345,7 +364,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     for group in order.chunk_by(|a, b| a.0 >> 32 == b.0 >> 32) {
         let mut found = [None; 3];
         for (key, i, nilai) in group.iter().filter(|(_, i, _)| keep[*i as usize]) {
-            if let Some(Some(s)) = slot_of[(*key & 0xffff_ffff) as usize] {
+            if let Some(s) = slot_of[(*key & 0xffff_ffff) as usize] {
                 found[s] = Some((*i as usize, f64::from_bits(*nilai) as u8));
             }
         }
