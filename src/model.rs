@@ -246,3 +246,24 @@ impl Symbols {
         &self.names[code as usize]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A partition holds millions of kinerja rows: the codes keep each row at 72 bytes.
+    #[test]
+    fn a_kinerja_row_stays_small() {
+        assert!(std::mem::size_of::<KinerjaRow>() <= 72, "{}", std::mem::size_of::<KinerjaRow>());
+    }
+
+    /// Codes are handed out in order of first appearance and name their text.
+    #[test]
+    fn symbols_code_each_text_once() {
+        let mut s = Symbols::default();
+        let (a, b) = (s.code("capaian_iki"), s.code("PKM01"));
+        assert_eq!((a, b), (0, 1));
+        assert_eq!(s.code("capaian_iki"), a);
+        assert_eq!(&**s.name(b), "PKM01");
+    }
+}

@@ -210,33 +210,32 @@ fn monthly_indicators(validated: &Path) -> Result<Vec<String>, String> {
     distinct_text(&validated.join("kinerja.parquet"), "indikator", Some(("jenis_periode", &["bulan"])))
 }
 
-/// The CS panel of the employees kept by `keep` (by pegawai_id and cohort): a selection from the
-/// outcome's panel of every employee when that one could be built, the same panel built from
-/// the employees' rows otherwise (an error in one employee's rows then only fails the subgroups
-/// holding them).
+/// The CS panel of the employees kept by `keep` (by position in `hp.ids`, and cohort): a
+/// selection from the outcome's panel of every employee when that one could be built, the same
+/// panel built from the employees' rows otherwise (an error in one employee's rows then only
+/// fails the subgroups holding them).
 fn subgroup_panel(
     hp: &HrPanel,
     everyone: Option<&Panel>,
-    keep: &dyn Fn(&str, i64) -> bool,
+    keep: &dyn Fn(usize, i64) -> bool,
 ) -> Result<(Panel, usize), String> {
     let Some(all) = everyone else {
         return panel_of(hp, keep);
     };
-    let mask: Vec<bool> =
-        all.ids.iter().zip(&all.cohort).map(|(e, g)| keep(&hp.ids[*e as usize], *g)).collect();
+    let mask: Vec<bool> = all.ids.iter().zip(&all.cohort).map(|(e, g)| keep(*e as usize, *g)).collect();
     let panel = all.select(&mask).map_err(|e| e.to_string())?;
     let treated = panel.cohort.iter().filter(|g| **g > 0).count();
     Ok((panel, treated))
 }
 
-/// The CS panel of the employees kept by `keep` (by pegawai_id and cohort), from their rows.
-fn panel_of(hp: &HrPanel, keep: &dyn Fn(&str, i64) -> bool) -> Result<(Panel, usize), String> {
+/// The CS panel of the employees kept by `keep` (by position in `hp.ids`, and cohort), from their rows.
+fn panel_of(hp: &HrPanel, keep: &dyn Fn(usize, i64) -> bool) -> Result<(Panel, usize), String> {
     // One decision per employee (rows of an employee share the id and the cohort).
     let mut decision: Vec<Option<bool>> = vec![None; hp.ids.len()];
     let rows: Vec<usize> = (0..hp.nilai.len())
         .filter(|k| {
             let e = hp.entity[*k] as usize;
-            *decision[e].get_or_insert_with(|| keep(&hp.ids[e], hp.cohort[*k]))
+            *decision[e].get_or_insert_with(|| keep(e, hp.cohort[*k]))
         })
         .collect();
     let id: Vec<i64> = rows.iter().map(|k| i64::from(hp.entity[*k])).collect();
@@ -359,10 +358,18 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
         }
         let mut kept: BTreeMap<(String, String), Overall> = BTreeMap::new();
         let everyone = panel_of(&hp, &|_, _| true).ok().map(|(p, _)| p);
+        // Each employee's value of each dimension, by position in the panel: a subgroup's
+        // selection compares positions, not ids through a map, for every employee.
+        let by_entity: HashMap<&str, Vec<Option<&str>>> = dim_values
+            .iter()
+            .map(|(dim, values)| {
+                (*dim, hp.ids.iter().map(|id| values.get(id.as_str()).map(String::as_str)).collect())
+            })
+            .collect();
         for (label, filter) in &subgroups {
-            let keep = |id: &str, cohort: i64| {
-                cohort == 0
-                    || filter.as_ref().is_none_or(|(dim, v)| dim_values[dim].get(id).is_some_and(|x| x == v))
+            let members = filter.as_ref().map(|(dim, v)| (&by_entity[dim], v.as_str()));
+            let keep = |e: usize, cohort: i64| {
+                cohort == 0 || members.is_none_or(|(values, v)| values.get(e).copied().flatten() == Some(v))
             };
             let binary = filter.as_ref().filter(|(dim, _)| BINARY_DIMENSIONS.contains(dim));
             let (note, overall) = estimate_cs(
@@ -418,7 +425,7 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
 fn estimate_cs(
     hp: &HrPanel,
     everyone: Option<&Panel>,
-    keep: &dyn Fn(&str, i64) -> bool,
+    keep: &dyn Fn(usize, i64) -> bool,
     outcome: &str,
     subgroup: &str,
     opts: &AnalysisOptions,

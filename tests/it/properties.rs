@@ -149,7 +149,7 @@ proptest! {
                         let got = got.expect("checked");
                         prop_assert_eq!(format!("{:018}", got.nip), NIPS[*nip]);
                         prop_assert_eq!(got.periode.label(), format!("{}-{:02}", 2023 + month / 12, month % 12 + 1));
-                        prop_assert_eq!(&*got.indikator, INDICATORS[*indicator]);
+                        prop_assert_eq!(&**loaded.tables.symbols.name(got.indikator), INDICATORS[*indicator]);
                         prop_assert!((got.nilai - f64::from(*hundredths) / 100.0).abs() < 1e-9, "{} vs {}", got.nilai, hundredths);
                     }
                 }
