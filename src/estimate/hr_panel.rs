@@ -12,7 +12,7 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::data::table::{ColumnData, TableData, read_columns_shared, read_table};
+use crate::data::table::{ColumnData, TableData, read_columns_shared, read_table_shared};
 use crate::estimate::bucket_sort::sort_by_bucket;
 use crate::normalize::period::Period;
 
@@ -185,7 +185,7 @@ pub fn build(
 /// ascending.
 pub fn transfer_months(validated: &Path, until: Option<i64>) -> Result<BTreeMap<String, Vec<i64>>, String> {
     let mut_file = validated.join("mutasi.parquet");
-    let mutasi = read_table(&mut_file)?;
+    let mutasi = read_table_shared(&mut_file, None, None)?;
     let (m_ids, m_kind) =
         (mutasi.text_column("pegawai_id", &mut_file)?, mutasi.text_column("jenis_mutasi", &mut_file)?);
     let tmt = mutasi.date_column("tmt", &mut_file)?;
@@ -221,7 +221,7 @@ pub fn first_transfers(
     until: Option<i64>,
 ) -> Result<BTreeMap<String, FirstTransfer>, String> {
     let (mf, uf) = (validated.join("mutasi.parquet"), validated.join("unit_kerja.parquet"));
-    let (mutasi, units) = (read_table(&mf)?, read_table(&uf)?);
+    let (mutasi, units) = (read_table_shared(&mf, None, None)?, read_table_shared(&uf, None, None)?);
     let (uid, ujenis) = (units.text_column("unit_id", &uf)?, units.text_column("jenis_unit", &uf)?);
     let jenis_of: BTreeMap<&str, &str> =
         uid.iter().zip(&ujenis).filter_map(|(u, j)| Some(((*u)?, (*j)?))).collect();

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::data::table::{ColumnData as C, TableData, read_columns_shared, read_table};
+use crate::data::table::{ColumnData as C, TableData, read_columns_shared, read_table_shared};
 use crate::estimate::bucket_sort::sort_by_bucket;
 use crate::estimate::hr_panel::KINERJA_COLUMNS;
 use crate::stats::describe::{Summary, summarise};
@@ -90,7 +90,7 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
     );
     // The read the HR panels share (`hr_panel::KINERJA_COLUMNS`); monthly rows are kept below.
     let kin = read_columns_shared(&kf, &KINERJA_COLUMNS)?;
-    let (mutasi, units) = (read_table(&mf)?, read_table(&uf)?);
+    let (mutasi, units) = (read_table_shared(&mf, None, None)?, read_table_shared(&uf, None, None)?);
     // Monthly values per (person, indicator), by month key, on the dictionary codes: one sorted
     // vector, each (person, indicator) a contiguous run found through `runs`.
     let (id_values, id_codes) = kin.coded("pegawai_id", &kf)?;

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::data::table::{ColumnData as C, TableData, read_table, read_table_shared};
+use crate::data::table::{ColumnData as C, TableData, read_table_shared};
 use crate::normalize::period::Period;
 use accounting::{Move, Presence, Waterfall, waterfalls};
 use tenure::{Blackout, MAX_MONTHS_IN_POST, MIN_MONTHS_IN_POST, blackout_of, check_move, default_blackouts};
@@ -132,7 +132,7 @@ struct Transfer {
 
 pub fn movement(validated: &Path, opts: &MovementOptions) -> Result<MovementTables, String> {
     let uf = validated.join("unit_kerja.parquet");
-    let ut = read_table(&uf)?;
+    let ut = read_table_shared(&uf, None, None)?;
     let mut units = Codes::default();
     let mut opds = Codes::default();
     let mut opd_of: Vec<u32> = Vec::new();
@@ -147,7 +147,7 @@ pub fn movement(validated: &Path, opts: &MovementOptions) -> Result<MovementTabl
     let presence = read_presence(validated, &opts.presence_indikator, opts.until, &units, &mut people)?;
     // Recorded transfers.
     let mf = validated.join("mutasi.parquet");
-    let mt = read_table(&mf)?;
+    let mt = read_table_shared(&mf, None, None)?;
     let (mid, masal, mtujuan, mjenis) = (
         mt.text_column("pegawai_id", &mf)?,
         mt.text_column("unit_asal_id", &mf)?,

@@ -28,7 +28,7 @@ use chrono::NaiveDate;
 
 use serde::Serialize;
 
-use crate::data::table::{ColumnData as C, TableData, distinct_text, read_table, write_parquet};
+use crate::data::table::{ColumnData as C, TableData, distinct_text, read_table_shared, write_parquet};
 use crate::estimate::fit::{FitMode, fit};
 use crate::estimate::hr_panel::{FirstTransfer, HrPanel, build, first_transfers, transfer_months};
 use crate::estimate::output::{aggregates_table, att_gt_table, event_study_table, stacked_event_study_table};
@@ -155,7 +155,7 @@ impl SubgroupFacts {
             }
         }
         let pf = validated.join("pelatihan.parquet");
-        let t = read_table(&pf)?;
+        let t = read_table_shared(&pf, None, None)?;
         let (ids, starts) = (t.text_column("pegawai_id", &pf)?, t.date_column("tanggal_mulai", &pf)?);
         let mut trainings: HashMap<String, Vec<NaiveDate>> = HashMap::new();
         for (id, d) in ids.iter().zip(starts) {

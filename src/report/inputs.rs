@@ -11,18 +11,19 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::data::table::{ColumnData, TableData, read_table};
+use crate::data::table::{ColumnData, TableData, read_table_shared};
 use crate::report::charts::event_study::EventPoint;
 
 /// A table of the run as plain columns, or an empty one when its file is absent.
 pub struct Table {
-    pub data: TableData,
+    /// Shared with the run's read cache: the report reads what the analyses just wrote.
+    pub data: std::rc::Rc<TableData>,
     pub file: String,
 }
 
 impl Table {
     pub fn read(path: &Path) -> Result<Table, String> {
-        let data = if path.exists() { read_table(path)? } else { TableData::default() };
+        let data = if path.exists() { read_table_shared(path, None, None)? } else { Default::default() };
         Ok(Table { data, file: path.display().to_string() })
     }
 

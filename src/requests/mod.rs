@@ -18,7 +18,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::data::table::{ColumnData as C, TableData, read_table};
+use crate::data::table::{ColumnData as C, TableData, read_table_shared};
 use crate::normalize::period::Period;
 use crate::stats::proportion::{equal_rates_test, wilson};
 
@@ -90,7 +90,7 @@ fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
 /// OPD of each unit (the unit itself when it names none).
 fn opd_of_units(validated: &Path) -> Result<HashMap<String, String>, String> {
     let uf = validated.join("unit_kerja.parquet");
-    let units = read_table(&uf)?;
+    let units = read_table_shared(&uf, None, None)?;
     Ok(units
         .text_column("unit_id", &uf)?
         .into_iter()
@@ -102,7 +102,7 @@ fn opd_of_units(validated: &Path) -> Result<HashMap<String, String>, String> {
 fn read_requests(validated: &Path, until: Option<NaiveDate>) -> Result<Vec<Request>, String> {
     let opd_of = opd_of_units(validated)?;
     let pf = validated.join("pegawai.parquet");
-    let peg = read_table(&pf)?;
+    let peg = read_table_shared(&pf, None, None)?;
     let col = |name: &str| peg.text_column(name, &pf);
     let (pid, jk, gol, asn, jenis, punit) = (
         col("pegawai_id")?,
@@ -114,7 +114,7 @@ fn read_requests(validated: &Path, until: Option<NaiveDate>) -> Result<Vec<Reque
     );
     let person: HashMap<&str, usize> = pid.iter().enumerate().filter_map(|(k, p)| Some(((*p)?, k))).collect();
     let rf = validated.join("permohonan.parquet");
-    let req = read_table(&rf)?;
+    let req = read_table_shared(&rf, None, None)?;
     let (rid, rstatus, rasal) = (
         req.text_column("pegawai_id", &rf)?,
         req.text_column("status", &rf)?,
@@ -312,7 +312,7 @@ pub fn request_checks(validated: &Path, opts: &RequestOptions) -> Result<(TableD
     use crate::movement::tenure::{MIN_MONTHS_IN_POST, blackout_of, months_between};
     use matching::{Approved, TransferIn, match_requests};
     let rf = validated.join("permohonan.parquet");
-    let req = read_table(&rf)?;
+    let req = read_table_shared(&rf, None, None)?;
     let (rid, rstatus, rdest) = (
         req.text_column("pegawai_id", &rf)?,
         req.text_column("status", &rf)?,
@@ -321,7 +321,7 @@ pub fn request_checks(validated: &Path, opts: &RequestOptions) -> Result<(TableD
     let (rsub, rdec) =
         (req.date_column("tanggal_pengajuan", &rf)?, req.date_column("tanggal_keputusan", &rf)?);
     let mf = validated.join("mutasi.parquet");
-    let mt = read_table(&mf)?;
+    let mt = read_table_shared(&mf, None, None)?;
     let (mid, mdest, mkind) = (
         mt.text_column("pegawai_id", &mf)?,
         mt.text_column("unit_tujuan_id", &mf)?,
@@ -329,7 +329,7 @@ pub fn request_checks(validated: &Path, opts: &RequestOptions) -> Result<(TableD
     );
     let mtmt = mt.date_column("tmt", &mf)?;
     let pf = validated.join("pegawai.parquet");
-    let peg = read_table(&pf)?;
+    let peg = read_table_shared(&pf, None, None)?;
     let (pid, pasn) = (peg.text_column("pegawai_id", &pf)?, peg.text_column("status_asn", &pf)?);
     let pcpns: Vec<Option<i64>> = match peg.get("tahun_cpns") {
         Some(C::I64(v)) => v.clone(),

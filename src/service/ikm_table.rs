@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::data::table::{ColumnData as C, TableData, read_table};
+use crate::data::table::{ColumnData as C, TableData, read_table_shared};
 use crate::normalize::period::{Period, PeriodKind};
 use crate::service::ikm::{Ikm, check_weights, ikm, krejcie_morgan, mutu};
 
@@ -68,7 +68,7 @@ impl IkmRow {
 /// Every unit × period with SKM answers or a reported IKM.
 pub fn ikm_rows(validated: &Path, opts: &IkmOptions) -> Result<Vec<IkmRow>, String> {
     let sf = validated.join("skm.parquet");
-    let skm = read_table(&sf)?;
+    let skm = read_table_shared(&sf, None, None)?;
     let units = skm.text_column("unit_id", &sf)?;
     let dates = skm.date_column("tanggal", &sf)?;
     let unsur_cols: Vec<&[Option<i64>]> = (1..=14)
@@ -92,7 +92,7 @@ pub fn ikm_rows(validated: &Path, opts: &IkmOptions) -> Result<Vec<IkmRow>, Stri
     }
     // Population and reported IKM from `layanan`.
     let lf = validated.join("layanan.parquet");
-    let lay = read_table(&lf)?;
+    let lay = read_table_shared(&lf, None, None)?;
     let (lu, li, lk) = (
         lay.text_column("unit_id", &lf)?,
         lay.text_column("indikator", &lf)?,

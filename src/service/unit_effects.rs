@@ -18,7 +18,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::data::table::{ColumnData as C, TableData, read_table};
+use crate::data::table::{ColumnData as C, TableData, read_table_shared};
 use crate::estimate::fit::{FitMode, fit};
 use crate::estimate::output::aggregates_table;
 use crate::normalize::period::Period;
@@ -110,7 +110,7 @@ fn first_events(
     presence_indikator: &str,
 ) -> Result<BTreeMap<String, NaiveDate>, String> {
     let mf = validated.join("mutasi.parquet");
-    let m = read_table(&mf)?;
+    let m = read_table_shared(&mf, None, None)?;
     let (asal, tujuan, jabatan) = (
         m.text_column("unit_asal_id", &mf)?,
         m.text_column("unit_tujuan_id", &mf)?,
@@ -121,7 +121,7 @@ fn first_events(
     // A professional is also recognised from the employee's jabatan or jenis_jabatan in `pegawai`
     // when the transfer row does not name the new post.
     let pf = validated.join("pegawai.parquet");
-    let peg = read_table(&pf)?;
+    let peg = read_table_shared(&pf, None, None)?;
     let post_of: BTreeMap<&str, String> = (0..peg.height())
         .filter_map(|k| {
             let id = peg.str_at("pegawai_id", k)?;
@@ -168,7 +168,7 @@ fn first_events(
         UnitTreatment::Turnover { threshold } => {
             // Headcount per unit and month: where each employee is seen (movement accounting).
             let mut unit_codes = crate::movement::Codes::default();
-            let ut = read_table(&validated.join("unit_kerja.parquet"))?;
+            let ut = read_table_shared(&validated.join("unit_kerja.parquet"), None, None)?;
             for u in (0..ut.height()).filter_map(|i| ut.str_at("unit_id", i)) {
                 unit_codes.code(u);
             }
@@ -215,7 +215,7 @@ fn outcome_series(
     until: Option<NaiveDate>,
 ) -> Result<BTreeMap<String, Series>, String> {
     let lf = validated.join("layanan.parquet");
-    let lay = read_table(&lf)?;
+    let lay = read_table_shared(&lf, None, None)?;
     let (units, inds, kinds) = (
         lay.text_column("unit_id", &lf)?,
         lay.text_column("indikator", &lf)?,
@@ -295,7 +295,7 @@ pub fn unit_effects(
     opts: &UnitOptions,
 ) -> Result<(TableData, Vec<UnitNote>), String> {
     let uf = validated.join("unit_kerja.parquet");
-    let ut = read_table(&uf)?;
+    let ut = read_table_shared(&uf, None, None)?;
     let type_of: BTreeMap<String, String> = ut
         .text_column("unit_id", &uf)?
         .iter()
