@@ -76,6 +76,13 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
 }
 
+/// The number of rows a Parquet file's footer declares, without reading its data; `None` when
+/// the file cannot be read (opening it properly then says why).
+pub fn declared_rows(path: &Path) -> Option<usize> {
+    let file = std::fs::File::open(path).ok()?;
+    ParquetReader::new(file).num_rows().ok()
+}
+
 impl ParquetSource {
     pub fn open(path: &Path) -> Result<ParquetSource, FileError> {
         let bad = |e: String| {
@@ -140,6 +147,21 @@ impl ParquetSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The footer's row count, without the data; nothing for a file that is not Parquet.
+    #[test]
+    fn declared_rows_reads_the_footer() {
+        use crate::data::table::{ColumnData, TableData, write_parquet};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (good, bad) = (dir.path().join("k.parquet"), dir.path().join("k2.parquet"));
+        let mut t = TableData::default();
+        t.push("nilai", ColumnData::F64(vec![Some(1.0), None, Some(3.0)]));
+        write_parquet(t, &good).expect("write");
+        std::fs::write(&bad, "nipBaru,periode\n").expect("write");
+        assert_eq!(declared_rows(&good), Some(3));
+        assert_eq!(declared_rows(&bad), None);
+        assert_eq!(declared_rows(&dir.path().join("absent.parquet")), None);
+    }
 
     #[test]
     fn time_zone_offsets() {

@@ -93,7 +93,8 @@ pub fn build(
         rank[*c as usize] = r as u32;
     }
     // (employee rank, month key, value, unit code)
-    let mut rows: Vec<(u32, i64, f64, Option<u32>)> = Vec::new();
+    let mut rows: Vec<(u32, i64, f64, Option<u32>)> =
+        Vec::with_capacity(ind_codes.iter().filter(|c| c.is_some_and(|i| wanted[i as usize])).count());
     // The indicator first: most rows are another indicator's, and their other columns are
     // never read.
     for (k, ind) in ind_codes.iter().enumerate() {
@@ -167,6 +168,10 @@ pub fn build(
         dropped_for_standardizing: dropped,
         ..HrPanel::default()
     };
+    out.entity.reserve(rows.len());
+    out.t.reserve(rows.len());
+    out.cohort.reserve(rows.len());
+    out.nilai.reserve(rows.len());
     let mut e = 0u32;
     for (k, (r, key, v, _)) in rows.iter().enumerate() {
         if k > 0 && rows[k - 1].0 != *r {

@@ -214,10 +214,31 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
     let mut loaded = Loaded::default();
     let mut interner = tables::Interner::default();
     let mut memo = row::ParseMemo::default();
-    for (table, path) in files {
+    // Kinerja rows still to come in Parquet files, from their footers: the table is sized for
+    // them before each file instead of growing by copies of millions of rows.
+    let declared: Vec<usize> = files
+        .iter()
+        .map(|(t, p)| {
+            let parquet = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+            if *t == Table::Kinerja && parquet {
+                crate::data::parquet_in::declared_rows(p).unwrap_or(0)
+            } else {
+                0
+            }
+        })
+        .collect();
+    let mut kinerja_left: usize = declared.iter().sum();
+    for ((table, path), declared) in files.into_iter().zip(declared) {
         let tcfg = cfg.table(table);
         let src = Source::open(&path, tcfg.sheet.as_deref(), &|h| is_known_header(table, &tcfg, h))?;
         let map = map_columns(&path, table, &tcfg, src.headers())?;
+        if table == Table::Kinerja {
+            // A wide row gives one row per indicator column; pages never written cost nothing.
+            // Only a hint: a footer declaring more rows than memory holds leaves the table to grow.
+            let wanted = kinerja_left.saturating_mul(map.wide.len().max(1));
+            let _ = loaded.tables.kinerja.try_reserve(wanted);
+            kinerja_left -= declared;
+        }
         let decimal = detect_decimal(&src, &path, &numeric_columns(table, &map))?;
         let file_idx = loaded.files.len() as u32;
         let name = path.strip_prefix(input).unwrap_or(&path).display().to_string();
