@@ -241,6 +241,16 @@ impl Symbols {
         code
     }
 
+    /// The number of texts (codes are below it).
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// True when no text was coded.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
     /// The text of a code this table gave.
     pub fn name(&self, code: Sym) -> &Arc<str> {
         &self.names[code as usize]

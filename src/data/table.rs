@@ -225,7 +225,9 @@ impl TableData {
 
     /// The rows whose `keep` entry is true, in order.
     pub fn filter_rows(&self, keep: &[bool]) -> TableData {
-        let columns = self.columns.iter().map(|(name, c)| (name.clone(), filter_column(c, keep))).collect();
+        let kept = kept(keep);
+        let columns =
+            self.columns.iter().map(|(name, c)| (name.clone(), filter_column(c, keep, kept))).collect();
         TableData { columns }
     }
 
@@ -288,15 +290,16 @@ impl TableData {
                 Some(keep)
             }
         };
+        let count = keep.as_deref().map_or(0, kept);
         let mut out = TableData::default();
         for name in names {
             let column = self.get(name)?;
             let data = match (&keep, column) {
                 (None, c) => c.clone(),
                 (Some(keep), ColumnData::Dict { values, codes }) => {
-                    compact(values, &pick(codes, keep), first_of_each(values).as_deref())?
+                    compact(values, &pick(codes, keep, count), first_of_each(values).as_deref())?
                 }
-                (Some(keep), c) => filter_column(c, keep),
+                (Some(keep), c) => filter_column(c, keep, count),
             };
             out.push(name, data);
         }
@@ -420,24 +423,29 @@ fn write_atomically(
     Ok(bytes)
 }
 
-/// The entries of `v` whose `keep` is true.
-fn pick<T: Clone>(v: &[T], keep: &[bool]) -> Vec<T> {
-    // Sized first: a filtered column of millions of rows is written once, not grown by copies.
-    let mut out = Vec::with_capacity(keep.iter().zip(v).filter(|(k, _)| **k).count());
+/// The number of rows `keep` keeps: every filtered column is sized with it, so that a column of
+/// millions of rows is written once, not grown by copies.
+fn kept(keep: &[bool]) -> usize {
+    keep.iter().filter(|k| **k).count()
+}
+
+/// The entries of `v` whose `keep` is true, `kept` of them at most.
+fn pick<T: Clone>(v: &[T], keep: &[bool], kept: usize) -> Vec<T> {
+    let mut out = Vec::with_capacity(kept);
     out.extend(v.iter().zip(keep).filter(|(_, k)| **k).map(|(x, _)| x.clone()));
     out
 }
 
 /// The rows of one column whose `keep` is true (a dictionary keeps its values).
-fn filter_column(c: &ColumnData, keep: &[bool]) -> ColumnData {
+fn filter_column(c: &ColumnData, keep: &[bool], kept: usize) -> ColumnData {
     match c {
-        ColumnData::Str(v) => ColumnData::Str(pick(v, keep)),
-        ColumnData::I64(v) => ColumnData::I64(pick(v, keep)),
-        ColumnData::F64(v) => ColumnData::F64(pick(v, keep)),
-        ColumnData::Date(v) => ColumnData::Date(pick(v, keep)),
-        ColumnData::Bool(v) => ColumnData::Bool(pick(v, keep)),
+        ColumnData::Str(v) => ColumnData::Str(pick(v, keep, kept)),
+        ColumnData::I64(v) => ColumnData::I64(pick(v, keep, kept)),
+        ColumnData::F64(v) => ColumnData::F64(pick(v, keep, kept)),
+        ColumnData::Date(v) => ColumnData::Date(pick(v, keep, kept)),
+        ColumnData::Bool(v) => ColumnData::Bool(pick(v, keep, kept)),
         ColumnData::Dict { values, codes } => {
-            ColumnData::Dict { values: values.clone(), codes: pick(codes, keep) }
+            ColumnData::Dict { values: values.clone(), codes: pick(codes, keep, kept) }
         }
     }
 }

@@ -263,7 +263,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     let mut unit_memo: Vec<Option<Option<Sym>>> = Vec::new();
     // An export lists a person's rows together: the NIP lookups are made once per run of rows.
     let mut person: Option<(u64, bool, Option<chrono::NaiveDate>)> = None;
-    let (mut periods, mut indicators) = (Distinct::default(), Distinct::default());
+    let mut periods = Distinct::default();
     let symbols = &mut t.symbols;
     t.kinerja.retain_mut(|k| {
         let (known, left) = match person {
@@ -305,19 +305,17 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
                 warnings.push(Finding::new(k.prov, "unit_id", &**symbols.name(u), Reason::UnknownUnitKept));
             }
         }
-        // The kept rows' periods and indicators, gathered in this pass over the rows.
+        // The kept rows' periods, gathered in this pass over the rows.
         periods.add(k.periode);
-        indicators.add(k.indikator);
         true
     });
-    // (nip, periode, indikator) as one integer in the tuple's order: periods and indicators by
-    // their rank among the distinct ones, so the sort compares integers, not structs.
-    let (periods, indicators) = (periods.ranks(), indicators.ranks());
-    // The predikat-matrix slot of each indicator rank.
-    let slot_of: Vec<Option<usize>> = indicators
-        .0
-        .iter()
-        .map(|c| match &**t.symbols.name(*c) {
+    // (nip, periode, indikator) as one integer: periods by their rank among the distinct ones,
+    // indicators by their code, so the sort compares integers, not structs. A person-period's
+    // rows are adjacent whatever the indicators' order.
+    let periods = periods.ranks();
+    // The predikat-matrix slot of each indicator code.
+    let slot_of: Vec<Option<usize>> = (0..t.symbols.len() as Sym)
+        .map(|c| match &**t.symbols.name(c) {
             "rating_hasil_kerja" => Some(0),
             "rating_perilaku" => Some(1),
             "predikat" => Some(2),
@@ -329,13 +327,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     let mut order: Vec<(u128, u32, u64)> = Vec::with_capacity(t.kinerja.len());
     // A period's rows are adjacent (one per indicator): its rank is looked up once per run.
     let mut last_period: Option<(crate::normalize::period::Period, u32)> = None;
-    // The rank of each indicator code, read directly.
-    let mut rank_of = vec![0u32; indicators.0.iter().max().map_or(0, |c| *c as usize + 1)];
-    for (rank, code) in indicators.0.iter().enumerate() {
-        rank_of[*code as usize] = rank as u32;
-    }
     for (i, k) in t.kinerja.iter().enumerate() {
-        let indicator = rank_of[k.indikator as usize];
         let period = match last_period {
             Some((p, r)) if p == k.periode => r,
             _ => {
@@ -344,7 +336,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
                 r
             }
         };
-        let key = (u128::from(k.nip) << 64) | (u128::from(period) << 32) | u128::from(indicator);
+        let key = (u128::from(k.nip) << 64) | (u128::from(period) << 32) | u128::from(k.indikator);
         order.push((key, i as u32, k.nilai.to_bits()));
     }
     // Keys and indices are distinct, so the values never take part in the order.
