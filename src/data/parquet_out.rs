@@ -21,7 +21,7 @@ use polars_arrow::datatypes::{ArrowDataType, IntegerType};
 use polars_parquet::read::ParquetError;
 use polars_parquet::write::{
     CompressionOptions, Compressor, DynIter, DynStreamingIterator, FallibleStreamingIterator, ParquetType,
-    RowGroupIterColumns, StatisticsOptions, Version, WriteOptions, array_to_columns,
+    RowGroupIterColumns, StatisticsOptions, Version, WriteOptions, ZstdLevel, array_to_columns,
 };
 
 use super::table::{ColumnData, TableData};
@@ -31,8 +31,11 @@ const ROW_GROUP: usize = 512 * 512;
 /// Above this share of distinct values a dictionary does not pay (Polars' threshold).
 const DICTIONARY_MAX_SHARE: f64 = 0.75;
 
-/// The file's compression: zstd at its default level.
-const COMPRESSION: ParquetCompression = ParquetCompression::Zstd(None);
+/// The files' compression: zstd at level 1. Level 1 compresses about twice as fast as zstd's
+/// default (3), for files a few per cent larger; reading them costs the same.
+pub(crate) fn compression() -> ParquetCompression {
+    ParquetCompression::Zstd(ZstdLevel::try_new(1).ok())
+}
 
 /// One column ready for row groups: a Polars array, or a dictionary's values and codes.
 enum Source<'a> {
@@ -64,12 +67,12 @@ pub fn write_table<W: std::io::Write>(table: &TableData, writer: W, path: &Path)
     let arrow_schema = schema.to_arrow(CompatLevel::newest());
     let encodings = get_encodings(&arrow_schema);
     let mut batched =
-        ParquetWriter::new(writer).with_compression(COMPRESSION).batched(&schema).map_err(err)?;
+        ParquetWriter::new(writer).with_compression(compression()).batched(&schema).map_err(err)?;
     let fields: Vec<ParquetType> = batched.parquet_schema().fields().to_vec();
     let options = WriteOptions {
         statistics: StatisticsOptions::default(),
         version: Version::V1,
-        compression: CompressionOptions::from(COMPRESSION),
+        compression: CompressionOptions::from(compression()),
         data_page_size: None,
     };
     for (start, len) in row_groups(height) {
@@ -174,7 +177,7 @@ mod tests {
             table.columns.iter().map(|(name, data)| polars_column(name, data).expect("column")).collect();
         let mut df = DataFrame::new(table.height(), columns).expect("frame");
         let mut out = Vec::new();
-        ParquetWriter::new(&mut out).with_compression(COMPRESSION).finish(&mut df).expect("polars write");
+        ParquetWriter::new(&mut out).with_compression(compression()).finish(&mut df).expect("polars write");
         out
     }
 

@@ -381,7 +381,7 @@ fn merge_values(values: &mut Vec<String>, other: &[String]) -> Vec<u32> {
     map
 }
 
-/// Writes a table as zstd-compressed Parquet, atomically. Returns the number of bytes written.
+/// Writes a table as zstd-compressed Parquet (level 1), atomically. Returns the number of bytes written.
 ///
 /// Text columns are written as the dictionaries reading the file back gives
 /// ([`TableData::into_read_back`]), handed to Polars' writer as they are
@@ -401,7 +401,7 @@ pub fn write_parquet(table: TableData, path: &Path) -> Result<u64, String> {
 pub(crate) fn write_frame(mut df: DataFrame, path: &Path) -> Result<u64, String> {
     write_atomically(path, |out| {
         ParquetWriter::new(out)
-            .with_compression(ParquetCompression::Zstd(None))
+            .with_compression(super::parquet_out::compression())
             .finish(&mut df)
             .map_err(|e| format!("{}: {e}", path.display()))
     })

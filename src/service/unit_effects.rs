@@ -82,10 +82,35 @@ pub struct UnitNote {
     pub note: Option<String>,
 }
 
-/// A unit-level outcome series: (unit, period, value) at one frequency.
+/// A unit-level outcome series: (unit code, period, value) at one frequency.
 struct Series {
     kind: crate::normalize::period::PeriodKind,
-    points: Vec<(String, Period, f64)>,
+    points: Vec<(u32, Period, f64)>,
+}
+
+/// The units named by the outcome series. A unit's code is the rank of its id, so codes sort as
+/// ids do; each analysis compares codes, not texts, for every point.
+#[derive(Debug, Default)]
+struct Units {
+    /// Unit ids, ascending.
+    names: Vec<String>,
+    /// Each unit's jenis_unit in `unit_kerja`.
+    jenis: Vec<Option<String>>,
+}
+
+impl Units {
+    /// The distinct jenis_unit of a series' points, ascending.
+    fn types_of(&self, s: &Series) -> Vec<&str> {
+        let mut seen = vec![false; self.names.len()];
+        for (u, _, _) in &s.points {
+            seen[*u as usize] = true;
+        }
+        let mut types: Vec<&str> =
+            (0..self.names.len()).filter(|&u| seen[u]).filter_map(|u| self.jenis[u].as_deref()).collect();
+        types.sort_unstable();
+        types.dedup();
+        types
+    }
 }
 
 fn matches(pattern: &str, text: &str) -> bool {
@@ -208,12 +233,14 @@ fn first_events(
     Ok(first)
 }
 
-/// Every `layanan` indicator at its own frequency, and the IKM konversi per survey period.
+/// Every `layanan` indicator at its own frequency, and the IKM konversi per survey period, with
+/// the units they name (`type_of`: each unit's jenis_unit).
 fn outcome_series(
     validated: &Path,
     ikm: &[IkmRow],
     until: Option<NaiveDate>,
-) -> Result<BTreeMap<String, Series>, String> {
+    type_of: &BTreeMap<String, String>,
+) -> Result<(BTreeMap<String, Series>, Units), String> {
     let lf = validated.join("layanan.parquet");
     let lay = read_table_shared(&lf, None, None)?;
     let (units, inds, kinds) = (
@@ -225,6 +252,11 @@ fn outcome_series(
     use crate::normalize::period::PeriodKind as K;
     let kind_of =
         |s: &str| [K::Bulan, K::Triwulan, K::Semester, K::Tahun].into_iter().find(|k| k.as_str() == s);
+    let mut named: Vec<&str> =
+        units.iter().flatten().copied().chain(ikm.iter().map(|r| r.unit_id.as_str())).collect();
+    named.sort_unstable();
+    named.dedup();
+    let code: HashMap<&str, u32> = named.iter().enumerate().map(|(k, u)| (*u, k as u32)).collect();
     let mut out: BTreeMap<String, Series> = BTreeMap::new();
     for k in 0..lay.height() {
         let (Some(u), Some(i), Some(kind), Some(s), Some(v)) =
@@ -239,15 +271,18 @@ fn outcome_series(
         let series = out.entry(i.to_string()).or_insert(Series { kind, points: Vec::new() });
         // An indicator keeps the frequency it was first seen at; other frequencies are skipped.
         if series.kind == kind {
-            series.points.push((u.to_string(), Period::containing(kind, s), v));
+            series.points.push((code[u], Period::containing(kind, s), v));
         }
     }
-    let ikm_points: Vec<(String, Period, f64)> =
-        ikm.iter().filter_map(|r| Some((r.unit_id.clone(), r.period, r.raw.as_ref()?.konversi?))).collect();
+    let ikm_points: Vec<(u32, Period, f64)> = ikm
+        .iter()
+        .filter_map(|r| Some((code[r.unit_id.as_str()], r.period, r.raw.as_ref()?.konversi?)))
+        .collect();
     if let Some(first) = ikm.first() {
         out.insert("ikm_konversi".into(), Series { kind: first.period.kind, points: ikm_points });
     }
-    Ok(out)
+    let jenis = named.iter().map(|u| type_of.get(*u).cloned()).collect();
+    Ok((out, Units { names: named.into_iter().map(String::from).collect(), jenis }))
 }
 
 /// Index of a period on a consecutive scale (months, quarters, semesters or years since year 0).
@@ -302,7 +337,7 @@ pub fn unit_effects(
         .zip(ut.text_column("jenis_unit", &uf)?)
         .filter_map(|(u, j)| Some(((*u)?.to_string(), j?.to_string())))
         .collect();
-    let series = outcome_series(validated, ikm, opts.until)?;
+    let (series, units) = outcome_series(validated, ikm, opts.until, &type_of)?;
     let z = normal_quantile(1.0 - opts.alpha / 2.0);
     let mut table = empty_table(z);
     let mut notes = Vec::new();
@@ -311,11 +346,10 @@ pub fn unit_effects(
         for (indikator, s) in
             series.iter().filter(|(i, _)| opts.indikator.is_empty() || opts.indikator.contains(i))
         {
-            let mut types: Vec<&String> = s.points.iter().filter_map(|(u, _, _)| type_of.get(u)).collect();
-            types.sort();
-            types.dedup();
-            for jenis in types.into_iter().filter(|j| analysis.jenis_unit.as_ref().is_none_or(|a| a == *j)) {
-                let (note, rows) = estimate(analysis, indikator, jenis, s, &first, &type_of, opts, z);
+            for jenis in
+                units.types_of(s).into_iter().filter(|j| analysis.jenis_unit.as_ref().is_none_or(|a| a == j))
+            {
+                let (note, rows) = estimate(analysis, indikator, jenis, s, &units, &first, opts, z);
                 notes.push(note);
                 if let Some(rows) = rows {
                     table.append(rows)?;
@@ -344,8 +378,8 @@ fn estimate(
     indikator: &str,
     jenis: &str,
     s: &Series,
+    units: &Units,
     first: &BTreeMap<String, NaiveDate>,
-    type_of: &BTreeMap<String, String>,
     opts: &UnitOptions,
     z: f64,
 ) -> (UnitNote, Option<TableData>) {
@@ -358,23 +392,32 @@ fn estimate(
         treated_units: 0,
         note: None,
     };
-    let points: Vec<&(String, Period, f64)> =
-        s.points.iter().filter(|(u, _, _)| type_of.get(u).map(String::as_str) == Some(jenis)).collect();
-    let mut unit_ids: Vec<&str> = points.iter().map(|(u, _, _)| u.as_str()).collect();
-    unit_ids.sort_unstable();
-    unit_ids.dedup();
+    let points: Vec<&(u32, Period, f64)> =
+        s.points.iter().filter(|(u, _, _)| units.jenis[*u as usize].as_deref() == Some(jenis)).collect();
+    // The units of this jenis, ascending (codes sort as ids), and each one's position.
+    let mut position: Vec<i64> = vec![-1; units.names.len()];
+    for (u, _, _) in &points {
+        position[*u as usize] = 0;
+    }
+    let unit_ids: Vec<usize> = (0..units.names.len()).filter(|&u| position[u] == 0).collect();
+    for (k, &u) in unit_ids.iter().enumerate() {
+        position[u] = k as i64;
+    }
     let Some(origin) = points.iter().map(|(_, p, _)| period_index(p)).min() else { return (note, None) };
     // Periods from 1; a unit's cohort is the period containing its first event (0 = none).
-    let cohort_of =
-        |u: &str| first.get(u).map_or(0, |d| period_index(&Period::containing(s.kind, *d)) - origin + 1);
-    let id: Vec<i64> =
-        points.iter().map(|(u, _, _)| unit_ids.binary_search(&u.as_str()).map_or(-1, |i| i as i64)).collect();
+    let mut cohort_of: Vec<i64> = vec![0; units.names.len()];
+    for &u in &unit_ids {
+        cohort_of[u] = first
+            .get(&units.names[u])
+            .map_or(0, |d| period_index(&Period::containing(s.kind, *d)) - origin + 1);
+    }
+    let id: Vec<i64> = points.iter().map(|(u, _, _)| position[*u as usize]).collect();
     let time: Vec<i64> = points.iter().map(|(_, p, _)| period_index(p) - origin + 1).collect();
-    let cohort: Vec<i64> = points.iter().map(|(u, _, _)| cohort_of(u)).collect();
+    let cohort: Vec<i64> = points.iter().map(|(u, _, _)| cohort_of[*u as usize]).collect();
     let y: Vec<f64> = points.iter().map(|(_, _, v)| *v).collect();
     note.units = unit_ids.len();
     let last = time.iter().copied().max().unwrap_or(0);
-    note.treated_units = unit_ids.iter().filter(|u| (2..=last).contains(&cohort_of(u))).count();
+    note.treated_units = unit_ids.iter().filter(|&&u| (2..=last).contains(&cohort_of[u])).count();
     if note.treated_units < opts.min_treated_units {
         note.note = Some(format!(
             "{} unit diberi perlakuan, minimal {} / {} treated units, at least {} needed",
