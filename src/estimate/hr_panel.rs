@@ -17,7 +17,7 @@ use crate::estimate::bucket_sort::sort_by_bucket;
 use crate::normalize::period::Period;
 
 /// The long panel, one row per employee and month, sorted by employee and month.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HrPanel {
     /// Distinct pegawai_id, sorted.
     pub ids: Vec<String>,
@@ -63,9 +63,26 @@ pub fn build(
     standardize: bool,
     until: Option<i64>,
 ) -> Result<HrPanel, String> {
+    let mut all = build_all(validated, &[indikator.to_string()], standardize, until)?;
+    all.pop().unwrap_or_else(|| Err(format!("indikator `{indikator}`")))
+}
+
+/// One panel row before numbering: (employee rank, month key, value, unit code).
+type Row = (u32, i64, f64, Option<u32>);
+
+/// The panels of several indicators ([`build`] for each), from one pass over the kinerja rows:
+/// the indicators' rows are interleaved, so one pass reads the columns once instead of once per
+/// indicator. Each indicator gets its own result, in the order given (an indicator without
+/// monthly values, or with a malformed period, fails alone).
+pub fn build_all(
+    validated: &Path,
+    indikators: &[String],
+    standardize: bool,
+    until: Option<i64>,
+) -> Result<Vec<Result<HrPanel, String>>, String> {
     let kin_file = validated.join("kinerja.parquet");
     // Every indicator's rows: the panels of all outcomes share this read within a run
-    // (`data::cache`); the loop below keeps this indicator's.
+    // (`data::cache`), and the windows read the same columns.
     let kin = read_columns_shared(&kin_file, &KINERJA_COLUMNS)?;
     let kname = kin_file.display().to_string();
     let (id_values, id_codes) = kin.coded("pegawai_id", &kin_file)?;
@@ -74,9 +91,11 @@ pub fn build(
     let (ind_values, ind_codes) = kin.coded("indikator", &kin_file)?;
     let values = kin.f64_column("nilai", &kin_file)?;
     let unit_codes = kin.coded("unit_id", &kin_file).map(|(_, c)| c).unwrap_or_default();
-    // Per distinct value: the month key of a monthly period, and whether the row counts.
+    // Per distinct value: the month key of a monthly period, and which panel a row goes to (the
+    // first of the indicator's places in `indikators`).
     let monthly: Vec<bool> = kind_values.iter().map(|k| *k == "bulan").collect();
-    let wanted: Vec<bool> = ind_values.iter().map(|i| *i == indikator).collect();
+    let slot: Vec<Option<usize>> =
+        ind_values.iter().map(|v| indikators.iter().position(|i| i == v)).collect();
     let keys: Vec<Result<i64, String>> = period_values
         .iter()
         .map(|p| {
@@ -92,15 +111,16 @@ pub fn build(
     for (r, c) in order.iter().enumerate() {
         rank[*c as usize] = r as u32;
     }
-    // (employee rank, month key, value, unit code)
-    let mut rows: Vec<(u32, i64, f64, Option<u32>)> =
-        Vec::with_capacity(ind_codes.iter().filter(|c| c.is_some_and(|i| wanted[i as usize])).count());
-    // The indicator first: most rows are another indicator's, and their other columns are
-    // never read.
+    let mut counts = vec![0usize; indikators.len()];
+    for s in ind_codes.iter().filter_map(|c| c.and_then(|i| slot[i as usize])) {
+        counts[s] += 1;
+    }
+    let mut rows: Vec<Vec<Row>> = counts.iter().map(|n| Vec::with_capacity(*n)).collect();
+    // The first malformed period of each panel's rows.
+    let mut failed: Vec<Option<String>> = vec![None; indikators.len()];
+    // The indicator first: the other columns of a row no panel wants are never read.
     for (k, ind) in ind_codes.iter().enumerate() {
-        if !ind.is_some_and(|i| wanted[i as usize]) {
-            continue;
-        }
+        let Some(s) = ind.and_then(|i| slot[i as usize]) else { continue };
         let (Some(id), Some(p), Some(kind), Some(v)) =
             (id_codes[k], period_codes[k], kind_codes[k], values[k])
         else {
@@ -109,12 +129,57 @@ pub fn build(
         if !monthly[kind as usize] {
             continue;
         }
-        let key = keys[p as usize].clone()?;
+        let key = match &keys[p as usize] {
+            Ok(key) => *key,
+            Err(e) => {
+                failed[s].get_or_insert_with(|| e.clone());
+                continue;
+            }
+        };
         if until.is_some_and(|u| key > u) {
             continue;
         }
-        rows.push((rank[id as usize], key, v, unit_codes.get(k).copied().flatten()));
+        rows[s].push((rank[id as usize], key, v, unit_codes.get(k).copied().flatten()));
     }
+    let events = transfer_months(validated, until)?;
+    let indicators_present = || {
+        // The read holds every indicator: its dictionary lists them.
+        let mut s = ind_values.clone();
+        s.sort_unstable();
+        s.dedup();
+        s.join(", ")
+    };
+    let mut out: Vec<Result<HrPanel, String>> = Vec::with_capacity(indikators.len());
+    for (k, (indikator, rows)) in indikators.iter().zip(rows).enumerate() {
+        let first = indikators.iter().position(|i| i == indikator).unwrap_or(k);
+        let panel = match (first < k, failed[k].take()) {
+            // The same indicator twice: the same panel again.
+            (true, _) => out[first].clone(),
+            (false, Some(e)) => Err(e),
+            (false, None) => finish(rows, standardize, &id_values, &order, &events)
+                .ok_or_else(|| no_values(&kname, indikator, &indicators_present())),
+        };
+        out.push(panel);
+    }
+    Ok(out)
+}
+
+/// The error of an indicator without monthly values.
+fn no_values(kname: &str, indikator: &str, present: &str) -> String {
+    format!(
+        "{kname}: tidak ada nilai bulanan untuk indikator `{indikator}` / no monthly values for this indicator\n\nhint: indikator yang ada / indicators present: {present}"
+    )
+}
+
+/// One indicator's panel from its rows: standardised when asked, sorted by employee and month,
+/// employees numbered densely, cohorts from `events`. `None` when no row is left.
+fn finish(
+    mut rows: Vec<Row>,
+    standardize: bool,
+    id_values: &[&str],
+    order: &[u32],
+    events: &BTreeMap<String, Vec<i64>>,
+) -> Option<HrPanel> {
     let mut dropped = 0;
     if standardize {
         let mut stats: std::collections::HashMap<(Option<u32>, i64), (f64, f64, usize)> =
@@ -140,16 +205,7 @@ pub fn build(
         dropped = before - rows.len();
     }
     if rows.is_empty() {
-        return Err(format!(
-            "{kname}: tidak ada nilai bulanan untuk indikator `{indikator}` / no monthly values for this indicator\n\nhint: indikator yang ada / indicators present: {}",
-            {
-                // The read holds every indicator: its dictionary lists them.
-                let mut s = ind_values.clone();
-                s.sort_unstable();
-                s.dedup();
-                s.join(", ")
-            }
-        ));
+        return None;
     }
     // (employee, month) keys are distinct (validation keeps one value per NIP, period and
     // indicator), so this is the order of any sort.
@@ -158,7 +214,6 @@ pub fn build(
     let mut used: Vec<u32> = rows.iter().map(|r| r.0).collect();
     used.dedup();
     let ids: Vec<String> = used.iter().map(|r| id_values[order[*r as usize] as usize].to_string()).collect();
-    let events = transfer_months(validated, until)?;
     let origin = rows.iter().map(|r| r.1).min().unwrap_or(0) - 1;
     let cohort_of: Vec<i64> =
         ids.iter().map(|id| events.get(id).and_then(|m| m.first()).map_or(0, |g| g - origin)).collect();
@@ -183,7 +238,7 @@ pub fn build(
         out.nilai.push(*v);
     }
     out.ids = ids;
-    Ok(out)
+    Some(out)
 }
 
 /// Months (as month keys) of every rotasi, promosi and demosi of each employee up to `until`,

@@ -108,18 +108,18 @@ fn chunk_maxima_avx2(normals: &[f64], columns: &[f64], m: usize, count: usize) -
 fn chunk_maxima_portable(normals: &[f64], columns: &[f64], m: usize, count: usize) -> Vec<f64> {
     const GROUPS: usize = BLOCK / LANES;
     let mut out = Vec::with_capacity(count);
-    // u[b * GROUPS + g][k]: component b of draw first + g·LANES + k (rows past the block's last
-    // draw hold values of an earlier block or zeros, and are never kept).
+    // u[g * m + b][k]: component b of draw first + g·LANES + k (rows past the block's last
+    // draw hold values of an earlier block or zeros, and are never kept). Filled draw by draw:
+    // the normals are read in order, and the LANES draws of a group write the same m rows.
     let mut u = vec![[0.0f64; LANES]; m * GROUPS];
     let mut max = [0.0f64; BLOCK];
     for first in (0..count).step_by(BLOCK) {
         let width = BLOCK.min(count - first);
         let block = &normals[first * m..(first + width) * m];
-        for b in 0..m {
-            for (group, draws) in u[b * GROUPS..].iter_mut().zip(block.chunks(m * LANES)) {
-                for (x, draw) in group.iter_mut().zip(draws.chunks_exact(m)) {
-                    *x = draw[b];
-                }
+        for (d, draw) in block.chunks_exact(m).enumerate() {
+            let (rows, k) = (&mut u[(d / LANES) * m..(d / LANES + 1) * m], d % LANES);
+            for (row, x) in rows.iter_mut().zip(draw) {
+                row[k] = *x;
             }
         }
         // z_a = Σ_{b ≤ a} L_ab u_b in the order b = 0, 1, …, a, for LANES draws at a time with
@@ -131,7 +131,7 @@ fn chunk_maxima_portable(normals: &[f64], columns: &[f64], m: usize, count: usiz
                 let mut z = [0.0f64; LANES];
                 for b in 0..=a {
                     let lab = columns[b * m + a];
-                    for (zx, ux) in z.iter_mut().zip(&u[b * GROUPS + g]) {
+                    for (zx, ux) in z.iter_mut().zip(&u[g * m + b]) {
                         *zx += lab * ux;
                     }
                 }

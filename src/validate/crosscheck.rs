@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use foldhash::{HashMap, HashSet};
 
+use crate::estimate::bucket_sort::sort_by_bucket;
 use crate::ingest::{FileReport, Loaded};
 use crate::model::{JenisMutasi, Prov, Sym};
 use crate::normalize::rating::{predikat_from_ratings, predikat_label};
@@ -263,7 +264,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     let mut unit_memo: Vec<Option<Option<Sym>>> = Vec::new();
     // An export lists a person's rows together: the NIP lookups are made once per run of rows.
     let mut person: Option<(u64, bool, Option<chrono::NaiveDate>)> = None;
-    let mut periods = Distinct::default();
+    let (mut people, mut periods) = (Distinct::default(), Distinct::default());
     let symbols = &mut t.symbols;
     t.kinerja.retain_mut(|k| {
         let (known, left) = match person {
@@ -305,14 +306,15 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
                 warnings.push(Finding::new(k.prov, "unit_id", &**symbols.name(u), Reason::UnknownUnitKept));
             }
         }
-        // The kept rows' periods, gathered in this pass over the rows.
+        // The kept rows' people and periods, gathered in this pass over the rows.
+        people.add(k.nip);
         periods.add(k.periode);
         true
     });
-    // (nip, periode, indikator) as one integer: periods by their rank among the distinct ones,
-    // indicators by their code, so the sort compares integers, not structs. A person-period's
-    // rows are adjacent whatever the indicators' order.
-    let periods = periods.ranks();
+    // (nip, periode, indikator) as one integer: NIPs and periods by their rank among the
+    // distinct ones, indicators by their code, so the sort compares integers, not structs. A
+    // person-period's rows are adjacent whatever the indicators' order.
+    let (people, periods) = (people.ranks(), periods.ranks());
     // The predikat-matrix slot of each indicator code.
     let slot_of: Vec<Option<usize>> = (0..t.symbols.len() as Sym)
         .map(|c| match &**t.symbols.name(c) {
@@ -325,9 +327,19 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     // Each row's key, index and value: the checks below read the values here, in key order,
     // instead of from rows scattered over memory.
     let mut order: Vec<(u128, u32, u64)> = Vec::with_capacity(t.kinerja.len());
-    // A period's rows are adjacent (one per indicator): its rank is looked up once per run.
+    // A person's rows are adjacent, and a period's (one per indicator): each rank is looked up
+    // once per run.
     let mut last_period: Option<(crate::normalize::period::Period, u32)> = None;
+    let mut last_person: Option<(u64, u32)> = None;
     for (i, k) in t.kinerja.iter().enumerate() {
+        let person = match last_person {
+            Some((nip, r)) if nip == k.nip => r,
+            _ => {
+                let r = people.rank(&k.nip);
+                last_person = Some((k.nip, r));
+                r
+            }
+        };
         let period = match last_period {
             Some((p, r)) if p == k.periode => r,
             _ => {
@@ -336,11 +348,13 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
                 r
             }
         };
-        let key = (u128::from(k.nip) << 64) | (u128::from(period) << 32) | u128::from(k.indikator);
+        let key = (u128::from(person) << 64) | (u128::from(period) << 32) | u128::from(k.indikator);
         order.push((key, i as u32, k.nilai.to_bits()));
     }
-    // Keys and indices are distinct, so the values never take part in the order.
-    order.sort_unstable();
+    // In (key, index) order: a counting sort on the person, then each person's rows by key, in
+    // row order on ties (an export lists a person's months in order, so most runs are already
+    // sorted and only checked).
+    let order = sort_by_bucket(order, people.len(), |e| (e.0 >> 64) as usize, |e| e.0);
     let keep = mark_duplicates(
         &t.kinerja,
         &order,
@@ -493,6 +507,11 @@ impl<T: Ord + std::hash::Hash + Copy> Ranks<T> {
     /// next larger one).
     fn rank(&self, value: &T) -> u32 {
         self.0.binary_search(value).unwrap_or_else(|i| i) as u32
+    }
+
+    /// The number of distinct values.
+    fn len(&self) -> usize {
+        self.0.len()
     }
 }
 
