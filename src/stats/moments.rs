@@ -60,6 +60,49 @@ struct Partial {
     full_sum: Vec<f64>,
 }
 
+impl Partial {
+    fn zeros(n_c: usize, t_n: usize) -> Partial {
+        let tt = t_n * t_n;
+        Partial {
+            both: vec![0.0; n_c * tt],
+            edge: vec![0.0; n_c * tt],
+            cross: vec![0.0; n_c * tt],
+            full: vec![0.0; n_c],
+            full_sum: vec![0.0; n_c * t_n],
+        }
+    }
+}
+
+/// Adds the upper triangle of d dᵀ to `cross` (T × T, row-major): for every j ≤ l,
+/// `cross[j * T + l] += d[j] * d[l]`, one multiplication and one addition per element.
+fn add_upper_outer(cross: &mut [f64], d: &[f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { add_upper_outer_avx2(cross, d) };
+    }
+    add_upper_outer_portable(cross, d)
+}
+
+/// [`add_upper_outer`] compiled for AVX2: 4 elements per instruction instead of 2. Each element
+/// is still one multiplication then one addition (no fused multiply-add), so the sums are bit for
+/// bit those of the portable loop.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn add_upper_outer_avx2(cross: &mut [f64], d: &[f64]) {
+    add_upper_outer_portable(cross, d)
+}
+
+#[inline(always)]
+fn add_upper_outer_portable(cross: &mut [f64], d: &[f64]) {
+    let t_n = d.len();
+    for (j, dj) in d.iter().enumerate() {
+        for (acc, dk) in cross[j * t_n + j..(j + 1) * t_n].iter_mut().zip(&d[j..]) {
+            *acc += dj * dk;
+        }
+    }
+}
+
 impl CohortMoments {
     /// Moments of the entities `keep` of `panel` (missing periods hold NaN), whose cohorts are
     /// `cohort`.
@@ -103,13 +146,7 @@ impl CohortMoments {
         let partial: Vec<Partial> = blocks
             .par_iter()
             .map(|&(s, e)| {
-                let mut p = Partial {
-                    both: vec![0.0; n_c * tt],
-                    edge: vec![0.0; n_c * tt],
-                    cross: vec![0.0; n_c * tt],
-                    full: vec![0.0; n_c],
-                    full_sum: vec![0.0; n_c * t_n],
-                };
+                let mut p = Partial::zeros(n_c, t_n);
                 let mut d = vec![0.0; t_n];
                 let mut obs: Vec<usize> = Vec::with_capacity(t_n);
                 for (k, &c) in (s..e).zip(&class[s..e]) {
@@ -126,12 +163,7 @@ impl CohortMoments {
                     if obs.len() == t_n {
                         p.full[c] += 1.0;
                         p.full_sum[c * t_n..(c + 1) * t_n].iter_mut().zip(&d).for_each(|(a, b)| *a += b);
-                        let cross = &mut p.cross[block];
-                        for (j, dj) in d.iter().enumerate() {
-                            for (acc, dk) in cross[j * t_n + j..(j + 1) * t_n].iter_mut().zip(&d[j..]) {
-                                *acc += dj * dk;
-                            }
-                        }
+                        add_upper_outer(&mut p.cross[block], &d);
                     } else {
                         let (both, edge, cross) =
                             (&mut p.both[block.clone()], &mut p.edge[block.clone()], &mut p.cross[block]);
@@ -150,15 +182,21 @@ impl CohortMoments {
                 p
             })
             .collect();
-        let (mut both, mut edge, mut cross) = (vec![0.0; n_c * tt], vec![0.0; n_c * tt], vec![0.0; n_c * tt]);
-        let (mut full, mut full_sum) = (vec![0.0; n_c], vec![0.0; n_c * t_n]);
-        for p in &partial {
-            both.iter_mut().zip(&p.both).for_each(|(a, b)| *a += b);
-            edge.iter_mut().zip(&p.edge).for_each(|(a, b)| *a += b);
-            cross.iter_mut().zip(&p.cross).for_each(|(a, b)| *a += b);
-            full.iter_mut().zip(&p.full).for_each(|(a, b)| *a += b);
-            full_sum.iter_mut().zip(&p.full_sum).for_each(|(a, b)| *a += b);
-        }
+        // The blocks' sums, in block order. A single block's sums are taken as they are: they
+        // start from +0.0, so adding them to zeros would give the same values.
+        let Partial { mut both, mut edge, mut cross, full, full_sum } = if partial.len() == 1 {
+            partial.into_iter().next().unwrap_or_else(|| Partial::zeros(n_c, t_n))
+        } else {
+            let mut sum = Partial::zeros(n_c, t_n);
+            for p in &partial {
+                sum.both.iter_mut().zip(&p.both).for_each(|(a, b)| *a += b);
+                sum.edge.iter_mut().zip(&p.edge).for_each(|(a, b)| *a += b);
+                sum.cross.iter_mut().zip(&p.cross).for_each(|(a, b)| *a += b);
+                sum.full.iter_mut().zip(&p.full).for_each(|(a, b)| *a += b);
+                sum.full_sum.iter_mut().zip(&p.full_sum).for_each(|(a, b)| *a += b);
+            }
+            sum
+        };
         for c in 0..n_c {
             let (b, e, x) = (
                 &mut both[c * tt..(c + 1) * tt],
@@ -540,6 +578,29 @@ impl InfluenceSpace for LinearSpace<'_> {
 mod tests {
     use super::*;
     use crate::stats::influence::DenseSpace;
+
+    /// The outer-product update compiled for the running CPU (AVX2 where it has it) gives the
+    /// cross-products bit for bit as the portable loop, and as one product at a time.
+    #[test]
+    fn every_cpu_path_gives_the_same_cross_products() {
+        for t_n in [1, 5, 60] {
+            let d: Vec<f64> = (0..t_n).map(|i| ((i * 7919) % 101) as f64 / 37.0 - 1.3).collect();
+            let start: Vec<f64> = (0..t_n * t_n).map(|i| ((i * 104_729) % 97) as f64 / 11.0).collect();
+            let (mut fast, mut portable, mut naive) = (start.clone(), start.clone(), start);
+            for _ in 0..3 {
+                add_upper_outer(&mut fast, &d);
+                add_upper_outer_portable(&mut portable, &d);
+                for j in 0..t_n {
+                    for l in j..t_n {
+                        naive[j * t_n + l] += d[j] * d[l];
+                    }
+                }
+            }
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+            assert_eq!(bits(&fast), bits(&portable), "T = {t_n}");
+            assert_eq!(bits(&fast), bits(&naive), "T = {t_n}");
+        }
+    }
 
     /// 7 entities × 4 periods, cohorts 0, 3 and 4; with `gaps`, some observations are missing.
     fn panel(gaps: bool) -> Panel {
