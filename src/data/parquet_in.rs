@@ -79,8 +79,16 @@ fn epoch() -> NaiveDate {
 /// The number of rows a Parquet file's footer declares, without reading its data; `None` when
 /// the file cannot be read (opening it properly then says why).
 pub fn declared_rows(path: &Path) -> Option<usize> {
+    declared_shape(path).map(|(rows, _)| rows)
+}
+
+/// The number of rows and the column names a Parquet file's footer declares, without reading
+/// its data; `None` when the file cannot be read (opening it properly then says why).
+pub fn declared_shape(path: &Path) -> Option<(usize, Vec<String>)> {
     let file = std::fs::File::open(path).ok()?;
-    ParquetReader::new(file).num_rows().ok()
+    let mut reader = ParquetReader::new(file);
+    let names = reader.schema().ok()?.iter_names().map(|n| n.to_string()).collect();
+    Some((reader.num_rows().ok()?, names))
 }
 
 impl ParquetSource {

@@ -214,17 +214,20 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
     let mut loaded = Loaded::default();
     let mut interner = tables::Interner::default();
     let mut memo = row::ParseMemo::default();
-    // Kinerja rows still to come in Parquet files, from their footers: the table is sized for
-    // them before each file instead of growing by copies of millions of rows.
+    // Kinerja rows to come from Parquet files, from their footers: rows times the file's
+    // indicator columns (a wide row gives one row per indicator column). The table is sized for
+    // all of them at the first kinerja file instead of growing by copies of millions of rows.
     let declared: Vec<usize> = files
         .iter()
         .map(|(t, p)| {
             let parquet = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
-            if *t == Table::Kinerja && parquet {
-                crate::data::parquet_in::declared_rows(p).unwrap_or(0)
-            } else {
-                0
+            if *t != Table::Kinerja || !parquet {
+                return 0;
             }
+            let Some((rows, headers)) = crate::data::parquet_in::declared_shape(p) else { return 0 };
+            // A file whose columns do not map is reported when it is read.
+            let wide = map_columns(p, *t, &cfg.table(*t), &headers).map_or(1, |m| m.wide.len().max(1));
+            rows.saturating_mul(wide)
         })
         .collect();
     let mut kinerja_left: usize = declared.iter().sum();
@@ -233,10 +236,8 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
         let src = Source::open(&path, tcfg.sheet.as_deref(), &|h| is_known_header(table, &tcfg, h))?;
         let map = map_columns(&path, table, &tcfg, src.headers())?;
         if table == Table::Kinerja {
-            // A wide row gives one row per indicator column; pages never written cost nothing.
             // Only a hint: a footer declaring more rows than memory holds leaves the table to grow.
-            let wanted = kinerja_left.saturating_mul(map.wide.len().max(1));
-            let _ = loaded.tables.kinerja.try_reserve(wanted);
+            let _ = loaded.tables.kinerja.try_reserve(kinerja_left);
             kinerja_left -= declared;
         }
         let decimal = detect_decimal(&src, &path, &numeric_columns(table, &map))?;
