@@ -76,6 +76,7 @@ pub fn validate_into(
     let json = serde_json::to_string_pretty(&summary).map_err(|e| Failure::Internal(e.to_string()))?;
     std::fs::write(dir.join("ringkasan.json"), json + "\n")
         .map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
+    ingest::recycle(loaded);
     Ok((summary, key_info))
 }
 

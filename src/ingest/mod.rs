@@ -194,6 +194,26 @@ fn load_crosswalk(input: &Path, cfg: &Config) -> Result<HashMap<String, u64>, Fi
     Ok(map)
 }
 
+thread_local! {
+    /// The emptied kinerja table of this thread's last [`load`] ([`recycle`]).
+    static SPARE_KINERJA: std::cell::RefCell<Vec<crate::model::KinerjaRow>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Keeps the memory of `loaded`'s kinerja table for this thread's next [`load`]: a partitioned
+/// run validates one partition after another, and the next table fills pages already mapped
+/// instead of faulting in hundreds of megabytes afresh (freed, they would go back to the system).
+pub fn recycle(loaded: Loaded) {
+    let mut rows = loaded.tables.kinerja;
+    rows.clear();
+    SPARE_KINERJA.with(|s| {
+        let mut spare = s.borrow_mut();
+        if rows.capacity() > spare.capacity() {
+            *spare = rows;
+        }
+    });
+}
+
 /// Loads every table from `input`. Fails on the first file that cannot be read at all.
 pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
     let files = discover(input, cfg)?;
@@ -212,6 +232,8 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
     }
     let crosswalk = load_crosswalk(input, cfg)?;
     let mut loaded = Loaded::default();
+    // The memory of this thread's previous kinerja table, already mapped.
+    loaded.tables.kinerja = SPARE_KINERJA.with(|s| std::mem::take(&mut *s.borrow_mut()));
     let mut interner = tables::Interner::default();
     let mut memo = row::ParseMemo::default();
     // Kinerja rows to come from Parquet files, from their footers: rows times the file's
