@@ -99,6 +99,35 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
     let monthly: Vec<bool> = kind_values.iter().map(|k| *k == "bulan").collect();
     let starts = kin.date_column("periode_mulai", &kf)?;
     let values = kin.f64_column("nilai", &kf)?;
+    let id_code: HashMap<&str, u32> = id_values.iter().enumerate().map(|(c, v)| (*v, c as u32)).collect();
+    let (mid, mjenis, masal, mtujuan) = (
+        mutasi.text_column("pegawai_id", &mf)?,
+        mutasi.text_column("jenis_mutasi", &mf)?,
+        mutasi.text_column("unit_asal_id", &mf)?,
+        mutasi.text_column("unit_tujuan_id", &mf)?,
+    );
+    let tmt = mutasi.date_column("tmt", &mf)?;
+    // The months a window can read, by employee code: [tmt − pre, tmt + 1 + post) around each
+    // of their transfers. No other month's value is looked at, so none is gathered and sorted.
+    let mut reach: Vec<(u32, i64, i64)> = (0..mutasi.height())
+        .filter_map(|k| {
+            let (code, m0) = (*id_code.get(mid[k]?)?, month_key(tmt[k]?));
+            Some((code, m0 - opts.pre.max(0), m0 + 1 + opts.post.max(0)))
+        })
+        .collect();
+    reach.sort_unstable();
+    let mut reach_from = vec![0usize; id_values.len() + 1];
+    for (c, _, _) in &reach {
+        reach_from[*c as usize + 1] += 1;
+    }
+    for c in 0..id_values.len() {
+        reach_from[c + 1] += reach_from[c];
+    }
+    let in_reach = |c: u32, key: i64| {
+        reach[reach_from[c as usize]..reach_from[c as usize + 1]]
+            .iter()
+            .any(|(_, lo, hi)| (*lo..*hi).contains(&key))
+    };
     let mut points: Vec<(u32, u32, i64, f64)> = Vec::with_capacity(kin.height());
     for k in 0..kin.height() {
         let (Some(id), Some(ind), Some(kind), Some(start), Some(v)) =
@@ -110,7 +139,7 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
             continue;
         }
         let key = month_key(start);
-        if opts.until.is_some_and(|u| key > u) {
+        if opts.until.is_some_and(|u| key > u) || !in_reach(id, key) {
             continue;
         }
         points.push((id, ind, key, v));
@@ -135,7 +164,6 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
             from = k + 1;
         }
     }
-    let id_code: HashMap<&str, u32> = id_values.iter().enumerate().map(|(c, v)| (*v, c as u32)).collect();
     // Indicators present, by name.
     let mut indicators: Vec<(String, u32)> = {
         let mut used = vec![false; ind_values.len()];
@@ -163,13 +191,6 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
             Some(((*u)?.to_string(), (uopd[k].map(String::from), ujenis[k].map(String::from))))
         })
         .collect();
-    let (mid, mjenis, masal, mtujuan) = (
-        mutasi.text_column("pegawai_id", &mf)?,
-        mutasi.text_column("jenis_mutasi", &mf)?,
-        mutasi.text_column("unit_asal_id", &mf)?,
-        mutasi.text_column("unit_tujuan_id", &mf)?,
-    );
-    let tmt = mutasi.date_column("tmt", &mf)?;
     let mut out = Vec::new();
     for k in 0..mutasi.height() {
         let (Some(id), Some(jenis), Some(tujuan), Some(d)) = (&mid[k], &mjenis[k], &mtujuan[k], tmt[k])
