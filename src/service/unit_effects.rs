@@ -205,26 +205,42 @@ fn first_events(
                 &unit_codes,
                 &mut people,
             )?;
-            // Counted on unit codes: the presence has one entry per employee and month.
-            let mut staff: BTreeMap<(u32, i32), usize> = BTreeMap::new();
+            // Headcounts and arrivals per unit and month, on a dense unit × month grid over the
+            // months of the presence: it has one entry per employee and month.
+            let Some((lo, hi)) = presence.iter().fold(None, |r: Option<(i64, i64)>, (_, m, _)| {
+                Some(r.map_or((m, m), |(a, b)| (a.min(m), b.max(m))))
+            }) else {
+                return Ok(first);
+            };
+            let width = (hi - lo + 1) as usize;
+            let cell = |u: u32, m: i64| u as usize * width + (m - lo) as usize;
+            let mut staff = vec![0usize; unit_codes.names.len() * width];
             for (_, month, u) in presence.iter() {
-                *staff.entry((u, month as i32)).or_default() += 1;
+                staff[cell(u, month)] += 1;
             }
-            let first_month = staff.keys().map(|(_, m)| *m).min().unwrap_or(0);
-            let mut arrived: HashMap<(u32, i32), usize> = HashMap::new();
+            // Only arrivals into a unit with staff, in a month of the grid, are ever counted.
+            let mut arrived = vec![0usize; staff.len()];
             for (unit, d, _, _) in &arrivals {
-                *arrived.entry((unit_codes.code(unit), Period::of_date(*d).month_key())).or_default() += 1;
-            }
-            for ((unit, month), headcount) in &staff {
-                // Only months with a full year of history can count a year of arrivals.
-                if *month < first_month + 11 {
-                    continue;
+                let month = i64::from(Period::of_date(*d).month_key());
+                if let Some(&u) = unit_codes.index.get(unit.as_str())
+                    && (lo..=hi).contains(&month)
+                {
+                    arrived[cell(u, month)] += 1;
                 }
-                let recent: usize = (month - 11..=*month).filter_map(|m| arrived.get(&(*unit, m))).sum();
-                if recent as f64 / *headcount as f64 >= *threshold {
-                    let (y, mo) = (month.div_euclid(12), month.rem_euclid(12) as u32 + 1);
-                    if let Some(d) = NaiveDate::from_ymd_opt(y, mo, 1) {
-                        keep(&unit_codes.names[*unit as usize], d);
+            }
+            for u in 0..unit_codes.names.len() as u32 {
+                // Only months with a full year of history can count a year of arrivals.
+                for month in lo + 11..=hi {
+                    let headcount = staff[cell(u, month)];
+                    if headcount == 0 {
+                        continue;
+                    }
+                    let recent: usize = (month - 11..=month).map(|m| arrived[cell(u, m)]).sum();
+                    if recent as f64 / headcount as f64 >= *threshold {
+                        let (y, mo) = (month.div_euclid(12) as i32, month.rem_euclid(12) as u32 + 1);
+                        if let Some(d) = NaiveDate::from_ymd_opt(y, mo, 1) {
+                            keep(&unit_codes.names[u as usize], d);
+                        }
                     }
                 }
             }
