@@ -229,7 +229,7 @@ impl Side {
         self.sum[j] / self.n[j] as f64
     }
 
-    /// Adds `sign · w_j (d − mean_j) / n_j` to `psi[i * ne + j]` for every member i observed at
+    /// Adds `sign · (d − mean_j) · (w_j / n_j)` to `psi[i * ne + j]` for every member i observed at
     /// an event time j that has a weight (`w`, one per event time e = −pre, −pre + 1, …, of the
     /// sub-experiment at g). `sign` is ±1, so the sum is exact either way. Every term is
     /// computed and the unused ones are replaced by −0.0, which leaves `psi` unchanged bit for
@@ -249,13 +249,12 @@ impl Side {
         let on: Vec<bool> = w.iter().map(Option::is_some).collect();
         let weight: Vec<f64> = w.iter().map(|x| x.unwrap_or(0.0)).collect();
         let mean: Vec<f64> = (0..ne).map(|j| self.mean(j)).collect();
-        let count: Vec<f64> = self.n.iter().map(|n| *n as f64).collect();
+        // w_j / n_j once per event time: no division per member and event time.
+        let scale: Vec<f64> = weight.iter().zip(&self.n).map(|(w, n)| w / *n as f64).collect();
         for (i, base, row) in grid.windows(members, g, g - pre, ne) {
             let Some(p) = psi.get_mut(i * ne..(i + 1) * ne) else { continue };
-            for (((p, v), on), ((w, m), n)) in
-                p.iter_mut().zip(row).zip(&on).zip(weight.iter().zip(&mean).zip(&count))
-            {
-                let term = sign * (w * ((v - base) - m) / n);
+            for (((p, v), on), (m, scale)) in p.iter_mut().zip(row).zip(&on).zip(mean.iter().zip(&scale)) {
+                let term = sign * (((v - base) - m) * scale);
                 *p += if *on && !v.is_nan() { term } else { -0.0 };
             }
         }
@@ -358,10 +357,10 @@ mod tests {
                 let mu_c = c.iter().map(|(_, d)| d).sum::<f64>() / c.len() as f64;
                 att += w * (mu_t - mu_c);
                 for (i, d) in t {
-                    psi[*i] += w * (d - mu_t) / t.len() as f64;
+                    psi[*i] += (d - mu_t) * (w / t.len() as f64);
                 }
                 for (i, d) in c {
-                    psi[*i] -= w * (d - mu_c) / c.len() as f64;
+                    psi[*i] -= (d - mu_c) * (w / c.len() as f64);
                 }
                 events += t.len();
             }
