@@ -17,7 +17,7 @@ use crate::estimate::bucket_sort::sort_by_bucket;
 use crate::normalize::period::Period;
 
 /// The long panel, one row per employee and month, sorted by employee and month.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 pub struct HrPanel {
     /// Distinct pegawai_id, sorted.
     pub ids: Vec<String>,
@@ -63,23 +63,45 @@ pub fn build(
     standardize: bool,
     until: Option<i64>,
 ) -> Result<HrPanel, String> {
-    let mut all = build_all(validated, &[indikator.to_string()], standardize, until)?;
-    all.pop().unwrap_or_else(|| Err(format!("indikator `{indikator}`")))
+    gather(validated, &[indikator.to_string()], standardize, until)?.panel(0)
 }
 
 /// One panel row before numbering: (employee rank, month key, value, unit code).
 type Row = (u32, i64, f64, Option<u32>);
 
-/// The panels of several indicators ([`build`] for each), from one pass over the kinerja rows:
-/// the indicators' rows are interleaved, so one pass reads the columns once instead of once per
-/// indicator. Each indicator gets its own result, in the order given (an indicator without
-/// monthly values, or with a malformed period, fails alone).
-pub fn build_all(
+/// The rows of several indicators' panels, gathered in one pass over the kinerja rows
+/// ([`gather`]); each becomes its panel when asked ([`PanelRows::panel`]), so only one panel is
+/// held at a time.
+pub struct PanelRows {
+    /// Every employee id of the kinerja rows, ascending (a row holds its id's rank).
+    ids: Vec<String>,
+    events: BTreeMap<String, Vec<i64>>,
+    standardize: bool,
+    /// Per indicator asked: its rows, or why it has none.
+    rows: Vec<Result<Vec<Row>, String>>,
+    /// Per indicator asked: the error when no monthly value is left.
+    empty: Vec<String>,
+}
+
+impl PanelRows {
+    /// The panel of the `k`-th indicator asked ([`build`]'s result for it); its rows are freed.
+    pub fn panel(&mut self, k: usize) -> Result<HrPanel, String> {
+        let slot = self.rows.get_mut(k).ok_or_else(|| format!("panel {k}"))?;
+        let rows = std::mem::replace(slot, Ok(Vec::new()))?;
+        finish(rows, self.standardize, &self.ids, &self.events).ok_or_else(|| self.empty[k].clone())
+    }
+}
+
+/// The rows of the panels of `indikators` ([`build`] for each), from one pass over the kinerja
+/// rows: the indicators' rows are interleaved, so one pass reads the columns once instead of
+/// once per indicator. An indicator with a malformed period, or without monthly values, fails
+/// alone, when its panel is asked for.
+pub fn gather(
     validated: &Path,
     indikators: &[String],
     standardize: bool,
     until: Option<i64>,
-) -> Result<Vec<Result<HrPanel, String>>, String> {
+) -> Result<PanelRows, String> {
     let kin_file = validated.join("kinerja.parquet");
     // Every indicator's rows: the panels of all outcomes share this read within a run
     // (`data::cache`), and the windows read the same columns.
@@ -141,34 +163,34 @@ pub fn build_all(
         }
         rows[s].push((rank[id as usize], key, v, unit_codes.get(k).copied().flatten()));
     }
-    let events = transfer_months(validated, until)?;
-    let indicators_present = || {
-        // The read holds every indicator: its dictionary lists them.
-        let mut s = ind_values.clone();
-        s.sort_unstable();
-        s.dedup();
-        s.join(", ")
-    };
-    let mut out: Vec<Result<HrPanel, String>> = Vec::with_capacity(indikators.len());
-    for (k, (indikator, rows)) in indikators.iter().zip(rows).enumerate() {
-        let first = indikators.iter().position(|i| i == indikator).unwrap_or(k);
-        let panel = match (first < k, failed[k].take()) {
-            // The same indicator twice: the same panel again.
-            (true, _) => out[first].clone(),
-            (false, Some(e)) => Err(e),
-            (false, None) => finish(rows, standardize, &id_values, &order, &events)
-                .ok_or_else(|| no_values(&kname, indikator, &indicators_present())),
-        };
-        out.push(panel);
+    // The read holds every indicator: its dictionary lists them.
+    let mut present = ind_values.clone();
+    present.sort_unstable();
+    present.dedup();
+    let present = present.join(", ");
+    let empty = indikators
+        .iter()
+        .map(|i| {
+            format!(
+                "{kname}: tidak ada nilai bulanan untuk indikator `{i}` / no monthly values for this indicator\n\nhint: indikator yang ada / indicators present: {present}"
+            )
+        })
+        .collect();
+    let mut rows: Vec<Result<Vec<Row>, String>> =
+        rows.into_iter().zip(failed).map(|(r, f)| f.map_or(Ok(r), Err)).collect();
+    // The same indicator asked twice: the same rows again.
+    for k in 0..indikators.len() {
+        if let Some(first) = indikators.iter().position(|i| *i == indikators[k]).filter(|f| *f < k) {
+            rows[k] = rows[first].clone();
+        }
     }
-    Ok(out)
-}
-
-/// The error of an indicator without monthly values.
-fn no_values(kname: &str, indikator: &str, present: &str) -> String {
-    format!(
-        "{kname}: tidak ada nilai bulanan untuk indikator `{indikator}` / no monthly values for this indicator\n\nhint: indikator yang ada / indicators present: {present}"
-    )
+    Ok(PanelRows {
+        ids: order.iter().map(|c| id_values[*c as usize].to_string()).collect(),
+        events: transfer_months(validated, until)?,
+        standardize,
+        rows,
+        empty,
+    })
 }
 
 /// One indicator's panel from its rows: standardised when asked, sorted by employee and month,
@@ -176,8 +198,7 @@ fn no_values(kname: &str, indikator: &str, present: &str) -> String {
 fn finish(
     mut rows: Vec<Row>,
     standardize: bool,
-    id_values: &[&str],
-    order: &[u32],
+    ids_by_rank: &[String],
     events: &BTreeMap<String, Vec<i64>>,
 ) -> Option<HrPanel> {
     let mut dropped = 0;
@@ -209,11 +230,11 @@ fn finish(
     }
     // (employee, month) keys are distinct (validation keeps one value per NIP, period and
     // indicator), so this is the order of any sort.
-    let rows = sort_by_bucket(rows, id_values.len(), |r| r.0 as usize, |r| r.1);
+    let rows = sort_by_bucket(rows, ids_by_rank.len(), |r| r.0 as usize, |r| r.1);
     // Keep only employees with a row; renumber them densely in sorted order.
     let mut used: Vec<u32> = rows.iter().map(|r| r.0).collect();
     used.dedup();
-    let ids: Vec<String> = used.iter().map(|r| id_values[order[*r as usize] as usize].to_string()).collect();
+    let ids: Vec<String> = used.iter().map(|r| ids_by_rank[*r as usize].clone()).collect();
     let origin = rows.iter().map(|r| r.1).min().unwrap_or(0) - 1;
     let cohort_of: Vec<i64> =
         ids.iter().map(|id| events.get(id).and_then(|m| m.first()).map_or(0, |g| g - origin)).collect();

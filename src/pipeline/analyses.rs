@@ -30,7 +30,7 @@ use serde::Serialize;
 
 use crate::data::table::{ColumnData as C, TableData, distinct_text, read_table_shared, write_parquet};
 use crate::estimate::fit::{FitMode, fit};
-use crate::estimate::hr_panel::{FirstTransfer, HrPanel, build_all, first_transfers, transfer_months};
+use crate::estimate::hr_panel::{FirstTransfer, HrPanel, first_transfers, gather, transfer_months};
 use crate::estimate::output::{aggregates_table, att_gt_table, event_study_table, stacked_event_study_table};
 use crate::estimate::prepost::{WindowOptions, summarise_windows, summary_table, windows, windows_table};
 use crate::movement::{MovementOptions, movement};
@@ -345,12 +345,14 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
             (dim.as_str(), firsts.iter().map(|(id, f)| (id.as_str(), facts.value(dim, id, f))).collect())
         })
         .collect();
-    // Every outcome's panel from one pass over the kinerja rows.
+    // Every outcome's rows from one pass over the kinerja rows; each panel is built in turn.
     let started = std::time::Instant::now();
-    let panels = build_all(validated, &outcomes, opts.standardize, opts.until)?;
+    let mut panel_rows = gather(validated, &outcomes, opts.standardize, opts.until)?;
     panel_clock += started.elapsed();
-    for (outcome, hp) in outcomes.iter().zip(panels) {
-        let hp = hp?;
+    for (k, outcome) in outcomes.iter().enumerate() {
+        let started = std::time::Instant::now();
+        let hp = panel_rows.panel(k)?;
+        panel_clock += started.elapsed();
         let mut subgroups: Vec<(String, Option<(&str, String)>)> = vec![(ALL.to_string(), None)];
         for dim in &opts.subgroups {
             let mut values: Vec<String> = dim_values[dim.as_str()].values().cloned().collect();
