@@ -529,13 +529,21 @@ impl InfluenceSpace for LinearSpace<'_> {
         // Per operand and cohort: (t, a, β̃ = β + a m) of the periods where either is non-zero.
         let (mut xs, mut ys): (Vec<Tilde>, Vec<Tilde>) = (Vec::new(), Vec::new());
         let (mut ix, mut iy) = (0, 0);
+        // A standard error is the dot product of a function with itself: its terms are found
+        // once (the sums below run in the same order either way).
+        let same = std::ptr::eq(x, y);
         // Only cohorts where both operands can be non-zero: a cell's function lives in its own
         // cohort and its controls', not in every cohort.
-        let (cx, cy) = (x.cohorts(t_n), y.cohorts(t_n));
-        let both_active = cx.iter().filter(|c| cy.binary_search(c).is_ok());
+        let cx = x.cohorts(t_n);
+        let cy = if same { Vec::new() } else { y.cohorts(t_n) };
+        let both_active = cx.iter().filter(|c| same || cy.binary_search(c).is_ok());
         for &c in both_active {
             self.cohort_terms(x, c, &mut ix, &mut xs);
-            self.cohort_terms(y, c, &mut iy, &mut ys);
+            if same {
+                ys.clone_from(&xs);
+            } else {
+                self.cohort_terms(y, c, &mut iy, &mut ys);
+            }
             let (xb, yb) = (x.b.get(c).copied().unwrap_or(0.0), y.b.get(c).copied().unwrap_or(0.0));
             // A cohort where either operand is zero adds nothing (every term is a product of both).
             if m.count[c] == 0 || (xs.is_empty() && xb == 0.0) || (ys.is_empty() && yb == 0.0) {
