@@ -397,3 +397,82 @@ impl HrPanel {
         d
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::table::write_parquet;
+
+    /// Validated kinerja rows of three employees over four months and two indicators (rows
+    /// interleaved as an export lists them, one employee's `predikat` missing in a month, one
+    /// quarterly row), and one transfer.
+    fn validated() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tmp");
+        let text = |v: Vec<&str>| ColumnData::Str(v.into_iter().map(|s| Some(s.to_string())).collect());
+        let (mut id, mut periode, mut jenis, mut mulai, mut ind, mut nilai, mut unit) =
+            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        for (e, who) in ["p3", "p1", "p2"].iter().enumerate() {
+            for m in 1..=4u32 {
+                for (i, name) in ["capaian_iki", "predikat"].iter().enumerate() {
+                    if *who == "p2" && *name == "predikat" && m == 3 {
+                        continue;
+                    }
+                    id.push(*who);
+                    periode.push(["2024-01", "2024-02", "2024-03", "2024-04"][m as usize - 1]);
+                    jenis.push("bulan");
+                    mulai.push(NaiveDate::from_ymd_opt(2024, m, 1));
+                    ind.push(*name);
+                    nilai.push(Some((e * 10 + i) as f64 + f64::from(m) / 10.0));
+                    unit.push("U1");
+                }
+            }
+        }
+        id.push("p1");
+        periode.push("2024-Q1");
+        jenis.push("triwulan");
+        mulai.push(NaiveDate::from_ymd_opt(2024, 1, 1));
+        ind.push("capaian_iki");
+        nilai.push(Some(99.0));
+        unit.push("U1");
+        let mut k = TableData::default();
+        k.push("pegawai_id", text(id));
+        k.push("periode", text(periode));
+        k.push("jenis_periode", text(jenis));
+        k.push("periode_mulai", ColumnData::Date(mulai));
+        k.push("indikator", text(ind));
+        k.push("nilai", ColumnData::F64(nilai));
+        k.push("unit_id", text(unit));
+        write_parquet(k, &dir.path().join("kinerja.parquet")).expect("kinerja");
+        let mut m = TableData::default();
+        m.push("pegawai_id", text(vec!["p2"]));
+        m.push("jenis_mutasi", text(vec!["rotasi"]));
+        m.push("tmt", ColumnData::Date(vec![NaiveDate::from_ymd_opt(2024, 3, 1)]));
+        write_parquet(m, &dir.path().join("mutasi.parquet")).expect("mutasi");
+        dir
+    }
+
+    /// One pass gives every indicator the panel a pass of its own gives, in the order asked
+    /// (twice the same indicator included); an indicator without monthly values fails alone.
+    #[test]
+    fn one_pass_gives_each_indicator_its_own_panel() {
+        let dir = validated();
+        let asked: Vec<String> =
+            ["predikat", "gaji", "capaian_iki", "predikat"].iter().map(|s| s.to_string()).collect();
+        let mut rows = gather(dir.path(), &asked, false, None).expect("gather");
+        let iki = rows.panel(2).expect("capaian_iki");
+        assert_eq!(iki, build(dir.path(), "capaian_iki", false, None).expect("alone"));
+        assert_eq!(iki.ids, ["p1", "p2", "p3"], "sorted ids");
+        assert_eq!(iki.nilai.len(), 12, "monthly rows only");
+        assert_eq!(iki.cohort[4..8], [3, 3, 3, 3], "p2 transferred in the third month");
+        let predikat = rows.panel(0).expect("predikat");
+        assert_eq!(predikat, build(dir.path(), "predikat", false, None).expect("alone"));
+        assert_eq!(predikat.nilai.len(), 11);
+        assert_eq!(rows.panel(3).expect("again"), predikat);
+        let missing = rows.panel(1).expect_err("gaji has no rows");
+        assert!(missing.contains("gaji") && missing.contains("capaian_iki, predikat"), "{missing}");
+        assert!(rows.panel(4).is_err(), "out of range");
+        // Standardising works per indicator as on its own.
+        let mut z = gather(dir.path(), &asked[2..], true, None).expect("gather");
+        assert_eq!(z.panel(0).ok(), build(dir.path(), "capaian_iki", true, None).ok());
+    }
+}
