@@ -451,8 +451,11 @@ fn run_partitions(
         q.root = p.root.join(&name);
         run_locked(a, &q, periods)
     };
-    // Workers take the next partition in name order; results are reported in that order.
+    // Workers take the next partition in name order; results are reported in that order. A
+    // worker with more than one partition to validate keeps its memory between them.
+    crate::ingest::keep_for_next_partition(parts.len() > usize::from(a.jobs).max(1));
     let results = crate::workers::in_order(parts.len(), usize::from(a.jobs), one);
+    crate::ingest::keep_for_next_partition(false);
     let mut rejected: Vec<(String, String)> = Vec::new();
     let mut errors: Vec<(String, Failure)> = Vec::new();
     for (part, r) in parts.iter().zip(results) {

@@ -200,10 +200,23 @@ thread_local! {
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Keeps the memory of `loaded`'s kinerja table for this thread's next [`load`]: a partitioned
-/// run validates one partition after another, and the next table fills pages already mapped
-/// instead of faulting in hundreds of megabytes afresh (freed, they would go back to the system).
+/// Whether [`recycle`] keeps tables: set by a run of several partitions per thread
+/// ([`keep_for_next_partition`]). A single run frees them, as it has nothing to validate next.
+static KEEP_FOR_NEXT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes [`recycle`] keep (or free) emptied tables for the next partition of the same thread.
+pub fn keep_for_next_partition(keep: bool) {
+    KEEP_FOR_NEXT.store(keep, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Keeps the memory of `loaded`'s kinerja table for this thread's next [`load`] when a run of
+/// several partitions asked for it ([`keep_for_next_partition`]): such a run validates one
+/// partition after another, and the next table fills pages already mapped instead of faulting
+/// in hundreds of megabytes afresh (freed, they would go back to the system).
 pub fn recycle(loaded: Loaded) {
+    if !KEEP_FOR_NEXT.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
     let mut rows = loaded.tables.kinerja;
     rows.clear();
     SPARE_KINERJA.with(|s| {
