@@ -1,7 +1,7 @@
 //! Sorting long per-person series by a small dense code and then by month, in linear time.
 //!
 //! The HR panels and the before/after windows sort every kinerja row of a partition by (person,
-//! month) or (person, indicator, month). The persons and indicators are dictionary codes below a
+//! month) or (person, indicator, month), and the cross-check by (person, period, indicator). The persons and indicators are dictionary codes below a
 //! known bound, and an export lists each series' months in order, so a counting sort on the code
 //! followed by a check (and rarely a sort) of each series replaces a comparison sort of millions
 //! of rows.
