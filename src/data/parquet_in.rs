@@ -76,12 +76,6 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
 }
 
-/// The number of rows a Parquet file's footer declares, without reading its data; `None` when
-/// the file cannot be read (opening it properly then says why).
-pub fn declared_rows(path: &Path) -> Option<usize> {
-    declared_shape(path).map(|(rows, _)| rows)
-}
-
 /// The number of rows and the column names a Parquet file's footer declares, without reading
 /// its data; `None` when the file cannot be read (opening it properly then says why).
 pub fn declared_shape(path: &Path) -> Option<(usize, Vec<String>)> {
@@ -158,7 +152,7 @@ mod tests {
 
     /// The footer's row count, without the data; nothing for a file that is not Parquet.
     #[test]
-    fn declared_rows_reads_the_footer() {
+    fn declared_shape_reads_the_footer() {
         use crate::data::table::{ColumnData, TableData, write_parquet};
         let dir = tempfile::tempdir().expect("tempdir");
         let (good, bad) = (dir.path().join("k.parquet"), dir.path().join("k2.parquet"));
@@ -166,9 +160,9 @@ mod tests {
         t.push("nilai", ColumnData::F64(vec![Some(1.0), None, Some(3.0)]));
         write_parquet(t, &good).expect("write");
         std::fs::write(&bad, "nipBaru,periode\n").expect("write");
-        assert_eq!(declared_rows(&good), Some(3));
-        assert_eq!(declared_rows(&bad), None);
-        assert_eq!(declared_rows(&dir.path().join("absent.parquet")), None);
+        assert_eq!(declared_shape(&good), Some((3, vec!["nilai".to_string()])));
+        assert_eq!(declared_shape(&bad), None);
+        assert_eq!(declared_shape(&dir.path().join("absent.parquet")), None);
     }
 
     #[test]

@@ -287,12 +287,15 @@ fn outcome_series(
         let series = out.entry(i.to_string()).or_insert(Series { kind, points: Vec::new() });
         // An indicator keeps the frequency it was first seen at; other frequencies are skipped.
         if series.kind == kind {
-            series.points.push((code[u], Period::containing(kind, s), v));
+            // Every unit of a row is in `code`, which was built from these rows.
+            if let Some(&c) = code.get(u) {
+                series.points.push((c, Period::containing(kind, s), v));
+            }
         }
     }
     let ikm_points: Vec<(u32, Period, f64)> = ikm
         .iter()
-        .filter_map(|r| Some((code[r.unit_id.as_str()], r.period, r.raw.as_ref()?.konversi?)))
+        .filter_map(|r| Some((*code.get(r.unit_id.as_str())?, r.period, r.raw.as_ref()?.konversi?)))
         .collect();
     if let Some(first) = ikm.first() {
         out.insert("ikm_konversi".into(), Series { kind: first.period.kind, points: ikm_points });
