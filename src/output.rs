@@ -208,13 +208,21 @@ pub fn layanan(t: &Tables) -> TableData {
 pub fn skm(t: &Tables) -> TableData {
     let k = &t.skm;
     let mut d = TableData::default();
-    d.push("unit_id", s(k.iter().map(|r| Some(r.unit_id.clone()))));
+    // Texts as dictionaries built once here, each distinct text copied once, instead of a string
+    // per row that writing then hashes into a dictionary (a unit has hundreds of responses).
+    let mut unit = KeyedDict::new(k.len(), |x: &str| x.to_string());
+    let mut responden = KeyedDict::new(k.len(), |x: &str| x.to_string());
+    for r in k {
+        unit.push(Some(r.unit_id.as_str()));
+        responden.push(r.responden_id.as_deref());
+    }
+    d.push("unit_id", unit.finish());
     d.push("tanggal", C::Date(k.iter().map(|r| Some(r.tanggal)).collect()));
     let used = (0..SKM_MAX_UNSUR).filter(|i| *i < 9 || k.iter().any(|r| r.answers[*i].is_some()));
     for i in used {
         d.push(&format!("u{}", i + 1), C::I64(k.iter().map(|r| r.answers[i].map(i64::from)).collect()));
     }
-    d.push("responden_id", s(k.iter().map(|r| r.responden_id.clone())));
+    d.push("responden_id", responden.finish());
     d
 }
 

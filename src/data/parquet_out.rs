@@ -24,6 +24,7 @@ use polars_parquet::write::{
     RowGroupIterColumns, StatisticsOptions, Version, WriteOptions, ZstdLevel, array_to_columns,
 };
 
+use super::page_zstd::ZstdPages;
 use super::table::{ColumnData, TableData};
 
 /// Rows per row group, Polars' default (512²): a larger table is cut into equal groups.
@@ -85,8 +86,15 @@ pub fn write_table<W: std::io::Write>(table: &TableData, writer: W, path: &Path)
             };
             for pages in array_to_columns(array, field.clone(), options, encoding).map_err(err)? {
                 let pages = pages.map(|p| p.map_err(|e| ParquetError::FeatureNotSupported(e.to_string())));
-                let compressed = Compressor::new_from_vec(pages, options.compression, Vec::new());
-                columns.push(Ok(DynStreamingIterator::new(compressed.map_err(PolarsError::from))));
+                columns.push(Ok(match options.compression {
+                    CompressionOptions::Zstd(level) => {
+                        let level = level.map(|v| v.compression_level()).unwrap_or_default();
+                        DynStreamingIterator::new(ZstdPages::new(pages, level).map_err(PolarsError::from))
+                    }
+                    other => DynStreamingIterator::new(
+                        Compressor::new_from_vec(pages, other, Vec::new()).map_err(PolarsError::from),
+                    ),
+                }));
             }
         }
         let group: RowGroupIterColumns<'static, PolarsError> = DynIter::new(columns.into_iter());

@@ -597,30 +597,44 @@ fn decode_table(
 }
 
 /// The distinct values of text column `column` over the rows whose text column `filter.0` holds
-/// one of `filter.1`, sorted; computed in Polars (unique over the column's dictionary), without
-/// materialising the rows.
+/// one of `filter.1`, sorted. Decided once per dictionary value from the rows' codes: inside a
+/// [`super::cache::ReadCache`] scope the table its writer kept is used as it is, with no read of
+/// the file and no text compared per row.
 pub fn distinct_text(
     path: &Path,
     column: &str,
     filter: Option<(&str, &[&str])>,
 ) -> Result<Vec<String>, String> {
-    let err = |e: PolarsError| format!("{}: {e}", path.display());
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut wanted = vec![column.to_string()];
+    let mut wanted = vec![column];
     if let Some((f, _)) = filter
         && f != column
     {
-        wanted.push(f.to_string());
+        wanted.push(f);
     }
-    let mut df = ParquetReader::new(file).with_columns(Some(wanted)).finish().map_err(err)?;
-    if let Some((col, values)) = filter {
-        let ca = df.column(col).map_err(err)?.as_materialized_series().str().map_err(err)?.clone();
-        let mask: BooleanChunked = ca.iter().map(|v| Some(v.is_some_and(|s| values.contains(&s)))).collect();
-        df = df.filter(&mask).map_err(err)?;
+    let table = read_columns_shared(path, &wanted)?;
+    let (values, codes) = table.coded(column, path)?;
+    let mut used = vec![false; values.len()];
+    let mut mark = |c: &Option<u32>| {
+        if let Some(u) = c.and_then(|c| used.get_mut(c as usize)) {
+            *u = true;
+        }
+    };
+    match filter {
+        None => codes.iter().for_each(&mut mark),
+        Some((f, allowed)) => {
+            let (fvalues, fcodes) = table.coded(f, path)?;
+            let hit: Vec<bool> = fvalues.iter().map(|v| allowed.contains(v)).collect();
+            for (c, fc) in codes.iter().zip(fcodes.iter()) {
+                if fc.and_then(|fc| hit.get(fc as usize).copied()).unwrap_or(false) {
+                    mark(c);
+                }
+            }
+        }
     }
-    let unique = df.column(column).map_err(err)?.as_materialized_series().unique().map_err(err)?;
-    let mut out: Vec<String> = unique.str().map_err(err)?.iter().flatten().map(String::from).collect();
+    let mut out: Vec<String> =
+        values.iter().zip(&used).filter(|(_, u)| **u).map(|(v, _)| v.to_string()).collect();
     out.sort_unstable();
+    out.dedup();
     Ok(out)
 }
 
@@ -771,6 +785,45 @@ mod tests {
         // A missing column, or a filter on a column that is not text: no derived table.
         assert_eq!(wide.derive(&["periode_mulai"], None), None);
         assert_eq!(full.derive(&["nilai"], Some(("n", &["1"]))), None);
+    }
+
+    /// The distinct values of a column over the rows a filter keeps, sorted, whether the table
+    /// is decoded from the file or kept in memory: values no kept row uses are left out, and a
+    /// text held under two codes appears once.
+    #[test]
+    fn distinct_texts_of_the_kept_rows() {
+        let (_dir, f) = scratch();
+        let dict = |values: &[&str], codes: &[Option<u32>]| ColumnData::Dict {
+            values: values.iter().map(|v| v.to_string()).collect(),
+            codes: codes.to_vec(),
+        };
+        let expect = |filter: Option<(&str, &[&str])>, want: &[&str]| {
+            let got = distinct_text(&f, "indikator", filter).expect("distinct");
+            assert_eq!(got, want, "{filter:?}");
+        };
+        let run = |f: &std::path::Path| {
+            let mut t = TableData::default();
+            t.push(
+                "indikator",
+                dict(&["z", "b", "a", "unused", "b"], &[Some(0), Some(1), Some(2), None, Some(4), Some(0)]),
+            );
+            t.push(
+                "jenis_periode",
+                dict(&["bulan", "tahun"], &[Some(1), Some(0), Some(0), Some(0), Some(0), None]),
+            );
+            write_parquet(t, f).expect("write");
+        };
+        run(&f);
+        expect(None, &["a", "b", "z"]);
+        expect(Some(("jenis_periode", &["bulan"])), &["a", "b"]);
+        expect(Some(("jenis_periode", &["tahun"])), &["z"]);
+        expect(Some(("jenis_periode", &["semester"])), &[]);
+        let _scope = crate::data::cache::ReadCache::scope();
+        run(&f);
+        assert!(crate::data::cache::holding(&f, &["indikator"]).is_some(), "kept in memory");
+        expect(None, &["a", "b", "z"]);
+        expect(Some(("jenis_periode", &["bulan"])), &["a", "b"]);
+        expect(Some(("indikator", &["b", "z"])), &["b", "z"]);
     }
 
     /// What a write keeps in a read-cache scope equals what reading the file back decodes, and

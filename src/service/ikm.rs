@@ -61,12 +61,19 @@ pub fn mutu(konversi: f64) -> Mutu {
 
 /// NRR per unsur: the mean answer over respondents who answered it (`None` when nobody did).
 /// `answers[r][u]` is respondent r's answer to unsur u.
-pub fn nrr(answers: &[Vec<Option<u8>>], unsur: usize) -> Vec<Option<f64>> {
+pub fn nrr<R: AsRef<[Option<u8>]>>(answers: &[R], unsur: usize) -> Vec<Option<f64>> {
     (0..unsur)
         .map(|u| {
-            let given: Vec<f64> =
-                answers.iter().filter_map(|r| r.get(u).copied().flatten()).map(f64::from).collect();
-            (!given.is_empty()).then(|| given.iter().sum::<f64>() / given.len() as f64)
+            let mut given = 0usize;
+            let sum: f64 = answers
+                .iter()
+                .filter_map(|r| r.as_ref().get(u).copied().flatten())
+                .map(|v| {
+                    given += 1;
+                    f64::from(v)
+                })
+                .sum();
+            (given > 0).then(|| sum / given as f64)
         })
         .collect()
 }
@@ -87,7 +94,7 @@ pub struct Ikm {
 
 /// IKM from the answers of the respondents of one unit and period. `weights`, when given, has one
 /// weight per unsur; otherwise every unsur weighs 1/`unsur`.
-pub fn ikm(answers: &[Vec<Option<u8>>], unsur: usize, weights: Option<&[f64]>) -> Ikm {
+pub fn ikm<R: AsRef<[Option<u8>]>>(answers: &[R], unsur: usize, weights: Option<&[f64]>) -> Ikm {
     let nrr = nrr(answers, unsur);
     let equal = vec![1.0 / unsur as f64; unsur];
     let w = weights.unwrap_or(&equal);

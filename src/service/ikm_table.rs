@@ -69,7 +69,6 @@ impl IkmRow {
 pub fn ikm_rows(validated: &Path, opts: &IkmOptions) -> Result<Vec<IkmRow>, String> {
     let sf = validated.join("skm.parquet");
     let skm = read_table_shared(&sf, None, None)?;
-    let units = skm.text_column("unit_id", &sf)?;
     let dates = skm.date_column("tanggal", &sf)?;
     let unsur_cols: Vec<&[Option<i64>]> = (1..=14)
         .map_while(|u| match skm.get(&format!("u{u}")) {
@@ -80,15 +79,25 @@ pub fn ikm_rows(validated: &Path, opts: &IkmOptions) -> Result<Vec<IkmRow>, Stri
     if unsur_cols.len() < 9 {
         return Err(format!("{}: kolom u1 … u9 tidak lengkap / columns u1 … u9 missing", sf.display()));
     }
-    // Answers per (unit, period).
-    let mut groups: BTreeMap<(String, Period), Vec<Vec<Option<u8>>>> = BTreeMap::new();
+    // Answers per (unit, period), one row of `width` answers after another: grouped by the unit's
+    // dictionary code, then keyed by its text once per group, not once per answer row.
+    let width = unsur_cols.len();
+    let (unit_values, unit_codes) = skm.coded("unit_id", &sf)?;
+    let mut by_code: Vec<BTreeMap<Period, Vec<Option<u8>>>> = vec![BTreeMap::new(); unit_values.len()];
     for k in 0..skm.height() {
-        let (Some(unit), Some(d)) = (units[k], dates[k]) else { continue };
+        let (Some(code), Some(d)) = (unit_codes[k], dates[k]) else { continue };
         if opts.until.is_some_and(|u| d > u) {
             continue;
         }
-        let answers = unsur_cols.iter().map(|c| c[k].and_then(|v| u8::try_from(v).ok())).collect();
-        groups.entry((unit.to_string(), Period::containing(opts.period, d))).or_default().push(answers);
+        let Some(periods) = by_code.get_mut(code as usize) else { continue };
+        let rows = periods.entry(Period::containing(opts.period, d)).or_default();
+        rows.extend(unsur_cols.iter().map(|c| c[k].and_then(|v| u8::try_from(v).ok())));
+    }
+    let mut groups: BTreeMap<(String, Period), Vec<Option<u8>>> = BTreeMap::new();
+    for (unit, periods) in unit_values.iter().zip(by_code) {
+        for (period, rows) in periods {
+            groups.entry((unit.to_string(), period)).or_default().extend(rows);
+        }
     }
     // Population and reported IKM from `layanan`.
     let lf = validated.join("layanan.parquet");
@@ -123,18 +132,18 @@ pub fn ikm_rows(validated: &Path, opts: &IkmOptions) -> Result<Vec<IkmRow>, Stri
         .map(|key| {
             let answers = groups.get(&key);
             // The older layout when any respondent answered u10 … u14.
-            let unsur = if answers.is_some_and(|a| a.iter().any(|r| r.iter().skip(9).any(Option::is_some))) {
-                14
-            } else {
-                9
-            };
+            let unsur =
+                if answers.is_some_and(|a| a.chunks(width).any(|r| r.iter().skip(9).any(Option::is_some))) {
+                    14
+                } else {
+                    9
+                };
             let weights = opts.weights.get(&key.0);
             if let Some(w) = weights {
                 check_weights(w, unsur).map_err(|e| format!("service.unsur_weights.{}: {e}", key.0))?;
             }
             let raw = answers.map(|a| {
-                let trimmed: Vec<Vec<Option<u8>>> =
-                    a.iter().map(|r| r[..unsur.min(r.len())].to_vec()).collect();
+                let trimmed: Vec<&[Option<u8>]> = a.chunks(width).map(|r| &r[..unsur.min(r.len())]).collect();
                 ikm(&trimmed, unsur, weights.map(Vec::as_slice))
             });
             Ok(IkmRow {
