@@ -87,29 +87,36 @@ const _: () = assert!(BLOCK.is_multiple_of(LANES), "a block is whole groups of l
 /// loop runs over draws (contiguous, vectorised); each z_a still sums its terms in the order
 /// b = 0, 1, …, a, so the values are those of one draw at a time.
 ///
-/// On a CPU with AVX2 the same loop runs with 4 draws per instruction instead of 2. Each lane
-/// does the same multiplications and additions in the same order (no fused multiply-add, no
-/// reordering), so the maxima are bit for bit those of the portable loop (tested).
+/// On a CPU with AVX2 each group of draws runs through [`group_maxima_avx2`], 4 draws per
+/// instruction with the sixteen sums in registers. Each lane does the same multiplications and
+/// additions in the same order (no fused multiply-add, no reordering), so the maxima are bit for
+/// bit those of the portable loop (tested).
 fn chunk_maxima(normals: &[f64], columns: &[f64], m: usize, count: usize) -> Vec<f64> {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2, checked just above.
-        return unsafe { chunk_maxima_avx2(normals, columns, m, count) };
+        return blocks_maxima(normals, columns, m, count, |u, c, m, w| unsafe {
+            group_maxima_avx2(u, c, m, w)
+        });
     }
     chunk_maxima_portable(normals, columns, m, count)
 }
 
-/// [`chunk_maxima`] compiled for AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn chunk_maxima_avx2(normals: &[f64], columns: &[f64], m: usize, count: usize) -> Vec<f64> {
-    chunk_maxima_portable(normals, columns, m, count)
+/// [`chunk_maxima`] for any CPU.
+fn chunk_maxima_portable(normals: &[f64], columns: &[f64], m: usize, count: usize) -> Vec<f64> {
+    blocks_maxima(normals, columns, m, count, group_maxima)
 }
 
-/// [`chunk_maxima`] for any CPU; inlined into [`chunk_maxima_avx2`] so that it is compiled again
-/// there with AVX2.
+/// The draws of a chunk a block at a time, each block's groups of [`LANES`] draws handed to
+/// `group`.
 #[inline(always)]
-fn chunk_maxima_portable(normals: &[f64], columns: &[f64], m: usize, count: usize) -> Vec<f64> {
+fn blocks_maxima(
+    normals: &[f64],
+    columns: &[f64],
+    m: usize,
+    count: usize,
+    group: impl Fn(&[[f64; LANES]], &[f64], usize, &mut [f64]),
+) -> Vec<f64> {
     const GROUPS: usize = BLOCK / LANES;
     let mut out = Vec::with_capacity(count);
     // u[g * m + b][k]: component b of draw first + g·LANES + k (rows past the block's last
@@ -126,27 +133,71 @@ fn chunk_maxima_portable(normals: &[f64], columns: &[f64], m: usize, count: usiz
                 row[k] = *x;
             }
         }
-        // z_a = Σ_{b ≤ a} L_ab u_b in the order b = 0, 1, …, a, for LANES draws at a time with
-        // the sums held in registers; each draw's maximum |z_a| over a = 0, 1, …, m − 1.
         let max = &mut max[..width];
         for (g, w) in max.chunks_mut(LANES).enumerate() {
-            w.iter_mut().for_each(|x| *x = 0.0);
-            for a in 0..m {
-                let mut z = [0.0f64; LANES];
-                for b in 0..=a {
-                    let lab = columns[b * m + a];
-                    for (zx, ux) in z.iter_mut().zip(&u[g * m + b]) {
-                        *zx += lab * ux;
-                    }
-                }
-                for (w, x) in w.iter_mut().zip(&z) {
-                    *w = w.max(x.abs());
-                }
-            }
+            group(&u[g * m..(g + 1) * m], columns, m, w);
         }
         out.extend_from_slice(max);
     }
     out
+}
+
+/// Each of the `w.len()` draws' maximum |z_a| over a = 0, 1, …, m − 1, where
+/// z_a = Σ_{b ≤ a} L_ab u_b is summed in the order b = 0, 1, …, a, for LANES draws at a time.
+fn group_maxima(u: &[[f64; LANES]], columns: &[f64], m: usize, w: &mut [f64]) {
+    w.iter_mut().for_each(|x| *x = 0.0);
+    for a in 0..m {
+        let mut z = [0.0f64; LANES];
+        for b in 0..=a {
+            let lab = columns[b * m + a];
+            for (zx, ux) in z.iter_mut().zip(&u[b]) {
+                *zx += lab * ux;
+            }
+        }
+        for (w, x) in w.iter_mut().zip(&z) {
+            *w = w.max(x.abs());
+        }
+    }
+}
+
+/// [`group_maxima`] with AVX2 intrinsics: the sixteen sums and maxima stay in eight registers,
+/// and each step is a multiplication then an addition, as in the portable loop (the compiler
+/// spilled the sums to the stack there).
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn group_maxima_avx2(u: &[[f64; LANES]], columns: &[f64], m: usize, w: &mut [f64]) {
+    use std::arch::x86_64::*;
+    const _: () = assert!(LANES == 16, "four registers of four draws");
+    let rows = &u[..m];
+    let columns = &columns[..m * m];
+    let sign = _mm256_set1_pd(-0.0);
+    let mut mx = [_mm256_setzero_pd(); 4];
+    for a in 0..m {
+        let mut z = [_mm256_setzero_pd(); 4];
+        for (b, row) in rows[..=a].iter().enumerate() {
+            let lab = _mm256_set1_pd(columns[b * m + a]);
+            // SAFETY: `row` holds 16 values, read as four groups of four.
+            let p = row.as_ptr();
+            for (k, zk) in z.iter_mut().enumerate() {
+                let x = unsafe { _mm256_loadu_pd(p.add(4 * k)) };
+                *zk = _mm256_add_pd(*zk, _mm256_mul_pd(lab, x));
+            }
+        }
+        for (mk, zk) in mx.iter_mut().zip(z) {
+            // max(|z|, w): |z| when larger, w otherwise (w when |z| is NaN, as `f64::max`).
+            *mk = _mm256_max_pd(_mm256_andnot_pd(sign, zk), *mk);
+        }
+    }
+    let mut all = [0.0f64; LANES];
+    for (k, mk) in mx.iter().enumerate() {
+        // SAFETY: `all` holds 16 values, written as four groups of four.
+        unsafe { _mm256_storeu_pd(all.as_mut_ptr().add(4 * k), *mk) };
+    }
+    let n = w.len();
+    w.copy_from_slice(&all[..n]);
 }
 
 /// Normals of one stream kept for reuse: up to this many per stream (the 25 event times of a
