@@ -160,9 +160,10 @@ fn group_maxima(u: &[[f64; LANES]], columns: &[f64], m: usize, w: &mut [f64]) {
     }
 }
 
-/// [`group_maxima`] with AVX2 intrinsics: the sixteen sums and maxima stay in eight registers,
-/// and each step is a multiplication then an addition, as in the portable loop (the compiler
-/// spilled the sums to the stack there).
+/// [`group_maxima`] with AVX2 intrinsics: two rows a and a + 1 of L at a time share the loads
+/// of u, which gives eight independent sums of four draws in registers. Each sum still takes
+/// its terms in the order b = 0, 1, …, a, each as a multiplication then an addition, as in the
+/// portable loop (whose compiled code spilled its sums to the stack).
 ///
 /// # Safety
 /// The CPU must support AVX2.
@@ -174,22 +175,34 @@ unsafe fn group_maxima_avx2(u: &[[f64; LANES]], columns: &[f64], m: usize, w: &m
     let rows = &u[..m];
     let columns = &columns[..m * m];
     let sign = _mm256_set1_pd(-0.0);
+    // SAFETY (every load): a row holds 16 values, read as four groups of four.
+    let load = |row: &[f64; LANES], k: usize| unsafe { _mm256_loadu_pd(row.as_ptr().add(4 * k)) };
     let mut mx = [_mm256_setzero_pd(); 4];
-    for a in 0..m {
-        let mut z = [_mm256_setzero_pd(); 4];
+    let mut a = 0;
+    while a < m {
+        let pair = a + 1 < m;
+        let (mut z0, mut z1) = ([_mm256_setzero_pd(); 4], [_mm256_setzero_pd(); 4]);
         for (b, row) in rows[..=a].iter().enumerate() {
-            let lab = _mm256_set1_pd(columns[b * m + a]);
-            // SAFETY: `row` holds 16 values, read as four groups of four.
-            let p = row.as_ptr();
-            for (k, zk) in z.iter_mut().enumerate() {
-                let x = unsafe { _mm256_loadu_pd(p.add(4 * k)) };
-                *zk = _mm256_add_pd(*zk, _mm256_mul_pd(lab, x));
+            let l0 = _mm256_set1_pd(columns[b * m + a]);
+            let l1 = _mm256_set1_pd(if pair { columns[b * m + a + 1] } else { 0.0 });
+            for k in 0..4 {
+                let x = load(row, k);
+                z0[k] = _mm256_add_pd(z0[k], _mm256_mul_pd(l0, x));
+                z1[k] = _mm256_add_pd(z1[k], _mm256_mul_pd(l1, x));
             }
         }
-        for (mk, zk) in mx.iter_mut().zip(z) {
-            // max(|z|, w): |z| when larger, w otherwise (w when |z| is NaN, as `f64::max`).
-            *mk = _mm256_max_pd(_mm256_andnot_pd(sign, zk), *mk);
+        // max(|z|, w): |z| when larger, w otherwise (w when |z| is NaN, as `f64::max`).
+        for k in 0..4 {
+            mx[k] = _mm256_max_pd(_mm256_andnot_pd(sign, z0[k]), mx[k]);
         }
+        if pair {
+            let (row, l1) = (&rows[a + 1], _mm256_set1_pd(columns[(a + 1) * m + a + 1]));
+            for k in 0..4 {
+                z1[k] = _mm256_add_pd(z1[k], _mm256_mul_pd(l1, load(row, k)));
+                mx[k] = _mm256_max_pd(_mm256_andnot_pd(sign, z1[k]), mx[k]);
+            }
+        }
+        a += 2;
     }
     let mut all = [0.0f64; LANES];
     for (k, mk) in mx.iter().enumerate() {
