@@ -4,20 +4,35 @@ use std::path::Path;
 
 use chrono::{DateTime, NaiveDate};
 use polars::prelude::*;
+use polars_arrow::array::{BooleanArray, PrimitiveArray, Utf8ViewArray};
 
 use crate::ingest::cell::Cell;
 use crate::ingest::file_error::{FileError, FileErrorKind};
 use crate::ingest::source::RowEvent;
 
+/// A column as one Arrow array (the file's chunks joined once), read cell by cell without
+/// looking up the chunk of every row.
 enum Col {
-    Str(StringChunked),
-    I64(Int64Chunked),
-    F64(Float64Chunked),
-    Bool(BooleanChunked),
-    Date(Int32Chunked),
+    Str(Utf8ViewArray),
+    I64(PrimitiveArray<i64>),
+    F64(PrimitiveArray<f64>),
+    Bool(BooleanArray),
+    Date(PrimitiveArray<i32>),
     /// Values, unit, and the offset in seconds of the column's time zone (0 without one): a
     /// date is the calendar day where the timestamp was recorded, not in UTC.
-    DateTime(Int64Chunked, TimeUnit, i64),
+    DateTime(PrimitiveArray<i64>, TimeUnit, i64),
+}
+
+/// The one array of `ca`, its chunks joined.
+fn single<T: PolarsDataType>(ca: &ChunkedArray<T>) -> PolarsResult<T::Array>
+where
+    T::Array: Clone,
+{
+    ca.rechunk()
+        .downcast_iter()
+        .next()
+        .cloned()
+        .ok_or_else(|| polars_err!(ComputeError: "kolom `{}` tanpa data / column without data", ca.name()))
 }
 
 /// The UTC offset in seconds of a Parquet time zone: UTC, Indonesia's zones (no daylight saving:
@@ -54,10 +69,10 @@ pub struct ParquetSource {
 
 fn typed(s: &Series) -> PolarsResult<Col> {
     Ok(match s.dtype() {
-        DataType::String => Col::Str(s.str()?.clone()),
-        DataType::Boolean => Col::Bool(s.bool()?.clone()),
-        DataType::Float32 | DataType::Float64 => Col::F64(s.cast(&DataType::Float64)?.f64()?.clone()),
-        DataType::Date => Col::Date(s.cast(&DataType::Int32)?.i32()?.clone()),
+        DataType::String => Col::Str(single(s.str()?)?),
+        DataType::Boolean => Col::Bool(single(s.bool()?)?),
+        DataType::Float32 | DataType::Float64 => Col::F64(single(s.cast(&DataType::Float64)?.f64()?)?),
+        DataType::Date => Col::Date(single(s.cast(&DataType::Int32)?.i32()?)?),
         DataType::Datetime(tu, tz) => {
             let offset = match tz {
                 None => 0,
@@ -65,10 +80,10 @@ fn typed(s: &Series) -> PolarsResult<Col> {
                     polars_err!(ComputeError: "kolom `{}`: zona waktu `{}` tidak dikenal / unknown time zone (kenal / known: UTC, Asia/Jakarta, Asia/Makassar, Asia/Jayapura, +HH:MM)", s.name(), z.as_str())
                 })?,
             };
-            Col::DateTime(s.cast(&DataType::Int64)?.i64()?.clone(), *tu, offset)
+            Col::DateTime(single(s.cast(&DataType::Int64)?.i64()?)?, *tu, offset)
         }
-        dt if dt.is_integer() => Col::I64(s.cast(&DataType::Int64)?.i64()?.clone()),
-        _ => Col::Str(s.cast(&DataType::String)?.str()?.clone()),
+        dt if dt.is_integer() => Col::I64(single(s.cast(&DataType::Int64)?.i64()?)?),
+        _ => Col::Str(single(s.cast(&DataType::String)?.str()?)?),
     })
 }
 
