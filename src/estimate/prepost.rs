@@ -208,17 +208,20 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
         for (ind, indc) in &indicators {
             let Some(&(lo, hi)) = runs.get(&(idc, *indc)) else { continue };
             let s = &series[lo..hi];
+            // The points of months [a, b), read in place.
             let range = |a: i64, b: i64| {
                 let (i, j) = (s.partition_point(|p| p.2 < a), s.partition_point(|p| p.2 < b));
-                s[i..j].iter().map(|p| p.3).collect::<Vec<f64>>()
+                &s[i..j]
             };
             let pre = range(m0 - opts.pre, m0);
             let post = range(post_from, post_from + opts.post);
             if pre.is_empty() && post.is_empty() {
                 continue;
             }
-            let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
-            let (mean_pre, mean_post) = (mean(&pre), mean(&post));
+            let mean = |v: &[(u32, u32, i64, f64)]| {
+                (!v.is_empty()).then(|| v.iter().map(|p| p.3).sum::<f64>() / v.len() as f64)
+            };
+            let (mean_pre, mean_post) = (mean(pre), mean(post));
             let valid = pre.len() >= opts.min_obs && post.len() >= opts.min_obs;
             out.push(Window {
                 pegawai_id: id.clone(),
