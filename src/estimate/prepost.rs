@@ -278,13 +278,13 @@ pub struct GroupSummary {
 
 /// Summaries of the valid windows by indicator and grouping.
 pub fn summarise_windows(w: &[Window], opts: &WindowOptions) -> Vec<GroupSummary> {
-    type Key = fn(&Window) -> Option<String>;
+    type Key = fn(&Window) -> Option<&str>;
     let dims: [(&'static str, Key); 5] = [
-        ("semua", |_| Some("semua".into())),
-        ("jenis_mutasi", |x| Some(x.jenis_mutasi.clone())),
-        ("opd_asal", |x| x.opd_asal.clone()),
-        ("opd_tujuan", |x| x.opd_tujuan.clone()),
-        ("jenis_unit_tujuan", |x| x.jenis_unit_tujuan.clone()),
+        ("semua", |_| Some("semua")),
+        ("jenis_mutasi", |x| Some(x.jenis_mutasi.as_str())),
+        ("opd_asal", |x| x.opd_asal.as_deref()),
+        ("opd_tujuan", |x| x.opd_tujuan.as_deref()),
+        ("jenis_unit_tujuan", |x| x.jenis_unit_tujuan.as_deref()),
     ];
     let person: HashMap<&str, usize> = {
         let mut ids: Vec<&str> = w.iter().map(|x| x.pegawai_id.as_str()).collect();
@@ -292,13 +292,14 @@ pub fn summarise_windows(w: &[Window], opts: &WindowOptions) -> Vec<GroupSummary
         ids.dedup();
         ids.into_iter().enumerate().map(|(i, s)| (s, i)).collect()
     };
-    // (indicator, dimension, group) → the changes and the person each belongs to.
-    type Groups = BTreeMap<(String, usize, String), (Vec<f64>, Vec<usize>)>;
+    // (indicator, dimension, group) → the changes and the person each belongs to; keyed by the
+    // windows' own texts (the order of owned ones), copied once per group below.
+    type Groups<'w> = BTreeMap<(&'w str, usize, &'w str), (Vec<f64>, Vec<usize>)>;
     let mut groups: Groups = BTreeMap::new();
     for x in w.iter().filter(|x| x.delta.is_some()) {
         for (d, (_, key)) in dims.iter().enumerate() {
             if let (Some(g), Some(delta)) = (key(x), x.delta) {
-                let e = groups.entry((x.indikator.clone(), d, g)).or_default();
+                let e = groups.entry((x.indikator.as_str(), d, g)).or_default();
                 e.0.push(delta);
                 e.1.push(person[x.pegawai_id.as_str()]);
             }
@@ -315,7 +316,14 @@ pub fn summarise_windows(w: &[Window], opts: &WindowOptions) -> Vec<GroupSummary
             let seed = opts.seed ^ (d as u64) << 32 ^ k as u64;
             let summary =
                 if suppressed { None } else { summarise(&values, &clusters, 0.05, opts.bootstrap, seed) };
-            GroupSummary { indikator: ind, dimensi: dims[d].0, kelompok: g, summary, n, suppressed }
+            GroupSummary {
+                indikator: ind.to_string(),
+                dimensi: dims[d].0,
+                kelompok: g.to_string(),
+                summary,
+                n,
+                suppressed,
+            }
         })
         .collect()
 }
