@@ -7,9 +7,10 @@
 //! influence functions, so the monthly run gets a band without resampling n employees.
 //! The draws are ziggurat normals from seeded ChaCha streams, one per fixed chunk of draws, run
 //! in parallel: the same covariance gives the same value on any number of cores. Every band reads
-//! prefixes of the same streams, so the normals are generated once per process and shared; the
-//! draws of a chunk are then combined a block at a time, in the order one draw at a time would
-//! use, which keeps every critical value bit for bit what a fresh generator gives.
+//! prefixes of the same streams, so the normals are generated once per process and shared, and
+//! laid out sixteen draws side by side once per dimension; the draws are combined in the order
+//! one draw at a time would use, which keeps every critical value bit for bit what a fresh
+//! generator gives.
 
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
@@ -64,7 +65,7 @@ pub fn sup_t_critical(cov: &[f64], k: usize, level: f64, draws: usize, seed: u64
         .into_par_iter()
         .flat_map_iter(|c| {
             let count = CHUNK.min(draws - c * CHUNK);
-            chunk_maxima(&normals(seed, c as u64, count * m), &columns, m, count)
+            maxima_of(&lanes(seed, c as u64, m, count), &columns, m, count)
         })
         .collect();
     // The quantile is the idx-th smallest maximum: selected in linear time, the value a full
@@ -76,68 +77,89 @@ pub fn sup_t_critical(cov: &[f64], k: usize, level: f64, draws: usize, seed: u64
     Some(*maxima.select_nth_unstable_by(idx, f64::total_cmp).1)
 }
 
-/// Draws per block of [`chunk_maxima`]: a block's normals and sums stay in cache.
-const BLOCK: usize = 256;
 /// Draws whose sums are carried together through one row of L.
 const LANES: usize = 16;
-const _: () = assert!(BLOCK.is_multiple_of(LANES), "a block is whole groups of lanes");
 
 /// max_a |z_a| of each draw z = L u of one chunk, u being m consecutive values of `normals` per
-/// draw and `columns` holding Lᵀ row by row. Draws are taken a block at a time so that the inner
-/// loop runs over draws (contiguous, vectorised); each z_a still sums its terms in the order
-/// b = 0, 1, …, a, so the values are those of one draw at a time.
+/// draw and `columns` holding Lᵀ row by row ([`maxima_of`] of their [`transpose`]).
+#[cfg(test)]
+fn chunk_maxima(normals: &[f64], columns: &[f64], m: usize, count: usize) -> Vec<f64> {
+    maxima_of(&transpose(normals, m, count), columns, m, count)
+}
+
+/// [`chunk_maxima`] through the portable loop whatever the CPU.
+#[cfg(test)]
+fn chunk_maxima_portable(normals: &[f64], columns: &[f64], m: usize, count: usize) -> Vec<f64> {
+    maxima_with(&transpose(normals, m, count), m, count, |u, w| group_maxima(u, columns, m, w))
+}
+
+/// The first `count` draws of m normals each laid out for [`maxima_of`]: group g of LANES
+/// draws as m rows, `out[g * m + b][k]` being component b of draw g · LANES + k (zeros past the
+/// last draw).
+fn transpose(normals: &[f64], m: usize, count: usize) -> Vec<[f64; LANES]> {
+    let mut out = vec![[0.0f64; LANES]; count.div_ceil(LANES) * m];
+    for (d, draw) in normals[..count * m].chunks_exact(m).enumerate() {
+        let (rows, k) = (&mut out[(d / LANES) * m..(d / LANES + 1) * m], d % LANES);
+        for (row, x) in rows.iter_mut().zip(draw) {
+            row[k] = *x;
+        }
+    }
+    out
+}
+
+/// Draws laid out by [`transpose`] kept for reuse, in f64s: about eight dimensions of a ±12-month
+/// study for every stream (a band's draws are the same for every fit of the same dimension).
+const KEEP_LANES: usize = 4_000_000;
+
+/// [`transpose`] of the first `count` draws of m normals of stream `stream` of `seed`, kept
+/// and shared by every band of dimension m (its groups past `count` hold later draws of the
+/// stream, whose maxima are never kept).
+fn lanes(seed: u64, stream: u64, m: usize, count: usize) -> Arc<Vec<[f64; LANES]>> {
+    type Kept = BTreeMap<(u64, u64, usize), Arc<Vec<[f64; LANES]>>>;
+    static KEPT: Mutex<Kept> = Mutex::new(BTreeMap::new());
+    let need = count.div_ceil(LANES) * m;
+    // A poisoned lock only means another thread panicked while holding it; the map is still whole.
+    let lock = || KEPT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(v) = lock().get(&(seed, stream, m)).filter(|v| v.len() >= need) {
+        return Arc::clone(v);
+    }
+    let v = Arc::new(transpose(&normals(seed, stream, count * m), m, count));
+    let mut kept = lock();
+    let held: usize = kept.values().map(|v| v.len() * LANES).sum();
+    if held + v.len() * LANES <= KEEP_LANES && count * m <= KEEP_NORMALS {
+        kept.insert((seed, stream, m), Arc::clone(&v));
+    }
+    v
+}
+
+/// max_a |z_a| of each of the first `count` draws of `lanes` ([`transpose`]'s layout), with
+/// `columns` holding Lᵀ row by row. Each z_a sums its terms in the order b = 0, 1, …, a, so the
+/// values are those of one draw at a time.
 ///
 /// On a CPU with AVX2 each group of draws runs through [`group_maxima_avx2`], 4 draws per
 /// instruction with the sixteen sums in registers. Each lane does the same multiplications and
 /// additions in the same order (no fused multiply-add, no reordering), so the maxima are bit for
 /// bit those of the portable loop (tested).
-fn chunk_maxima(normals: &[f64], columns: &[f64], m: usize, count: usize) -> Vec<f64> {
+fn maxima_of(lanes: &[[f64; LANES]], columns: &[f64], m: usize, count: usize) -> Vec<f64> {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2, checked just above.
-        return blocks_maxima(normals, columns, m, count, |u, c, m, w| unsafe {
-            group_maxima_avx2(u, c, m, w)
-        });
+        return maxima_with(lanes, m, count, |u, w| unsafe { group_maxima_avx2(u, columns, m, w) });
     }
-    chunk_maxima_portable(normals, columns, m, count)
+    maxima_with(lanes, m, count, |u, w| group_maxima(u, columns, m, w))
 }
 
-/// [`chunk_maxima`] for any CPU.
-fn chunk_maxima_portable(normals: &[f64], columns: &[f64], m: usize, count: usize) -> Vec<f64> {
-    blocks_maxima(normals, columns, m, count, group_maxima)
-}
-
-/// The draws of a chunk a block at a time, each block's groups of [`LANES`] draws handed to
-/// `group`.
+/// The maxima of the first `count` draws of `lanes`, each group's from `group`.
 #[inline(always)]
-fn blocks_maxima(
-    normals: &[f64],
-    columns: &[f64],
+fn maxima_with(
+    lanes: &[[f64; LANES]],
     m: usize,
     count: usize,
-    group: impl Fn(&[[f64; LANES]], &[f64], usize, &mut [f64]),
+    group: impl Fn(&[[f64; LANES]], &mut [f64]),
 ) -> Vec<f64> {
-    const GROUPS: usize = BLOCK / LANES;
-    let mut out = Vec::with_capacity(count);
-    // u[g * m + b][k]: component b of draw first + g·LANES + k (rows past the block's last
-    // draw hold values of an earlier block or zeros, and are never kept). Filled draw by draw:
-    // the normals are read in order, and the LANES draws of a group write the same m rows.
-    let mut u = vec![[0.0f64; LANES]; m * GROUPS];
-    let mut max = [0.0f64; BLOCK];
-    for first in (0..count).step_by(BLOCK) {
-        let width = BLOCK.min(count - first);
-        let block = &normals[first * m..(first + width) * m];
-        for (d, draw) in block.chunks_exact(m).enumerate() {
-            let (rows, k) = (&mut u[(d / LANES) * m..(d / LANES + 1) * m], d % LANES);
-            for (row, x) in rows.iter_mut().zip(draw) {
-                row[k] = *x;
-            }
-        }
-        let max = &mut max[..width];
-        for (g, w) in max.chunks_mut(LANES).enumerate() {
-            group(&u[g * m..(g + 1) * m], columns, m, w);
-        }
-        out.extend_from_slice(max);
+    let mut out = vec![0.0; count];
+    for (g, w) in out.chunks_mut(LANES).enumerate() {
+        group(&lanes[g * m..(g + 1) * m], w);
     }
     out
 }
