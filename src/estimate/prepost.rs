@@ -13,7 +13,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::data::table::{ColumnData as C, TableData, read_columns_shared, read_table_shared};
+use crate::data::table::{ColumnData as C, DictBuilder, TableData, read_columns_shared, read_table_shared};
 use crate::estimate::bucket_sort::sort_by_bucket;
 use crate::estimate::hr_panel::KINERJA_COLUMNS;
 use crate::stats::describe::{Summary, summarise};
@@ -245,17 +245,24 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, St
 }
 
 pub fn windows_table(w: &[Window]) -> TableData {
-    let s = |f: &dyn Fn(&Window) -> Option<String>| C::Str(w.iter().map(f).collect());
+    // Text columns as dictionaries: each distinct text copied once, not once per window.
+    let s = |f: &dyn Fn(&Window) -> Option<&str>| {
+        let mut b = DictBuilder::with_capacity(w.len());
+        for x in w {
+            b.push(f(x));
+        }
+        b.finish()
+    };
     let mut d = TableData::default();
-    d.push("pegawai_id", s(&|x| Some(x.pegawai_id.clone())));
+    d.push("pegawai_id", s(&|x| Some(&x.pegawai_id)));
     d.push("tmt", C::Date(w.iter().map(|x| Some(x.tmt)).collect()));
-    d.push("jenis_mutasi", s(&|x| Some(x.jenis_mutasi.clone())));
-    d.push("unit_asal_id", s(&|x| x.unit_asal_id.clone()));
-    d.push("unit_tujuan_id", s(&|x| Some(x.unit_tujuan_id.clone())));
-    d.push("opd_asal", s(&|x| x.opd_asal.clone()));
-    d.push("opd_tujuan", s(&|x| x.opd_tujuan.clone()));
-    d.push("jenis_unit_tujuan", s(&|x| x.jenis_unit_tujuan.clone()));
-    d.push("indikator", s(&|x| Some(x.indikator.clone())));
+    d.push("jenis_mutasi", s(&|x| Some(&x.jenis_mutasi)));
+    d.push("unit_asal_id", s(&|x| x.unit_asal_id.as_deref()));
+    d.push("unit_tujuan_id", s(&|x| Some(&x.unit_tujuan_id)));
+    d.push("opd_asal", s(&|x| x.opd_asal.as_deref()));
+    d.push("opd_tujuan", s(&|x| x.opd_tujuan.as_deref()));
+    d.push("jenis_unit_tujuan", s(&|x| x.jenis_unit_tujuan.as_deref()));
+    d.push("indikator", s(&|x| Some(&x.indikator)));
     d.push("n_pre", C::I64(w.iter().map(|x| Some(x.n_pre as i64)).collect()));
     d.push("n_post", C::I64(w.iter().map(|x| Some(x.n_post as i64)).collect()));
     d.push("mean_pre", C::F64(w.iter().map(|x| x.mean_pre).collect()));
