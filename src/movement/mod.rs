@@ -16,7 +16,7 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::data::table::{ColumnData as C, TableData, read_table_shared};
+use crate::data::table::{ColumnData as C, TableData, read_columns_shared, read_table_shared};
 use crate::normalize::period::Period;
 use accounting::{Move, Presence, Waterfall, waterfalls};
 use tenure::{Blackout, MAX_MONTHS_IN_POST, MIN_MONTHS_IN_POST, blackout_of, check_move, default_blackouts};
@@ -55,25 +55,42 @@ pub(crate) fn read_presence(
     people: &mut Codes,
 ) -> Result<Presence, String> {
     let kf = validated.join("kinerja.parquet");
-    let cols = ["pegawai_id", "unit_id", "periode_mulai", "jenis_periode"];
-    let mut kin = read_table_shared(&kf, Some(&cols), Some(("indikator", &[indikator])))?;
-    if kin.height() == 0 {
-        kin = read_table_shared(&kf, Some(&cols), Some(("jenis_periode", &["bulan"])))?;
-    }
-    let (kid, kunit, kkind) =
-        (kin.coded("pegawai_id", &kf)?, kin.coded("unit_id", &kf)?, kin.coded("jenis_periode", &kf)?);
+    // The whole table as kept in memory, its rows of `indikator` picked here (no filtered copy
+    // of its columns); every monthly row when no row has that indicator.
+    let cols = ["pegawai_id", "unit_id", "periode_mulai", "jenis_periode", "indikator"];
+    let kin = read_columns_shared(&kf, &cols)?;
+    let (kid, kunit, kkind, kind_of) = (
+        kin.coded("pegawai_id", &kf)?,
+        kin.coded("unit_id", &kf)?,
+        kin.coded("jenis_periode", &kf)?,
+        kin.coded("indikator", &kf)?,
+    );
     let kstart = kin.date_column("periode_mulai", &kf)?;
+    let wanted: Vec<bool> = kind_of.0.iter().map(|v| *v == indikator).collect();
+    let has_indikator = kind_of.1.iter().any(|c| c.is_some_and(|c| wanted[c as usize]));
     let monthly: Vec<bool> = kkind.0.iter().map(|k| *k == "bulan").collect();
-    let id_codes: Vec<u32> = kid.0.iter().map(|s| people.code(s)).collect();
+    let picked = |k: usize| match has_indikator {
+        true => kind_of.1[k].is_some_and(|c| wanted[c as usize]),
+        false => kkind.1[k].is_some_and(|c| monthly[c as usize]),
+    };
+    // Employees are interned in the order they first appear among the picked rows.
+    let mut id_codes: Vec<Option<u32>> = vec![None; kid.0.len()];
     let unit_codes: Vec<Option<u32>> = kunit.0.iter().map(|s| units.index.get(*s).copied()).collect();
-    let mut sightings: Vec<(u32, i64, u32)> = Vec::with_capacity(kin.height());
-    for (((i, u), kind), d) in kid.1.iter().zip(kunit.1.iter()).zip(kkind.1.iter()).zip(kstart) {
-        let (Some(i), Some(u), Some(kind), Some(d)) = (*i, *u, *kind, *d) else { continue };
+    let mut sightings: Vec<(u32, i64, u32)> = Vec::new();
+    for (k, (((i, u), kind), d)) in
+        kid.1.iter().zip(kunit.1.iter()).zip(kkind.1.iter()).zip(kstart).enumerate()
+    {
+        if !picked(k) {
+            continue;
+        }
+        let Some(i) = *i else { continue };
+        let person = *id_codes[i as usize].get_or_insert_with(|| people.code(kid.0[i as usize]));
+        let (Some(u), Some(kind), Some(d)) = (*u, *kind, *d) else { continue };
         let Some(unit) = unit_codes[u as usize] else { continue };
         if !monthly[kind as usize] || until.is_some_and(|x| d > x) {
             continue;
         }
-        sightings.push((id_codes[i as usize], month_key(d), unit));
+        sightings.push((person, month_key(d), unit));
     }
     Ok(Presence::from_sightings(&sightings))
 }
@@ -346,4 +363,54 @@ fn waterfall_table(
         );
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::table::{DictBuilder, write_parquet};
+
+    /// Where people are seen: the monthly rows of the indicator asked, or of every monthly
+    /// indicator when no row has it; people interned in the order they first appear among those
+    /// rows, units outside the list and yearly rows left out.
+    #[test]
+    fn presence_from_the_indicator_or_every_monthly_row() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let text = |v: &[&str]| {
+            let mut b = DictBuilder::with_capacity(v.len());
+            for x in v {
+                b.push((!x.is_empty()).then_some(*x));
+            }
+            b.finish()
+        };
+        let day = |m: u32| NaiveDate::from_ymd_opt(2025, m, 1);
+        let mut t = TableData::default();
+        t.push("pegawai_id", text(&["P9", "P1", "P1", "P2", "P3", "P9"]));
+        t.push("unit_id", text(&["U1", "U1", "U2", "U1", "UX", "U2"]));
+        t.push("periode_mulai", C::Date(vec![day(1), day(1), day(2), day(1), day(3), day(1)]));
+        t.push("jenis_periode", text(&["bulan", "bulan", "bulan", "tahun", "bulan", "bulan"]));
+        t.push(
+            "indikator",
+            text(&["predikat", "capaian_iki", "capaian_iki", "capaian_iki", "predikat", "predikat"]),
+        );
+        write_parquet(t, &dir.path().join("kinerja.parquet")).expect("write");
+        let mut units = Codes::default();
+        for u in ["U1", "U2"] {
+            units.code(u);
+        }
+        let seen = |indikator: &str| {
+            let mut people = Codes::default();
+            let p = read_presence(dir.path(), indikator, None, &units, &mut people).expect("presence");
+            (people.names, p.iter().collect::<Vec<_>>())
+        };
+        let jan = i64::from(Period::of_date(NaiveDate::from_ymd_opt(2025, 1, 1).expect("day")).month_key());
+        // capaian_iki: P1 in U1 then U2; P2's row is yearly (interned, not seen).
+        assert_eq!(seen("capaian_iki"), (vec!["P1".into(), "P2".into()], vec![(0, jan, 0), (0, jan + 1, 1)]));
+        // predikat: P9 twice in January (the first row read counts), P3 in a unit not listed.
+        assert_eq!(seen("predikat"), (vec!["P9".into(), "P3".into()], vec![(0, jan, 0)]));
+        // No row of the indicator: every monthly row; P2's yearly row is not read.
+        let (names, sightings) = seen("kunjungan");
+        assert_eq!(names, ["P9", "P1", "P3"]);
+        assert_eq!(sightings, vec![(0, jan, 0), (1, jan, 0), (1, jan + 1, 1)]);
+    }
 }
