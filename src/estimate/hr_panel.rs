@@ -360,12 +360,35 @@ impl HrPanel {
         &self,
         events: &BTreeMap<String, Vec<i64>>,
     ) -> Vec<crate::stats::stacked::Entity> {
-        let mut points: Vec<Vec<(i64, f64)>> = vec![Vec::new(); self.ids.len()];
-        for k in 0..self.nilai.len() {
-            points[self.entity[k] as usize].push((self.t[k], self.nilai[k]));
+        // Rows sorted by employee (as [`build`] gives them): each employee's points are one run
+        // of `points`, no vector per employee. Otherwise they are gathered employee by employee.
+        let mut points: Vec<(i64, f64)> = Vec::with_capacity(self.nilai.len());
+        let mut bounds = vec![0usize; self.ids.len() + 1];
+        if self.entity.is_sorted() {
+            points.extend(self.t.iter().copied().zip(self.nilai.iter().copied()));
+            for e in &self.entity {
+                if let Some(b) = bounds.get_mut(*e as usize + 1) {
+                    *b += 1;
+                }
+            }
+        } else {
+            let mut each: Vec<Vec<(i64, f64)>> = vec![Vec::new(); self.ids.len()];
+            for k in 0..self.nilai.len() {
+                if let Some(p) = each.get_mut(self.entity[k] as usize) {
+                    p.push((self.t[k], self.nilai[k]));
+                }
+            }
+            for (e, p) in each.into_iter().enumerate() {
+                bounds[e + 1] = p.len();
+                points.extend(p);
+            }
         }
-        let out: Vec<crate::stats::stacked::Entity> = points
-            .iter()
+        for e in 0..self.ids.len() {
+            bounds[e + 1] += bounds[e];
+        }
+        let out: Vec<crate::stats::stacked::Entity> = bounds
+            .windows(2)
+            .map(|w| &points[w[0]..w[1]])
             .zip(&self.ids)
             .map(|(p, id)| {
                 let events =
@@ -402,6 +425,45 @@ impl HrPanel {
 mod tests {
     use super::*;
     use crate::data::table::write_parquet;
+
+    /// The stacked study's entities are each employee's series and transfers, whether the rows
+    /// come sorted by employee (one run each) or not.
+    #[test]
+    fn stacked_entities_in_any_row_order() {
+        let sorted = HrPanel {
+            ids: vec!["a".into(), "b".into(), "c".into()],
+            entity: vec![0, 0, 1, 2, 2, 2],
+            t: vec![1, 3, 2, 1, 2, 4],
+            cohort: vec![0; 6],
+            nilai: vec![1.0, 3.0, 5.0, 7.0, 8.0, 9.0],
+            origin: 100,
+            ..HrPanel::default()
+        };
+        let order = [3, 0, 5, 2, 1, 4];
+        let shuffled = HrPanel {
+            entity: order.iter().map(|k| sorted.entity[*k]).collect(),
+            t: order.iter().map(|k| sorted.t[*k]).collect(),
+            nilai: order.iter().map(|k| sorted.nilai[*k]).collect(),
+            ids: sorted.ids.clone(),
+            cohort: sorted.cohort.clone(),
+            origin: sorted.origin,
+            ..HrPanel::default()
+        };
+        let events = BTreeMap::from([("c".to_string(), vec![103])]);
+        let view = |p: &HrPanel| -> Vec<(i64, Vec<String>, Vec<i64>)> {
+            p.stacked_entities(&events)
+                .into_iter()
+                .map(|e| (e.start, e.y.iter().map(|v| format!("{v}")).collect(), e.events))
+                .collect()
+        };
+        let want = vec![
+            (1, vec!["1".into(), "NaN".into(), "3".into()], vec![]),
+            (2, vec!["5".into()], vec![]),
+            (1, vec!["7".into(), "8".into(), "NaN".into(), "9".into()], vec![3]),
+        ];
+        assert_eq!(view(&sorted), want);
+        assert_eq!(view(&shuffled), want);
+    }
 
     /// Validated kinerja rows of three employees over four months and two indicators (rows
     /// interleaved as an export lists them, one employee's `predikat` missing in a month, one
