@@ -1,10 +1,10 @@
 //! Sorting long per-person series by a small dense code and then by month, in linear time.
 //!
 //! The HR panels and the before/after windows sort every kinerja row of a partition by (person,
-//! month) or (person, indicator, month), and the cross-check by (person, period, indicator). The persons and indicators are dictionary codes below a
-//! known bound, and an export lists each series' months in order, so a counting sort on the code
-//! followed by a check (and rarely a sort) of each series replaces a comparison sort of millions
-//! of rows.
+//! month) or (person, indicator, month), and the cross-check by (person, period, indicator).
+//! The persons and indicators are dictionary codes below a known bound, and an export lists each
+//! series' months in order, so a counting sort on the code followed by a check (and rarely a
+//! sort) of each series replaces a comparison sort of millions of rows.
 
 /// `items` in a stable sort by (`bucket(item)`, `key(item)`), where every bucket is below
 /// `buckets`: equal to `items.sort_by_key(|x| (bucket(x), key(x)))`.

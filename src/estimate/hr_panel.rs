@@ -360,31 +360,24 @@ impl HrPanel {
         &self,
         events: &BTreeMap<String, Vec<i64>>,
     ) -> Vec<crate::stats::stacked::Entity> {
-        // Rows sorted by employee (as [`build`] gives them): each employee's points are one run
-        // of `points`, no vector per employee. Otherwise they are gathered employee by employee.
-        let mut points: Vec<(i64, f64)> = Vec::with_capacity(self.nilai.len());
+        // Each employee's points as one run of `points` (no vector per employee): counted, then
+        // placed in row order, a single pass in place when rows come sorted by employee.
         let mut bounds = vec![0usize; self.ids.len() + 1];
-        if self.entity.is_sorted() {
-            points.extend(self.t.iter().copied().zip(self.nilai.iter().copied()));
-            for e in &self.entity {
-                if let Some(b) = bounds.get_mut(*e as usize + 1) {
-                    *b += 1;
-                }
-            }
-        } else {
-            let mut each: Vec<Vec<(i64, f64)>> = vec![Vec::new(); self.ids.len()];
-            for k in 0..self.nilai.len() {
-                if let Some(p) = each.get_mut(self.entity[k] as usize) {
-                    p.push((self.t[k], self.nilai[k]));
-                }
-            }
-            for (e, p) in each.into_iter().enumerate() {
-                bounds[e + 1] = p.len();
-                points.extend(p);
+        for e in &self.entity {
+            if let Some(b) = bounds.get_mut(*e as usize + 1) {
+                *b += 1;
             }
         }
         for e in 0..self.ids.len() {
             bounds[e + 1] += bounds[e];
+        }
+        let mut next = bounds.clone();
+        let mut points = vec![(0i64, 0.0f64); bounds[self.ids.len()]];
+        for ((e, t), v) in self.entity.iter().zip(&self.t).zip(&self.nilai) {
+            if let Some(at) = next.get_mut(*e as usize) {
+                points[*at] = (*t, *v);
+                *at += 1;
+            }
         }
         let out: Vec<crate::stats::stacked::Entity> = bounds
             .windows(2)

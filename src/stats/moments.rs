@@ -539,11 +539,10 @@ impl InfluenceSpace for LinearSpace<'_> {
         let both_active = cx.iter().filter(|c| same || cy.binary_search(c).is_ok());
         for &c in both_active {
             self.cohort_terms(x, c, &mut ix, &mut xs);
-            if same {
-                ys.clone_from(&xs);
-            } else {
+            if !same {
                 self.cohort_terms(y, c, &mut iy, &mut ys);
             }
+            let ys: &[Tilde] = if same { &xs } else { &ys };
             let (xb, yb) = (x.b.get(c).copied().unwrap_or(0.0), y.b.get(c).copied().unwrap_or(0.0));
             // A cohort where either operand is zero adds nothing (every term is a product of both).
             if m.count[c] == 0 || (xs.is_empty() && xb == 0.0) || (ys.is_empty() && yb == 0.0) {
@@ -556,7 +555,7 @@ impl InfluenceSpace for LinearSpace<'_> {
             );
             let mut sum = 0.0;
             for &(s, ax, bx) in &xs {
-                for &(t, ay, by) in &ys {
+                for &(t, ay, by) in ys {
                     let st = s * t_n + t;
                     sum += ax * ay * cross[st]
                         + ax * by * edge[st]
