@@ -41,6 +41,10 @@ pub struct CohortMoments {
     pub both: Vec<f64>,
     /// Σ e_is over the entities observed at both s and t, `edge[(c * T + s) * T + t]`.
     pub edge: Vec<f64>,
+    /// `edge` transposed within each cohort, `edge_t[(c * T + s) * T + t] = edge[(c * T + t) * T
+    /// + s]`: the products that read `edge` down a column read this row instead, contiguously
+    /// (same values, so the same sums).
+    pub edge_t: Vec<f64>,
     /// Centred cross-products Σ e_is e_it over the same entities (symmetric).
     pub cross: Vec<f64>,
 }
@@ -216,7 +220,15 @@ impl CohortMoments {
                 }
             }
         }
-        CohortMoments { periods: t_n, cohorts, count, mean, both, edge, cross }
+        let mut edge_t = vec![0.0; edge.len()];
+        for (e, et) in edge.chunks_exact(tt).zip(edge_t.chunks_exact_mut(tt)) {
+            for j in 0..t_n {
+                for l in 0..t_n {
+                    et[l * t_n + j] = e[j * t_n + l];
+                }
+            }
+        }
+        CohortMoments { periods: t_n, cohorts, count, mean, both, edge, edge_t, cross }
     }
 
     /// Index of cohort `g`, if present.
@@ -362,6 +374,21 @@ struct Projection {
     r: f64,
 }
 
+/// Dense coefficient arrays of [`InfluenceSpace::weighted_sum`], kept per thread between calls
+/// (an aggregation makes hundreds of them): all zeros and unmarked between calls.
+#[derive(Default)]
+struct Scratch {
+    a: Vec<f64>,
+    beta: Vec<f64>,
+    touched: Vec<bool>,
+    /// The indices marked in `touched` by the current call.
+    indices: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
 /// Influence functions held as [`LinearIf`], measured with [`CohortMoments`].
 pub struct LinearSpace<'a> {
     pub moments: &'a CohortMoments,
@@ -402,16 +429,23 @@ impl LinearSpace<'_> {
                 let b = f.b.get(c).copied().unwrap_or(0.0);
                 let (mut p, mut q, mut r) = (Vec::new(), Vec::new(), 0.0);
                 if m.count[c] > 0 && (!terms.is_empty() || b != 0.0) {
-                    let (both, edge, cross) = (
+                    let (both, edge, edge_t, cross) = (
                         &m.both[c * tt..(c + 1) * tt],
                         &m.edge[c * tt..(c + 1) * tt],
+                        &m.edge_t[c * tt..(c + 1) * tt],
                         &m.cross[c * tt..(c + 1) * tt],
                     );
                     (p, q) = (vec![0.0; t_n], vec![0.0; t_n]);
                     for &(s, a, bt) in &terms {
-                        for t in 0..t_n {
-                            p[t] += a * cross[s * t_n + t] + bt * edge[t * t_n + s];
-                            q[t] += a * edge[s * t_n + t] + bt * both[s * t_n + t];
+                        // Row s of each matrix, read in order (edge down its column s: edge_t's row).
+                        let row = s * t_n..(s + 1) * t_n;
+                        let rows =
+                            cross[row.clone()].iter().zip(&edge_t[row.clone()]).zip(&edge[row.clone()]);
+                        for (((pt, qt), ((x, et), e)), n) in
+                            p.iter_mut().zip(q.iter_mut()).zip(rows).zip(&both[row])
+                        {
+                            *pt += a * x + bt * et;
+                            *qt += a * e + bt * n;
                         }
                         r += a * edge[s * t_n + s] + bt * both[s * t_n + s];
                     }
@@ -475,18 +509,39 @@ impl InfluenceSpace for LinearSpace<'_> {
     /// and keeps every index a part touched, so the result is identical (tested).
     fn weighted_sum(&self, parts: &[(f64, &LinearIf)]) -> LinearIf {
         let size = self.moments.cohorts.len() * self.moments.periods;
-        let (mut a, mut beta, mut touched) = (vec![0.0; size], vec![0.0; size], vec![false; size]);
         let mut acc = self.zero();
-        for (w, f) in parts {
-            for &(k, x, y) in &f.terms {
-                let k = k as usize;
-                a[k] += w * x;
-                beta[k] += w * y;
-                touched[k] = true;
+        SCRATCH.with_borrow_mut(|scratch| {
+            let Scratch { a, beta, touched, indices } = scratch;
+            // Zeros of the right size: every entry left is reset below, so only growth is paid.
+            if a.len() < size {
+                a.resize(size, 0.0);
+                beta.resize(size, 0.0);
+                touched.resize(size, false);
             }
-            acc.b.iter_mut().zip(&f.b).for_each(|(x, y)| *x += w * y);
-        }
-        acc.terms = (0..size).filter(|k| touched[*k]).map(|k| (k as u32, a[k], beta[k])).collect();
+            indices.clear();
+            for (w, f) in parts {
+                for &(k, x, y) in &f.terms {
+                    let k = k as usize;
+                    a[k] += w * x;
+                    beta[k] += w * y;
+                    if !touched[k] {
+                        touched[k] = true;
+                        indices.push(k as u32);
+                    }
+                }
+                acc.b.iter_mut().zip(&f.b).for_each(|(x, y)| *x += w * y);
+            }
+            indices.sort_unstable();
+            acc.terms = indices
+                .iter()
+                .map(|&k| {
+                    let k = k as usize;
+                    let term = (k as u32, a[k], beta[k]);
+                    (a[k], beta[k], touched[k]) = (0.0, 0.0, false);
+                    term
+                })
+                .collect();
+        });
         acc
     }
 
@@ -548,19 +603,20 @@ impl InfluenceSpace for LinearSpace<'_> {
             if m.count[c] == 0 || (xs.is_empty() && xb == 0.0) || (ys.is_empty() && yb == 0.0) {
                 continue;
             }
-            let (both, edge, cross) = (
+            let (both, edge, edge_t, cross) = (
                 &m.both[c * tt..(c + 1) * tt],
                 &m.edge[c * tt..(c + 1) * tt],
+                &m.edge_t[c * tt..(c + 1) * tt],
                 &m.cross[c * tt..(c + 1) * tt],
             );
             let mut sum = 0.0;
             for &(s, ax, bx) in &xs {
+                // Row s of each matrix (edge read down its column s: edge_t's row s).
+                let row = s * t_n..(s + 1) * t_n;
+                let (cross, edge, edge_t, both) =
+                    (&cross[row.clone()], &edge[row.clone()], &edge_t[row.clone()], &both[row]);
                 for &(t, ay, by) in ys {
-                    let st = s * t_n + t;
-                    sum += ax * ay * cross[st]
-                        + ax * by * edge[st]
-                        + bx * ay * edge[t * t_n + s]
-                        + bx * by * both[st];
+                    sum += ax * ay * cross[t] + ax * by * edge[t] + bx * ay * edge_t[t] + bx * by * both[t];
                 }
             }
             if xb != 0.0 {
