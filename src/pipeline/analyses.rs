@@ -43,7 +43,7 @@ use crate::stats::compare::{WithInfluence, difference};
 use crate::stats::cs::{Control, CsOptions};
 use crate::stats::dist::{normal_cdf, normal_quantile};
 use crate::stats::panel::Panel;
-use crate::stats::stacked::stacked_where;
+use crate::stats::stacked::Stack;
 
 /// The subgroup holding every employee.
 pub const ALL: &str = "semua";
@@ -404,14 +404,16 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
         let events = transfer_months(validated, opts.until)?;
         let entities = hp.stacked_entities(&events);
         panel_clock += started.elapsed();
-        notes.push(estimate_stacked(&entities, outcome, ALL, &|_, _| true, opts, z, &mut tables)?);
+        // One stack for every subgroup: the grid and each period's clean controls are shared.
+        let stack = Stack::new(&entities, -opts.min_e, opts.max_e);
+        notes.push(estimate_stacked(&stack, outcome, ALL, &|_, _| true, opts, z, &mut tables)?);
         // The binary subgroups, event by event: a transfer requested or not, followed by training
         // or not.
         for dim in opts.subgroups.iter().filter(|d| BINARY_DIMENSIONS.contains(&d.as_str())) {
             for value in ["ya", "tidak"] {
                 let label = format!("{dim}={value}");
                 let treated = |i: usize, t: i64| facts.event_value(dim, &hp.ids[i], t + hp.origin) == value;
-                notes.push(estimate_stacked(&entities, outcome, &label, &treated, opts, z, &mut tables)?);
+                notes.push(estimate_stacked(&stack, outcome, &label, &treated, opts, z, &mut tables)?);
             }
         }
     }
@@ -567,10 +569,10 @@ impl DifferenceRows {
     }
 }
 
-/// The stacked event study over every transfer, for subgroup `semua`.
-#[allow(clippy::too_many_arguments)]
+/// The stacked event study of the transfers `treated_event` keeps (every one for subgroup
+/// `semua`), from the outcome's stack.
 fn estimate_stacked(
-    entities: &[crate::stats::stacked::Entity],
+    stack: &Stack<'_>,
     outcome: &str,
     subgroup: &str,
     treated_event: &dyn Fn(usize, i64) -> bool,
@@ -578,7 +580,8 @@ fn estimate_stacked(
     z: f64,
     tables: &mut Tables,
 ) -> Result<EstimateNote, String> {
-    let points = stacked_where(entities, -opts.min_e, opts.max_e, opts.min_events, treated_event);
+    let points = stack.estimate(opts.min_events, treated_event);
+    let entities = stack.entities();
     let mut note = EstimateNote {
         outcome: outcome.into(),
         subgroup: subgroup.into(),

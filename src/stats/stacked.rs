@@ -67,25 +67,55 @@ pub fn stacked_where(
     min_treated: usize,
     treated_event: &dyn Fn(usize, i64) -> bool,
 ) -> Vec<StackedPoint> {
-    let mut periods: Vec<i64> = entities
-        .iter()
-        .enumerate()
-        .flat_map(|(i, x)| x.events.iter().copied().filter(move |t| treated_event(i, *t)))
-        .collect();
-    periods.sort_unstable();
-    periods.dedup();
-    // Sub-experiments: treated and clean controls per event period.
-    struct Sub {
-        g: i64,
-        treated: Vec<usize>,
-        controls: Vec<usize>,
+    Stack::new(entities, pre, post).estimate(min_treated, treated_event)
+}
+
+/// The entities of one stacked event study and what its subgroups share: their series on one
+/// grid, and each event period's clean controls with their sums (which do not depend on which
+/// events a subgroup counts as treated). Each subgroup's [`Stack::estimate`] equals
+/// [`stacked_where`] on the same entities bit for bit.
+pub struct Stack<'a> {
+    entities: &'a [Entity],
+    pre: i64,
+    post: i64,
+    grid: Grid,
+    /// Event times −pre ..= post (e = −1, the reference, included but never observed).
+    es: Vec<i64>,
+    /// Per event period g, computed when first asked: the clean controls, the entities whose only
+    /// event in the window is g (both observed at g − 1), and the controls' side.
+    periods: std::cell::RefCell<std::collections::HashMap<i64, std::rc::Rc<Period>>>,
+}
+
+/// One event period's members ([`Stack::periods`]).
+struct Period {
+    controls: Vec<usize>,
+    sole: Vec<usize>,
+    /// Formed when a subgroup first uses the period.
+    control_side: std::cell::OnceCell<Side>,
+}
+
+impl<'a> Stack<'a> {
+    pub fn new(entities: &'a [Entity], pre: i64, post: i64) -> Stack<'a> {
+        // Event times as one contiguous range, so a member's values at them are one slice of its
+        // row; e = −1, the reference, is never observed (it gets no weight and no point).
+        let es: Vec<i64> = (-pre..=post).collect();
+        let grid = Grid::of(entities, pre.max(post).max(0) + 1);
+        Stack { entities, pre, post, grid, es, periods: Default::default() }
     }
-    let mut subs = Vec::new();
-    for &g in &periods {
-        let (lo, hi) = (g - pre, g + post);
-        let mut treated = Vec::new();
-        let mut controls = Vec::new();
-        for (i, x) in entities.iter().enumerate() {
+
+    /// The entities, in the order of their indices.
+    pub fn entities(&self) -> &'a [Entity] {
+        self.entities
+    }
+
+    /// The members of event period g, classified once for every subgroup.
+    fn period(&self, g: i64) -> std::rc::Rc<Period> {
+        if let Some(p) = self.periods.borrow().get(&g) {
+            return p.clone();
+        }
+        let (lo, hi) = (g - self.pre, g + self.post);
+        let (mut controls, mut sole) = (Vec::new(), Vec::new());
+        for (i, x) in self.entities.iter().enumerate() {
             if x.at(g - 1).is_none() {
                 continue;
             }
@@ -93,59 +123,90 @@ pub fn stacked_where(
             let mut in_window = x.events.iter().copied().filter(|t| (lo..=hi).contains(t));
             match (in_window.next(), in_window.next()) {
                 (None, _) => controls.push(i),
-                (Some(only), None) if only == g && treated_event(i, g) => treated.push(i),
+                (Some(only), None) if only == g => sole.push(i),
                 _ => {}
             }
         }
-        if treated.len() >= min_treated && !controls.is_empty() {
-            subs.push(Sub { g, treated, controls });
+        let p = std::rc::Rc::new(Period { controls, sole, control_side: Default::default() });
+        self.periods.borrow_mut().insert(g, p.clone());
+        p
+    }
+
+    /// The stacked effects of the events for which `treated_event(entity, period)` holds.
+    pub fn estimate(
+        &self,
+        min_treated: usize,
+        treated_event: &dyn Fn(usize, i64) -> bool,
+    ) -> Vec<StackedPoint> {
+        let (entities, pre, grid, es) = (self.entities, self.pre, &self.grid, &self.es);
+        let mut periods: Vec<i64> = entities
+            .iter()
+            .enumerate()
+            .flat_map(|(i, x)| x.events.iter().copied().filter(move |t| treated_event(i, *t)))
+            .collect();
+        periods.sort_unstable();
+        periods.dedup();
+        // Sub-experiments: treated and clean controls per event period.
+        struct Sub {
+            g: i64,
+            treated: Vec<usize>,
+            period: std::rc::Rc<Period>,
         }
-    }
-    // Event times as one contiguous range, so a member's values at them are one slice of its
-    // row; e = −1, the reference, is never observed (it gets no weight and no point).
-    let es: Vec<i64> = (-pre..=post).collect();
-    let grid = Grid::of(entities, pre.max(post).max(0) + 1);
-    let ne = es.len();
-    // Pass 1, sub-experiment by sub-experiment: the sums and counts of the observed changes of
-    // each side at every event time. Each member's series is read once per sub-experiment.
-    let mut sides = Vec::with_capacity(subs.len());
-    for s in &subs {
-        sides.push((Side::of(&grid, &s.treated, s.g, &es), Side::of(&grid, &s.controls, s.g, &es)));
-    }
-    // Weights per event time over the sub-experiments that observe both sides at it.
-    let observed = |k: usize, j: usize| sides[k].0.n[j] > 0 && sides[k].1.n[j] > 0;
-    let weight_total: Vec<usize> = (0..ne)
-        .map(|j| (0..subs.len()).filter(|k| observed(*k, j)).map(|k| subs[k].treated.len()).sum())
-        .collect();
-    let mut att = vec![0.0; ne];
-    let mut events = vec![0usize; ne];
-    let mut used = vec![0usize; ne];
-    // Pass 2: the influence terms, entity-major (`psi[i * ne + j]`), added sub-experiment by
-    // sub-experiment in the same order as the effect itself.
-    let mut psi = vec![0.0; entities.len() * ne];
-    let mut w: Vec<Option<f64>> = vec![None; ne];
-    for (k, s) in subs.iter().enumerate() {
-        let (t, c) = &sides[k];
-        for j in 0..ne {
-            w[j] = observed(k, j).then(|| s.treated.len() as f64 / weight_total[j] as f64);
-            if let Some(wj) = w[j] {
-                att[j] += wj * (t.mean(j) - c.mean(j));
-                events[j] += t.n[j];
-                used[j] += 1;
+        let mut subs = Vec::new();
+        for &g in &periods {
+            let period = self.period(g);
+            let treated: Vec<usize> = period.sole.iter().copied().filter(|i| treated_event(*i, g)).collect();
+            if treated.len() >= min_treated && !period.controls.is_empty() {
+                subs.push(Sub { g, treated, period });
             }
         }
-        t.add_influence(&grid, &s.treated, s.g, pre, &w, 1.0, &mut psi);
-        c.add_influence(&grid, &s.controls, s.g, pre, &w, -1.0, &mut psi);
-    }
-    let mut out = Vec::new();
-    for (j, e) in es.iter().enumerate() {
-        if weight_total[j] == 0 || *e == -1 {
-            continue;
+        let ne = es.len();
+        // Pass 1, sub-experiment by sub-experiment: the sums and counts of the observed changes
+        // of the treated at every event time (the controls' are the period's). Each member's
+        // series is read once per sub-experiment.
+        let sides: Vec<(Side, &Side)> = subs
+            .iter()
+            .map(|s| {
+                let controls = &s.period.control_side;
+                let controls = controls.get_or_init(|| Side::of(grid, &s.period.controls, s.g, es));
+                (Side::of(grid, &s.treated, s.g, es), controls)
+            })
+            .collect();
+        // Weights per event time over the sub-experiments that observe both sides at it.
+        let observed = |k: usize, j: usize| sides[k].0.n[j] > 0 && sides[k].1.n[j] > 0;
+        let weight_total: Vec<usize> = (0..ne)
+            .map(|j| (0..subs.len()).filter(|k| observed(*k, j)).map(|k| subs[k].treated.len()).sum())
+            .collect();
+        let mut att = vec![0.0; ne];
+        let mut events = vec![0usize; ne];
+        let mut used = vec![0usize; ne];
+        // Pass 2: the influence terms, entity-major (`psi[i * ne + j]`), added sub-experiment by
+        // sub-experiment in the same order as the effect itself.
+        let mut psi = vec![0.0; entities.len() * ne];
+        let mut w: Vec<Option<f64>> = vec![None; ne];
+        for (k, s) in subs.iter().enumerate() {
+            let (t, c) = &sides[k];
+            for j in 0..ne {
+                w[j] = observed(k, j).then(|| s.treated.len() as f64 / weight_total[j] as f64);
+                if let Some(wj) = w[j] {
+                    att[j] += wj * (t.mean(j) - c.mean(j));
+                    events[j] += t.n[j];
+                    used[j] += 1;
+                }
+            }
+            t.add_influence(grid, &s.treated, s.g, pre, &w, 1.0, &mut psi);
+            c.add_influence(grid, &s.period.controls, s.g, pre, &w, -1.0, &mut psi);
         }
-        let se = (0..entities.len()).map(|i| psi[i * ne + j] * psi[i * ne + j]).sum::<f64>().sqrt();
-        out.push(StackedPoint { e: *e, att: att[j], se, n_events: events[j], n_subexperiments: used[j] });
+        let mut out = Vec::new();
+        for (j, e) in es.iter().enumerate() {
+            if weight_total[j] == 0 || *e == -1 {
+                continue;
+            }
+            let se = (0..entities.len()).map(|i| psi[i * ne + j] * psi[i * ne + j]).sum::<f64>().sqrt();
+            out.push(StackedPoint { e: *e, att: att[j], se, n_events: events[j], n_subexperiments: used[j] });
+        }
+        out
     }
-    out
 }
 
 /// Every entity's series on one grid of periods, entity by entity: the sub-experiments read
@@ -309,6 +370,45 @@ mod tests {
         // Entities whose event at 14 falls in the window of 10 are neither treated nor controls.
         let controls_only = stacked_where(&entities, 4, 6, 1, &|_, _| false);
         assert!(controls_only.is_empty());
+    }
+
+    /// One stack serves several subgroups in any order: each equals its own computation bit for
+    /// bit, though the periods' controls were classified and summed for another subgroup first.
+    #[test]
+    fn a_shared_stack_equals_each_subgroup_alone() {
+        let mut entities = Vec::new();
+        for i in 0..240i64 {
+            let events: Vec<i64> = match i % 4 {
+                0 => vec![8 + i % 5],
+                1 => vec![15, 30 + i % 3],
+                _ => vec![],
+            };
+            let y: Vec<(i64, f64)> = (0..45)
+                .filter(|t| (i + t) % 11 != 0)
+                .map(|t| {
+                    (
+                        t,
+                        ((i * 13 + t * 7) % 19) as f64 * 0.5
+                            + if events.iter().any(|g| t >= *g) { 1.0 } else { 0.0 },
+                    )
+                })
+                .collect();
+            entities.push(Entity::from_points(&y, events));
+        }
+        let subgroups: [&dyn Fn(usize, i64) -> bool; 4] =
+            [&|i, _| i % 3 == 0, &|_, _| true, &|_, t| t >= 15, &|i, t| i % 3 != 0 || t < 12];
+        let stack = Stack::new(&entities, 4, 6);
+        for treated in subgroups.iter().rev().chain(subgroups.iter()) {
+            let shared = stack.estimate(3, *treated);
+            let alone = Stack::new(&entities, 4, 6).estimate(3, *treated);
+            assert!(!alone.is_empty());
+            assert_eq!(shared, alone);
+            for (a, b) in shared.iter().zip(&alone) {
+                assert_eq!((a.att.to_bits(), a.se.to_bits()), (b.att.to_bits(), b.se.to_bits()));
+            }
+        }
+        // The subgroups differ, so the test compares different estimates.
+        assert_ne!(stack.estimate(3, subgroups[0]), stack.estimate(3, subgroups[1]));
     }
 
     /// The effect and its standard error event time by event time, straight from the formulas
