@@ -12,9 +12,9 @@ use crate::stats::EstimateError;
 use crate::stats::aggregate::{AggKind, AggOptions, Aggregation, Streaming, aggregate, aggregate_in};
 use crate::stats::band::{BAND_DRAWS, BAND_SEED, sup_t_critical};
 use crate::stats::cs::{AttGt, CsOptions, Wald, att_gt, att_gt_stream, estimation_sample, wald_of_gram};
-use crate::stats::cs_linear::att_gt_linear;
+use crate::stats::cs_linear::att_gt_linear_sharing;
 use crate::stats::influence::{DenseSpace, InfluenceSpace, SE_FLOOR};
-use crate::stats::moments::LinearSpace;
+use crate::stats::moments::{LinearSpace, NeverTreated};
 use crate::stats::panel::Panel;
 
 /// Keeping every cell's influence function costs n × cells values; above this many, cells are
@@ -53,9 +53,26 @@ pub struct Fit {
 
 /// Estimates on `panel` (`opts.repeated_cross_section` must say whether it has gaps).
 pub fn fit(panel: &Panel, opts: &CsOptions, agg: AggOptions, mode: FitMode) -> Result<Fit, EstimateError> {
+    fit_sharing(panel, opts, agg, mode, &mut None)
+}
+
+/// [`fit`] for several panels with the same never-treated entities (the subgroups of one
+/// outcome): on the moments path, the never-treated moments are taken from `never` when it holds
+/// them for the same entities, and `never` is filled with them when it is empty. The numbers are
+/// those of [`fit`], bit for bit.
+pub fn fit_sharing(
+    panel: &Panel,
+    opts: &CsOptions,
+    agg: AggOptions,
+    mode: FitMode,
+    never: &mut Option<NeverTreated>,
+) -> Result<Fit, EstimateError> {
     let moments_path = panel.n_cov == 0 && !mode.entity_level;
     if moments_path {
-        let (res, inf, moments) = att_gt_linear(panel, opts)?;
+        let (res, inf, moments, own) = att_gt_linear_sharing(panel, opts, never.as_ref())?;
+        if never.is_none() {
+            *never = own;
+        }
         let space = LinearSpace { moments: &moments, n: res.n };
         let aggs = AggKind::ALL
             .iter()

@@ -236,8 +236,14 @@ fn finish(
     used.dedup();
     let ids: Vec<String> = used.iter().map(|r| ids_by_rank[*r as usize].clone()).collect();
     let origin = rows.iter().map(|r| r.1).min().unwrap_or(0) - 1;
-    let cohort_of: Vec<i64> =
-        ids.iter().map(|id| events.get(id).and_then(|m| m.first()).map_or(0, |g| g - origin)).collect();
+    // A first transfer in or before the first month is t = 1: treated from the start, with no
+    // month before it, which the estimators drop as always treated (as R `did` does). Numbering
+    // it from the origin would give 0, the code of the never transferred, or a negative cohort,
+    // neither treated nor comparison.
+    let cohort_of: Vec<i64> = ids
+        .iter()
+        .map(|id| events.get(id).and_then(|m| m.first()).map_or(0, |g| (g - origin).max(1)))
+        .collect();
     let mut out = HrPanel {
         first_month: month_label(origin + 1),
         origin,
@@ -504,6 +510,29 @@ mod tests {
         m.push("tmt", ColumnData::Date(vec![NaiveDate::from_ymd_opt(2024, 3, 1)]));
         write_parquet(m, &dir.path().join("mutasi.parquet")).expect("mutasi");
         dir
+    }
+
+    /// A first transfer in the month before the first one (the origin) or earlier is cohort 1,
+    /// treated from the start (the estimator drops it as always treated): not 0, the code of the
+    /// never transferred, nor a negative cohort that is neither treated nor comparison.
+    #[test]
+    fn transfers_before_the_first_month_are_treated_from_the_start() {
+        let dir = validated();
+        let text = |v: Vec<&str>| ColumnData::Str(v.into_iter().map(|s| Some(s.to_string())).collect());
+        let mut m = TableData::default();
+        m.push("pegawai_id", text(vec!["p2", "p1", "p3"]));
+        m.push("jenis_mutasi", text(vec!["rotasi", "promosi", "rotasi"]));
+        let tmt = [(2024, 3), (2023, 12), (2023, 6)];
+        m.push(
+            "tmt",
+            ColumnData::Date(tmt.iter().map(|(y, mo)| NaiveDate::from_ymd_opt(*y, *mo, 1)).collect()),
+        );
+        write_parquet(m, &dir.path().join("mutasi.parquet")).expect("mutasi");
+        let iki = build(dir.path(), "capaian_iki", false, None).expect("panel");
+        assert_eq!(iki.ids, ["p1", "p2", "p3"]);
+        assert_eq!(iki.first_month, "2024-01");
+        let per_person: Vec<i64> = iki.cohort.chunks(4).map(|c| c[0]).collect();
+        assert_eq!(per_person, [1, 3, 1]);
     }
 
     /// One pass gives every indicator the panel a pass of its own gives, in the order asked

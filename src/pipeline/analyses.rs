@@ -29,7 +29,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::data::table::{ColumnData as C, TableData, distinct_text, read_table_shared, write_parquet};
-use crate::estimate::fit::{FitMode, fit};
+use crate::estimate::fit::{FitMode, fit_sharing};
 use crate::estimate::hr_panel::{FirstTransfer, HrPanel, first_transfers, gather, transfer_months};
 use crate::estimate::output::{aggregates_table, att_gt_table, event_study_table, stacked_event_study_table};
 use crate::estimate::prepost::{WindowOptions, summarise_windows, summary_table, windows, windows_table};
@@ -40,8 +40,9 @@ use crate::service::unit_effects::{UnitNote, UnitOptions, unit_effects};
 use crate::stats::aggregate::{AggKind, AggOptions};
 use crate::stats::bootstrap::Bands;
 use crate::stats::compare::{WithInfluence, difference};
-use crate::stats::cs::{Control, CsOptions};
+use crate::stats::cs::{Control, CsOptions, estimation_sample};
 use crate::stats::dist::{normal_cdf, normal_quantile};
+use crate::stats::moments::NeverTreated;
 use crate::stats::panel::Panel;
 use crate::stats::stacked::Stack;
 
@@ -224,7 +225,7 @@ fn subgroup_panel(
     };
     let mask: Vec<bool> = all.ids.iter().zip(&all.cohort).map(|(e, g)| keep(*e as usize, *g)).collect();
     let panel = all.select(&mask).map_err(|e| e.to_string())?;
-    let treated = panel.cohort.iter().filter(|g| **g > 0).count();
+    let treated = treated_in(&panel);
     Ok((panel, treated))
 }
 
@@ -243,8 +244,16 @@ fn panel_of(hp: &HrPanel, keep: &dyn Fn(usize, i64) -> bool) -> Result<(Panel, u
     let cohort: Vec<i64> = rows.iter().map(|k| hp.cohort[*k]).collect();
     let y: Vec<f64> = rows.iter().map(|k| hp.nilai[*k]).collect();
     let panel = Panel::from_long_unbalanced(&id, &time, &cohort, &y).map_err(|e| e.to_string())?;
-    let treated = panel.cohort.iter().filter(|g| **g > 0).count();
+    let treated = treated_in(&panel);
     Ok((panel, treated))
+}
+
+/// Employees of `panel` the estimator treats as transferred: first transferred after its first
+/// month and by its last (earlier ones are always treated and dropped, later ones are not yet
+/// treated in the window).
+fn treated_in(panel: &Panel) -> usize {
+    let (_, cohorts, _) = estimation_sample(panel, &CsOptions::default());
+    cohorts.iter().filter(|g| **g > 0).count()
 }
 
 /// The three estimate tables being accumulated over outcomes and subgroups.
@@ -370,6 +379,8 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
                 (*dim, hp.ids.iter().map(|id| values.get(id.as_str()).map(String::as_str)).collect())
             })
             .collect();
+        // The never-treated moments of the first estimate (`semua`), for every subgroup's.
+        let mut never: Option<NeverTreated> = None;
         for (label, filter) in &subgroups {
             let members = filter.as_ref().map(|(dim, v)| (&by_entity[dim], v.as_str()));
             let keep = |e: usize, cohort: i64| {
@@ -387,6 +398,7 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
                 z,
                 &mut tables,
                 binary.is_some(),
+                &mut never,
             )?;
             if let (Some((dim, v)), Some(o)) = (binary, overall) {
                 kept.insert((dim.to_string(), v.clone()), o);
@@ -439,6 +451,7 @@ fn estimate_cs(
     z: f64,
     tables: &mut Tables,
     keep_influence: bool,
+    never: &mut Option<NeverTreated>,
 ) -> Result<(EstimateNote, Option<Overall>), String> {
     let mut note = EstimateNote {
         outcome: outcome.into(),
@@ -470,7 +483,7 @@ fn estimate_cs(
     let cs =
         CsOptions { control: opts.control, repeated_cross_section: panel.has_gaps(), ..CsOptions::default() };
     let mode = FitMode { overall_inf: keep_influence, ..FitMode::default() };
-    let f = match fit(&panel, &cs, agg, mode) {
+    let f = match fit_sharing(&panel, &cs, agg, mode, never) {
         Ok(f) => f,
         Err(e) => {
             note.note = Some(e.to_string());

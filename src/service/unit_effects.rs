@@ -423,12 +423,14 @@ fn estimate(
         position[u] = k as i64;
     }
     let Some(origin) = points.iter().map(|(_, p, _)| period_index(p)).min() else { return (note, None) };
-    // Periods from 1; a unit's cohort is the period containing its first event (0 = none).
+    // Periods from 1; a unit's cohort is the period containing its first event (0 = none). An
+    // event in or before the first period is cohort 1, treated from the start, which the
+    // estimator drops (numbered from the origin it would be 0, never treated, or negative).
     let mut cohort_of: Vec<i64> = vec![0; units.names.len()];
     for &u in &unit_ids {
         cohort_of[u] = first
             .get(&units.names[u])
-            .map_or(0, |d| period_index(&Period::containing(s.kind, *d)) - origin + 1);
+            .map_or(0, |d| (period_index(&Period::containing(s.kind, *d)) - origin + 1).max(1));
     }
     let id: Vec<i64> = points.iter().map(|(u, _, _)| position[*u as usize]).collect();
     let time: Vec<i64> = points.iter().map(|(_, p, _)| period_index(p) - origin + 1).collect();

@@ -11,7 +11,7 @@
 use super::EstimateError;
 use super::cs::{AttGt, Cell, CsOptions, Setup, is_control, pretest, setup};
 use super::influence::InfluenceSpace;
-use super::moments::{CohortMoments, LinearIf, LinearSpace};
+use super::moments::{CohortMoments, LinearIf, LinearSpace, NeverTreated};
 use super::panel::Panel;
 
 /// Every ATT(g,t) with its influence function in the [`LinearSpace`] of the returned moments.
@@ -20,12 +20,24 @@ pub fn att_gt_linear(
     panel: &Panel,
     opts: &CsOptions,
 ) -> Result<(AttGt, Vec<LinearIf>, CohortMoments), EstimateError> {
+    att_gt_linear_sharing(panel, opts, None).map(|(res, inf, moments, _)| (res, inf, moments))
+}
+
+/// [`att_gt_linear`], reusing the never-treated moments of an earlier estimate over the same
+/// never-treated entities when `shared` holds them ([`CohortMoments::sharing`]); also returns
+/// this estimate's, for the next.
+pub fn att_gt_linear_sharing(
+    panel: &Panel,
+    opts: &CsOptions,
+    shared: Option<&NeverTreated>,
+) -> Result<(AttGt, Vec<LinearIf>, CohortMoments, Option<NeverTreated>), EstimateError> {
     if panel.n_cov > 0 {
         return Err(EstimateError::CovariatesNeedEntityLevel);
     }
     let Setup { keep, cohort, dropped_always_treated, tasks, used_groups } = setup(panel, opts)?;
     let n = keep.len();
-    let moments = CohortMoments::new(panel, &keep, &cohort);
+    let moments = CohortMoments::sharing(panel, &keep, &cohort, shared);
+    let never = moments.never_treated(panel, &keep, &cohort);
     let space = LinearSpace { moments: &moments, n };
     let times = &panel.times;
     let t_n = times.len();
@@ -87,5 +99,5 @@ pub fn att_gt_linear(
         cells,
     );
     res.wald = wald;
-    Ok((res, inf, moments))
+    Ok((res, inf, moments, never))
 }

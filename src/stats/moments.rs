@@ -107,10 +107,37 @@ fn add_upper_outer_portable(cross: &mut [f64], d: &[f64]) {
     }
 }
 
+/// The never-treated class's moments from one computation ([`CohortMoments::never_treated`]),
+/// for another over the same never-treated entities: every subgroup of an outcome keeps all the
+/// never-transferred employees, whose sums are then the same, added in the same order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NeverTreated {
+    /// Panel ids of the class's entities, in the order they were summed.
+    ids: Vec<i64>,
+    times: Vec<i64>,
+    count: usize,
+    mean: Vec<f64>,
+    both: Vec<f64>,
+    edge: Vec<f64>,
+    cross: Vec<f64>,
+}
+
 impl CohortMoments {
     /// Moments of the entities `keep` of `panel` (missing periods hold NaN), whose cohorts are
     /// `cohort`.
     pub fn new(panel: &Panel, keep: &[usize], cohort: &[i64]) -> CohortMoments {
+        CohortMoments::sharing(panel, keep, cohort, None)
+    }
+
+    /// [`CohortMoments::new`], taking the never-treated class's moments from `shared` when they
+    /// were computed over the same entities in the same order, in one block each way (so their
+    /// sums are the same bits); computing them otherwise.
+    pub fn sharing(
+        panel: &Panel,
+        keep: &[usize],
+        cohort: &[i64],
+        shared: Option<&NeverTreated>,
+    ) -> CohortMoments {
         let t_n = panel.times.len();
         let tt = t_n * t_n;
         let mut cohorts = cohort.to_vec();
@@ -118,6 +145,21 @@ impl CohortMoments {
         cohorts.dedup();
         let n_c = cohorts.len();
         let class: Vec<usize> = cohort.iter().map(|c| cohorts.binary_search(c).unwrap_or(0)).collect();
+        // Class 0 is the never treated when cohort 0 is present (cohorts are ascending, ≥ 0).
+        let shared = shared.filter(|s| {
+            keep.len() <= BLOCK
+                && cohorts.first() == Some(&0)
+                && s.times == panel.times
+                && s.ids.len() == class.iter().filter(|c| **c == 0).count()
+                && keep
+                    .iter()
+                    .zip(&class)
+                    .filter(|(_, c)| **c == 0)
+                    .map(|(k, _)| panel.ids[*k])
+                    .eq(s.ids.iter().copied())
+        });
+        // The class whose entities the passes leave out, its sums taken from `shared`.
+        let skip = shared.map(|_| 0usize);
         let row = |k: usize| &panel.y[keep[k] * t_n..(keep[k] + 1) * t_n];
         let blocks: Vec<(usize, usize)> =
             (0..keep.len()).step_by(BLOCK).map(|s| (s, (s + BLOCK).min(keep.len()))).collect();
@@ -128,6 +170,9 @@ impl CohortMoments {
                 let (mut count, mut sum, mut seen) =
                     (vec![0usize; n_c], vec![0.0; n_c * t_n], vec![0.0; n_c * t_n]);
                 for (k, &c) in (s..e).zip(&class[s..e]) {
+                    if skip == Some(c) {
+                        continue;
+                    }
                     count[c] += 1;
                     for (t, y) in row(k).iter().enumerate() {
                         if !y.is_nan() {
@@ -146,6 +191,10 @@ impl CohortMoments {
             seen.iter_mut().zip(n).for_each(|(a, b)| *a += b);
         }
         mean.iter_mut().zip(&seen).for_each(|(m, n)| *m = if *n > 0.0 { *m / n } else { 0.0 });
+        if let Some(s) = shared {
+            count[0] = s.count;
+            mean[..t_n].copy_from_slice(&s.mean);
+        }
         // Pass 2: counts, edge sums and cross-products over pairs of observed periods.
         let partial: Vec<Partial> = blocks
             .par_iter()
@@ -154,6 +203,9 @@ impl CohortMoments {
                 let mut d = vec![0.0; t_n];
                 let mut obs: Vec<usize> = Vec::with_capacity(t_n);
                 for (k, &c) in (s..e).zip(&class[s..e]) {
+                    if skip == Some(c) {
+                        continue;
+                    }
                     obs.clear();
                     for (t, ((dj, y), m)) in
                         d.iter_mut().zip(row(k)).zip(&mean[c * t_n..(c + 1) * t_n]).enumerate()
@@ -220,6 +272,11 @@ impl CohortMoments {
                 }
             }
         }
+        if let Some(s) = shared {
+            both[..tt].copy_from_slice(&s.both);
+            edge[..tt].copy_from_slice(&s.edge);
+            cross[..tt].copy_from_slice(&s.cross);
+        }
         let mut edge_t = vec![0.0; edge.len()];
         for (e, et) in edge.chunks_exact(tt).zip(edge_t.chunks_exact_mut(tt)) {
             for j in 0..t_n {
@@ -229,6 +286,25 @@ impl CohortMoments {
             }
         }
         CohortMoments { periods: t_n, cohorts, count, mean, both, edge, edge_t, cross }
+    }
+
+    /// The never-treated class's moments, for [`CohortMoments::sharing`] over the same
+    /// never-treated entities of `panel` (`keep` and `cohort` as given to the computation);
+    /// `None` without never-treated entities or when they were summed in more than one block.
+    pub fn never_treated(&self, panel: &Panel, keep: &[usize], cohort: &[i64]) -> Option<NeverTreated> {
+        if keep.len() > BLOCK || self.cohorts.first() != Some(&0) {
+            return None;
+        }
+        let (t_n, tt) = (self.periods, self.periods * self.periods);
+        Some(NeverTreated {
+            ids: keep.iter().zip(cohort).filter(|(_, c)| **c == 0).map(|(k, _)| panel.ids[*k]).collect(),
+            times: panel.times.clone(),
+            count: self.count[0],
+            mean: self.mean[..t_n].to_vec(),
+            both: self.both[..tt].to_vec(),
+            edge: self.edge[..tt].to_vec(),
+            cross: self.cross[..tt].to_vec(),
+        })
     }
 
     /// Index of cohort `g`, if present.
@@ -662,6 +738,43 @@ mod tests {
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
             assert_eq!(bits(&fast), bits(&portable), "T = {t_n}");
             assert_eq!(bits(&fast), bits(&naive), "T = {t_n}");
+        }
+    }
+
+    /// A subgroup's moments with the never-treated class taken from the whole panel's equal
+    /// those computed from scratch, bit for bit; the shared sums are used (a marked copy shows
+    /// through), and refused when the never-treated entities differ.
+    #[test]
+    fn never_treated_moments_are_shared_only_over_the_same_entities() {
+        let bits = |m: &CohortMoments| {
+            let all = [&m.mean, &m.both, &m.edge, &m.edge_t, &m.cross];
+            (m.count.clone(), all.iter().flat_map(|v| v.iter().map(|x| x.to_bits())).collect::<Vec<u64>>())
+        };
+        for gaps in [false, true] {
+            let all = panel(gaps);
+            let everyone: Vec<usize> = (0..all.n()).collect();
+            let whole = CohortMoments::new(&all, &everyone, &all.cohort);
+            let never = whole.never_treated(&all, &everyone, &all.cohort).expect("never treated");
+            // The subgroup of cohort 3 and every never-treated entity, as an outcome's subgroups are.
+            let sub = all.select(&all.cohort.iter().map(|g| *g != 4).collect::<Vec<_>>()).expect("select");
+            let keep: Vec<usize> = (0..sub.n()).collect();
+            let alone = CohortMoments::new(&sub, &keep, &sub.cohort);
+            let shared = CohortMoments::sharing(&sub, &keep, &sub.cohort, Some(&never));
+            assert_eq!(bits(&shared), bits(&alone));
+            assert_eq!(shared.cohorts, vec![0, 3]);
+            let mut marked = never.clone();
+            marked.cross[0] += 1.0;
+            assert_ne!(
+                CohortMoments::sharing(&sub, &keep, &sub.cohort, Some(&marked)).cross[0],
+                alone.cross[0]
+            );
+            // Without one never-treated entity, the shared sums are not used.
+            let fewer = sub.select(&(0..sub.n()).map(|i| i != 0).collect::<Vec<_>>()).expect("select");
+            let keep: Vec<usize> = (0..fewer.n()).collect();
+            assert_eq!(
+                bits(&CohortMoments::sharing(&fewer, &keep, &fewer.cohort, Some(&marked))),
+                bits(&CohortMoments::new(&fewer, &keep, &fewer.cohort))
+            );
         }
     }
 

@@ -11,7 +11,7 @@ use mutasi::data::table::{ColumnData, TableData, read_table};
 fn sample(s: &Scratch, bad_rows: bool) {
     let input = s.path("in").display().to_string();
     let mut args =
-        vec!["sample", "--employees", "800", "--months", "30", "--start", "2023-01", "--seed", "9"];
+        vec!["sample", "--employees", "1200", "--months", "30", "--start", "2023-01", "--seed", "9"];
     if !bad_rows {
         args.push("--no-bad-rows");
     }
