@@ -165,6 +165,7 @@ pub fn kinerja(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
     let mut nilai = Vec::with_capacity(n);
     let mut unit = KeyedDict::new(n, name);
     let mut penilai = KeyedDict::new(n, |x| ids.pegawai_id(x));
+    let mut last_start: Option<(Period, Option<chrono::NaiveDate>)> = None;
     for r in k {
         pegawai.push(Some(r.nip));
         if let Some(d) = nip.as_mut() {
@@ -172,7 +173,16 @@ pub fn kinerja(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
         }
         periode.push(Some(r.periode));
         jenis.push(Some(r.periode.kind));
-        mulai.push(r.periode.start());
+        // A person's rows repeat a period once per indicator: its date is worked out once.
+        let start = match last_start {
+            Some((p, d)) if p == r.periode => d,
+            _ => {
+                let d = r.periode.start();
+                last_start = Some((r.periode, d));
+                d
+            }
+        };
+        mulai.push(start);
         indikator.push(Some(r.indikator));
         nilai.push(Some(r.nilai));
         unit.push(r.unit_id);

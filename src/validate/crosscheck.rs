@@ -279,7 +279,9 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
             rejects.push(unknown_nip(k.prov, k.nip));
             return false;
         }
-        if let (Some(left), Some(start)) = (left, k.periode.start())
+        // The period's first day only for a person who left (most have not).
+        if let Some(left) = left
+            && let Some(start) = k.periode.start()
             && start >= left
         {
             rejects.push(
