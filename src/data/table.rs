@@ -453,13 +453,22 @@ fn filter_column(c: &ColumnData, keep: &[bool], kept: usize) -> ColumnData {
 /// True when the codes use every one of `n` values, each first used after all smaller codes:
 /// the numbering a fresh decode gives.
 fn in_first_use_order(n: usize, codes: &[Option<u32>]) -> bool {
-    // Millions of codes per column: one predictable branch per code, the count kept without one.
+    // Millions of codes per column. A run of codes all below `next` (the number seen so far)
+    // brings nothing new: its maximum, a loop without branches, says so; only runs with a new
+    // code are walked one code at a time.
+    const RUN: usize = 64;
     let mut next = 0u32;
-    for c in codes.iter().flatten() {
-        if *c > next {
-            return false;
+    for run in codes.chunks(RUN) {
+        let top = run.iter().map(|c| c.map_or(0, |c| c.saturating_add(1))).max().unwrap_or(0);
+        if top <= next {
+            continue;
         }
-        next += u32::from(*c == next);
+        for c in run.iter().flatten() {
+            if *c > next {
+                return false;
+            }
+            next += u32::from(*c == next);
+        }
     }
     next as usize == n
 }
@@ -884,6 +893,16 @@ mod tests {
         assert!(!in_first_use_order(3, &c(&[Some(0), Some(2), Some(1)])), "a code ahead of its turn");
         assert!(!in_first_use_order(1, &c(&[None, Some(1)])));
         assert!(in_first_use_order(0, &c(&[None, None])));
+        // Runs longer than one block: a new code late in a long run, and one out of turn there.
+        let mut long: Vec<Option<u32>> = (0..300).map(|k| Some((k % 7) as u32 / 3)).collect();
+        assert!(in_first_use_order(3, &long));
+        long[250] = Some(3);
+        assert!(in_first_use_order(4, &long));
+        long[250] = Some(4);
+        assert!(!in_first_use_order(5, &long), "code 4 before code 3");
+        long[250] = None;
+        long[130] = Some(u32::MAX);
+        assert!(!in_first_use_order(3, &long));
     }
 
     #[test]
