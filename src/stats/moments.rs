@@ -41,9 +41,9 @@ pub struct CohortMoments {
     pub both: Vec<f64>,
     /// Σ e_is over the entities observed at both s and t, `edge[(c * T + s) * T + t]`.
     pub edge: Vec<f64>,
-    /// `edge` transposed within each cohort, `edge_t[(c * T + s) * T + t] = edge[(c * T + t) * T
-    /// + s]`: the products that read `edge` down a column read this row instead, contiguously
-    /// (same values, so the same sums).
+    /// `edge` transposed within each cohort (`edge_t[(c * T + s) * T + t]` holds
+    /// `edge[(c * T + t) * T + s]`): the products that read `edge` down a column read this row
+    /// instead, contiguously (same values, so the same sums).
     pub edge_t: Vec<f64>,
     /// Centred cross-products Σ e_is e_it over the same entities (symmetric).
     pub cross: Vec<f64>,
