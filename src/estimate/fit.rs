@@ -1,10 +1,11 @@
 //! Choosing how to estimate: one entry point for `mutasi estimate` and the monthly run.
 //!
-//! - No covariates, no bootstrap (balanced or not): per-cohort moments
+//! - No covariates, no bootstrap (balanced or not), many entities: per-cohort moments
 //!   ([`crate::stats::moments`]), work independent of n after one pass.
-//! - Otherwise entity-level influence functions: all kept when they fit in memory (needed for the
-//!   ATT(g,t) bootstrap band and the cell-level pre-test), or folded into the aggregations cell by
-//!   cell ("streaming") for national panels.
+//! - Otherwise, and for panels of few entities (a city's units), entity-level influence
+//!   functions: all kept when they fit in memory (needed for the ATT(g,t) bootstrap band and the
+//!   cell-level pre-test), or folded into the aggregations cell by cell ("streaming") for
+//!   national panels.
 //!
 //! Every path gives the same numbers (tested in `stats::validation`).
 
@@ -20,6 +21,12 @@ use crate::stats::panel::Panel;
 /// Keeping every cell's influence function costs n × cells values; above this many, cells are
 /// folded into the aggregations as soon as they are computed.
 const STREAM_ABOVE: usize = 250_000_000;
+
+/// Without covariates, panels of few entities (at most a quarter of the cells) whose influence
+/// functions hold at most this many values (entities × cells: 8 MB) are estimated with them
+/// rather than with per-cohort moments, which cost cohorts × periods² per product however few
+/// the entities. Both give the same numbers up to rounding (`stats::validation`).
+const DENSE_BELOW: usize = 1_000_000;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FitMode {
@@ -67,7 +74,19 @@ pub fn fit_sharing(
     mode: FitMode,
     never: &mut Option<NeverTreated>,
 ) -> Result<Fit, EstimateError> {
-    let moments_path = panel.n_cov == 0 && !mode.entity_level;
+    let (_, sample_cohorts, _) = estimation_sample(panel, opts);
+    let n_groups = {
+        let mut g: Vec<i64> = sample_cohorts.iter().copied().filter(|g| *g > 0).collect();
+        g.sort_unstable();
+        g.dedup();
+        g.len()
+    };
+    let n_cells = n_groups * panel.times.len();
+    let entity_values = sample_cohorts.len().saturating_mul(n_cells);
+    // Few entities (a city's Puskesmas): their influence functions are cheaper than per-cohort
+    // moments, whose products cost cohorts × periods² whatever the number of entities.
+    let few = entity_values <= DENSE_BELOW && sample_cohorts.len().saturating_mul(4) <= n_cells;
+    let moments_path = panel.n_cov == 0 && !mode.entity_level && !few;
     if moments_path {
         let (res, inf, moments, own) = att_gt_linear_sharing(panel, opts, never.as_ref())?;
         if never.is_none() {
@@ -92,15 +111,7 @@ pub fn fit_sharing(
             .collect();
         return Ok(Fit { res, aggs, event_pretest, event_band_crit, streaming: false });
     }
-    let (_, sample_cohorts, _) = estimation_sample(panel, opts);
-    let n_groups = {
-        let mut g: Vec<i64> = sample_cohorts.iter().copied().filter(|g| *g > 0).collect();
-        g.sort_unstable();
-        g.dedup();
-        g.len()
-    };
-    let n_cells = n_groups * panel.times.len();
-    let streaming = mode.low_memory || sample_cohorts.len().saturating_mul(n_cells) > STREAM_ABOVE;
+    let streaming = mode.low_memory || entity_values > STREAM_ABOVE;
     let (res, aggs) = if streaming {
         let mut stream = Streaming::new(panel, opts, agg);
         let res = att_gt_stream(panel, opts, &mut |_, cell, f| stream.push(cell, &f))?;
@@ -141,4 +152,60 @@ fn event_study_tests<S: InfluenceSpace>(
         }
     }
     (pretest, sup_t_critical(&cov, k, 0.95, BAND_DRAWS, BAND_SEED))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `n` entities × 12 periods, cohorts 0, 4, 6, 8 and 10 in turn (four treated cohorts: 48 cells).
+    fn panel(n: i64) -> Panel {
+        let (mut id, mut time, mut cohort, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for i in 0..n {
+            let g = [0, 4, 6, 8, 10][(i % 5) as usize];
+            for t in 1..=12i64 {
+                id.push(i);
+                time.push(t);
+                cohort.push(g);
+                let effect = if g > 0 && t >= g { 1.0 } else { 0.0 };
+                y.push(((i * 7 + t * 3) % 11) as f64 * 0.3 + 0.1 * t as f64 + effect);
+            }
+        }
+        Panel::from_long(&id, &time, &cohort, &y).expect("balanced")
+    }
+
+    /// A panel of few entities (a city's units) is estimated with entity-level influence functions,
+    /// a larger one with per-cohort moments (no entity-level functions kept), and both give the
+    /// numbers of the other path.
+    #[test]
+    fn few_entities_take_the_entity_level_path_with_the_same_numbers() {
+        let opts = CsOptions { control: crate::stats::cs::Control::NotYetTreated, ..CsOptions::default() };
+        let agg = AggOptions::default();
+        for (n, dense) in [(10, true), (200, false)] {
+            let p = panel(n);
+            let f = fit(&p, &opts, agg, FitMode::default()).expect("fit");
+            assert_eq!(f.aggs[0].overall.inf.len(), if dense { f.res.n } else { 0 }, "n = {n}");
+            // The other path, by hand.
+            let (res, inf, moments) = crate::stats::cs_linear::att_gt_linear(&p, &opts).expect("linear");
+            let space = LinearSpace { moments: &moments, n: res.n };
+            for (a, kind) in f.aggs.iter().zip(AggKind::ALL) {
+                let b = aggregate_in(&space, &res, &inf, kind, agg).expect("moments");
+                let dense_b = aggregate(&att_gt(&p, &opts).expect("dense"), kind, agg).expect("dense");
+                for other in [(b.overall.att, b.overall.se), (dense_b.overall.att, dense_b.overall.se)] {
+                    assert!(
+                        (a.overall.att - other.0).abs() < 1e-10,
+                        "{kind:?}: {} vs {}",
+                        a.overall.att,
+                        other.0
+                    );
+                    assert!(
+                        (a.overall.se - other.1).abs() < 1e-10,
+                        "{kind:?}: {} vs {}",
+                        a.overall.se,
+                        other.1
+                    );
+                }
+            }
+        }
+    }
 }
