@@ -145,12 +145,11 @@ impl CohortMoments {
         cohorts.dedup();
         let n_c = cohorts.len();
         let class: Vec<usize> = cohort.iter().map(|c| cohorts.binary_search(c).unwrap_or(0)).collect();
-        // Class 0 is the never treated when cohort 0 is present (cohorts are ascending, ≥ 0).
+        // Class 0 is the never treated when cohort 0 is the smallest (cohorts are ascending).
         let shared = shared.filter(|s| {
             keep.len() <= BLOCK
                 && cohorts.first() == Some(&0)
                 && s.times == panel.times
-                && s.ids.len() == class.iter().filter(|c| **c == 0).count()
                 && keep
                     .iter()
                     .zip(&class)
