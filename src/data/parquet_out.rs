@@ -20,8 +20,8 @@ use polars_arrow::bitmap::Bitmap;
 use polars_arrow::datatypes::{ArrowDataType, IntegerType};
 use polars_parquet::read::ParquetError;
 use polars_parquet::write::{
-    CompressionOptions, Compressor, DynIter, DynStreamingIterator, FallibleStreamingIterator, ParquetType,
-    RowGroupIterColumns, StatisticsOptions, Version, WriteOptions, ZstdLevel, array_to_columns,
+    CompressionOptions, Compressor, DynIter, DynStreamingIterator, Encoding, FallibleStreamingIterator,
+    ParquetType, RowGroupIterColumns, StatisticsOptions, Version, WriteOptions, ZstdLevel, array_to_columns,
 };
 
 use super::page_zstd::ZstdPages;
@@ -72,7 +72,18 @@ pub fn write_table<W: std::io::Write>(table: &TableData, writer: W, path: &Path)
         sources.push(source);
     }
     let arrow_schema = schema.to_arrow(CompatLevel::newest());
-    let encodings = get_encodings(&arrow_schema);
+    // Polars asks for a dictionary for every number column. For a float column it first
+    // estimates the column's distinct values by hashing every row, and then cannot build one
+    // (it casts no float to a dictionary) and writes the values plainly: asking for plain
+    // values writes the same pages without hashing millions of them.
+    let encodings: Vec<Vec<Encoding>> = get_encodings(&arrow_schema)
+        .iter()
+        .zip(arrow_schema.iter_values())
+        .map(|(e, field)| match field.dtype {
+            ArrowDataType::Float32 | ArrowDataType::Float64 => vec![Encoding::Plain; e.len()],
+            _ => e.clone(),
+        })
+        .collect();
     let mut batched =
         ParquetWriter::new(writer).with_compression(compression()).batched(&schema).map_err(err)?;
     let fields: Vec<ParquetType> = batched.parquet_schema().fields().to_vec();
@@ -248,6 +259,8 @@ mod tests {
         let mut t = TableData::default();
         t.push("unit_id", ColumnData::Dict { values: small.clone(), codes: codes.clone() });
         t.push("nilai", ColumnData::F64((0..n).map(|i| (i % 11 != 0).then_some(i as f64 / 3.0)).collect()));
+        // Few distinct values: Polars tries a dictionary, fails on floats, and writes them plainly.
+        t.push("rating", ColumnData::F64((0..n).map(|i| (i % 13 != 0).then_some((i % 4) as f64)).collect()));
         t.push("pegawai_id", ColumnData::Dict { values: wide, codes: wide_codes });
         let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 31);
         t.push("tanggal", ColumnData::Date((0..n).map(|i| day.filter(|_| i % 5 != 0)).collect()));
@@ -267,10 +280,19 @@ mod tests {
         // Columns without a missing value.
         let mut full = TableData::default();
         full.push("nilai", ColumnData::F64((0..n).map(|i| Some(i as f64)).collect()));
+        full.push(
+            "rating",
+            ColumnData::F64((0..100).map(|i| Some((i % 3) as f64)).chain((100..n).map(|_| None)).collect()),
+        );
         full.push("n", ColumnData::I64((0..n).map(|i| Some(i as i64)).collect()));
         full.push("cukup", ColumnData::Bool((0..n).map(|i| Some(i % 3 == 0)).collect()));
         full.push("tanggal", ColumnData::Date((0..n).map(|_| day).collect()));
         assert_eq!(ours(&full), polars_bytes(&full));
+
+        // A short float column (Polars skips its estimate below 129 rows and tries the cast).
+        let mut short = TableData::default();
+        short.push("nilai", ColumnData::F64((0..10).map(|i| (i != 4).then_some((i % 2) as f64)).collect()));
+        assert_eq!(ours(&short), polars_bytes(&short));
 
         // Every code unused, and no rows at all.
         let mut empty = TableData::default();

@@ -223,11 +223,26 @@ impl TableData {
         out
     }
 
-    /// The rows whose `keep` entry is true, in order.
+    /// The rows whose `keep` entry is true, in order. A dictionary keeps only the texts the kept
+    /// rows use, numbered in order of first use: what [`into_read_back`](Self::into_read_back)
+    /// would make of it, done while filtering instead of after copying every value.
     pub fn filter_rows(&self, keep: &[bool]) -> TableData {
         let kept = kept(keep);
-        let columns =
-            self.columns.iter().map(|(name, c)| (name.clone(), filter_column(c, keep, kept))).collect();
+        let columns = self
+            .columns
+            .iter()
+            .map(|(name, c)| {
+                let data = match c {
+                    ColumnData::Dict { values, codes } => {
+                        let rows = codes.iter().zip(keep).filter(|(_, k)| **k).map(|(c, _)| c);
+                        compact(values, rows, kept, first_of_each(values).as_deref())
+                    }
+                    _ => None,
+                };
+                // A code without a value is copied as it is: writing the table reports it.
+                (name.clone(), data.unwrap_or_else(|| filter_column(c, keep, kept)))
+            })
+            .collect();
         TableData { columns }
     }
 
@@ -251,7 +266,7 @@ impl TableData {
                     if canonical.is_none() && in_first_use_order(values.len(), &codes) {
                         ColumnData::Dict { values, codes }
                     } else {
-                        compact(&values, &codes, canonical.as_deref())?
+                        compact(&values, codes.iter(), codes.len(), canonical.as_deref())?
                     }
                 }
                 other => other,
@@ -297,7 +312,8 @@ impl TableData {
             let data = match (&keep, column) {
                 (None, c) => c.clone(),
                 (Some(keep), ColumnData::Dict { values, codes }) => {
-                    compact(values, &pick(codes, keep, count), first_of_each(values).as_deref())?
+                    let rows = codes.iter().zip(keep).filter(|(_, k)| **k).map(|(c, _)| c);
+                    compact(values, rows, count, first_of_each(values).as_deref())?
                 }
                 (Some(keep), c) => filter_column(c, keep, count),
             };
@@ -485,10 +501,15 @@ fn first_of_each(values: &[String]) -> Option<Vec<u32>> {
 /// A dictionary column keeping only the distinct texts its rows use, numbered in order of first
 /// use, as a fresh decode numbers them. `None` when a code has no value.
 /// `canonical` is [`first_of_each`] of the values.
-fn compact(values: &[String], codes: &[Option<u32>], canonical: Option<&[u32]>) -> Option<ColumnData> {
+fn compact<'a>(
+    values: &[String],
+    codes: impl Iterator<Item = &'a Option<u32>>,
+    rows: usize,
+    canonical: Option<&[u32]>,
+) -> Option<ColumnData> {
     let mut renumber: Vec<Option<u32>> = vec![None; values.len()];
     let mut kept: Vec<String> = Vec::new();
-    let mut out = Vec::with_capacity(codes.len());
+    let mut out = Vec::with_capacity(rows);
     for c in codes {
         out.push(match c {
             None => None,
@@ -753,8 +774,46 @@ mod tests {
         assert!(write_parquet(bad, &f).is_err());
     }
 
-    /// A dictionary column is written as the text of each row's code: values never used, one
-    /// string under two codes and missing rows included.
+    /// Filtering keeps the rows asked for, and gives the dictionaries reading them back gives:
+    /// only the texts used, in order of first use, one entry for a text held under two codes;
+    /// a code without a value is kept for the write to refuse.
+    #[test]
+    fn filtered_rows_are_what_reading_them_back_gives() {
+        let dict = |values: &[&str], codes: &[Option<u32>]| ColumnData::Dict {
+            values: values.iter().map(|v| v.to_string()).collect(),
+            codes: codes.to_vec(),
+        };
+        let mut t = TableData::default();
+        t.push(
+            "k",
+            dict(&["a", "b", "a", "c", "unused"], &[Some(3), Some(2), None, Some(0), Some(1), Some(3)]),
+        );
+        t.push(
+            "s",
+            ColumnData::Str(vec![Some("x".into()), None, Some("y".into()), Some("x".into()), None, None]),
+        );
+        t.push("n", ColumnData::F64(vec![Some(1.0), Some(2.0), None, Some(4.0), Some(5.0), Some(6.0)]));
+        let keep = [false, true, true, true, false, true];
+        let filtered = t.filter_rows(&keep);
+        let ColumnData::Dict { values, codes } = &filtered.columns[0].1 else { panic!("a dictionary") };
+        assert_eq!(values, &["a", "c"]);
+        assert_eq!(codes, &[Some(0), None, Some(0), Some(1)]);
+        assert_eq!(filtered.columns[2].1, ColumnData::F64(vec![Some(2.0), None, Some(4.0), Some(6.0)]));
+        let mut plain = TableData::default();
+        for (name, c) in &t.columns {
+            plain.push(name, filter_column(c, &keep, 4));
+        }
+        let read_back = plain.into_read_back().expect("read back");
+        assert_eq!(filtered.columns[0], read_back.columns[0], "the dictionary is already as read back");
+        assert_eq!(filtered.into_read_back(), Some(read_back));
+        let (_dir, f) = scratch();
+        let mut bad = TableData::default();
+        bad.push("k", dict(&["a"], &[Some(0), Some(7)]));
+        let kept_bad = bad.filter_rows(&[true, true]);
+        assert_eq!(kept_bad.columns[0].1, dict(&["a"], &[Some(0), Some(7)]));
+        assert!(write_parquet(kept_bad, &f).is_err());
+    }
+
     /// A projection or a filtered read taken from a wider table in memory equals the same read
     /// decoded from the file: columns, their order and the dictionaries' numbering.
     #[test]
@@ -905,6 +964,8 @@ mod tests {
         assert!(!in_first_use_order(3, &long));
     }
 
+    /// A dictionary column is written as the text of each row's code: values never used, one
+    /// string under two codes and missing rows included.
     #[test]
     fn dictionary_columns_are_written_as_their_rows_text() {
         let (_dir, f) = scratch();

@@ -11,8 +11,10 @@ use crate::schema::{
 /// Where each canonical column sits in a file's rows.
 #[derive(Debug, Clone, Default)]
 pub struct ColumnMap {
-    /// Looked up several times per row: foldhash, not SipHash.
-    idx: foldhash::HashMap<&'static str, usize>,
+    /// Canonical column name and position. Looked up several times per row, by names that are
+    /// the same string constants as the schema's (one code generation unit merges them), so the
+    /// address usually finds the entry before any text is compared.
+    idx: Vec<(&'static str, usize)>,
     /// Wide kinerja indicator columns, in file order.
     pub wide: Vec<(usize, &'static WideIndicator)>,
     /// `tahun` and `bulan` columns standing in for `periode`.
@@ -23,11 +25,15 @@ pub struct ColumnMap {
 
 impl ColumnMap {
     pub fn get(&self, column: &str) -> Option<usize> {
-        self.idx.get(column).copied()
+        let same = |name: &&str| std::ptr::eq(name.as_ptr(), column.as_ptr()) && name.len() == column.len();
+        match self.idx.iter().find(|(name, _)| same(name)) {
+            Some((_, i)) => Some(*i),
+            None => self.idx.iter().find(|(name, _)| *name == column).map(|(_, i)| *i),
+        }
     }
 
     pub fn has(&self, column: &str) -> bool {
-        self.idx.contains_key(column)
+        self.get(column).is_some()
     }
 
     /// True when the kinerja file is in the wide layout (one column per indicator).
@@ -84,7 +90,7 @@ pub fn map_columns(
         aliases.extend(spec.aliases.iter().map(|a| a.to_string()));
         if let Some(i) = find(&aliases, &used)? {
             used[i] = true;
-            map.idx.insert(spec.name, i);
+            map.idx.push((spec.name, i));
         }
     }
     if table == Table::Kinerja {
@@ -156,4 +162,30 @@ pub fn map_columns(
         ));
     }
     Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name finds its column whether it is the schema's own string constant or a copy of the
+    /// text elsewhere in memory; a name the file does not have finds nothing.
+    #[test]
+    fn a_column_is_found_by_its_name_wherever_the_text_lives() {
+        let headers: Vec<String> =
+            ["jabatanNama", "nama", "nipBaru", "unorId"].iter().map(|h| h.to_string()).collect();
+        let map = map_columns(Path::new("pegawai.csv"), Table::Pegawai, &TableConfig::default(), &headers)
+            .expect("columns");
+        assert_eq!(map.get("nip"), Some(2));
+        assert_eq!(map.get("unit_id"), Some(3));
+        let copy = String::from("nip");
+        assert_eq!(map.get(&copy), Some(2), "a copy of the name at another address");
+        let tail = String::from("xunit_id");
+        assert_eq!(map.get(&tail[1..]), Some(3));
+        assert_eq!(map.get("tgl_lahir"), None);
+        assert!(!map.has(&String::from("tgl_lahir")));
+        assert!(map.has(&copy));
+        // The same address with another length is another name.
+        assert_eq!(map.get(&"nip"[..2]), None);
+    }
 }
