@@ -686,6 +686,8 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
     // The month's analyses and reports read the same validated files many times: each distinct
     // read is decoded once while this month is built, then freed.
     let _reads = crate::data::cache::ReadCache::scope();
+    // The month's reports share some charts: each distinct one is rasterised once.
+    let _pngs = crate::report::png_memo::PngMemo::scope();
     let validated = staging.join("validated");
     std::fs::create_dir_all(&validated)
         .map_err(|e| Failure::Internal(format!("{}: {e}", validated.display())))?;

@@ -6,7 +6,8 @@
 //! - [`findings`] writes the executive summary from the numbers, never overclaiming;
 //! - [`suppress`] hides small groups, with complementary suppression;
 //! - [`charts`] draws with plotters; [`html`] and [`xlsx`] lay the same content out;
-//! - [`i18n`] holds every reader-facing string, Bahasa Indonesia and English.
+//! - [`i18n`] holds every reader-facing string, Bahasa Indonesia and English;
+//! - [`png_memo`] links a chart's PNG already drawn for another report of the month.
 
 pub mod charts;
 pub mod content;
@@ -14,6 +15,7 @@ pub mod findings;
 pub mod html;
 pub mod i18n;
 pub mod inputs;
+pub mod png_memo;
 pub mod suppress;
 pub mod xlsx;
 
@@ -119,7 +121,8 @@ pub fn build(dir: &Path, source: &Path, ctx: &ReportContext) -> Result<Written, 
         let svg = chart.svg(ctx.lang).map_err(|e| e.to_string())?;
         let path = grafik.join(format!("{}.svg", chart.name()));
         std::fs::write(&path, &svg).map_err(|e| format!("{}: {e}", path.display()))?;
-        chart.png(ctx.lang, &grafik.join(format!("{}.png", chart.name()))).map_err(|e| e.to_string())?;
+        let png = grafik.join(format!("{}.png", chart.name()));
+        png_memo::png(&svg, &png, |p| chart.png(ctx.lang, p)).map_err(|e| e.to_string())?;
         svgs.push((chart.name().to_string(), svg));
     }
     let page = html::render(ctx, &content, &svgs);
