@@ -129,6 +129,15 @@ pub struct ServiceConfig {
     pub unit_indikator: Vec<String>,
     /// Comparison units: `notyet` (never- and not-yet-treated) or `never`.
     pub unit_control: String,
+    /// Mutu intervals (lower bounds of A, B, C on the 25–100 scale) of a 9-unsur survey;
+    /// default PermenPANRB 14/2017: a = 88.31, b = 76.61, c = 65.00.
+    pub mutu_9: crate::service::ikm::Grading,
+    /// The same for a 14-unsur survey; default Kepmenpan 25/2004: a = 81.26, b = 62.51, c = 43.76.
+    pub mutu_14: crate::service::ikm::Grading,
+    /// Which unsur the columns headed `U8` and `U9` hold: `pengaduan_sarana` (the unsur list of
+    /// PermenPANRB 14/2017, default) or `sarana_pengaduan` (the questionnaire's order, used by
+    /// some portals). Columns named by their wording are read by it either way.
+    pub u8_u9: String,
 }
 
 /// SQL summary tables and checks (`queries/**/*.sql`).
@@ -242,6 +251,9 @@ impl Default for ServiceConfig {
             unit_analyses: None,
             unit_indikator: Vec::new(),
             unit_control: "notyet".into(),
+            mutu_9: o.grading_9,
+            mutu_14: o.grading_14,
+            u8_u9: "pengaduan_sarana".into(),
         }
     }
 }
@@ -306,6 +318,12 @@ pub struct TableConfig {
     pub sheet: Option<String>,
     /// Extra header aliases: canonical column → headers as they appear in the files.
     pub aliases: BTreeMap<String, Vec<String>>,
+    /// `skm` only: the unit of survey sheets that have no unit column (a per-unit IKM
+    /// worksheet, a Google Form of one unit), when neither the sheet's title nor its name says it.
+    pub unit: Option<String>,
+    /// `skm` only: the survey period (`2025-S1`, "Semester I 2025", `2025`) of sheets with no
+    /// date column, when neither the sheet's title nor its name says it.
+    pub periode: Option<String>,
 }
 
 /// `[run]`: what `mutasi run` does when its flags are not given (flag > `MUTASI_*` > this file).
@@ -443,6 +461,16 @@ impl Config {
             )));
         }
         self.service.period()?;
+        for (key, g) in [("service.mutu_9", &self.service.mutu_9), ("service.mutu_14", &self.service.mutu_14)]
+        {
+            g.check().map_err(|e| ConfigError::Invalid(format!("{key}: {e}")))?;
+        }
+        if !["pengaduan_sarana", "sarana_pengaduan"].contains(&self.service.u8_u9.as_str()) {
+            return Err(ConfigError::Invalid(format!(
+                "service.u8_u9 = \"{}\": pilih / choose pengaduan_sarana, sarana_pengaduan",
+                self.service.u8_u9
+            )));
+        }
         control_of("analysis.control", &self.analysis.control)?;
         control_of("service.unit_control", &self.service.unit_control)?;
         self.service.unit_analyses()?;
@@ -484,6 +512,18 @@ impl Config {
                     "tabel `{name}` tidak dikenal / unknown table (kenal / known: unit_kerja, pegawai, mutasi, kinerja, layanan, skm)"
                 )));
             };
+            if (t.unit.is_some() || t.periode.is_some()) && table != crate::schema::Table::Skm {
+                return Err(ConfigError::Invalid(format!(
+                    "tables.{name}: `unit` dan `periode` hanya untuk tabel skm / only for the skm table"
+                )));
+            }
+            if let Some(p) = &t.periode
+                && crate::normalize::period::parse_period(p).is_err()
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "tables.{name}.periode = \"{p}\": periode tidak dikenal / unrecognised period"
+                )));
+            }
             for col in t.aliases.keys() {
                 let known = table.columns().iter().any(|c| c.name == col)
                     || (table == crate::schema::Table::Kinerja

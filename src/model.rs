@@ -32,6 +32,8 @@ pub struct UnitRow {
 pub struct PegawaiRow {
     pub prov: Prov,
     pub nip: Nip,
+    /// SIASN's id of the person (`PNS ID`), when the export gives it.
+    pub pns_id: Option<String>,
     pub nama: Option<String>,
     pub nama_tampilan: Option<String>,
     pub jenis_kelamin: Gender,
@@ -104,6 +106,57 @@ pub struct MutasiRow {
     pub jabatan_baru: Option<String>,
     pub nomor_sk: Option<String>,
     pub tanggal_sk: Option<NaiveDate>,
+    /// The transfer was derived from a job-history record (`riwayat_jabatan`).
+    pub dari_riwayat: bool,
+}
+
+/// What one job-history record turned out to be, once a person's records are in TMT order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Peristiwa {
+    /// The person's first record: an appointment, not a transfer.
+    PenempatanAwal,
+    /// A new post in the same unit as the record before: not a transfer.
+    PerubahanJabatan,
+    /// A post in another unit than the record before: a transfer, written to `mutasi`.
+    Mutasi,
+    /// The same decree recorded again (same TMT, unit and post): counted once.
+    Duplikat,
+    /// A post in a unit outside the instansi, after one outside too: nothing to derive.
+    DiLuarInstansi,
+}
+
+impl Peristiwa {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Peristiwa::PenempatanAwal => "penempatan_awal",
+            Peristiwa::PerubahanJabatan => "perubahan_jabatan",
+            Peristiwa::Mutasi => "mutasi",
+            Peristiwa::Duplikat => "duplikat",
+            Peristiwa::DiLuarInstansi => "di_luar_instansi",
+        }
+    }
+}
+
+/// One job-history record (SIASN `rw-jabatan`, SIMPEG riwayat jabatan).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiwayatRow {
+    pub prov: Prov,
+    pub nip: u64,
+    pub tmt: NaiveDate,
+    /// The unit as the record names it (its id, or its name when there is no id column);
+    /// after the cross-table checks, the canonical `unit_id` when the unit is known.
+    pub unit: String,
+    /// True once the unit resolved to a row of `unit_kerja`.
+    pub unit_dikenal: bool,
+    pub jabatan: Option<String>,
+    pub eselon: Option<String>,
+    pub jenis_jabatan: Option<String>,
+    pub nomor_sk: Option<String>,
+    pub tanggal_sk: Option<NaiveDate>,
+    /// SIASN `jenisMutasiId` (MJ, MU) as given.
+    pub jenis_mutasi_siasn: Option<String>,
+    /// Set by the cross-table checks.
+    pub peristiwa: Option<Peristiwa>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -207,6 +260,7 @@ pub struct Tables {
     pub unit_kerja: Vec<UnitRow>,
     pub pegawai: Vec<PegawaiRow>,
     pub mutasi: Vec<MutasiRow>,
+    pub riwayat_jabatan: Vec<RiwayatRow>,
     pub kinerja: Vec<KinerjaRow>,
     pub layanan: Vec<LayananRow>,
     pub skm: Vec<SkmRow>,

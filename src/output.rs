@@ -82,6 +82,28 @@ pub fn mutasi(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
     d.push("jabatan_baru", s(m.iter().map(|r| r.jabatan_baru.clone())));
     d.push("nomor_sk", s(m.iter().map(|r| r.nomor_sk.clone())));
     d.push("tanggal_sk", C::Date(m.iter().map(|r| r.tanggal_sk).collect()));
+    d.push("dari_riwayat", C::Bool(m.iter().map(|r| Some(r.dari_riwayat)).collect()));
+    d
+}
+
+/// The job-history records, each with the event it turned out to be.
+pub fn riwayat_jabatan(t: &Tables, ids: &Pseudonymizer, identities: bool) -> TableData {
+    let m = &t.riwayat_jabatan;
+    let mut d = TableData::default();
+    d.push("pegawai_id", s(m.iter().map(|r| Some(ids.pegawai_id(r.nip)))));
+    if identities {
+        d.push("nip", s(m.iter().map(|r| Some(format!("{:018}", r.nip)))));
+    }
+    d.push("tmt", C::Date(m.iter().map(|r| Some(r.tmt)).collect()));
+    d.push("unit_id", s(m.iter().map(|r| r.unit_dikenal.then(|| r.unit.clone()))));
+    d.push("unit_di_luar", s(m.iter().map(|r| (!r.unit_dikenal).then(|| r.unit.clone()))));
+    d.push("jabatan", s(m.iter().map(|r| r.jabatan.clone())));
+    d.push("eselon", s(m.iter().map(|r| r.eselon.clone())));
+    d.push("jenis_jabatan", s(m.iter().map(|r| r.jenis_jabatan.clone())));
+    d.push("nomor_sk", s(m.iter().map(|r| r.nomor_sk.clone())));
+    d.push("tanggal_sk", C::Date(m.iter().map(|r| r.tanggal_sk).collect()));
+    d.push("jenis_mutasi_siasn", s(m.iter().map(|r| r.jenis_mutasi_siasn.clone())));
+    d.push("peristiwa", s(m.iter().map(|r| r.peristiwa.map(|p| p.as_str().to_string()))));
     d
 }
 
@@ -309,6 +331,7 @@ pub fn write_all(
             Table::Skm => skm(t),
             Table::Permohonan => permohonan(t, ids, identities),
             Table::Pelatihan => pelatihan(t, ids, identities),
+            Table::RiwayatJabatan => riwayat_jabatan(t, ids, identities),
         };
         let name = format!("{}.parquet", table.name());
         write_parquet(data, &dir.join(&name))?;

@@ -16,14 +16,18 @@ pub enum Table {
     Skm,
     Permohonan,
     Pelatihan,
+    /// Job history (SIASN `rw-jabatan`, SIMPEG riwayat jabatan): one record per decree, from
+    /// which the transfers are derived.
+    RiwayatJabatan,
 }
 
 impl Table {
     /// Load order: units and employees first, so later tables can be checked against them.
-    pub const ALL: [Table; 8] = [
+    pub const ALL: [Table; 9] = [
         Table::UnitKerja,
         Table::Pegawai,
         Table::Mutasi,
+        Table::RiwayatJabatan,
         Table::Kinerja,
         Table::Layanan,
         Table::Skm,
@@ -41,6 +45,7 @@ impl Table {
             Table::Skm => "skm",
             Table::Permohonan => "permohonan",
             Table::Pelatihan => "pelatihan",
+            Table::RiwayatJabatan => "riwayat_jabatan",
         }
     }
 
@@ -63,6 +68,7 @@ impl Table {
             Table::Skm => SKM,
             Table::Permohonan => PERMOHONAN,
             Table::Pelatihan => PELATIHAN,
+            Table::RiwayatJabatan => RIWAYAT_JABATAN,
         }
     }
 }
@@ -84,13 +90,15 @@ const fn opt(name: &'static str, aliases: &'static [&'static str]) -> ColumnSpec
     ColumnSpec { name, required: false, aliases }
 }
 
-/// Folds a header for matching: lower case, without spaces, dots, underscores, hyphens or a BOM.
+/// Folds a header for matching: lower case letters and digits only, so spaces, punctuation, a
+/// BOM and line breaks do not matter (`GOL/RUANG`, `PANGKAT / GOL. RUANG`, `CAPAIAN (%)`,
+/// `TGL. LAHIR`).
 pub fn header_key(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '_' | '-' | '\u{feff}'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    raw.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
+
+/// Folded headers that mean a NIP.
+pub const NIP_ALIASES: &[&str] = NIP;
 
 const NIP: &[&str] = &[
     "nip",
@@ -145,20 +153,48 @@ const UNIT_KERJA: &[ColumnSpec] = &[
     ),
     opt("jenis_unit", &["jenisunit", "tipeunit", "jenis", "unittype", "type"]),
     opt("kecamatan", &["kecamatan", "district", "kec"]),
-    opt("induk_unit_id", &["indukunitid", "unorindukid", "indukunit", "induk", "parentunitid", "parentid"]),
+    opt(
+        "induk_unit_id",
+        &[
+            "indukunitid",
+            "diatasanid",
+            "idatasan",
+            "idunoratasan",
+            "unoratasanid",
+            "unorindukid",
+            "indukunit",
+            "induk",
+            "parentunitid",
+            "parentid",
+        ],
+    ),
 ];
 
 const PEGAWAI: &[ColumnSpec] = &[
     req("nip", NIP),
+    // A SIMPEG DUK writes the name and, on a second line, "NIP. …" in one cell.
+    opt("nama_nip", &["namanip", "namadannip", "namanipnrp", "namapegawainip"]),
+    // SIASN's own id of the person (`PNS ID`, data-utama `id`): other SIASN responses (rw-skp22)
+    // name the person by it instead of the NIP.
+    opt("pns_id", &["pnsid", "idpns", "pnsorangid", "id"]),
     opt("nama", &["nama", "namapegawai", "namalengkap", "name", "fullname"]),
-    opt("jenis_kelamin", &["jeniskelamin", "jk", "kelamin", "sex", "gender"]),
+    opt("jenis_kelamin", &["jeniskelamin", "jk", "lp", "kelamin", "sex", "gender"]),
     opt(
         "tanggal_lahir",
         &["tanggallahir", "tgllahir", "tgllhr", "tanggalkelahiran", "birthdate", "dateofbirth"],
     ),
     opt(
         "status_asn",
-        &["statusasn", "statuspegawai", "statuskepegawaian", "jenisasn", "asnstatus", "employmentstatus"],
+        &[
+            "statusasn",
+            "statuspegawai",
+            "statuskepegawaian",
+            "jenisasn",
+            "jenispegawainama",
+            "jenispegawai",
+            "asnstatus",
+            "employmentstatus",
+        ],
     ),
     opt(
         "golongan",
@@ -170,6 +206,13 @@ const PEGAWAI: &[ColumnSpec] = &[
             "pangkatgolongan",
             "pangkatgol",
             "golonganpns",
+            "golakhirnama",
+            "golruangakhirnama",
+            "golakhir",
+            "golakhirid",
+            "golruangakhirid",
+            "pangkatgolruang",
+            "pangkatgolonganruang",
             "pangkatakhir",
             "grade",
             "paygrade",
@@ -231,6 +274,7 @@ const MUTASI: &[ColumnSpec] = &[
 
 const KINERJA: &[ColumnSpec] = &[
     req("nip", NIP),
+    opt("pns_id", &["pnsdinilaiid", "idpns", "pnsid"]),
     req("periode", PERIODE),
     req("indikator", INDIKATOR),
     req("nilai", NILAI),
@@ -286,16 +330,72 @@ const PERMOHONAN: &[ColumnSpec] = &[
 /// Training and mentoring.
 const PELATIHAN: &[ColumnSpec] = &[
     req("nip", NIP),
-    req("tanggal_mulai", &["tanggalmulai", "tglmulai", "mulai", "startdate", "tanggal"]),
-    req("jenis", &["jenis", "jenispelatihan", "jenisdiklat", "jenispengembangan", "kegiatan", "type"]),
-    opt("tanggal_selesai", &["tanggalselesai", "tglselesai", "selesai", "enddate"]),
-    opt("jam_pelajaran", &["jampelajaran", "jp", "jumlahjp", "jamlat", "hours"]),
-    opt("penyelenggara", &["penyelenggara", "lembaga", "lembagapenyelenggara", "provider"]),
+    opt("pns_id", &["idpns", "pnsid", "pnsorangid"]),
+    req(
+        "tanggal_mulai",
+        &["tanggalmulai", "tglmulai", "mulai", "tanggalkursus", "tanggalmulaikursus", "startdate", "tanggal"],
+    ),
+    req(
+        "jenis",
+        &[
+            "jenis",
+            "jenispelatihan",
+            "jenisdiklat",
+            "jenispengembangan",
+            "jeniskursusnama",
+            "jeniskursus",
+            "kegiatan",
+            "type",
+        ],
+    ),
+    opt("tanggal_selesai", &["tanggalselesai", "tglselesai", "selesai", "tanggalselesaikursus", "enddate"]),
+    opt("jam_pelajaran", &["jampelajaran", "jp", "jumlahjp", "jamlat", "jumlahjam", "hours"]),
+    opt(
+        "penyelenggara",
+        &["penyelenggara", "lembaga", "lembagapenyelenggara", "institusipenyelenggara", "provider"],
+    ),
 ];
 
 const SKM: &[ColumnSpec] = &[
-    req("unit_id", UNIT_REF),
-    req("tanggal", &["tanggal", "tanggalsurvei", "tglsurvei", "tanggalpengisian", "waktu", "date"]),
+    req(
+        "unit_id",
+        &[
+            "unitid",
+            "unorid",
+            "idunit",
+            "kodeunit",
+            "unitkerjaid",
+            "idunitkerja",
+            "unitkerja",
+            "unornama",
+            "unit",
+            "unitcode",
+            "unitlayanan",
+            "unitpelayanan",
+            "namaunitlayanan",
+            "namaunitpelayanan",
+            "unitpenyelenggara",
+            "lokasilayanan",
+            "tempatlayanan",
+            "puskesmas",
+            "namapuskesmas",
+        ],
+    ),
+    req(
+        "tanggal",
+        &[
+            "tanggal",
+            "tanggalsurvei",
+            "tglsurvei",
+            "tanggalpengisian",
+            "waktu",
+            "timestamp",
+            "stempelwaktu",
+            "capwaktu",
+            "waktupengisian",
+            "date",
+        ],
+    ),
     req("u1", &["u1", "unsur1", "persyaratan"]),
     req("u2", &["u2", "unsur2", "prosedur", "sistemmekanismedanprosedur"]),
     req("u3", &["u3", "unsur3", "waktupenyelesaian"]),
@@ -312,9 +412,199 @@ const SKM: &[ColumnSpec] = &[
     opt("u14", &["u14", "unsur14"]),
     opt(
         "responden_id",
-        &["respondenid", "idresponden", "responden", "respondentid", "norespon", "noresponden"],
+        &["respondenid", "idresponden", "responden", "respondentid", "norespon", "noresponden", "noresp"],
     ),
 ];
+
+/// Job history, one record per decree: SIASN `rw-jabatan` (`tmtJabatan`, `unorId`, `namaUnor`,
+/// `namaJabatan`, `jabatanFungsionalNama`, `nomorSk`, `tanggalSk`, `eselon`) or a SIMPEG
+/// riwayat jabatan export (`UNIT KERJA`, `JABATAN`, `TMT JABATAN`, `NO SK`, `TGL SK`).
+const RIWAYAT_JABATAN: &[ColumnSpec] = &[
+    req("nip", NIP),
+    opt("pns_id", &["idpns", "pnsid", "pnsorangid"]),
+    req("tmt", &["tmtjabatan", "tmt", "tmtunor", "tanggalmulaijabatan", "effectivedate"]),
+    // The unit by its id, or else by its name (one of the two is required).
+    opt(
+        "unit_id",
+        &["unorid", "unitid", "idunor", "idunit", "kodeunit", "kodeunor", "unitkerjaid", "idunitkerja"],
+    ),
+    opt("nama_unit", &["unornama", "namaunor", "unitkerja", "namaunitkerja", "unitorganisasi", "unit"]),
+    opt(
+        "jabatan",
+        &["namajabatan", "jabatannama", "jabatan", "jabatanstrukturalnama", "namajabatanstruktural"],
+    ),
+    opt("jabatan_fungsional", &["jabatanfungsionalnama", "namajabatanfungsional"]),
+    opt("jabatan_pelaksana", &["jabatanfungsionalumumnama", "jabatanpelaksananama", "namajabatanpelaksana"]),
+    opt("eselon", &["eselon", "eselonnama", "eselonid"]),
+    opt("jenis_jabatan", &["jenisjabatan", "jenisjabatannama", "jenisjabatanid"]),
+    opt("nomor_sk", &["nomorsk", "nosk", "nomorsuratkeputusan", "skno"]),
+    opt("tanggal_sk", &["tanggalsk", "tglsk", "tanggalsuratkeputusan"]),
+    opt("jenis_mutasi", &["jenismutasiid", "jenismutasi"]),
+];
+
+/// Headers characteristic of each table, folded: a file whose name does not say its table is
+/// taken for the table whose required columns it has and whose characteristic headers it
+/// shares most (`ingest::discover::classify`).
+pub fn signature(table: Table) -> &'static [&'static str] {
+    match table {
+        Table::UnitKerja => &[
+            "namaunor",
+            "namaunit",
+            "unornama",
+            "idatasan",
+            "diatasanid",
+            "indukunorid",
+            "unorindukid",
+            "indukunitid",
+            "kodeunor",
+            "jenisunit",
+            "jenisunorid",
+            "namaunitkerja",
+            "kecamatan",
+            "perangkatdaerah",
+        ],
+        Table::Pegawai => &[
+            "pnsid",
+            "tanggallahir",
+            "tgllahir",
+            "tempatlahir",
+            "tempatlahirnama",
+            "jeniskelamin",
+            "golakhirnama",
+            "golakhirid",
+            "golruangakhir",
+            "jenispegawainama",
+            "kedudukanhukumnama",
+            "statusasn",
+            "statuspegawai",
+            "gelardepan",
+            "gelarbelakang",
+            "namanip",
+            "pangkatgolruang",
+            "agamanama",
+            "niplama",
+        ],
+        Table::Mutasi => &[
+            "unitasalid",
+            "unitasal",
+            "unittujuanid",
+            "unittujuan",
+            "unitkerjaasal",
+            "unitkerjatujuan",
+            "unitlama",
+            "unitbaru",
+            "jenismutasi",
+            "tmtmutasi",
+        ],
+        Table::RiwayatJabatan => &[
+            "nomorsk",
+            "nosk",
+            "tanggalsk",
+            "tglsk",
+            "tmtpelantikan",
+            "jenismutasiid",
+            "idpns",
+            "jabatanfungsionalnama",
+            "jabatanfungsionalumumnama",
+            "jenispenugasanid",
+            "eselonid",
+        ],
+        Table::Kinerja => &[
+            "hasilkinerjanilai",
+            "perilakukerjanilai",
+            "kuadrankinerjanilai",
+            "ratinghasilkerja",
+            "ratingperilakukerja",
+            "ratingperilaku",
+            "predikatkinerja",
+            "predikat",
+            "capaianiki",
+            "capaian",
+            "nilaiskp",
+            "periodepenilaian",
+            "nipnrppenilai",
+            "penilainip",
+            "indikator",
+        ],
+        Table::Layanan => &["indikator", "periode", "nilai"],
+        Table::Skm => &[
+            "u1",
+            "u2",
+            "u3",
+            "u4",
+            "u5",
+            "u6",
+            "u7",
+            "u8",
+            "u9",
+            "timestamp",
+            "stempelwaktu",
+            "noresp",
+            "norespon",
+            "noresponden",
+            "persyaratan",
+            "prosedur",
+        ],
+        Table::Permohonan => &[
+            "tanggalpengajuan",
+            "statuspermohonan",
+            "alasan",
+            "alasanmutasi",
+            "unittujuandiminta",
+            "tanggalkeputusan",
+        ],
+        Table::Pelatihan => &[
+            "tanggalkursus",
+            "tanggalselesaikursus",
+            "jumlahjam",
+            "namakursus",
+            "jeniskursusnama",
+            "institusipenyelenggara",
+            "jenisdiklat",
+            "jampelajaran",
+            "penyelenggara",
+            "jenispelatihan",
+        ],
+    }
+}
+
+/// The unsur (1–9, PermenPANRB 14/2017 numbering: 8 = pengaduan, 9 = sarana) a folded
+/// questionnaire header asks about, from its wording: a Google Forms export has one column per
+/// full question ("1. Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan …").
+/// `None` when the wording names no unsur, or more than one.
+pub fn skm_unsur_of_question(key: &str) -> Option<usize> {
+    // A question is a sentence; short headers are matched by the aliases instead.
+    if key.len() < 20 {
+        return None;
+    }
+    const WORDS: [(usize, &[&str]); 9] = [
+        (1, &["persyaratan"]),
+        (2, &["prosedur", "mekanisme", "alurpelayanan"]),
+        (
+            3,
+            &[
+                "kecepatanwaktu",
+                "waktupelayanan",
+                "waktupenyelesaian",
+                "ketepatanwaktu",
+                "jangkawaktu",
+                "kecepatanpelayanan",
+            ],
+        ),
+        (4, &["biaya", "tarif"]),
+        (5, &["produk", "spesifikasi"]),
+        (6, &["kompetensi", "kemampuanpetugas", "keahlianpetugas"]),
+        (7, &["perilaku", "kesopanan", "keramahan"]),
+        (8, &["pengaduan"]),
+        (9, &["saranadanprasarana", "sarana", "prasarana", "fasilitas"]),
+    ];
+    let hits: Vec<usize> =
+        WORDS.iter().filter(|(_, words)| words.iter().any(|w| key.contains(w))).map(|(u, _)| *u).collect();
+    match hits.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
 
 /// How a wide kinerja column encodes its values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -369,7 +659,7 @@ pub const KINERJA_WIDE: &[WideIndicator] = &[
     WideIndicator {
         indikator: "rating_perilaku",
         encoding: WideEncoding::Rating,
-        aliases: &["ratingperilaku", "perilakukerja", "perilaku"],
+        aliases: &["ratingperilakukerja", "ratingperilaku", "perilakukerja", "perilaku"],
     },
     WideIndicator {
         indikator: "predikat",
@@ -381,6 +671,20 @@ pub const KINERJA_WIDE: &[WideIndicator] = &[
         encoding: WideEncoding::Predikat,
         aliases: &["predikat", "predikatkinerja", "kuadrankinerja"],
     },
+];
+
+/// Columns holding dates (or periods, which may be written as dates): their day/month order is
+/// decided per file column from all its values (`ingest::profile`).
+pub const DATE_COLUMNS: &[&str] = &[
+    "tanggal_lahir",
+    "tmt",
+    "tanggal_sk",
+    "tanggal",
+    "tanggal_pengajuan",
+    "tanggal_keputusan",
+    "tanggal_mulai",
+    "tanggal_selesai",
+    "periode",
 ];
 
 /// Columns that together stand in for `periode` when it is absent (SIASN `tahun` + `bulan`).
@@ -445,6 +749,10 @@ mod tests {
         assert_eq!(header_key("TMT_Jabatan"), "tmtjabatan");
         assert_eq!(header_key("Tgl. Lahir"), "tgllahir");
         assert_eq!(header_key("\u{feff}nip"), "nip");
+        assert_eq!(header_key("GOL/RUANG"), "golruang");
+        assert_eq!(header_key("PANGKAT / GOL. RUANG"), "pangkatgolruang");
+        assert_eq!(header_key("CAPAIAN (%)"), "capaian");
+        assert_eq!(header_key("NAMA /\nNIP"), "namanip");
     }
 
     #[test]

@@ -22,6 +22,28 @@ pub struct FileSummary {
     pub baris_diterima: u64,
     pub baris_ditolak: u64,
     pub kolom_tidak_dipakai: Vec<String>,
+    /// How each date column's day/month order was decided.
+    pub urutan_tanggal: Vec<DateOrderSummary>,
+    /// Sheet rows read as header or layout (column numbers), not data.
+    pub baris_header: Vec<u64>,
+    /// Values taken from the sheet's title or name, or the config (a survey's unit and period).
+    pub konteks: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DateOrderSummary {
+    pub kolom: String,
+    pub header: String,
+    pub urutan: String,
+    pub dasar: String,
+}
+
+/// A data file or sheet of the input folder that no table takes.
+#[derive(Debug, Serialize)]
+pub struct UnusedSummary {
+    pub berkas: String,
+    pub lembar: Option<String>,
+    pub alasan: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -37,6 +59,10 @@ pub struct ReasonCount {
 #[derive(Debug, Serialize)]
 pub struct Summary {
     pub berkas: Vec<FileSummary>,
+    /// Data files and sheets not read, and why.
+    pub tidak_dipakai: Vec<UnusedSummary>,
+    /// What the job-history records became.
+    pub riwayat_jabatan: Option<crate::validate::riwayat::RiwayatCounts>,
     pub baris_tabel_kanonik: BTreeMap<String, usize>,
     pub penolakan: Vec<ReasonCount>,
     pub peringatan: Vec<ReasonCount>,
@@ -105,6 +131,18 @@ pub fn build(loaded: &Loaded, recon: &[Reconciliation], max_reject_rate: f64) ->
             baris_diterima: r.rows_accepted,
             baris_ditolak: r.rows_rejected,
             kolom_tidak_dipakai: f.unused_headers.clone(),
+            urutan_tanggal: f
+                .date_orders
+                .iter()
+                .map(|d| DateOrderSummary {
+                    kolom: d.column.to_string(),
+                    header: d.header.clone(),
+                    urutan: d.order.label().to_string(),
+                    dasar: d.basis.label().to_string(),
+                })
+                .collect(),
+            baris_header: f.info.header_rows.clone(),
+            konteks: f.context.clone(),
         })
         .collect();
     let t = &loaded.tables;
@@ -117,12 +155,23 @@ pub fn build(loaded: &Loaded, recon: &[Reconciliation], max_reject_rate: f64) ->
         ("skm".to_string(), t.skm.len()),
         ("permohonan".to_string(), t.permohonan.len()),
         ("pelatihan".to_string(), t.pelatihan.len()),
+        ("riwayat_jabatan".to_string(), t.riwayat_jabatan.len()),
     ]);
     let read: u64 = recon.iter().map(|r| r.rows_read).sum();
     let rejected: u64 = recon.iter().map(|r| r.rows_rejected).sum();
     let rate = if read == 0 { 0.0 } else { rejected as f64 / read as f64 };
     Summary {
         berkas,
+        tidak_dipakai: loaded
+            .unused
+            .iter()
+            .map(|u| UnusedSummary {
+                berkas: u.file.clone(),
+                lembar: u.sheet.clone(),
+                alasan: u.reason.clone(),
+            })
+            .collect(),
+        riwayat_jabatan: loaded.riwayat.clone(),
         baris_tabel_kanonik,
         penolakan: by_reason(&loaded.rejects, loaded),
         peringatan: by_reason(&loaded.warnings, loaded),
@@ -166,10 +215,36 @@ pub fn render(s: &Summary) -> String {
                 f.kolom_tidak_dipakai.join(", ")
             );
         }
+        for k in &f.konteks {
+            let _ = writeln!(o, "      {k}");
+        }
+        for d in f.urutan_tanggal.iter().filter(|d| !d.dasar.starts_with("tidak diperlukan")) {
+            let _ = writeln!(o, "      tanggal / dates `{}`: {} ({})", d.header, d.urutan, d.dasar);
+        }
+    }
+    if !s.tidak_dipakai.is_empty() {
+        let _ = writeln!(o, "\nTidak dibaca / Not read:");
+        for u in &s.tidak_dipakai {
+            let sheet = u.lembar.as_deref().map(|l| format!(" lembar '{l}'")).unwrap_or_default();
+            let _ = writeln!(o, "  {}{sheet}: {}", u.berkas, u.alasan);
+        }
+    }
+    if let Some(r) = &s.riwayat_jabatan {
+        let _ = writeln!(
+            o,
+            "\nRiwayat jabatan / Job history: {} rekaman / records → {} mutasi, {} penempatan awal / first appointments, {} perubahan jabatan di unit yang sama / new posts in the same unit, {} duplikat, {} di luar instansi / outside the instansi; {} mutasi sudah ada di tabel mutasi / already in the mutasi table",
+            r.rekaman,
+            r.mutasi,
+            r.penempatan_awal,
+            r.perubahan_jabatan,
+            r.duplikat,
+            r.di_luar_instansi,
+            r.mutasi_sudah_ada
+        );
     }
     let _ = writeln!(o, "\nTabel kanonik / Canonical tables (baris / rows):");
     for (t, n) in &s.baris_tabel_kanonik {
-        let _ = writeln!(o, "  {t:<12} {n:>10}");
+        let _ = writeln!(o, "  {t:<16} {n:>10}");
     }
     for (title, list) in [
         ("Baris ditolak per alasan / Rejected rows by reason", &s.penolakan),

@@ -6,6 +6,7 @@
 
 pub mod estimate;
 pub mod init;
+pub mod inspect;
 pub mod panel;
 pub mod prepost;
 pub mod report;
@@ -45,6 +46,9 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Membaca dan memvalidasi ekspor HR / Load and validate HR exports into canonical tables.
     Validate(validate::ValidateArgs),
+    /// Apa yang dipahami dari berkas Anda / What mutasi understood of your files: table, header
+    /// row, column mapping with alias suggestions, date order, first rows. Changes nothing.
+    Inspect(inspect::InspectArgs),
     /// Membuat data contoh sintetis / Generate a synthetic dataset with planted effects.
     Sample(sample::SampleArgs),
     /// DiD bertahap (Callaway & Sant'Anna) pada panel apa pun / Staggered DiD on any panel file.
@@ -124,6 +128,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Init(a) => init::init(&a),
         Command::Report(a) => report::report(&a),
         Command::Validate(a) => validate::run(&a),
+        Command::Inspect(a) => inspect::run(&a),
         Command::Sample(a) => sample::run(&a),
         Command::Estimate(a) => estimate::run(&a),
         Command::Panel(a) => panel::run(&a),

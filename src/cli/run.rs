@@ -258,6 +258,8 @@ fn options(a: &RunArgs, cfg: &Config, period: &Period) -> Result<AnalysisOptions
             reported_indikator: cfg.service.reported_indikator.clone(),
             weights: cfg.service.unsur_weights.clone(),
             until: Period::month(period.year, period.index).end(),
+            grading_9: cfg.service.mutu_9,
+            grading_14: cfg.service.mutu_14,
         },
         movement: MovementOptions {
             blackouts: cfg.movement.blackouts().map_err(|e| Failure::Usage(e.to_string()))?,

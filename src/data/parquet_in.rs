@@ -123,16 +123,25 @@ impl ParquetSource {
     }
 
     pub fn for_each(&self, f: &mut dyn FnMut(RowEvent<'_>) -> bool) -> Result<(), FileError> {
+        self.for_each_only(None, f)
+    }
+
+    /// [`ParquetSource::for_each`] building only the cells of `only` (all when `None`); the
+    /// others are empty.
+    pub fn for_each_only(
+        &self,
+        only: Option<&[usize]>,
+        f: &mut dyn FnMut(RowEvent<'_>) -> bool,
+    ) -> Result<(), FileError> {
+        let wanted: Vec<bool> =
+            (0..self.columns.len()).map(|c| only.is_none_or(|cols| cols.contains(&c))).collect();
         // One buffer for every row: the cells borrow the columns, which outlive the loop.
         let mut cells: Vec<Cell<'_>> = Vec::with_capacity(self.columns.len());
         for i in 0..self.height {
             cells.clear();
-            cells.extend(self.columns.iter().map(|c| match c {
-                Col::Str(a) => {
-                    a.get(i).map_or(Cell::Empty, |s| {
-                        if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s) }
-                    })
-                }
+            cells.extend(self.columns.iter().zip(&wanted).map(|(c, want)| match c {
+                _ if !want => Cell::Empty,
+                Col::Str(a) => a.get(i).map_or(Cell::Empty, Cell::text),
                 Col::I64(a) => a.get(i).map_or(Cell::Empty, Cell::Int),
                 Col::F64(a) => a.get(i).map_or(Cell::Empty, Cell::Float),
                 Col::Bool(a) => a.get(i).map_or(Cell::Empty, Cell::Bool),

@@ -18,7 +18,28 @@ pub enum Cell<'a> {
     Error(&'static str),
 }
 
-impl Cell<'_> {
+/// The "no date" placeholders of SIASN (`01-01-0001`) and of databases (`0000-00-00`).
+fn is_null_date(s: &str) -> bool {
+    matches!(
+        s.split([' ', 'T']).next().unwrap_or(""),
+        "01-01-0001" | "0001-01-01" | "01/01/0001" | "00-00-0000" | "0000-00-00" | "00/00/0000"
+    )
+}
+
+impl<'a> Cell<'a> {
+    /// A text cell as exports write it: blank, the text `null`/`NULL` (SIASN and database dumps),
+    /// a lone `-` placeholder and the no-date placeholders `01-01-0001`/`0000-00-00` are empty; a leading apostrophe (Excel's "keep as text" mark,
+    /// which SIASN writes before NIPs and dates) is not part of the value.
+    pub fn text(raw: &'a str) -> Cell<'a> {
+        let s = raw.trim();
+        let s = s.strip_prefix('\'').map_or(s, str::trim_start);
+        if s.is_empty() || s == "-" || s.eq_ignore_ascii_case("null") || is_null_date(s) {
+            Cell::Empty
+        } else {
+            Cell::Text(s)
+        }
+    }
+
     /// Empty, or text that is only whitespace.
     pub fn is_blank(&self) -> bool {
         match self {

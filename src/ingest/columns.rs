@@ -5,7 +5,7 @@ use std::path::Path;
 use super::file_error::{FileError, FileErrorKind};
 use crate::config::TableConfig;
 use crate::schema::{
-    KINERJA_WIDE, PERIODE_MONTH, PERIODE_YEAR, Table, WideEncoding, WideIndicator, header_key,
+    ColumnSpec, KINERJA_WIDE, PERIODE_MONTH, PERIODE_YEAR, Table, WideEncoding, WideIndicator, header_key,
 };
 
 /// Where each canonical column sits in a file's rows.
@@ -19,6 +19,8 @@ pub struct ColumnMap {
     pub wide: Vec<(usize, &'static WideIndicator)>,
     /// `tahun` and `bulan` columns standing in for `periode`.
     pub year_month: Option<(usize, usize)>,
+    /// A `tahun` column alone standing in for `periode`: a yearly period.
+    pub year_only: Option<usize>,
     /// Headers no canonical column used.
     pub unused: Vec<String>,
 }
@@ -32,8 +34,30 @@ impl ColumnMap {
         }
     }
 
+    /// Every mapped canonical column and its position.
+    pub fn columns(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
+        self.idx.iter().copied()
+    }
+
     pub fn has(&self, column: &str) -> bool {
         self.get(column).is_some()
+    }
+
+    /// Exchanges the positions of two mapped columns (`u8` and `u9` of a survey whose columns
+    /// follow the questionnaire's order).
+    pub fn swap(&mut self, a: &str, b: &str) {
+        let (ia, ib) = (self.get(a), self.get(b));
+        for (name, i) in &mut self.idx {
+            if *name == a {
+                if let Some(j) = ib {
+                    *i = j;
+                }
+            } else if *name == b
+                && let Some(j) = ia
+            {
+                *i = j;
+            }
+        }
     }
 
     /// True when the kinerja file is in the wide layout (one column per indicator).
@@ -42,12 +66,48 @@ impl ColumnMap {
     }
 }
 
+/// Unused headers that look like a canonical column the file lacks ("GOLONGAN RUANG AKHIR" looks
+/// like `golongan`): the header, the column, and the alias line to paste into `mutasi.toml`.
+pub fn suggestions(table: Table, map: &ColumnMap) -> Vec<(String, &'static str, String)> {
+    let mut out = Vec::new();
+    for header in &map.unused {
+        let key = header_key(header);
+        if key.len() < 3 {
+            continue;
+        }
+        // The header holds a whole alias of some length ("golonganruangakhir" holds
+        // "golonganruang"): short aliases (`nama`, `jenis`) are in too many headers to say much.
+        let similar = |alias: &str| alias.len() >= 6 && key.contains(alias);
+        let candidates: Vec<&'static str> = table
+            .columns()
+            .iter()
+            .filter(|c| !map.has(c.name) && c.aliases.iter().any(|a| similar(a)))
+            .map(|c| c.name)
+            .collect();
+        // One clear candidate only: two would be a guess.
+        if let [column] = candidates.as_slice() {
+            let line = format!(
+                "[tables.{}.aliases] {} = [\"{}\"]",
+                table.name(),
+                column,
+                header.replace('"', "\\\"")
+            );
+            out.push((header.clone(), *column, line));
+        }
+    }
+    out
+}
+
 /// True when `header` is a known header of `table` (used to find the header row in xlsx).
 pub fn is_known_header(table: Table, cfg: &TableConfig, header: &str) -> bool {
     let key = header_key(header);
     table.columns().iter().any(|c| c.aliases.contains(&key.as_str()))
         || cfg.aliases.values().flatten().any(|a| header_key(a) == key)
-        || (table == Table::Kinerja && KINERJA_WIDE.iter().any(|w| w.aliases.contains(&key.as_str())))
+        || (table == Table::Kinerja
+            && (KINERJA_WIDE.iter().any(|w| w.aliases.contains(&key.as_str()))
+                || PERIODE_YEAR.contains(&key.as_str())
+                || PERIODE_MONTH.contains(&key.as_str())))
+        || (table == Table::Skm && crate::schema::skm_unsur_of_question(&key).is_some())
 }
 
 /// Maps headers to canonical columns; fails when a required column is missing or a header repeats.
@@ -57,13 +117,28 @@ pub fn map_columns(
     cfg: &TableConfig,
     headers: &[String],
 ) -> Result<ColumnMap, FileError> {
-    let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
+    let keys: Vec<Vec<String>> = headers.iter().map(|h| vec![header_key(h)]).collect();
+    map_columns_keyed(path, table, cfg, headers, &keys, &[])
+}
+
+/// [`map_columns`] where each column may match several folded names (`keys`, in priority
+/// order): a two-row header `PANGKAT` / `GOL/RUANG` matches `pangkatgolruang`, `golruangpangkat`
+/// and `golruang`. Required columns in `provided` may be absent: their values come from
+/// elsewhere (a survey sheet's unit and period from its title, name or the config).
+pub fn map_columns_keyed(
+    path: &Path,
+    table: Table,
+    cfg: &TableConfig,
+    headers: &[String],
+    keys: &[Vec<String>],
+    provided: &[&str],
+) -> Result<ColumnMap, FileError> {
     let mut used = vec![false; keys.len()];
     let mut map = ColumnMap::default();
     let find = |aliases: &[String], used: &[bool]| -> Result<Option<usize>, FileError> {
         for a in aliases {
             let hits: Vec<usize> =
-                keys.iter().enumerate().filter(|(i, k)| *k == a && !used[*i]).map(|(i, _)| i).collect();
+                keys.iter().enumerate().filter(|(i, k)| k.contains(a) && !used[*i]).map(|(i, _)| i).collect();
             match hits.as_slice() {
                 [] => continue,
                 [one] => return Ok(Some(*one)),
@@ -93,6 +168,23 @@ pub fn map_columns(
             map.idx.push((spec.name, i));
         }
     }
+    if table == Table::Skm {
+        // A Google Forms export: one column per full question, recognised by its wording.
+        let open: Vec<&ColumnSpec> =
+            table.columns().iter().filter(|c| c.name.starts_with('u') && !map.has(c.name)).collect();
+        for spec in open {
+            let Some(u) = spec.name[1..].parse::<usize>().ok().filter(|u| *u <= 9) else { continue };
+            let hits: Vec<usize> = (0..keys.len())
+                .filter(|i| {
+                    !used[*i] && keys[*i].iter().any(|k| crate::schema::skm_unsur_of_question(k) == Some(u))
+                })
+                .collect();
+            if let [one] = hits.as_slice() {
+                used[*one] = true;
+                map.idx.push((spec.name, *one));
+            }
+        }
+    }
     if table == Table::Kinerja {
         for w in KINERJA_WIDE {
             let mut aliases: Vec<String> = Vec::new();
@@ -112,10 +204,18 @@ pub fn map_columns(
         if !map.has("periode") {
             let y = find(&PERIODE_YEAR.iter().map(|s| s.to_string()).collect::<Vec<_>>(), &used)?;
             let m = find(&PERIODE_MONTH.iter().map(|s| s.to_string()).collect::<Vec<_>>(), &used)?;
-            if let (Some(y), Some(m)) = (y, m) {
-                used[y] = true;
-                used[m] = true;
-                map.year_month = Some((y, m));
+            match (y, m) {
+                (Some(y), Some(m)) => {
+                    used[y] = true;
+                    used[m] = true;
+                    map.year_month = Some((y, m));
+                }
+                // An annual SKP (SIASN `rw-skp22`) has its year only.
+                (Some(y), None) => {
+                    used[y] = true;
+                    map.year_only = Some(y);
+                }
+                _ => {}
             }
         }
     }
@@ -128,13 +228,22 @@ pub fn map_columns(
     let mut missing: Vec<String> = Vec::new();
     for spec in table.columns().iter().filter(|c| c.required) {
         let satisfied = map.has(spec.name)
-            || (table == Table::Kinerja && spec.name == "periode" && map.year_month.is_some())
+            || provided.contains(&spec.name)
+            || (table == Table::Kinerja
+                && spec.name == "periode"
+                && (map.year_month.is_some() || map.year_only.is_some()))
+            || (table == Table::Pegawai && spec.name == "nip" && map.has("nama_nip"))
+            // A SIASN response naming the person by their SIASN id (rw-skp22 `pnsDinilaiId`).
+            || (table != Table::Pegawai && spec.name == "nip" && map.has("pns_id"))
             || (table == Table::Kinerja
                 && matches!(spec.name, "indikator" | "nilai")
                 && !map.wide.is_empty());
         if !satisfied {
             missing.push(spec.name.to_string());
         }
+    }
+    if table == Table::RiwayatJabatan && !map.has("unit_id") && !map.has("nama_unit") {
+        missing.push("unit_id".to_string());
     }
     if !missing.is_empty() {
         let wanted: Vec<String> = missing

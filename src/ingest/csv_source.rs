@@ -23,7 +23,9 @@ pub struct CsvSource {
 
 const CANDIDATES: [u8; 4] = [b';', b',', b'\t', b'|'];
 
-fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), FileError> {
+/// Decodes a text file: UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 line by
+/// line; the label names the encoding found.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), FileError> {
     if bytes.starts_with(b"PK\x03\x04") {
         return Err(FileError::new(
             path,
@@ -141,6 +143,11 @@ impl CsvSource {
     pub fn open(path: &Path) -> Result<CsvSource, FileError> {
         let bytes = std::fs::read(path).map_err(|e| FileError::io(path, &e))?;
         let (text, encoding) = decode(path, &bytes)?;
+        CsvSource::from_text(path, text, encoding)
+    }
+
+    /// A CSV source over text already decoded.
+    pub fn from_text(path: &Path, text: String, encoding: &'static str) -> Result<CsvSource, FileError> {
         if text.trim().is_empty() {
             return Err(FileError::new(
                 path,
@@ -234,11 +241,7 @@ impl CsvSource {
                         }
                         continue;
                     }
-                    let cells: Vec<Cell<'_>> = rec
-                        .iter()
-                        .take(width)
-                        .map(|v| if v.trim().is_empty() { Cell::Empty } else { Cell::Text(v) })
-                        .collect();
+                    let cells: Vec<Cell<'_>> = rec.iter().take(width).map(Cell::text).collect();
                     if !f(RowEvent::Row { number: row, cells: &cells }) {
                         return Ok(());
                     }

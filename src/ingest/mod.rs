@@ -1,32 +1,42 @@
 //! Ingest: find the input files, read them, normalise every row, and keep what fails.
 //!
-//! For each canonical table, the files `<table>.csv|xlsx|parquet` (and parts `<table>_*.ext`) in
-//! the input folder are read through the format-neutral [`source::Source`], their headers mapped
-//! through the alias table, their decimal style detected, and each row parsed by its table's
-//! parser in [`tables`]. Rows with a problem become rejects with file, row, column, raw value and
-//! reason. A file that cannot be read at all stops the run with a [`file_error::FileError`].
+//! [`discover`] says which file (or sheet) holds which table, by its name or else by its
+//! headers, and what format its bytes are. Each is read through the format-neutral
+//! [`source::Source`], its headers mapped through the alias table, its decimal style and the
+//! day/month order of its date columns worked out from its values ([`profile`]), and each row
+//! parsed by its table's parser in [`tables`]. Rows with a problem become rejects with file, row,
+//! column, raw value and reason. A file that cannot be read at all stops the run with a
+//! [`file_error::FileError`]; a data file or sheet that no table takes is listed with the reason.
 
 pub mod cell;
 pub mod columns;
+pub mod context;
 pub mod csv_source;
+pub mod discover;
 pub mod file_error;
+pub mod inspect;
+pub mod json_source;
+pub mod markup;
+pub mod profile;
 pub mod row;
+pub mod sheet_source;
 pub mod source;
 pub mod tables;
-pub mod xlsx_source;
+pub mod workbook;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use cell::Cell;
-use columns::{ColumnMap, is_known_header, map_columns};
+use columns::{ColumnMap, map_columns, map_columns_keyed};
+use discover::{Detected, Unused};
 use file_error::{FileError, FileErrorKind};
 use row::RowCtx;
-use source::{FormatInfo, RowEvent, Source};
+use source::{FormatInfo, RowEvent, Source, open_sources};
 
 use crate::config::Config;
 use crate::model::{Prov, Tables};
-use crate::normalize::number::{DecimalStyle, detect_style};
+use crate::normalize::number::DecimalStyle;
 use crate::schema::{Table, WideEncoding};
 use crate::validate::Finding;
 use crate::validate::reason::Reason;
@@ -42,6 +52,19 @@ pub struct FileReport {
     pub rows_read: u64,
     /// Headers that matched no canonical column (kept out of the canonical table).
     pub unused_headers: Vec<String>,
+    /// The day/month order of each date column, and why.
+    pub date_orders: Vec<DateOrderReport>,
+    /// Values taken from outside the columns (a survey sheet's unit and period), and whence.
+    pub context: Vec<String>,
+}
+
+/// How one date column of a file is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateOrderReport {
+    pub column: &'static str,
+    pub header: String,
+    pub order: crate::normalize::date::DateOrder,
+    pub basis: profile::OrderBasis,
 }
 
 /// Everything ingest produced, before cross-table checks.
@@ -51,74 +74,14 @@ pub struct Loaded {
     pub files: Vec<FileReport>,
     pub rejects: Vec<Finding>,
     pub warnings: Vec<Finding>,
-}
-
-const DATA_EXTENSIONS: [&str; 5] = ["csv", "tsv", "xlsx", "xlsm", "parquet"];
-
-/// Lists the files of each table in the input folder, sorted by name for reproducible runs.
-pub fn discover(input: &Path, cfg: &Config) -> Result<Vec<(Table, PathBuf)>, FileError> {
-    let entries = std::fs::read_dir(input).map_err(|e| {
-        FileError::new(
-            input,
-            FileErrorKind::Io,
-            format!("folder masukan tidak dapat dibaca / cannot read input folder: {e}"),
-            "periksa --input / check --input",
-        )
-    })?;
-    let mut names: Vec<PathBuf> =
-        entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
-    names.sort();
-    let mut out = Vec::new();
-    for table in Table::ALL {
-        let tcfg = cfg.table(table);
-        if !tcfg.files.is_empty() {
-            for f in &tcfg.files {
-                let p = if f.is_absolute() { f.clone() } else { input.join(f) };
-                if !p.is_file() {
-                    return Err(FileError::new(
-                        &p,
-                        FileErrorKind::Io,
-                        "berkas yang disebut di konfigurasi tidak ada / file named in the config does not exist",
-                        format!("perbaiki tables.{}.files / fix tables.{}.files", table.name(), table.name()),
-                    ));
-                }
-                out.push((table, p));
-            }
-            continue;
-        }
-        let mut stems: HashMap<String, PathBuf> = HashMap::new();
-        for p in &names {
-            let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-            let stem =
-                p.file_stem().and_then(|s| s.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-            let part_of = stem == table.name()
-                || stem
-                    .strip_prefix(table.name())
-                    .is_some_and(|r| r.starts_with('_') && Table::from_name(&stem).is_none());
-            if !DATA_EXTENSIONS.contains(&ext.as_str()) || !part_of || stem.starts_with('.') {
-                continue;
-            }
-            if let Some(other) = stems.insert(stem.clone(), p.clone()) {
-                return Err(FileError::new(
-                    p,
-                    FileErrorKind::Ambiguous,
-                    format!(
-                        "`{}` dan `{}` sama-sama berisi tabel {} / both hold the same table",
-                        other.display(),
-                        p.display(),
-                        table.name()
-                    ),
-                    "hapus atau pindahkan salah satunya / remove or move one of them",
-                ));
-            }
-            out.push((table, p.clone()));
-        }
-    }
-    Ok(out)
+    /// Data files and sheets of the input folder that no table takes, and why.
+    pub unused: Vec<Unused>,
+    /// What the job-history records became (set by the cross-table checks).
+    pub riwayat: Option<crate::validate::riwayat::RiwayatCounts>,
 }
 
 /// Values of the numeric columns of a file, sampled to decide its decimal style.
-fn numeric_columns(table: Table, map: &ColumnMap) -> Vec<usize> {
+pub(crate) fn numeric_columns(table: Table, map: &ColumnMap) -> Vec<usize> {
     let mut cols = Vec::new();
     match table {
         Table::Kinerja if map.is_wide() => {
@@ -131,22 +94,46 @@ fn numeric_columns(table: Table, map: &ColumnMap) -> Vec<usize> {
     cols
 }
 
-fn detect_decimal(src: &Source, path: &Path, cols: &[usize]) -> Result<DecimalStyle, FileError> {
-    if cols.is_empty() {
-        return Ok(DecimalStyle::Dot);
-    }
-    let mut samples: Vec<String> = Vec::new();
-    src.for_each(path, &mut |ev| {
-        if let RowEvent::Row { cells, .. } = ev {
-            for c in cols {
-                if let Some(Cell::Text(s)) = cells.get(*c) {
-                    samples.push((*s).to_string());
-                }
+/// The date columns of a file: canonical name, position and header.
+pub(crate) fn date_columns(map: &ColumnMap, headers: &[String]) -> Vec<(&'static str, usize, String)> {
+    map.columns()
+        .filter(|(name, _)| crate::schema::DATE_COLUMNS.contains(name))
+        .map(|(name, i)| (name, i, headers.get(i).cloned().unwrap_or_default()))
+        .collect()
+}
+
+/// The file-level warnings of its date columns: one per column read in an assumed order, and one
+/// per column that mixes both orders.
+fn date_warnings(file: u32, prof: &profile::Profile) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in &prof.dates {
+        let (order, basis) = d.decide();
+        let (reason, first) = match basis {
+            profile::OrderBasis::Assumed => (Reason::DateOrderAssumed, &d.first_either),
+            profile::OrderBasis::Mixed => {
+                let minority = match order {
+                    crate::normalize::date::DateOrder::DayFirst => &d.first_month_first,
+                    crate::normalize::date::DateOrder::MonthFirst => &d.first_day_first,
+                };
+                (Reason::DateOrderMixed, minority)
             }
-        }
-        samples.len() < 200_000
-    })?;
-    Ok(detect_style(samples.iter().map(String::as_str)))
+            _ => continue,
+        };
+        let Some((row, raw)) = first else { continue };
+        out.push(Finding::new(Prov { file, row: *row }, d.column, raw.clone(), reason).with_detail(format!(
+            "kolom `{}`: dibaca {}; {} tanggal hari-bulan, {} bulan-hari, {} dua arah / column read {}; {} day-first, {} month-first, {} either way",
+            d.header,
+            order.label(),
+            d.day_first,
+            d.month_first,
+            d.either,
+            order.label(),
+            d.day_first,
+            d.month_first,
+            d.either
+        )));
+    }
+    out
 }
 
 /// Reads an optional NIP crosswalk (`nip_lama,nip_baru`).
@@ -227,24 +214,48 @@ pub fn recycle(loaded: Loaded) {
     });
 }
 
+/// The message for a required table with no file: what the folder holds instead, and why
+/// each data file there was not taken.
+fn missing_table(input: &Path, table: Table, found: &discover::Discovery) -> FileError {
+    let taken = found.inputs.iter().map(|i| {
+        let file = i.path.strip_prefix(input).unwrap_or(&i.path).display().to_string();
+        let sheet = i.sheet.as_deref().map(|s| format!(" (lembar / sheet `{s}`)")).unwrap_or_default();
+        format!("{file}{sheet}: dibaca sebagai / read as {}", i.table.name())
+    });
+    let not_taken = found.unused.iter().map(|u| match &u.sheet {
+        Some(s) => format!("{} (lembar / sheet `{s}`): {}", u.file, u.reason),
+        None => format!("{}: {}", u.file, u.reason),
+    });
+    let found: Vec<String> = taken.chain(not_taken).collect();
+    let listed = if found.is_empty() {
+        String::new()
+    } else {
+        format!("; berkas yang ada / files found: {}", found.join("; "))
+    };
+    FileError::new(
+        input,
+        FileErrorKind::Io,
+        format!(
+            "tabel wajib `{}` tidak ditemukan di folder masukan / required table not found{listed}",
+            table.name()
+        ),
+        format!(
+            "letakkan {0}.csv, {0}.xlsx, {0}.xls, {0}.json atau {0}.parquet di folder masukan, atau ekspor yang headernya dikenali / put the table's file in the input folder",
+            table.name()
+        ),
+    )
+}
+
 /// Loads every table from `input`. Fails on the first file that cannot be read at all.
 pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
-    let files = discover(input, cfg)?;
+    let found = discover::discover(input, cfg)?;
     for table in Table::ALL.into_iter().filter(|t| t.is_required()) {
-        if !files.iter().any(|(t, _)| *t == table) {
-            return Err(FileError::new(
-                &input.join(format!("{}.csv", table.name())),
-                FileErrorKind::Io,
-                format!("tabel wajib `{}` tidak ditemukan / required table not found", table.name()),
-                format!(
-                    "letakkan {0}.csv, {0}.xlsx atau {0}.parquet di folder masukan / put one of these in the input folder",
-                    table.name()
-                ),
-            ));
+        if !found.inputs.iter().any(|i| i.table == table) {
+            return Err(missing_table(input, table, &found));
         }
     }
     let crosswalk = load_crosswalk(input, cfg)?;
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded { unused: found.unused.clone(), ..Loaded::default() };
     // The memory of this thread's previous kinerja table, already mapped.
     loaded.tables.kinerja = SPARE_KINERJA.with(|s| std::mem::take(&mut *s.borrow_mut()));
     let mut interner = tables::Interner::default();
@@ -252,90 +263,247 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
     // Kinerja rows to come from Parquet files, from their footers: rows times the file's
     // indicator columns (a wide row gives one row per indicator column). The table is sized for
     // all of them at the first kinerja file instead of growing by copies of millions of rows.
-    let declared: Vec<usize> = files
+    let declared: Vec<usize> = found
+        .inputs
         .iter()
-        .map(|(t, p)| {
-            let parquet = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
-            if *t != Table::Kinerja || !parquet {
+        .map(|i| {
+            if i.table != Table::Kinerja || i.detected != Detected::Parquet {
                 return 0;
             }
-            let Some((rows, headers)) = crate::data::parquet_in::declared_shape(p) else { return 0 };
+            let Some((rows, headers)) = crate::data::parquet_in::declared_shape(&i.path) else { return 0 };
             // A file whose columns do not map is reported when it is read.
-            let wide = map_columns(p, *t, &cfg.table(*t), &headers).map_or(1, |m| m.wide.len().max(1));
+            let wide = map_columns(&i.path, i.table, &cfg.table(i.table), &headers)
+                .map_or(1, |m| m.wide.len().max(1));
             rows.saturating_mul(wide)
         })
         .collect();
     let mut kinerja_left: usize = declared.iter().sum();
-    for ((table, path), declared) in files.into_iter().zip(declared) {
+    // SIASN person id → NIP, built once the pegawai files are read (they are read before every
+    // table that may name people by that id).
+    let mut pns_ids: Option<HashMap<String, u64>> = None;
+    for (input_file, declared) in found.inputs.into_iter().zip(declared) {
+        let (table, path) = (input_file.table, input_file.path.as_path());
+        if !matches!(table, Table::UnitKerja | Table::Pegawai) && pns_ids.is_none() {
+            let mut ids = HashMap::new();
+            for p in &loaded.tables.pegawai {
+                if let Some(id) = &p.pns_id {
+                    ids.entry(id.clone()).or_insert(p.nip.value);
+                }
+            }
+            pns_ids = Some(ids);
+        }
+        let empty = HashMap::new();
+        let pns_ids_now = pns_ids.as_ref().unwrap_or(&empty);
         let tcfg = cfg.table(table);
-        let src = Source::open(&path, tcfg.sheet.as_deref(), &|h| is_known_header(table, &tcfg, h))?;
-        let map = map_columns(&path, table, &tcfg, src.headers())?;
+        let rel = path.strip_prefix(input).unwrap_or(path).display().to_string();
+        let opened =
+            open_sources(path, &rel, input_file.detected, table, &tcfg, input_file.sheet.as_deref())?;
+        loaded.unused.extend(opened.skipped);
         if table == Table::Kinerja {
             // Only a hint: a footer declaring more rows than memory holds leaves the table to grow.
             let _ = loaded.tables.kinerja.try_reserve(kinerja_left);
             kinerja_left -= declared;
         }
-        let decimal = detect_decimal(&src, &path, &numeric_columns(table, &map))?;
-        let file_idx = loaded.files.len() as u32;
-        let name = path.strip_prefix(input).unwrap_or(&path).display().to_string();
-        let mut rows_read = 0u64;
-        let t = &mut loaded.tables;
-        let (rejects, warnings) = (&mut loaded.rejects, &mut loaded.warnings);
-        src.for_each(&path, &mut |ev| {
-            rows_read += 1;
-            match ev {
-                RowEvent::Ragged { number, found, expected, raw } => {
-                    let f = Finding::new(Prov { file: file_idx, row: number }, "*", raw, Reason::RaggedRow)
-                        .with_detail(format!(
-                            "{found} kolom, header {expected} / {found} fields, header has {expected}"
-                        ));
-                    rejects.push(f);
-                }
-                RowEvent::Row { number, cells } => {
-                    let mut ctx = RowCtx {
-                        prov: Prov { file: file_idx, row: number },
-                        cells,
-                        map: &map,
-                        decimal,
-                        crosswalk: &crosswalk,
-                        memo: &mut memo,
-                        rejects: Vec::new(),
-                        warnings: Vec::new(),
-                    };
-                    match table {
-                        Table::UnitKerja => t.unit_kerja.extend(tables::unit_kerja(&mut ctx)),
-                        Table::Pegawai => t.pegawai.extend(tables::pegawai(&mut ctx)),
-                        Table::Mutasi => t.mutasi.extend(tables::mutasi(&mut ctx)),
-                        Table::Kinerja => tables::kinerja(&mut ctx, &mut interner, &mut t.kinerja),
-                        Table::Layanan => t.layanan.extend(tables::layanan(&mut ctx, &mut interner)),
-                        Table::Skm => t.skm.extend(tables::skm(&mut ctx)),
-                        Table::Permohonan => t.permohonan.extend(tables::permohonan(&mut ctx)),
-                        Table::Pelatihan => t.pelatihan.extend(tables::pelatihan(&mut ctx)),
-                    }
-                    rejects.append(&mut ctx.rejects);
-                    warnings.append(&mut ctx.warnings);
-                }
+        for src in opened.sources {
+            let info = src.info();
+            let name = match (&info.sheet, opened.several_sheets) {
+                (Some(sheet), true) => format!("{rel}#{sheet}"),
+                _ => rel.clone(),
+            };
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            let context = if table == Table::Skm {
+                context::survey_context(&tcfg, &src.title_lines(), info.sheet.as_deref(), stem)
+            } else {
+                context::RowContext::default()
+            };
+            let mut provided: Vec<&str> = Vec::new();
+            if context.unit.is_some() {
+                provided.push("unit_id");
             }
-            true
-        })?;
-        if rows_read == 0 {
-            return Err(FileError::new(
-                &path,
-                FileErrorKind::NoDataRows,
-                "berkas hanya berisi header, tanpa baris data / header only, no data rows",
-                "ekspor ulang dengan data, atau hapus berkas ini dari folder masukan / re-export with data or remove the file",
-            ));
+            if context.periode.is_some() {
+                provided.push("tanggal");
+            }
+            let mut map = map_columns_keyed(path, table, &tcfg, src.headers(), &src.keys(), &provided)?;
+            if table == Table::Skm && cfg.service.u8_u9 == "sarana_pengaduan" {
+                swap_numbered_u8_u9(&mut map, &src.keys());
+            }
+            let file_idx = loaded.files.len() as u32;
+            let report = read_source(
+                &src,
+                path,
+                ReadCtx {
+                    table,
+                    map: &map,
+                    file: file_idx,
+                    crosswalk: &crosswalk,
+                    pns_ids: pns_ids_now,
+                    context: &context,
+                    reported_indikator: &cfg.service.reported_indikator,
+                },
+                &mut loaded,
+                &mut interner,
+                &mut memo,
+            )?;
+            // Only the context values the rows used are worth reporting.
+            let notes = context
+                .notes
+                .iter()
+                .filter(|n| {
+                    (n.starts_with("unit") && !map.has("unit_id"))
+                        || (n.starts_with("periode") && !map.has("tanggal"))
+                })
+                .cloned()
+                .collect();
+            loaded.files.push(FileReport { name, info, context: notes, ..report });
         }
-        let has_numbers = !numeric_columns(table, &map).is_empty();
-        loaded.files.push(FileReport {
-            name,
-            table,
-            info: src.info(),
-            decimal: has_numbers.then_some(decimal),
-            rows_read,
-            unused_headers: map.unused.clone(),
-        });
     }
     loaded.tables.symbols = interner.into_symbols();
     Ok(loaded)
+}
+
+/// Columns headed `U8`/`U9` (or `unsur 8`/`unsur 9`) hold sarana and pengaduan in the
+/// questionnaire's order: exchanged, so `u8` is pengaduan and `u9` sarana as everywhere else.
+/// Columns named by their wording are already right.
+fn swap_numbered_u8_u9(map: &mut ColumnMap, keys: &[Vec<String>]) {
+    let numbered = |col: &str, n: &str| {
+        map.get(col)
+            .and_then(|i| keys.get(i))
+            .is_some_and(|k| k.iter().any(|k| k == &format!("u{n}") || k == &format!("unsur{n}")))
+    };
+    if numbered("u8", "8") && numbered("u9", "9") {
+        map.swap("u8", "u9");
+    }
+}
+
+/// What one source's rows are read as.
+struct ReadCtx<'a> {
+    table: Table,
+    map: &'a ColumnMap,
+    file: u32,
+    crosswalk: &'a HashMap<String, u64>,
+    pns_ids: &'a HashMap<String, u64>,
+    context: &'a context::RowContext,
+    /// The `layanan` indicator an IKM worksheet's own IKM is recorded under.
+    reported_indikator: &'a str,
+}
+
+/// Reads one source's rows into `loaded`'s tables, rejects and warnings; returns its report
+/// (name and format filled in by the caller).
+fn read_source(
+    src: &Source,
+    path: &Path,
+    rc: ReadCtx<'_>,
+    loaded: &mut Loaded,
+    interner: &mut tables::Interner,
+    memo: &mut row::ParseMemo,
+) -> Result<FileReport, FileError> {
+    let ReadCtx { table, map, file: file_idx, crosswalk, pns_ids, context, reported_indikator } = rc;
+    let prof = profile::profile(src, path, &numeric_columns(table, map), &date_columns(map, src.headers()))?;
+    let decimal = prof.decimal;
+    let orders = prof.orders(src.headers().len());
+    let mut rows_read = 0u64;
+    let mut layout_rows = 0u64;
+    let t = &mut loaded.tables;
+    let (rejects, warnings) = (&mut loaded.rejects, &mut loaded.warnings);
+    src.for_each(path, &mut |ev| {
+        rows_read += 1;
+        match ev {
+            RowEvent::Ragged { number, found, expected, raw } => {
+                let f = Finding::new(Prov { file: file_idx, row: number }, "*", raw, Reason::RaggedRow)
+                    .with_detail(format!(
+                        "{found} kolom, header {expected} / {found} fields, header has {expected}"
+                    ));
+                rejects.push(f);
+            }
+            RowEvent::Row { number, cells } => {
+                let mut ctx = RowCtx {
+                    prov: Prov { file: file_idx, row: number },
+                    cells,
+                    map,
+                    orders: &orders,
+                    context,
+                    decimal,
+                    crosswalk,
+                    pns_ids,
+                    memo: &mut *memo,
+                    rejects: Vec::new(),
+                    warnings: Vec::new(),
+                };
+                match table {
+                    Table::UnitKerja => t.unit_kerja.extend(tables::unit_kerja(&mut ctx)),
+                    Table::Pegawai => t.pegawai.extend(tables::pegawai(&mut ctx)),
+                    Table::Mutasi => t.mutasi.extend(tables::mutasi(&mut ctx)),
+                    Table::RiwayatJabatan => t.riwayat_jabatan.extend(tables::riwayat_jabatan(&mut ctx)),
+                    Table::Kinerja => tables::kinerja(&mut ctx, &mut *interner, &mut t.kinerja),
+                    Table::Layanan => t.layanan.extend(tables::layanan(&mut ctx, &mut *interner)),
+                    Table::Skm => match tables::skm(&mut ctx) {
+                        tables::SkmOutcome::Row(r) => t.skm.push(r),
+                        tables::SkmOutcome::Rejected => {}
+                        // The worksheet's own IKM, kept to compare with the one computed.
+                        tables::SkmOutcome::Summary(Some(v))
+                            if context.unit.is_some() && context.periode.is_some() =>
+                        {
+                            t.layanan.push(crate::model::LayananRow {
+                                prov: ctx.prov,
+                                unit_id: context.unit.clone().unwrap_or_default(),
+                                periode: context
+                                    .periode
+                                    .unwrap_or(crate::normalize::period::Period::month(1970, 1)),
+                                indikator: interner.indicator(reported_indikator),
+                                nilai: v,
+                            });
+                        }
+                        // A summary or note row is layout, not a row read.
+                        tables::SkmOutcome::Summary(_) => layout_rows += 1,
+                    },
+                    Table::Permohonan => t.permohonan.extend(tables::permohonan(&mut ctx)),
+                    Table::Pelatihan => t.pelatihan.extend(tables::pelatihan(&mut ctx)),
+                }
+                rejects.append(&mut ctx.rejects);
+                warnings.append(&mut ctx.warnings);
+            }
+        }
+        true
+    })?;
+    let rows_read = rows_read - layout_rows;
+    if rows_read == 0 {
+        return Err(FileError::new(
+            path,
+            FileErrorKind::NoDataRows,
+            "berkas hanya berisi header, tanpa baris data / header only, no data rows",
+            "ekspor ulang dengan data, atau hapus berkas ini dari folder masukan / re-export with data or remove the file",
+        ));
+    }
+    loaded.warnings.extend(date_warnings(file_idx, &prof));
+    // Unused columns that look like a missing field: say so, with the alias line to add.
+    let header_row = src.info().header_rows.first().copied().unwrap_or(0);
+    for (header, column, line) in columns::suggestions(table, map) {
+        loaded.warnings.push(
+            Finding::new(
+                Prov { file: file_idx, row: header_row },
+                column,
+                header,
+                Reason::ColumnLooksLikeField,
+            )
+            .with_detail(line),
+        );
+    }
+    let has_numbers = !numeric_columns(table, map).is_empty();
+    Ok(FileReport {
+        name: String::new(),
+        table,
+        info: FormatInfo::default(),
+        decimal: has_numbers.then_some(decimal),
+        rows_read,
+        unused_headers: map.unused.clone(),
+        context: Vec::new(),
+        date_orders: prof
+            .dates
+            .iter()
+            .map(|d| {
+                let (order, basis) = d.decide();
+                DateOrderReport { column: d.column, header: d.header.clone(), order, basis }
+            })
+            .collect(),
+    })
 }

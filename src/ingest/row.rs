@@ -12,10 +12,10 @@ use chrono::NaiveDate;
 use super::cell::Cell;
 use super::columns::ColumnMap;
 use crate::model::Prov;
-use crate::normalize::date::{DateError, check_range, from_excel_serial, parse_date};
+use crate::normalize::date::{DateError, DateOrder, check_range, from_excel_serial, parse_date_ordered};
 use crate::normalize::nip::{Nip, NipError, nip_text_from_number, parse_nip};
 use crate::normalize::number::{DecimalStyle, NumberError, parse_number};
-use crate::normalize::period::{Period, PeriodError, parse_period};
+use crate::normalize::period::{Period, PeriodError, parse_period, parse_period_ordered};
 use crate::validate::Finding;
 use crate::validate::reason::Reason;
 
@@ -27,8 +27,14 @@ pub struct RowCtx<'a, 'c> {
     pub prov: Prov,
     pub cells: &'a [Cell<'a>],
     pub map: &'a ColumnMap,
+    /// The day/month order of each of the file's columns, by position.
+    pub orders: &'a [DateOrder],
+    /// Values the file's rows get where they have no column (a survey sheet's unit and period).
+    pub context: &'a super::context::RowContext,
     pub decimal: DecimalStyle,
     pub crosswalk: &'c HashMap<String, u64>,
+    /// SIASN person id → NIP, from the `pegawai` rows read before.
+    pub pns_ids: &'c HashMap<String, u64>,
     pub memo: &'c mut ParseMemo,
     pub rejects: Vec<Finding>,
     pub warnings: Vec<Finding>,
@@ -41,7 +47,8 @@ pub struct RowCtx<'a, 'c> {
 #[derive(Default)]
 pub struct ParseMemo {
     nip: Remembered<Result<Nip, NipError>>,
-    period: Remembered<Result<Period, PeriodError>>,
+    /// Day-first and month-first parses: a text may be read in either order by different files.
+    period: [Remembered<Result<Period, PeriodError>>; 2],
 }
 
 /// The parses of one kind of text, and the last one looked up: an export lists a person's rows
@@ -95,6 +102,7 @@ impl From<DateError> for Reason {
             DateError::Unrecognised => Reason::DateUnrecognised,
             DateError::NotACalendarDay => Reason::DateNotACalendarDay,
             DateError::OutOfRange => Reason::DateOutOfRange,
+            DateError::ContradictsOrder => Reason::DateContradictsOrder,
         }
     }
 }
@@ -135,6 +143,11 @@ fn nip_reason(e: &NipError) -> Reason {
 impl<'a, 'c> RowCtx<'a, 'c> {
     pub fn cell(&self, column: &str) -> Cell<'a> {
         self.map.get(column).and_then(|i| self.cells.get(i).copied()).unwrap_or(Cell::Empty)
+    }
+
+    /// The day/month order of `column`'s file column.
+    fn order(&self, column: &str) -> DateOrder {
+        self.map.get(column).and_then(|i| self.orders.get(i).copied()).unwrap_or_default()
     }
 
     pub fn cell_at(&self, idx: usize) -> Cell<'a> {
@@ -205,7 +218,8 @@ impl<'a, 'c> RowCtx<'a, 'c> {
             return None;
         }
         Some(match cell {
-            Cell::Text(s) => Cow::Borrowed(s.trim()),
+            // A leading apostrophe is Excel's "keep as text" mark, not part of the value.
+            Cell::Text(s) => Cow::Borrowed(s.trim().strip_prefix('\'').map_or(s.trim(), str::trim_start)),
             Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Cow::Owned(format!("{f:.0}")),
             other => Cow::Owned(other.raw()),
         })
@@ -225,9 +239,26 @@ impl<'a, 'c> RowCtx<'a, 'c> {
         v
     }
 
-    /// A NIP, through the old-NIP crosswalk when one is loaded.
+    /// A NIP, through the old-NIP crosswalk when one is loaded; for a file that names people by
+    /// their SIASN id instead (`pns_id`), the NIP of that id in `pegawai`.
     pub fn nip(&mut self, column: &str, required: bool) -> Option<Nip> {
+        if column == "nip" && !self.map.has("nip") && self.map.has("pns_id") {
+            let cell = self.cell("pns_id");
+            let id = self.text_ref("pns_id")?;
+            return match self.pns_ids.get(id.as_ref()) {
+                Some(n) => parse_nip(&format!("{n:018}")).ok(),
+                None => {
+                    self.reject("pns_id", cell, Reason::PnsIdUnknown);
+                    None
+                }
+            };
+        }
         let cell = self.cell(column);
+        self.nip_of(column, cell, required)
+    }
+
+    /// [`RowCtx::nip`] of a given cell (a part of another column's text).
+    pub fn nip_of(&mut self, column: &str, cell: Cell<'_>, required: bool) -> Option<Nip> {
         if !self.present(column, cell, required) {
             return None;
         }
@@ -265,7 +296,7 @@ impl<'a, 'c> RowCtx<'a, 'c> {
             Cell::DateTime(d) => check_range(d.date()),
             Cell::Int(i) => from_excel_serial(i as f64).ok_or(DateError::Unrecognised).and_then(check_range),
             Cell::Float(f) => from_excel_serial(f).ok_or(DateError::Unrecognised).and_then(check_range),
-            Cell::Text(s) => parse_date(s),
+            Cell::Text(s) => parse_date_ordered(s, self.order(column)),
             _ => Err(DateError::Unrecognised),
         };
         self.settle(column, cell, parsed)
@@ -287,7 +318,11 @@ impl<'a, 'c> RowCtx<'a, 'c> {
                 from_excel_serial(f).ok_or(PeriodError::Unrecognised).and_then(month_of)
             }
             Cell::Float(f) => parse_period(&format!("{f}")),
-            Cell::Text(s) => ParseMemo::remember(&mut self.memo.period, s, || parse_period(s)),
+            Cell::Text(s) => {
+                let order = self.order(column);
+                let memo = &mut self.memo.period[usize::from(order == DateOrder::MonthFirst)];
+                ParseMemo::remember(memo, s, || parse_period_ordered(s, order))
+            }
             _ => Err(PeriodError::Unrecognised),
         };
         self.settle(column, cell, parsed)
@@ -302,7 +337,7 @@ impl<'a, 'c> RowCtx<'a, 'c> {
             Cell::Int(i) => Ok(i as f64),
             Cell::Float(f) if f.is_finite() => Ok(f),
             Cell::Float(_) => Err(NumberError::NotFinite),
-            Cell::Text(s) => parse_number(s, self.decimal),
+            Cell::Text(s) => parse_number(s.trim().trim_start_matches('\''), self.decimal),
             _ => Err(NumberError::NotANumber),
         };
         self.settle(column, cell, parsed)
@@ -345,8 +380,11 @@ mod tests {
                 prov: Prov { file: 0, row: k as u64 + 2 },
                 cells: &cells,
                 map: &map,
+                orders: &[],
+                context: &crate::ingest::context::RowContext::default(),
                 decimal: DecimalStyle::Dot,
                 crosswalk: &crosswalk,
+                pns_ids: &HashMap::new(),
                 memo: &mut memo,
                 rejects: Vec::new(),
                 warnings: Vec::new(),

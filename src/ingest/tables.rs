@@ -10,8 +10,8 @@ use std::sync::Arc;
 use super::cell::Cell;
 use super::row::RowCtx;
 use crate::model::{
-    JenisMutasi, KinerjaRow, LayananRow, MutasiRow, PegawaiRow, PelatihanRow, PermohonanRow, SKM_MAX_UNSUR,
-    SkmRow, StatusPermohonan, Sym, Symbols, UnitRow,
+    JenisMutasi, KinerjaRow, LayananRow, MutasiRow, PegawaiRow, PelatihanRow, PermohonanRow, RiwayatRow,
+    SKM_MAX_UNSUR, SkmRow, StatusPermohonan, Sym, Symbols, UnitRow,
 };
 use crate::normalize::golongan::normalize_golongan;
 use crate::normalize::name::display_name;
@@ -20,6 +20,7 @@ use crate::normalize::period::Period;
 use crate::normalize::rating::{
     predikat_from_label, predikat_from_siasn_code, rating_from_label, rating_from_siasn_code,
 };
+use crate::normalize::skm_answer::answer_from_label;
 use crate::schema::{WideEncoding, indicator_key, kinerja_indicator_rule};
 use crate::validate::reason::Reason;
 
@@ -88,9 +89,44 @@ pub fn unit_kerja(ctx: &mut RowCtx<'_, '_>) -> Option<UnitRow> {
     ctx.rejects.is_empty().then_some(row)
 }
 
+/// Splits a SIMPEG DUK cell holding the name and, usually on a second line, "NIP. …": the name
+/// and the NIP text. Without a `NIP` marker, a last line of 18 or more digits is the NIP.
+pub fn split_nama_nip(raw: &str) -> (Option<&str>, Option<&str>) {
+    let lower = raw.to_ascii_lowercase();
+    let marker = lower.match_indices("nip").map(|(i, _)| i).find(|&i| {
+        let before = lower[..i].chars().next_back();
+        let after = lower[i + 3..].chars().next();
+        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphabetic())
+    });
+    fn clean_name(s: &str) -> Option<&str> {
+        let n = s.trim().trim_end_matches(['/', ',', ';', '-', '|']).trim();
+        (!n.is_empty()).then_some(n)
+    }
+    if let Some(i) = marker {
+        let nip = raw[i + 3..].trim_start_matches(['.', ':', ' ']).trim();
+        return (clean_name(&raw[..i]), (!nip.is_empty()).then_some(nip));
+    }
+    if let Some((name, last)) = raw.trim().rsplit_once('\n')
+        && last.chars().filter(char::is_ascii_digit).count() >= 18
+    {
+        return (clean_name(name), Some(last.trim()));
+    }
+    (clean_name(raw), None)
+}
+
 pub fn pegawai(ctx: &mut RowCtx<'_, '_>) -> Option<PegawaiRow> {
-    let nip = ctx.nip("nip", true);
-    let nama = ctx.text("nama");
+    let (nip, nama) = if ctx.map.has("nip") || !ctx.map.has("nama_nip") {
+        (ctx.nip("nip", true), ctx.text("nama"))
+    } else {
+        // A DUK: "Maria Ely, S.Kep\nNIP. 19900115 201403 2 002" in one cell.
+        let cell = ctx.cell("nama_nip");
+        let (name, nip_text) = match cell {
+            Cell::Text(s) => split_nama_nip(s),
+            _ => (None, None),
+        };
+        let nip = ctx.nip_of("nama_nip", nip_text.map_or(Cell::Empty, Cell::Text), true);
+        (nip, name.map(str::to_string).or_else(|| ctx.text("nama")))
+    };
     let gender_col = ctx.text("jenis_kelamin");
     let birth_col = soft(ctx, |c| c.date("tanggal_lahir", false));
     let status_col = ctx.text("status_asn");
@@ -141,6 +177,7 @@ pub fn pegawai(ctx: &mut RowCtx<'_, '_>) -> Option<PegawaiRow> {
     let row = PegawaiRow {
         prov: ctx.prov,
         nip,
+        pns_id: ctx.text("pns_id"),
         nama_tampilan: nama.as_deref().map(display_name),
         nama,
         jenis_kelamin,
@@ -150,6 +187,39 @@ pub fn pegawai(ctx: &mut RowCtx<'_, '_>) -> Option<PegawaiRow> {
         jenis_jabatan: ctx.text("jenis_jabatan"),
         jabatan: ctx.text("jabatan"),
         unit_id: ctx.text("unit_id"),
+    };
+    ctx.rejects.is_empty().then_some(row)
+}
+
+/// One job-history record. The unit is its id, or its name where the export has no id column
+/// or leaves the id empty; the post is whichever of the structural, functional and pelaksana
+/// post names SIASN filled in.
+pub fn riwayat_jabatan(ctx: &mut RowCtx<'_, '_>) -> Option<RiwayatRow> {
+    let nip = ctx.nip("nip", true);
+    let tmt = ctx.date("tmt", true);
+    let unit = ctx.text("unit_id").or_else(|| ctx.text("nama_unit"));
+    if unit.is_none() && ctx.rejects.is_empty() {
+        let column = if ctx.map.has("unit_id") { "unit_id" } else { "nama_unit" };
+        ctx.reject(column, Cell::Empty, Reason::RequiredEmpty);
+    }
+    let jabatan = ctx
+        .text("jabatan")
+        .or_else(|| ctx.text("jabatan_fungsional"))
+        .or_else(|| ctx.text("jabatan_pelaksana"));
+    let tanggal_sk = soft(ctx, |c| c.date("tanggal_sk", false));
+    let row = RiwayatRow {
+        prov: ctx.prov,
+        nip: nip?.value,
+        tmt: tmt?,
+        unit: unit?,
+        unit_dikenal: false,
+        jabatan,
+        eselon: ctx.text("eselon"),
+        jenis_jabatan: ctx.text("jenis_jabatan"),
+        nomor_sk: ctx.text("nomor_sk"),
+        tanggal_sk,
+        jenis_mutasi_siasn: ctx.text("jenis_mutasi"),
+        peristiwa: None,
     };
     ctx.rejects.is_empty().then_some(row)
 }
@@ -181,6 +251,7 @@ pub fn mutasi(ctx: &mut RowCtx<'_, '_>) -> Option<MutasiRow> {
         jabatan_baru: ctx.text("jabatan_baru"),
         nomor_sk: ctx.text("nomor_sk"),
         tanggal_sk,
+        dari_riwayat: false,
     };
     ctx.rejects.is_empty().then_some(row)
 }
@@ -309,6 +380,12 @@ fn kinerja_value(
 }
 
 fn kinerja_period(ctx: &mut RowCtx<'_, '_>) -> Option<Period> {
+    // An annual SKP (SIASN `rw-skp22`): the year alone is the period.
+    if let Some(y) = ctx.map.year_only.filter(|_| !ctx.map.has("periode")) {
+        let cell = ctx.cell_at(y);
+        let text = cell.raw().trim().trim_end_matches(".0").to_string();
+        return ctx.period_of("tahun", Cell::Text(&text));
+    }
     if let Some((y, m)) = ctx.map.year_month.filter(|_| !ctx.map.has("periode")) {
         let (yc, mc) = (ctx.cell_at(y), ctx.cell_at(m));
         let text = format!("{}-{:0>2}", yc.raw().trim(), mc.raw().trim());
@@ -396,13 +473,80 @@ pub fn layanan(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner) -> Option<Laya
 pub const SKM_COLUMNS: [&str; SKM_MAX_UNSUR] =
     ["u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "u10", "u11", "u12", "u13", "u14"];
 
-pub fn skm(ctx: &mut RowCtx<'_, '_>) -> Option<SkmRow> {
-    let unit_id = ctx.required_text("unit_id");
-    let tanggal = ctx.date("tanggal", true);
+/// What one row of a survey sheet is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SkmOutcome {
+    /// A respondent's answers.
+    Row(SkmRow),
+    /// Rejected (the reasons are in the row context).
+    Rejected,
+    /// A summary row of an IKM worksheet (`Σ Nilai / Unsur`, `NRR / Unsur`, notes): layout,
+    /// not a respondent. For `IKM UNIT PELAYANAN`, the reported IKM konversi (25–100).
+    Summary(Option<f64>),
+}
+
+/// The first filled cell of a row, when it is a summary or note label of an IKM worksheet.
+fn summary_label(ctx: &RowCtx<'_, '_>) -> Option<String> {
+    let first = ctx.cells.iter().find(|c| !c.is_blank())?;
+    let Cell::Text(s) = first else { return None };
+    let l = s.trim().to_lowercase();
+    let labels = [
+        "σ",
+        "∑",
+        "jumlah",
+        "total",
+        "nrr",
+        "ikm",
+        "rata",
+        "mutu",
+        "kinerja unit",
+        "nilai",
+        "keterangan",
+        "catatan",
+        "*",
+    ];
+    labels.iter().any(|p| l.starts_with(p)).then_some(l)
+}
+
+pub fn skm(ctx: &mut RowCtx<'_, '_>) -> SkmOutcome {
+    if let Some(label) = summary_label(ctx) {
+        if !label.starts_with("ikm") {
+            return SkmOutcome::Summary(None);
+        }
+        // The worksheet's own IKM: the last number of the row, as an index (1–4) or konversi.
+        let value = ctx.cells.iter().rev().find_map(|c| match c {
+            Cell::Int(i) => Some(*i as f64),
+            Cell::Float(f) => Some(*f),
+            Cell::Text(t) => crate::normalize::number::parse_number(t, ctx.decimal).ok(),
+            _ => None,
+        });
+        let konversi =
+            value.map(|v| if v <= 4.0 { v * 25.0 } else { v }).filter(|v| (25.0..=100.0).contains(v));
+        return SkmOutcome::Summary(konversi);
+    }
+    let unit_id = if ctx.map.has("unit_id") || ctx.context.unit.is_none() {
+        ctx.required_text("unit_id")
+    } else {
+        ctx.context.unit.clone()
+    };
+    let tanggal = match ctx.context.periode.filter(|_| !ctx.map.has("tanggal")) {
+        Some(p) => p.start(),
+        None => ctx.date("tanggal", true),
+    };
     let mut answers = [None; SKM_MAX_UNSUR];
     for (i, col) in SKM_COLUMNS.iter().enumerate() {
         let cell = ctx.cell(col);
         if cell.is_blank() {
+            continue;
+        }
+        // Google Forms writes the option ticked: a label of the questionnaire.
+        if let Cell::Text(s) = cell
+            && s.chars().any(char::is_alphabetic)
+        {
+            match answer_from_label(i + 1, s) {
+                Some(v) => answers[i] = Some(v),
+                None => ctx.reject(col, cell, Reason::SkmAnswerUnknown),
+            }
             continue;
         }
         if let Some(v) = ctx.number_of(col, cell) {
@@ -416,12 +560,7 @@ pub fn skm(ctx: &mut RowCtx<'_, '_>) -> Option<SkmRow> {
     if answers.iter().all(Option::is_none) && ctx.rejects.is_empty() {
         ctx.reject("u1", Cell::Empty, Reason::RequiredEmpty);
     }
-    let row = SkmRow {
-        prov: ctx.prov,
-        unit_id: unit_id?,
-        tanggal: tanggal?,
-        answers,
-        responden_id: ctx.text("responden_id"),
-    };
-    ctx.rejects.is_empty().then_some(row)
+    let (Some(unit_id), Some(tanggal)) = (unit_id, tanggal) else { return SkmOutcome::Rejected };
+    let row = SkmRow { prov: ctx.prov, unit_id, tanggal, answers, responden_id: ctx.text("responden_id") };
+    if ctx.rejects.is_empty() { SkmOutcome::Row(row) } else { SkmOutcome::Rejected }
 }

@@ -2,8 +2,13 @@
 //!
 //! Accepted (see `docs/data-contract.md`): `yyyy-mm-dd`, `dd-mm-yyyy` (SIASN), `dd/mm/yyyy`,
 //! `dd/mm/yy`, `dd.mm.yyyy`, "17 Agustus 2023" with Indonesian month names and abbreviations, an
-//! optional leading weekday ("Jumat, 19 Desember 2025"), and Excel serial numbers. Indonesian
-//! order is always day first; `mm/dd/yyyy` is never guessed.
+//! optional leading weekday ("Jumat, 19 Desember 2025"), a trailing time ("10:23:45", "10.23.45",
+//! "9:05 PM"), and Excel serial numbers.
+//!
+//! A date written only with numbers (`05/03/2024`) is read in its column's [`DateOrder`], which
+//! the loader decides from all the column's values ([`order_hint`]): Indonesian day-first unless
+//! the column shows otherwise. A value that can only be read in the other order is rejected
+//! ([`DateError::ContradictsOrder`]), never reinterpreted.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -18,6 +23,109 @@ pub enum DateError {
     NotACalendarDay,
     /// A real day, but outside the range the column allows (e.g. 1900 or 2100).
     OutOfRange,
+    /// Only a reading in the other day/month order than its column's gives a real day
+    /// (`01/25/2024` in a day-first column).
+    ContradictsOrder,
+}
+
+/// Which part of a numeric date is the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DateOrder {
+    /// `dd/mm/yyyy`: Indonesian, SIASN, Excel in the id-ID locale.
+    #[default]
+    DayFirst,
+    /// `mm/dd/yyyy`: the US locale (Google Forms, Excel en-US).
+    MonthFirst,
+}
+
+impl DateOrder {
+    /// How the order is written for people: `hari-bulan-tahun` / `bulan-hari-tahun`.
+    pub fn label(self) -> &'static str {
+        match self {
+            DateOrder::DayFirst => "hari-bulan-tahun / day-month-year",
+            DateOrder::MonthFirst => "bulan-hari-tahun / month-day-year",
+        }
+    }
+}
+
+/// What one numeric date says about its column's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderHint {
+    /// The first part is above 12: only day-first reads it.
+    DayFirst,
+    /// The second part is above 12: only month-first reads it.
+    MonthFirst,
+    /// Both parts are 12 or less and differ: either order gives a real, different day.
+    Either,
+}
+
+/// The order evidence of a date written with numbers (`5/3/2024`, `05-03-24 10:23`), and whether
+/// it carries a time. `None` for values whose reading does not depend on the order: ISO dates,
+/// month names, serial numbers, equal day and month (`05/05/2024`), and non-dates.
+pub fn order_hint(raw: &str) -> Option<(OrderHint, bool)> {
+    let s = raw.trim().trim_matches('\'').trim();
+    // Cheap exits for the values most columns hold (ISO dates, periods, words).
+    // The day or month comes first, in one or two digits: `2024-01-31` and `45291` stop here.
+    let lead = s.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=2).contains(&lead) {
+        return None;
+    }
+    let (date, time) = split_time(s);
+    let parts: Vec<&str> = date.split(['-', '/', '.']).collect();
+    let [a, b, c] = parts.as_slice() else { return None };
+    let small = |p: &str| !p.is_empty() && p.len() <= 2 && all_digits(p);
+    if !small(a) || !small(b) || !all_digits(c) || !(c.len() == 2 || c.len() == 4) {
+        return None;
+    }
+    let (x, y): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+    let hint = match (x, y) {
+        (1..=12, 1..=12) if x != y => OrderHint::Either,
+        (13..=31, 1..=12) => OrderHint::DayFirst,
+        (1..=12, 13..=31) => OrderHint::MonthFirst,
+        _ => return None,
+    };
+    Some((hint, time.is_some()))
+}
+
+/// Splits a trailing time ("10:23:45", "10.23.45", "9:05 PM", "08:00 WIT", `T08:30:00`) from a
+/// date. The time must follow the date's first word, so `17.08.2023` alone stays a date.
+pub fn split_time(s: &str) -> (&str, Option<&str>) {
+    let s = s.trim();
+    // ISO `2024-01-31T08:30:00`.
+    if let Some(t) = s.find('T')
+        && t >= 8
+        && s[..t].bytes().filter(u8::is_ascii_digit).count() >= 6
+        && s[t + 1..].bytes().next().is_some_and(|b| b.is_ascii_digit())
+    {
+        return (&s[..t], Some(&s[t + 1..]));
+    }
+    let mut start = None;
+    let mut pos = 0;
+    for (i, word) in s.split(' ').enumerate() {
+        if i > 0 && !word.is_empty() && looks_like_time(word) {
+            start = Some(pos);
+            break;
+        }
+        pos += word.len() + 1;
+    }
+    match start {
+        Some(p) => (s[..p].trim_end().trim_end_matches(','), Some(s[p..].trim())),
+        None => (s, None),
+    }
+}
+
+/// `10:23`, `10:23:45`, `10.23.45`, `10:23:45.123`, `0:00`.
+fn looks_like_time(word: &str) -> bool {
+    let parts: Vec<&str> = word.split([':', '.']).collect();
+    if !(2..=4).contains(&parts.len()) || !word.contains([':', '.']) {
+        return false;
+    }
+    let ok = |p: &str, max: u32| all_digits(p) && p.len() <= 2 && p.parse::<u32>().is_ok_and(|v| v <= max);
+    ok(parts[0], 24)
+        && parts[1].len() == 2
+        && ok(parts[1], 59)
+        && parts.get(2).is_none_or(|p| p.len() == 2 && ok(p, 60))
+        && parts.get(3).is_none_or(|p| all_digits(p))
 }
 
 /// Earliest and latest dates any HR column may hold. Dates outside are typing errors
@@ -52,9 +160,14 @@ pub fn check_range(d: NaiveDate) -> Result<NaiveDate, DateError> {
     }
 }
 
-/// Parses a date written as text, then checks its range.
+/// Parses a date written as text, day first, then checks its range.
 pub fn parse_date(raw: &str) -> Result<NaiveDate, DateError> {
-    parse_date_unchecked(raw).and_then(check_range)
+    parse_date_ordered(raw, DateOrder::DayFirst)
+}
+
+/// Parses a date written as text in its column's order, then checks its range.
+pub fn parse_date_ordered(raw: &str, order: DateOrder) -> Result<NaiveDate, DateError> {
+    parse_date_unchecked(raw, order).and_then(check_range)
 }
 
 fn ymd(y: i32, m: u32, d: u32) -> Result<NaiveDate, DateError> {
@@ -75,7 +188,7 @@ fn all_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn parse_date_unchecked(raw: &str) -> Result<NaiveDate, DateError> {
+fn parse_date_unchecked(raw: &str, order: DateOrder) -> Result<NaiveDate, DateError> {
     let mut s = raw.trim().trim_matches('\'').trim();
     // "Jumat (19/12/2025)" and "Jumat, 19 Desember 2025": drop the weekday.
     if let Some(open) = s.find('(')
@@ -91,11 +204,8 @@ fn parse_date_unchecked(raw: &str) -> Result<NaiveDate, DateError> {
             break;
         }
     }
-    // Strip a time part: "2024-01-31 00:00:00", "2024-01-31T08:00:00".
-    let s = match s.find(['T', ' ']) {
-        Some(i) if i >= 8 && s[..i].chars().filter(|c| c.is_ascii_digit()).count() >= 6 => &s[..i],
-        _ => s,
-    };
+    // Strip a time part: "2024-01-31 00:00:00", "2024-01-31T08:00:00", "1/17/2024 9:05:00".
+    let (s, _) = split_time(s);
     let s = s.trim();
     if s.is_empty() {
         return Err(DateError::Unrecognised);
@@ -127,16 +237,25 @@ fn parse_date_unchecked(raw: &str) -> Result<NaiveDate, DateError> {
     if !(all_digits(a) && a.len() <= 2) {
         return Err(DateError::Unrecognised);
     }
-    let d: u32 = a.parse().map_err(|_| DateError::Unrecognised)?;
-    let m: u32 = if all_digits(b) && b.len() <= 2 {
-        b.parse().map_err(|_| DateError::Unrecognised)?
-    } else {
-        month_from_word(b).ok_or(DateError::Unrecognised)?
-    };
+    let x: u32 = a.parse().map_err(|_| DateError::Unrecognised)?;
     if !all_digits(c) {
         return Err(DateError::Unrecognised);
     }
     let y = expand_year(c).ok_or(DateError::Unrecognised)?;
+    if !(all_digits(b) && b.len() <= 2) {
+        // "17 Agustus 2023": the month is a word, the order does not matter.
+        let m = month_from_word(b).ok_or(DateError::Unrecognised)?;
+        return ymd(y, m, x);
+    }
+    let z: u32 = b.parse().map_err(|_| DateError::Unrecognised)?;
+    let (d, m) = match order {
+        DateOrder::DayFirst => (x, z),
+        DateOrder::MonthFirst => (z, x),
+    };
+    // Only the other order gives a real day: the value contradicts its column.
+    if m > 12 && d <= 12 && ymd(y, d, m).is_ok() {
+        return Err(DateError::ContradictsOrder);
+    }
     ymd(y, m, d)
 }
 
@@ -194,7 +313,43 @@ mod tests {
         assert_eq!(parse_date("kemarin"), Err(DateError::Unrecognised));
         assert_eq!(parse_date(""), Err(DateError::Unrecognised));
         assert_eq!(parse_date("08/2023"), Err(DateError::Unrecognised));
-        // Month-first is never guessed: 13 is not a month.
-        assert_eq!(parse_date("08/13/2023"), Err(DateError::NotACalendarDay));
+        // Month-first is never guessed: 13 is not a month, and only the other order reads it.
+        assert_eq!(parse_date("08/13/2023"), Err(DateError::ContradictsOrder));
+        assert_eq!(parse_date("13/13/2023"), Err(DateError::NotACalendarDay));
+    }
+
+    /// A month-first column reads `1/17/2024`, and rejects `17/01/2024` rather than swapping it.
+    #[test]
+    fn month_first_columns() {
+        let us = DateOrder::MonthFirst;
+        assert_eq!(parse_date_ordered("1/17/2024", us), Ok(d(2024, 1, 17)));
+        assert_eq!(parse_date_ordered("1/17/2024 10:23:45", us), Ok(d(2024, 1, 17)));
+        assert_eq!(parse_date_ordered("03/05/2024", us), Ok(d(2024, 3, 5)));
+        assert_eq!(parse_date_ordered("03/05/2024", DateOrder::DayFirst), Ok(d(2024, 5, 3)));
+        assert_eq!(parse_date_ordered("17/01/2024", us), Err(DateError::ContradictsOrder));
+        // Month words and ISO dates do not depend on the order.
+        assert_eq!(parse_date_ordered("17 Januari 2024", us), Ok(d(2024, 1, 17)));
+        assert_eq!(parse_date_ordered("2024-01-17", us), Ok(d(2024, 1, 17)));
+        assert_eq!(parse_date_ordered("2/30/2024", us), Err(DateError::NotACalendarDay));
+    }
+
+    #[test]
+    fn order_hints_and_times() {
+        assert_eq!(order_hint("17/01/2024"), Some((OrderHint::DayFirst, false)));
+        assert_eq!(order_hint("1/17/2024 10:23:45"), Some((OrderHint::MonthFirst, true)));
+        assert_eq!(order_hint("03/05/2024"), Some((OrderHint::Either, false)));
+        assert_eq!(order_hint("03-05-24 08.15.00"), Some((OrderHint::Either, true)));
+        assert_eq!(order_hint("05/05/2024"), None, "equal parts read the same either way");
+        assert_eq!(order_hint("2024-01-17"), None);
+        assert_eq!(order_hint("17 Januari 2024"), None);
+        assert_eq!(order_hint("45291"), None);
+        assert_eq!(order_hint("01/2024"), None);
+        assert_eq!(split_time("1/7/24 9:05"), ("1/7/24", Some("9:05")));
+        assert_eq!(split_time("17/01/2024 10.23.45"), ("17/01/2024", Some("10.23.45")));
+        assert_eq!(split_time("17.08.2023"), ("17.08.2023", None));
+        assert_eq!(split_time("17 Agustus 2023"), ("17 Agustus 2023", None));
+        assert_eq!(split_time("2024-01-31T08:30:00"), ("2024-01-31", Some("08:30:00")));
+        assert_eq!(split_time("1/17/2024 9:05:00 PM"), ("1/17/2024", Some("9:05:00 PM")));
+        assert_eq!(parse_date("1/7/24 9:05"), Ok(d(2024, 7, 1)));
     }
 }

@@ -13,6 +13,7 @@ pub mod nip;
 pub mod number;
 pub mod period;
 pub mod rating;
+pub mod skm_answer;
 
 /// Runs every normaliser on `raw` and checks that what each accepts is consistent: a parsed
 /// date prints and parses back to itself, a period round-trips through its label, an accepted
@@ -52,6 +53,11 @@ pub fn check_consistency(raw: &str) -> Result<(), String> {
     let _ = name::display_name(raw);
     let _ = rating::rating_from_label(raw);
     let _ = rating::predikat_from_label(raw);
+    for u in 1..=14 {
+        if skm_answer::answer_from_label(u, raw).is_some_and(|v| !(1..=4).contains(&v)) {
+            return fail("SKM answer outside 1–4");
+        }
+    }
     let _ = nip::Gender::parse(raw);
     let _ = nip::AsnStatus::parse(raw);
     Ok(())

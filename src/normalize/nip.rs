@@ -25,13 +25,17 @@ impl AsnStatus {
         }
     }
 
-    /// Parses a `status_asn` column value.
+    /// Parses a `status_asn` column value, including SIASN's `JENIS PEGAWAI NAMA` ("PNS DAERAH
+    /// KAB/KOTA YANG BEKERJA PADA KAB/KOTA", "PNS PUSAT DPK", "CPNS DAERAH …", "PPPK",
+    /// "PEGAWAI PEMERINTAH DENGAN PERJANJIAN KERJA").
     pub fn parse(raw: &str) -> Option<AsnStatus> {
         let s: String = raw.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_uppercase();
-        match s.as_str() {
-            "PNS" | "CPNS" | "PNSD" | "PEGAWAINEGERISIPIL" => Some(AsnStatus::Pns),
-            "PPPK" | "P3K" | "PPPKPARUHWAKTU" => Some(AsnStatus::Pppk),
-            _ => None,
+        if s.starts_with("PPPK") || s.starts_with("P3K") || s.contains("PERJANJIANKERJA") {
+            Some(AsnStatus::Pppk)
+        } else if s.starts_with("PNS") || s.starts_with("CPNS") || s.contains("PEGAWAINEGERISIPIL") {
+            Some(AsnStatus::Pns)
+        } else {
+            None
         }
     }
 }
@@ -235,6 +239,11 @@ mod tests {
     fn status_and_gender_columns() {
         assert_eq!(AsnStatus::parse("pns"), Some(AsnStatus::Pns));
         assert_eq!(AsnStatus::parse("P3K"), Some(AsnStatus::Pppk));
+        assert_eq!(AsnStatus::parse("PNS DAERAH KAB/KOTA YANG BEKERJA PADA KAB/KOTA"), Some(AsnStatus::Pns));
+        assert_eq!(AsnStatus::parse("CPNS DAERAH KAB/KOTA"), Some(AsnStatus::Pns));
+        assert_eq!(AsnStatus::parse("PPPK"), Some(AsnStatus::Pppk));
+        assert_eq!(AsnStatus::parse("Pegawai Pemerintah dengan Perjanjian Kerja"), Some(AsnStatus::Pppk));
+        assert_eq!(AsnStatus::parse("HONORER"), None);
         assert_eq!(Gender::parse("Laki-laki"), Some(Gender::LakiLaki));
         assert_eq!(Gender::parse("wanita"), Some(Gender::Perempuan));
         assert_eq!(Gender::parse("x"), None);

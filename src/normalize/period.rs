@@ -8,7 +8,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::date::{check_range, parse_date};
+use super::date::{DateOrder, check_range, parse_date_ordered};
 use super::month::month_from_word;
 
 /// The length of a period.
@@ -141,8 +141,13 @@ fn year_of(s: &str) -> Option<i32> {
     if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None }
 }
 
-/// Parses a period written as text.
+/// Parses a period written as text; a full numeric date is read day first.
 pub fn parse_period(raw: &str) -> Result<Period, PeriodError> {
+    parse_period_ordered(raw, DateOrder::DayFirst)
+}
+
+/// Parses a period written as text; a full numeric date (its month) is read in `order`.
+pub fn parse_period_ordered(raw: &str, order: DateOrder) -> Result<Period, PeriodError> {
     let s = raw.trim().trim_matches('\'').trim();
     if s.is_empty() {
         return Err(PeriodError::Unrecognised);
@@ -179,21 +184,53 @@ pub fn parse_period(raw: &str) -> Result<Period, PeriodError> {
         return p.checked();
     }
     // A full date means its month.
-    match parse_date(s) {
+    match parse_date_ordered(s, order) {
         Ok(d) => Ok(Period::of_date(d)),
         Err(super::date::DateError::OutOfRange) => Err(PeriodError::OutOfRange),
         Err(_) => Err(PeriodError::Unrecognised),
     }
 }
 
+/// A range of months within one year, as SKP prints write a rating period: "JANUARI - DESEMBER
+/// 2025", "01 JANUARI SD 31 DESEMBER TAHUN 2022", "2 Januari s.d. 30 Juni 2021", "Januari 2024 -
+/// Maret 2024". The range must be a whole year, semester, quarter or month.
+fn parse_range(words: &[&str]) -> Option<Period> {
+    let years: Vec<i32> = words.iter().filter_map(|w| year_of(w)).collect();
+    let year = *years.first()?;
+    let months: Vec<u32> = words.iter().filter_map(|w| month_from_word(w)).collect();
+    let filler = |w: &str| {
+        year_of(w).is_some()
+            || month_from_word(w).is_some()
+            || (w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit()))
+            || ["SD", "S", "D", "SAMPAI", "HINGGA", "TAHUN", "PERIODE", "BULAN"].contains(&w)
+    };
+    if years.iter().any(|y| *y != year) || months.len() != 2 || !words.iter().all(|w| filler(w)) {
+        return None;
+    }
+    let (first, last) = (months[0], months[1]);
+    let span = last.checked_sub(first)? + 1;
+    let (kind, index) = match span {
+        12 => (PeriodKind::Tahun, 1),
+        6 if first % 6 == 1 => (PeriodKind::Semester, first / 6 + 1),
+        3 if first % 3 == 1 => (PeriodKind::Triwulan, first / 3 + 1),
+        1 => (PeriodKind::Bulan, first),
+        _ => return None,
+    };
+    Some(Period { kind, year, index })
+}
+
 /// "Januari 2024", "TW I 2024", "Triwulan II 2024", "Q1 2024", "Semester 2 2023", "S1 2023",
-/// "2024 TW1", "2024-S2", "TW1-2024".
+/// "2024 TW1", "2024-S2", "TW1-2024", "Tahun 2024", and month ranges ([`parse_range`]).
 fn parse_labelled(words: &[&str]) -> Option<Period> {
+    if let Some(p) = parse_range(words) {
+        return Some(p);
+    }
     let year_pos = words.iter().position(|w| year_of(w).is_some())?;
     let year = year_of(words[year_pos])?;
     let rest: Vec<&str> =
         words.iter().enumerate().filter(|(i, w)| *i != year_pos && **w != "TAHUN").map(|(_, w)| *w).collect();
     let (kind, index) = match rest.as_slice() {
+        [] => (PeriodKind::Tahun, 1),
         [m] if month_from_word(m).is_some() => (PeriodKind::Bulan, month_from_word(m)?),
         ["TW" | "TRIWULAN" | "Q" | "KUARTAL", n] => (PeriodKind::Triwulan, roman_or_digit(n)?),
         ["SEMESTER" | "SMT" | "SM" | "S", n] => (PeriodKind::Semester, roman_or_digit(n)?),
@@ -248,6 +285,22 @@ mod tests {
         assert_eq!(label("S1 2024"), "2024-S1");
         assert_eq!(label("2024-S1"), "2024-S1");
         assert_eq!(parse_period("2023").map(|p| p.kind), Ok(PeriodKind::Tahun));
+    }
+
+    /// SKP prints write the rating period as a range of months, or "Tahun 2025".
+    #[test]
+    fn month_ranges_and_written_years() {
+        assert_eq!(label("JANUARI - DESEMBER 2025"), "2025");
+        assert_eq!(label("Tahun 2025"), "2025");
+        assert_eq!(label("TAHUN 2025"), "2025");
+        assert_eq!(label("01 JANUARI SD 31 DESEMBER TAHUN 2022"), "2022");
+        assert_eq!(label("2 Januari s.d. 30 Juni 2021"), "2021-S1");
+        assert_eq!(label("Juli - Desember 2024"), "2024-S2");
+        assert_eq!(label("Januari 2024 - Maret 2024"), "2024-TW1");
+        assert_eq!(label("Oktober-Desember 2024"), "2024-TW4");
+        // Not a whole quarter, semester or year, or across years: not guessed.
+        assert_eq!(parse_period("Februari - April 2024"), Err(PeriodError::Unrecognised));
+        assert_eq!(parse_period("Desember 2023 - Januari 2024"), Err(PeriodError::Unrecognised));
     }
 
     #[test]

@@ -12,14 +12,24 @@ fn squash(raw: &str) -> String {
 }
 
 /// Parses a rating label ("DIATAS ESPEKTASI" with SIASN's misspelling, "Di Atas Ekspektasi",
-/// "Sesuai", "Di bawah ekspektasi") to 1–3.
+/// "Sesuai", "Di bawah ekspektasi", and the field variants "Melebihi/Melampaui Ekspektasi",
+/// "Memenuhi Ekspektasi", "Tidak/Belum Memenuhi Ekspektasi") to 1–3.
 pub fn rating_from_label(raw: &str) -> Option<u8> {
     let s = squash(raw);
-    if s.starts_with("DIATAS") || s.starts_with("ATAS") || s == "MELAMPAUI" {
+    if s.starts_with("DIATAS")
+        || s.starts_with("ATAS")
+        || s.starts_with("MELAMPAUI")
+        || s.starts_with("MELEBIHI")
+    {
         Some(3)
-    } else if s.starts_with("SESUAI") {
+    } else if s.starts_with("SESUAI") || s.starts_with("MEMENUHI") {
         Some(2)
-    } else if s.starts_with("DIBAWAH") || s.starts_with("BAWAH") {
+    } else if s.starts_with("DIBAWAH")
+        || s.starts_with("BAWAH")
+        || s.starts_with("TIDAKMEMENUHI")
+        || s.starts_with("BELUMMEMENUHI")
+        || s.starts_with("KURANGDARI")
+    {
         Some(1)
     } else {
         None
@@ -27,14 +37,16 @@ pub fn rating_from_label(raw: &str) -> Option<u8> {
 }
 
 /// Parses a predikat label to 1–5. Accepts "Sangat Baik", "Baik", "Butuh Perbaikan",
-/// "Cukup/Butuh Perbaikan", "Cukup", "Kurang", "Kurang/Misconduct", "Misconduct", "Sangat Kurang".
+/// "Cukup/Butuh Perbaikan", "Cukup", "Kurang", "Kurang/Misconduct", "Misconduct", "Sangat Kurang",
+/// and the five-step wording some e-Kinerja sheets use: "Luar Biasa", "Baik", "Cukup",
+/// "Kurang", "Mengecewakan" (read as Sangat Baik … Sangat Kurang).
 pub fn predikat_from_label(raw: &str) -> Option<u8> {
     match squash(raw).as_str() {
-        "SANGATBAIK" | "ISTIMEWA" => Some(5),
+        "SANGATBAIK" | "ISTIMEWA" | "LUARBIASA" => Some(5),
         "BAIK" => Some(4),
-        "BUTUHPERBAIKAN" | "CUKUP" | "CUKUPBUTUHPERBAIKAN" => Some(3),
+        "BUTUHPERBAIKAN" | "CUKUP" | "CUKUPBUTUHPERBAIKAN" | "BUTUHPERBAIKANCUKUP" => Some(3),
         "KURANG" | "KURANGMISCONDUCT" | "MISCONDUCT" => Some(2),
-        "SANGATKURANG" => Some(1),
+        "SANGATKURANG" | "MENGECEWAKAN" => Some(1),
         _ => None,
     }
 }
@@ -89,7 +101,13 @@ mod tests {
         assert_eq!(predikat_from_label("Cukup/Butuh Perbaikan"), Some(3));
         assert_eq!(predikat_from_label("Kurang/Misconduct"), Some(2));
         assert_eq!(predikat_from_label("sangat kurang"), Some(1));
-        assert_eq!(predikat_from_label("luar biasa"), None);
+        assert_eq!(predikat_from_label("sangat luar biasa"), None);
+        assert_eq!(rating_from_label("MEMENUHI EKSPEKTASI"), Some(2));
+        assert_eq!(rating_from_label("Tidak Memenuhi Ekspektasi"), Some(1));
+        assert_eq!(rating_from_label("Melebihi Ekspektasi"), Some(3));
+        assert_eq!(predikat_from_label("LUAR BIASA"), Some(5));
+        assert_eq!(predikat_from_label("Mengecewakan"), Some(1));
+        assert_eq!(predikat_from_label("Cukup"), Some(3));
     }
 
     #[test]

@@ -5,8 +5,10 @@
 //! - IKM = Σ NRR_i × w_i, with w_i = 1/9 for the nine unsur of 2017 (1/14 for the older 14-unsur
 //!   layout of Kepmenpan 25/2004), or per-unit weights that sum to 1.
 //! - IKM konversi = IKM × 25 (25–100).
-//! - Mutu from the konversi value rounded to 2 decimals (half up): A 88,31–100; B 76,61–88,30;
-//!   C 65,00–76,60; D 25,00–64,99. The same 2017 intervals are applied to the 14-unsur layout.
+//! - Mutu from the konversi value rounded to 2 decimals (half up), by the intervals of the
+//!   regulation the survey follows ([`Grading`]): a 9-unsur survey by PermenPANRB 14/2017 (A
+//!   88,31–100; B 76,61–88,30; C 65,00–76,60; D 25,00–64,99), a 14-unsur one by Kepmenpan
+//!   25/2004 (A 81,26–100; B 62,51–81,25; C 43,76–62,50; D 25,00–43,75).
 //! - Sample adequacy: the Krejcie & Morgan (1970) sample size S(N) the regulation points to,
 //!   s = χ²·N·P(1−P) / (d²(N−1) + χ²·P(1−P)) with χ² = 3,841, P = 0,5, d = 0,05, rounded to the
 //!   nearest whole respondent (this reproduces the published table).
@@ -43,20 +45,64 @@ impl Mutu {
     }
 }
 
-/// The grade of an IKM konversi value (25–100), after rounding it to 2 decimals half up.
-pub fn mutu(konversi: f64) -> Mutu {
-    // Hundredths, half up; the nudge keeps decimal halves such as 64,995 from falling below
-    // through binary representation (64.995 is stored as 64.99499…).
-    let cents = (konversi * 100.0 + 1e-7).round();
-    if cents >= 8831.0 {
-        Mutu::A
-    } else if cents >= 7661.0 {
-        Mutu::B
-    } else if cents >= 6500.0 {
-        Mutu::C
-    } else {
-        Mutu::D
+/// The lower bounds of mutu A, B and C on the konversi scale (25–100); below C is D.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grading {
+    pub a: f64,
+    pub b: f64,
+    pub c: f64,
+}
+
+impl Grading {
+    /// PermenPANRB 14/2017, for the nine unsur of 2017.
+    pub const PERMENPANRB_14_2017: Grading = Grading { a: 88.31, b: 76.61, c: 65.00 };
+    /// Kepmenpan 25/2004, for the fourteen unsur of 2004.
+    pub const KEPMENPAN_25_2004: Grading = Grading { a: 81.26, b: 62.51, c: 43.76 };
+
+    /// The regulation's intervals for a survey of `unsur` unsur.
+    pub fn for_unsur(unsur: usize) -> Grading {
+        if unsur == 14 { Grading::KEPMENPAN_25_2004 } else { Grading::PERMENPANRB_14_2017 }
     }
+
+    /// Checks the bounds: 25 < c < b < a ≤ 100.
+    pub fn check(&self) -> Result<(), String> {
+        let ok = [self.a, self.b, self.c].iter().all(|v| v.is_finite())
+            && 25.0 < self.c
+            && self.c < self.b
+            && self.b < self.a
+            && self.a <= 100.0;
+        if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "batas mutu harus 25 < c < b < a ≤ 100, diberi / bounds must be 25 < c < b < a ≤ 100, got a = {}, b = {}, c = {}",
+                self.a, self.b, self.c
+            ))
+        }
+    }
+
+    /// The grade of an IKM konversi value (25–100), after rounding it to 2 decimals half up.
+    pub fn grade(&self, konversi: f64) -> Mutu {
+        // Hundredths, half up; the nudge keeps decimal halves such as 64,995 from falling below
+        // through binary representation (64.995 is stored as 64.99499…).
+        let cents = (konversi * 100.0 + 1e-7).round();
+        let bound = |v: f64| (v * 100.0).round();
+        if cents >= bound(self.a) {
+            Mutu::A
+        } else if cents >= bound(self.b) {
+            Mutu::B
+        } else if cents >= bound(self.c) {
+            Mutu::C
+        } else {
+            Mutu::D
+        }
+    }
+}
+
+/// The grade of an IKM konversi value by PermenPANRB 14/2017 (nine unsur).
+pub fn mutu(konversi: f64) -> Mutu {
+    Grading::PERMENPANRB_14_2017.grade(konversi)
 }
 
 /// NRR per unsur: the mean answer over respondents who answered it (`None` when nobody did).
@@ -117,7 +163,15 @@ pub fn ikm<R: AsRef<[Option<u8>]>>(answers: &[R], unsur: usize, weights: Option<
             _ => Some((u, v)),
         })
         .map(|(u, _)| u);
-    Ikm { n_responden: answers.len(), nrr, ikm: value, konversi, mutu: konversi.map(mutu), weakest }
+    let grading = Grading::for_unsur(unsur);
+    Ikm {
+        n_responden: answers.len(),
+        nrr,
+        ikm: value,
+        konversi,
+        mutu: konversi.map(|k| grading.grade(k)),
+        weakest,
+    }
 }
 
 /// Checks per-unit weights: one per unsur, none negative, summing to 1 (within 1e-6).
@@ -186,7 +240,8 @@ mod tests {
         assert_eq!(ikm(&blank, 9, None).ikm, None);
     }
 
-    /// The older 14-unsur layout: weights 1/14 (0.071), the same ×25 conversion.
+    /// The older 14-unsur layout: weights 1/14 (0.071), the same ×25 conversion, and the
+    /// Kepmenpan 25/2004 intervals.
     #[test]
     fn fourteen_unsur_layout() {
         let answers = vec![r(&[3; 14]), r(&[4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3])];
@@ -194,7 +249,62 @@ mod tests {
         assert_eq!(x.nrr.len(), 14);
         assert!((x.ikm.expect("ikm") - (7.0 * 3.5 + 7.0 * 3.0) / 14.0).abs() < 1e-12);
         assert!((x.konversi.expect("k") - 81.25).abs() < 1e-12);
+        // 81,25 is the top of B in 2004 (A from 81,26); in 2017 it would be B as well.
         assert_eq!(x.mutu, Some(Mutu::B));
+        let top = ikm(&[r(&[4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3])], 14, None);
+        // (8·4 + 6·3)/14 · 25 = 89,29: A in both regulations.
+        assert_eq!(top.mutu, Some(Mutu::A));
+    }
+
+    /// The worked 14-unsur example of a Puskesmas report (Kepmenpan 25/2004): NRR 3,06 2,98
+    /// 3,06 2,9 3,06 3,14 3,04 3,06 3,18 3,08 3,2 3,18 3,1 3,04 weighted 0,071 gives 3,059 and
+    /// 76,475, mutu B. By 2004's intervals the exact 1/14 gives B too (76,93); by 2017's the
+    /// report's 76,475 would be C.
+    #[test]
+    fn kepmenpan_2004_worked_example() {
+        let nrr = [3.06, 2.98, 3.06, 2.9, 3.06, 3.14, 3.04, 3.06, 3.18, 3.08, 3.2, 3.18, 3.1, 3.04];
+        let reported = nrr.iter().map(|v| v * 0.071).sum::<f64>() * 25.0;
+        assert!((reported - 76.467).abs() < 0.01, "{reported}");
+        let g = Grading::for_unsur(14);
+        assert_eq!(g.grade(reported), Mutu::B);
+        assert_eq!(g.grade(nrr.iter().sum::<f64>() / 14.0 * 25.0), Mutu::B);
+        assert_eq!(Grading::for_unsur(9).grade(76.475), Mutu::C);
+        for (v, want) in [
+            (81.26, Mutu::A),
+            (81.25, Mutu::B),
+            (62.51, Mutu::B),
+            (62.50, Mutu::C),
+            (43.76, Mutu::C),
+            (43.75, Mutu::D),
+        ] {
+            assert_eq!(g.grade(v), want, "{v}");
+        }
+        assert!(Grading { a: 80.0, b: 90.0, c: 50.0 }.check().is_err());
+        assert!(Grading::KEPMENPAN_25_2004.check().is_ok());
+    }
+
+    /// A published 29-respondent example (PermenPANRB 14/2017): per-unsur totals 105, 101,
+    /// 100, 116, 102, 105, 106, 105, 115 give IKM 955/(29·9)·25 = 91,475, mutu A.
+    #[test]
+    fn twenty_nine_respondents_worked_example() {
+        let totals = [105u32, 101, 100, 116, 102, 105, 106, 105, 115];
+        // Respondents built to those totals: each unsur's 4s first, then 3s, then 2s.
+        let mut answers = vec![vec![None; 9]; 29];
+        for (u, total) in totals.iter().enumerate() {
+            let (mut left, mut r) = (*total, 0usize);
+            while r < 29 {
+                let rest = (29 - r - 1) as u32;
+                let v = [4u32, 3, 2, 1].into_iter().find(|v| left >= v + rest).unwrap_or(1);
+                answers[r][u] = Some(v as u8);
+                left -= v;
+                r += 1;
+            }
+            assert_eq!(left, 0);
+        }
+        let x = ikm(&answers, 9, None);
+        assert!((x.konversi.expect("k") - 955.0 / 261.0 * 25.0).abs() < 1e-9);
+        assert!((x.konversi.expect("k") - 91.475).abs() < 1e-3);
+        assert_eq!(x.mutu, Some(Mutu::A));
     }
 
     /// Each mutu threshold, on both sides, including values that only round onto it.

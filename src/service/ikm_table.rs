@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::data::table::{ColumnData as C, TableData, read_table_shared};
 use crate::normalize::period::{Period, PeriodKind};
-use crate::service::ikm::{Ikm, check_weights, ikm, krejcie_morgan, mutu};
+use crate::service::ikm::{Grading, Ikm, Mutu, check_weights, ikm, krejcie_morgan};
 
 /// Reported IKM values further apart than this (konversi points) are flagged.
 pub const DISAGREEMENT: f64 = 0.5;
@@ -29,6 +29,16 @@ pub struct IkmOptions {
     pub weights: BTreeMap<String, Vec<f64>>,
     /// Last day used (later answers are ignored).
     pub until: Option<chrono::NaiveDate>,
+    /// Mutu intervals of a 9-unsur and of a 14-unsur survey.
+    pub grading_9: Grading,
+    pub grading_14: Grading,
+}
+
+impl IkmOptions {
+    /// The intervals a survey of `unsur` unsur is graded by.
+    pub fn grading(&self, unsur: usize) -> Grading {
+        if unsur == 14 { self.grading_14 } else { self.grading_9 }
+    }
 }
 
 impl Default for IkmOptions {
@@ -39,6 +49,8 @@ impl Default for IkmOptions {
             reported_indikator: "ikm".into(),
             weights: BTreeMap::new(),
             until: None,
+            grading_9: Grading::PERMENPANRB_14_2017,
+            grading_14: Grading::KEPMENPAN_25_2004,
         }
     }
 }
@@ -53,6 +65,27 @@ pub struct IkmRow {
     pub raw: Option<Ikm>,
     pub populasi: Option<f64>,
     pub reported: Option<f64>,
+    /// The intervals this survey is graded by.
+    pub grading: Grading,
+}
+
+impl IkmRow {
+    /// The mutu of the reported IKM, by the same intervals.
+    pub fn reported_mutu(&self) -> Option<Mutu> {
+        self.reported.map(|v| self.grading.grade(v))
+    }
+
+    /// The reported IKM disagrees with the one computed from the answers: by more than
+    /// [`DISAGREEMENT`] points, or by its mutu however small the gap (portals that weight with
+    /// 0,111 instead of 1/9 can cross a boundary).
+    pub fn disagrees(&self) -> Option<bool> {
+        let computed = self.raw.as_ref()?.konversi?;
+        let reported = self.reported?;
+        Some(
+            (computed - reported).abs() > DISAGREEMENT
+                || self.grading.grade(computed) != self.grading.grade(reported),
+        )
+    }
 }
 
 impl IkmRow {
@@ -142,11 +175,15 @@ pub fn ikm_rows(validated: &Path, opts: &IkmOptions) -> Result<Vec<IkmRow>, Stri
             if let Some(w) = weights {
                 check_weights(w, unsur).map_err(|e| format!("service.unsur_weights.{}: {e}", key.0))?;
             }
+            let grading = opts.grading(unsur);
             let raw = answers.map(|a| {
                 let trimmed: Vec<&[Option<u8>]> = a.chunks(width).map(|r| &r[..unsur.min(r.len())]).collect();
-                ikm(&trimmed, unsur, weights.map(Vec::as_slice))
+                let mut x = ikm(&trimmed, unsur, weights.map(Vec::as_slice));
+                x.mutu = x.konversi.map(|k| grading.grade(k));
+                x
             });
             Ok(IkmRow {
+                grading,
                 populasi: population.get(&key).copied(),
                 reported: reported.get(&key).copied(),
                 unit_id: key.0,
@@ -183,7 +220,7 @@ pub fn ikm_table(rows: &[IkmRow]) -> TableData {
     }
     d.push("ikm", C::F64(raw(&|x| x.ikm)));
     d.push("ikm_konversi", C::F64(raw(&|x| x.konversi)));
-    let mutu_of = |r: &IkmRow| r.raw.as_ref().and_then(|x| x.mutu).or(r.reported.map(mutu));
+    let mutu_of = |r: &IkmRow| r.raw.as_ref().and_then(|x| x.mutu).or(r.reported_mutu());
     d.push("mutu", C::Str(rows.iter().map(|r| mutu_of(r).map(|m| m.as_str().to_string())).collect()));
     d.push(
         "kinerja_unit",
@@ -204,7 +241,11 @@ pub fn ikm_table(rows: &[IkmRow]) -> TableData {
     d.push("ikm_konversi_laporan", C::F64(rows.iter().map(|r| r.reported).collect()));
     let gap = |r: &IkmRow| Some(r.raw.as_ref()?.konversi? - r.reported?);
     d.push("selisih_laporan", C::F64(rows.iter().map(gap).collect()));
-    d.push("beda_laporan", C::Bool(rows.iter().map(|r| gap(r).map(|g| g.abs() > DISAGREEMENT)).collect()));
+    d.push(
+        "mutu_laporan",
+        C::Str(rows.iter().map(|r| r.reported_mutu().map(|m| m.as_str().to_string())).collect()),
+    );
+    d.push("beda_laporan", C::Bool(rows.iter().map(IkmRow::disagrees).collect()));
     d.push(
         "sumber",
         C::Str(

@@ -34,6 +34,18 @@ pub struct UnitIndex {
 }
 
 impl UnitIndex {
+    /// The index of units given as (id, name) pairs; a name two units share resolves to none.
+    pub fn from_units(units: &[(&str, &str)]) -> UnitIndex {
+        let ids: HashMap<String, Arc<str>> =
+            units.iter().map(|(id, _)| (id.to_string(), Arc::from(*id))).collect();
+        let mut by_name: HashMap<String, Option<Arc<str>>> = HashMap::default();
+        for (id, name) in units {
+            let id = ids.get(*id).cloned();
+            by_name.entry(fold(name)).and_modify(|v| *v = None).or_insert(id);
+        }
+        UnitIndex { ids, by_name }
+    }
+
     pub fn resolve(&self, reference: &str) -> Option<Arc<str>> {
         let r = reference.trim();
         if let Some(id) = self.ids.get(r) {
@@ -91,6 +103,7 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     let files = loaded.files.clone();
     let mut rejects: Vec<Finding> = Vec::new();
     let mut warnings: Vec<Finding> = Vec::new();
+    let mut riwayat_counts = None;
     let t = &mut loaded.tables;
 
     // unit_kerja: unique ids.
@@ -108,14 +121,9 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
             true
         }
     });
-    let ids: HashMap<String, Arc<str>> =
-        t.unit_kerja.iter().map(|u| (u.unit_id.clone(), Arc::from(u.unit_id.as_str()))).collect();
-    let mut by_name: HashMap<String, Option<Arc<str>>> = HashMap::default();
-    for u in &t.unit_kerja {
-        let id = ids.get(&u.unit_id).cloned();
-        by_name.entry(fold(&u.nama_unit)).and_modify(|v| *v = None).or_insert(id);
-    }
-    let units = UnitIndex { ids, by_name };
+    let pairs: Vec<(&str, &str)> =
+        t.unit_kerja.iter().map(|u| (u.unit_id.as_str(), u.nama_unit.as_str())).collect();
+    let units = UnitIndex::from_units(&pairs);
     for u in &mut t.unit_kerja {
         if let Some(parent) = u.induk_unit_id.clone() {
             match units.resolve_string(&parent) {
@@ -124,6 +132,28 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
                     warnings.push(Finding::new(u.prov, "induk_unit_id", parent, Reason::UnknownUnitKept));
                     u.induk_unit_id = None;
                 }
+            }
+        }
+    }
+
+    // OPD from the unit tree (SIASN HierarkiUnor, ref-unor) where the export names none: the
+    // ancestor right under the tree's root (the instansi), or the unit itself at that level.
+    let parent: HashMap<String, String> =
+        t.unit_kerja.iter().filter_map(|u| u.induk_unit_id.clone().map(|p| (u.unit_id.clone(), p))).collect();
+    if !parent.is_empty() {
+        let names: HashMap<String, String> =
+            t.unit_kerja.iter().map(|u| (u.unit_id.clone(), u.nama_unit.clone())).collect();
+        for u in t.unit_kerja.iter_mut().filter(|u| u.opd.is_none()) {
+            let mut path = vec![u.unit_id.clone()];
+            while let Some(p) = parent.get(path.last().map_or("", String::as_str)) {
+                if path.contains(p) || path.len() > 64 {
+                    path.clear(); // a cycle: no OPD
+                    break;
+                }
+                path.push(p.clone());
+            }
+            if path.len() >= 2 {
+                u.opd = names.get(&path[path.len() - 2]).cloned();
             }
         }
     }
@@ -195,6 +225,19 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
         }
         true
     });
+    // Job histories: their events, and the transfers they imply, checked below like the rest.
+    if !t.riwayat_jabatan.is_empty() {
+        let (derived, counts) = crate::validate::riwayat::derive(
+            &mut t.riwayat_jabatan,
+            &units,
+            &|n| nips.contains(&n),
+            &t.mutasi,
+            &mut rejects,
+            &mut warnings,
+        );
+        t.mutasi.extend(derived);
+        riwayat_counts = Some(counts);
+    }
     let mut groups: BTreeMap<(u64, chrono::NaiveDate), Vec<usize>> = BTreeMap::new();
     for (i, m) in t.mutasi.iter().enumerate() {
         groups.entry((m.nip, m.tmt)).or_default().push(i);
@@ -454,9 +497,18 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     // An input row is accepted or rejected as a whole: a wide kinerja row with one rejected
     // indicator loses its other indicators too.
     let rejected: HashSet<Prov> = loaded.rejects.iter().chain(&rejects).map(|f| f.prov).collect();
+    loaded.riwayat = riwayat_counts;
     let t = &mut loaded.tables;
     if !rejected.is_empty() {
         t.kinerja.retain(|k| !rejected.contains(&k.prov));
+        // A job-history record whose transfer a later check rejected is rejected with it.
+        let before = t.riwayat_jabatan.len();
+        t.riwayat_jabatan.retain(|r| !rejected.contains(&r.prov));
+        if t.riwayat_jabatan.len() != before
+            && let Some(c) = &mut loaded.riwayat
+        {
+            *c = crate::validate::riwayat::recount(&t.riwayat_jabatan, c.mutasi_sudah_ada);
+        }
     }
     loaded.rejects.extend(rejects);
     loaded.warnings.extend(warnings);

@@ -7,6 +7,7 @@
 pub mod crosscheck;
 pub mod reason;
 pub mod reconcile;
+pub mod riwayat;
 
 use reason::Reason;
 

@@ -57,6 +57,7 @@ fn accepted_provs(loaded: &Loaded) -> impl Iterator<Item = Prov> + '_ {
         .map(|r| r.prov)
         .chain(t.pegawai.iter().map(|r| r.prov))
         .chain(t.mutasi.iter().map(|r| r.prov))
+        .chain(t.riwayat_jabatan.iter().map(|r| r.prov))
         .chain(t.kinerja.iter().map(|r| r.prov))
         .chain(t.layanan.iter().map(|r| r.prov))
         .chain(t.skm.iter().map(|r| r.prov))

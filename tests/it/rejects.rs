@@ -62,7 +62,7 @@ fn cases() -> Vec<Case> {
         case("angka_format_campuran", "layanan.csv", "unit_id;periode;indikator;nilai\nPKM01;2024-01;waktu_tunggu;42,5\nPKM01;2024-02;waktu_tunggu;41,5\nPKM01;2024-03;waktu_tunggu;40.5\n".into(), "4", "nilai"),
         case("angka_tidak_hingga", "kinerja.csv", kin(&format!("{NIP_A},2024-01,capaian_iki,NaN\n")), "2", "nilai"),
         case("nilai_di_luar_rentang", "kinerja.csv", kin(&format!("{NIP_A},2024-01,nilai_skp,760\n")), "2", "nilai"),
-        case("label_tidak_dikenal", "kinerja.csv", kin(&format!("{NIP_A},2024-01,predikat,Luar Biasa\n")), "2", "nilai"),
+        case("label_tidak_dikenal", "kinerja.csv", kin(&format!("{NIP_A},2024-01,predikat,Lumayan\n")), "2", "nilai"),
         case("jenis_mutasi_tidak_dikenal", "mutasi.csv", mut_(&format!("{NIP_A},01-07-2024,PKM17,pindah tugas,\n")), "2", "jenis_mutasi"),
         case("nip_tidak_dikenal", "kinerja.csv", kin("199001012015011999,2024-01,capaian_iki,80\n"), "2", "nip"),
         case("unit_tidak_dikenal", "mutasi.csv", mut_(&format!("{NIP_A},01-07-2024,PKM99,rotasi,\n")), "2", "unit_tujuan_id"),
@@ -92,6 +92,12 @@ fn cases() -> Vec<Case> {
         case("nilai_opsional_tidak_dikenal", "pegawai.csv", format!("nip,golongan\n{NIP_A},Gol. Z\n"), "2", "golongan"),
         case("urutan_tanggal_salah", "pelatihan.csv", format!("nip,tanggal_mulai,jenis,tanggal_selesai\n{NIP_A},2024-02-01,pelatihan,2024-01-01\n"), "2", "tanggal_selesai"),
         case("unit_tidak_dikenal_dipertahankan", "pegawai.csv", format!("nip,unit_id\n{NIP_A},PKM99\n"), "2", "unit_id"),
+        // Dates: a column's day/month order comes from all its values.
+        case("tanggal_bertentangan_urutan", "mutasi.csv", mut_(&format!("{NIP_A},25-01-2024,PKM17,rotasi,\n{NIP_B},26-02-2024,DINKES,rotasi,\n{NIP_C},02-28-2024,PKM01,rotasi,\n")), "4", "tmt"),
+        case("urutan_tanggal_campuran", "mutasi.csv", mut_(&format!("{NIP_A},25-01-2024,PKM17,rotasi,\n{NIP_B},26-02-2024,DINKES,rotasi,\n{NIP_C},02-28-2024,PKM01,rotasi,\n")), "4", "tmt"),
+        case("urutan_tanggal_diasumsikan", "mutasi.csv", mut_(&format!("{NIP_A},01-02-2024,PKM17,rotasi,\n{NIP_B},03-04-2024,DINKES,rotasi,\n")), "2", "tmt"),
+        case("jawaban_skm_tidak_dikenal", "skm.csv", "unit_id,tanggal,u1,u2,u3,u4,u5,u6,u7,u8,u9\nPKM01,2024-02-01,Lumayan,Mudah,Cepat,Gratis,Sesuai,Kompeten,Sopan dan ramah,Tidak ada,Baik\n".into(), "2", "u1"),
+        case("kolom_mirip_bidang", "pegawai.csv", format!("nip,Golongan Ruang Akhir\n{NIP_A},III/b\n"), "1", "golongan"),
     ]
 }
 
@@ -114,6 +120,8 @@ pub fn check_in(s: &Scratch, c: &Case) {
             assert_eq!(r.code, 1, "{}: a reject must give exit code 1\n{}{}", c.code, r.stdout, r.stderr);
             rejects(s)
         }
+        // A column mixing both date orders always rejects its minority too.
+        Severity::Warning if c.code == "urutan_tanggal_campuran" => warnings(s),
         Severity::Warning => {
             assert_eq!(r.code, 0, "{}: warnings never fail a run\n{}{}", c.code, r.stdout, r.stderr);
             assert!(rejects(s).is_empty(), "{}: warnings never drop rows", c.code);

@@ -1,0 +1,276 @@
+//! What mutasi understood of an input folder, without validating or writing anything: each
+//! file's (and sheet's) table, header row, column mapping, unused columns with alias
+//! suggestions, date orders, decimal style, encoding, and its first rows as parsed.
+//!
+//! `mutasi inspect` prints it; it reads each file the way `mutasi validate` does (the same
+//! discovery, header detection, mapping and profile), so what it shows is what a run will do.
+
+use std::path::Path;
+
+use super::cell::Cell;
+use super::columns::{ColumnMap, map_columns_keyed, suggestions};
+use super::discover::{Unused, discover};
+use super::file_error::FileError;
+use super::source::{RowEvent, Source, open_sources};
+use super::{context, profile};
+use crate::config::Config;
+use crate::normalize::date::{DateOrder, iso, parse_date_ordered};
+use crate::schema::{DATE_COLUMNS, Table};
+
+/// How many data rows are shown per source.
+const SHOWN_ROWS: usize = 3;
+
+/// One source (a file, or one sheet of a workbook) as mutasi reads it.
+#[derive(Debug, Clone)]
+pub struct Inspected {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub table: Table,
+    pub format: &'static str,
+    pub encoding: Option<&'static str>,
+    pub delimiter: Option<char>,
+    pub decimal: Option<&'static str>,
+    /// Sheet rows (1-based) taken as header and layout.
+    pub header_rows: Vec<u64>,
+    /// Header → canonical column.
+    pub mapping: Vec<(String, &'static str)>,
+    pub unused: Vec<String>,
+    /// Unused header, the column it looks like, and the alias line.
+    pub suggestions: Vec<(String, &'static str, String)>,
+    /// Header, order, basis.
+    pub dates: Vec<(String, &'static str, &'static str)>,
+    /// Values from the sheet's title or name, or the config.
+    pub context: Vec<String>,
+    /// The first data rows: row number and (column, value as read).
+    pub rows: Vec<(u64, Vec<(&'static str, String)>)>,
+    /// Why the columns do not fit the table, when they do not.
+    pub problem: Option<String>,
+}
+
+/// A cell as shown: identity values masked, dates read in their column's order.
+fn shown(column: &str, cell: Cell<'_>, order: DateOrder) -> String {
+    let raw = cell.raw();
+    if raw.is_empty() {
+        return "∅".into();
+    }
+    if ["nip", "nama", "nama_nip", "penilai_nip"].contains(&column) {
+        let n = raw.chars().count();
+        let keep: String = raw.chars().take(4).collect();
+        return format!("{keep}{} ({n} karakter / chars)", "•".repeat(n.saturating_sub(4).min(14)));
+    }
+    if DATE_COLUMNS.contains(&column)
+        && let Cell::Text(s) = cell
+        && column != "periode"
+    {
+        return match parse_date_ordered(s, order) {
+            Ok(d) => format!("{raw} → {}", iso(d)),
+            Err(e) => format!("{raw} → tidak terbaca / unreadable ({e:?})"),
+        };
+    }
+    raw
+}
+
+/// Everything `mutasi inspect` shows, and the data files no table takes.
+pub fn inspect(input: &Path, cfg: &Config) -> Result<(Vec<Inspected>, Vec<Unused>), FileError> {
+    let found = discover(input, cfg)?;
+    let mut unused = found.unused.clone();
+    let mut out = Vec::new();
+    for inp in found.inputs {
+        let tcfg = cfg.table(inp.table);
+        let rel = inp.path.strip_prefix(input).unwrap_or(&inp.path).display().to_string();
+        let opened = match open_sources(&inp.path, &rel, inp.detected, inp.table, &tcfg, inp.sheet.as_deref())
+        {
+            Ok(o) => o,
+            Err(e) => {
+                out.push(Inspected {
+                    file: rel,
+                    sheet: inp.sheet,
+                    table: inp.table,
+                    format: inp.detected.name(),
+                    encoding: None,
+                    delimiter: None,
+                    decimal: None,
+                    header_rows: Vec::new(),
+                    mapping: Vec::new(),
+                    unused: Vec::new(),
+                    suggestions: Vec::new(),
+                    dates: Vec::new(),
+                    context: Vec::new(),
+                    rows: Vec::new(),
+                    problem: Some(format!("{}\n  hint: {}", e.message, e.hint)),
+                });
+                continue;
+            }
+        };
+        unused.extend(opened.skipped);
+        for src in opened.sources {
+            out.push(inspect_source(&src, &inp.path, &rel, inp.table, cfg)?);
+        }
+    }
+    Ok((out, unused))
+}
+
+fn inspect_source(
+    src: &Source,
+    path: &Path,
+    rel: &str,
+    table: Table,
+    cfg: &Config,
+) -> Result<Inspected, FileError> {
+    let tcfg = cfg.table(table);
+    let info = src.info();
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let ctx = if table == Table::Skm {
+        context::survey_context(&tcfg, &src.title_lines(), info.sheet.as_deref(), stem)
+    } else {
+        context::RowContext::default()
+    };
+    let mut provided = Vec::new();
+    if ctx.unit.is_some() {
+        provided.push("unit_id");
+    }
+    if ctx.periode.is_some() {
+        provided.push("tanggal");
+    }
+    let mut base = Inspected {
+        file: rel.to_string(),
+        sheet: info.sheet.clone(),
+        table,
+        format: info.format,
+        encoding: info.encoding,
+        delimiter: info.delimiter,
+        decimal: None,
+        header_rows: info.header_rows.clone(),
+        mapping: Vec::new(),
+        unused: Vec::new(),
+        suggestions: Vec::new(),
+        dates: Vec::new(),
+        context: Vec::new(),
+        rows: Vec::new(),
+        problem: None,
+    };
+    let map: ColumnMap = match map_columns_keyed(path, table, &tcfg, src.headers(), &src.keys(), &provided) {
+        Ok(m) => m,
+        Err(e) => {
+            base.problem = Some(format!("{}\n  hint: {}", e.message, e.hint));
+            return Ok(base);
+        }
+    };
+    let headers = src.headers();
+    let mut mapping: Vec<(usize, String, &'static str)> =
+        map.columns().map(|(name, i)| (i, headers.get(i).cloned().unwrap_or_default(), name)).collect();
+    for (i, w) in &map.wide {
+        mapping.push((*i, headers.get(*i).cloned().unwrap_or_default(), w.indikator));
+    }
+    if let Some((y, m)) = map.year_month {
+        mapping.push((y, headers.get(y).cloned().unwrap_or_default(), "periode (tahun)"));
+        mapping.push((m, headers.get(m).cloned().unwrap_or_default(), "periode (bulan)"));
+    }
+    if let Some(y) = map.year_only {
+        mapping.push((y, headers.get(y).cloned().unwrap_or_default(), "periode (tahun)"));
+    }
+    mapping.sort_by_key(|(i, _, _)| *i);
+    let numeric: Vec<usize> = super::numeric_columns(table, &map);
+    let dates = super::date_columns(&map, headers);
+    let prof = profile::profile(src, path, &numeric, &dates)?;
+    let orders = prof.orders(headers.len());
+    let mut rows = Vec::new();
+    src.for_each(path, &mut |ev| {
+        if let RowEvent::Row { number, cells } = ev {
+            let values = mapping
+                .iter()
+                .map(|(i, _, name)| {
+                    let cell = cells.get(*i).copied().unwrap_or(Cell::Empty);
+                    (*name, shown(name, cell, orders.get(*i).copied().unwrap_or_default()))
+                })
+                .collect();
+            rows.push((number, values));
+        }
+        rows.len() < SHOWN_ROWS
+    })?;
+    base.decimal = (!numeric.is_empty()).then(|| prof.decimal.as_str());
+    base.mapping = mapping.into_iter().map(|(_, h, n)| (h, n)).collect();
+    base.unused = map.unused.clone();
+    base.suggestions = suggestions(table, &map);
+    base.dates = prof
+        .dates
+        .iter()
+        .map(|d| {
+            let (order, basis) = d.decide();
+            (d.header.clone(), order.label(), basis.label())
+        })
+        .collect();
+    base.context = ctx.notes;
+    base.rows = rows;
+    Ok(base)
+}
+
+/// The report as printed, Bahasa Indonesia first.
+pub fn render(items: &[Inspected], unused: &[Unused]) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    for it in items {
+        let sheet = it.sheet.as_deref().map(|s| format!(" › lembar / sheet `{s}`")).unwrap_or_default();
+        let _ = writeln!(o, "{}{sheet}", it.file);
+        let _ = writeln!(o, "  tabel / table: {}", it.table.name());
+        let mut fmt = it.format.to_string();
+        if let Some(e) = it.encoding {
+            let _ = write!(fmt, ", {e}");
+        }
+        if let Some(d) = it.delimiter {
+            let _ = write!(
+                fmt,
+                ", pemisah / delimiter '{}'",
+                if d == '\t' { "\\t".to_string() } else { d.to_string() }
+            );
+        }
+        if let Some(d) = it.decimal {
+            let _ = write!(fmt, ", desimal / decimal {d}");
+        }
+        let _ = writeln!(o, "  format: {fmt}");
+        if !it.header_rows.is_empty() {
+            let rows: Vec<String> = it.header_rows.iter().map(u64::to_string).collect();
+            let _ = writeln!(o, "  baris header / header rows: {}", rows.join(", "));
+        }
+        if let Some(p) = &it.problem {
+            let _ = writeln!(o, "  MASALAH / PROBLEM: {p}");
+            let _ = writeln!(o);
+            continue;
+        }
+        let _ = writeln!(o, "  kolom / columns:");
+        for (h, n) in &it.mapping {
+            let _ = writeln!(o, "    {h:<32} → {n}");
+        }
+        if !it.unused.is_empty() {
+            let _ = writeln!(o, "  tidak dipakai / unused: {}", it.unused.join(", "));
+        }
+        for (h, c, line) in &it.suggestions {
+            let _ = writeln!(
+                o,
+                "  saran / suggestion: `{h}` mirip / looks like `{c}`; tambahkan / add:\n      {line}"
+            );
+        }
+        for (h, order, basis) in &it.dates {
+            let _ = writeln!(o, "  tanggal / dates `{h}`: {order} ({basis})");
+        }
+        for c in &it.context {
+            let _ = writeln!(o, "  {c}");
+        }
+        if !it.rows.is_empty() {
+            let _ = writeln!(o, "  baris pertama / first rows:");
+            for (n, values) in &it.rows {
+                let v: Vec<String> = values.iter().map(|(c, v)| format!("{c} = {v}")).collect();
+                let _ = writeln!(o, "    {n}: {}", v.join("; "));
+            }
+        }
+        let _ = writeln!(o);
+    }
+    if !unused.is_empty() {
+        let _ = writeln!(o, "Tidak dibaca / Not read:");
+        for u in unused {
+            let sheet = u.sheet.as_deref().map(|s| format!(" › `{s}`")).unwrap_or_default();
+            let _ = writeln!(o, "  {}{sheet}: {}", u.file, u.reason);
+        }
+    }
+    o
+}
