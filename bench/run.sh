@@ -98,7 +98,7 @@ for size in "${list[@]}"; do
 import glob, json, os, sys
 runs, last, size, n, m, gen, wall, cpu, rss, status = sys.argv[1:]
 def f(x):
-    return f"{x:.1f} s"
+    return f"{x:.2f} s"
 # One manifest for a flat input, one per partition (runs/instansi=…/<month>/) for a partitioned one.
 paths = sorted(glob.glob(f"{runs}/{last}/manifest.json") + glob.glob(f"{runs}/*=*/{last}/manifest.json"))
 if not paths:

@@ -28,15 +28,16 @@ fn is_null_date(s: &str) -> bool {
 
 impl<'a> Cell<'a> {
     /// A text cell as exports write it: blank, the text `null`/`NULL` (SIASN and database dumps),
-    /// a lone `-` placeholder and the no-date placeholders `01-01-0001`/`0000-00-00` are empty; a leading apostrophe (Excel's "keep as text" mark,
-    /// which SIASN writes before NIPs and dates) is not part of the value.
+    /// a lone `-` placeholder and the no-date placeholders `01-01-0001`/`0000-00-00` are empty.
+    /// Other text is kept verbatim, so a reject quotes it as written; the value readers drop a
+    /// leading apostrophe (Excel's "keep as text" mark, which SIASN writes before NIPs and dates).
     pub fn text(raw: &'a str) -> Cell<'a> {
         let s = raw.trim();
         let s = s.strip_prefix('\'').map_or(s, str::trim_start);
         if s.is_empty() || s == "-" || s.eq_ignore_ascii_case("null") || is_null_date(s) {
             Cell::Empty
         } else {
-            Cell::Text(s)
+            Cell::Text(raw)
         }
     }
 

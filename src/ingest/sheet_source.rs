@@ -165,9 +165,9 @@ pub fn locate_header(grid: &Grid, is_header: &dyn Fn(&str) -> bool, fallback: bo
     let child_keys: Vec<String> = sub.iter().map(|s| header_key(s)).collect();
     let mut headers = Vec::with_capacity(w);
     let mut keys = Vec::with_capacity(w);
-    for c in 0..w {
+    for (c, child) in sub.iter().enumerate() {
         let parent = parent_of(c);
-        let child = sub[c].clone();
+        let child = child.clone();
         if child.is_empty() || sub_idx.is_none() {
             keys.push(vec![header_key(&parent)]);
             headers.push(parent);

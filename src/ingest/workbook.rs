@@ -72,7 +72,7 @@ fn not_a_workbook(path: &Path, kind: WorkbookKind, e: impl std::fmt::Display) ->
     FileError::new(
         path,
         FileErrorKind::NotASpreadsheet,
-        format!("berkas {} tidak dapat dibaca / unreadable {} workbook: {e}", kind.name(), kind.name()),
+        format!("bukan berkas Excel yang sah ({}) / not a valid Excel file: {e}", kind.name()),
         "buka di Excel atau LibreOffice lalu simpan ulang sebagai .xlsx, atau ekspor sebagai CSV / open and re-save as .xlsx, or export as CSV",
     )
 }

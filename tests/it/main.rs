@@ -4,7 +4,8 @@
 //! format quirks (`formats`), every reject reason (`rejects`), row reconciliation on messy and
 //! generated data (`reconcile`), the generator (`sample`), interval coverage over 200 generated
 //! datasets (`coverage`), Parquet interoperability with the Apache `arrow`/`parquet` crates
-//! (`interop`), the monthly run (`run`, `movement`), the report in a headless browser (`report`)
+//! (`interop`), real-layout exports of SIASN, SIMPEG, e-Kinerja and survey tools (`real_exports`),
+//! the monthly run (`run`, `movement`), the report in a headless browser (`report`)
 //! and unattended scheduled runs (`schedule`).
 
 mod bad_inputs;
@@ -16,6 +17,7 @@ mod formats;
 mod interop;
 mod movement;
 mod properties;
+mod real_exports;
 mod reconcile;
 mod rejects;
 mod report;
