@@ -593,6 +593,74 @@ fn fourteen_unsur_survey() {
     }
 }
 
+/// The IKM of a run's `ikm_per_unit.parquet` for the first row: computed konversi, mutu,
+/// reported konversi, its mutu, and whether they disagree.
+fn ikm_row(
+    s: &Scratch,
+    period: &str,
+) -> (Option<f64>, Option<String>, Option<f64>, Option<String>, Option<bool>, Option<i64>) {
+    let r = run(&[
+        "run".into(),
+        "--input".into(),
+        s.input().display().to_string(),
+        "--out".into(),
+        s.path("runs").display().to_string(),
+        "--period".into(),
+        period.into(),
+        "--force".into(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let t = mutasi::data::table::read_table(&s.path("runs").join(period).join("ikm_per_unit.parquet"))
+        .expect("ikm");
+    let bools = match t.get("beda_laporan") {
+        Some(ColumnData::Bool(v)) => v[0],
+        other => panic!("{other:?}"),
+    };
+    (
+        floats(&t, "ikm_konversi")[0],
+        strings(&t, "mutu")[0].clone(),
+        floats(&t, "ikm_konversi_laporan")[0],
+        strings(&t, "mutu_laporan")[0].clone(),
+        bools,
+        ints(&t, "jumlah_unsur")[0],
+    )
+}
+
+/// A 14-unsur survey is graded by Kepmenpan 25/2004: its report's 76,475 (weights 0,071) and the
+/// exact 76,93 are both B there, so they agree; by PermenPANRB 14/2017's intervals the report
+/// would be C and flagged.
+#[test]
+fn fourteen_unsur_survey_is_graded_by_its_own_regulation() {
+    let s = fixture("skm_14_unsur");
+    let (computed, mutu, reported, mutu_reported, differs, unsur) = ikm_row(&s, "2010-06");
+    assert!((computed.expect("ikm") - 2154.0 / 700.0 * 25.0).abs() < 1e-9, "{computed:?}");
+    assert_eq!(
+        (mutu.as_deref(), mutu_reported.as_deref(), reported, unsur),
+        (Some("B"), Some("B"), Some(76.475), Some(14))
+    );
+    assert_eq!(differs, Some(false));
+}
+
+/// A portal IKM 0,09 below the computed one but on the other side of 88,31 is flagged: the mutu
+/// differs however small the gap.
+#[test]
+fn a_reported_ikm_of_another_mutu_is_flagged_however_small_the_gap() {
+    let s = Scratch::with_base();
+    // 200 respondents, every unsur 107 × 4 and 93 × 3: NRR 3,535, IKM 88,375 (A).
+    let mut csv = String::from("unit_id,tanggal,u1,u2,u3,u4,u5,u6,u7,u8,u9\n");
+    for r in 0..200 {
+        let v = if r < 107 { 4 } else { 3 };
+        csv.push_str(&format!("PKM01,{:02}-02-2025{}\n", 1 + r % 28, format!(",{v}").repeat(9)));
+    }
+    s.write("in/skm.csv", &csv);
+    // The portal's 0,111 weights: 3,535 · 0,999 · 25 = 88,286 (B).
+    s.write("in/layanan.csv", "unit_id,periode,indikator,nilai\nPKM01,2025-S1,ikm,88.29\n");
+    let (computed, mutu, reported, mutu_reported, differs, _) = ikm_row(&s, "2025-06");
+    assert!((computed.expect("ikm") - 88.375).abs() < 1e-9);
+    assert_eq!((mutu.as_deref(), reported, mutu_reported.as_deref()), (Some("A"), Some(88.29), Some("B")));
+    assert_eq!(differs, Some(true), "0,085 apart but A against B");
+}
+
 /// Three permohonan columns: month-first by evidence, all ambiguous, and mixed.
 #[test]
 fn date_order_is_decided_per_column() {

@@ -630,6 +630,9 @@ def skm_14():
     for r in range(50):
         rows.append([PASSO, f"{1 + r % 28:02d}-0{1 + r % 6}-2010"] + [cols[u][r] for u in range(14)])
     write_csv("skm_14_unsur/skm.csv", header, rows, delimiter=";")
+    # The survey report's own IKM, weighted with 0,071: 76,475 (B by Kepmenpan 25/2004).
+    write_csv("skm_14_unsur/layanan.csv", ["unit_id", "periode", "indikator", "nilai"],
+              [[PASSO, "2010-S1", "ikm", "76,475"]], delimiter=";")
     units_csv("skm_14_unsur")
     pegawai_csv("skm_14_unsur")
 
