@@ -593,12 +593,11 @@ fn fourteen_unsur_survey() {
     }
 }
 
-/// The IKM of a run's `ikm_per_unit.parquet` for the first row: computed konversi, mutu,
-/// reported konversi, its mutu, and whether they disagree.
-fn ikm_row(
-    s: &Scratch,
-    period: &str,
-) -> (Option<f64>, Option<String>, Option<f64>, Option<String>, Option<bool>, Option<i64>) {
+/// The first row of a run's `ikm_per_unit.parquet`: computed konversi, mutu, reported konversi,
+/// its mutu, whether they disagree, and the number of unsur.
+type IkmRow = (Option<f64>, Option<String>, Option<f64>, Option<String>, Option<bool>, Option<i64>);
+
+fn ikm_row(s: &Scratch, period: &str) -> IkmRow {
     let r = run(&[
         "run".into(),
         "--input".into(),
