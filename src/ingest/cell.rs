@@ -34,11 +34,14 @@ impl<'a> Cell<'a> {
     pub fn text(raw: &'a str) -> Cell<'a> {
         let s = raw.trim();
         let s = s.strip_prefix('\'').map_or(s, str::trim_start);
-        if s.is_empty() || s == "-" || s.eq_ignore_ascii_case("null") || is_null_date(s) {
-            Cell::Empty
-        } else {
-            Cell::Text(raw)
-        }
+        // By length first: millions of cells are read this way.
+        let missing = match s.len() {
+            0 => true,
+            1 => s == "-",
+            4 => s.eq_ignore_ascii_case("null"),
+            _ => s.starts_with('0') && is_null_date(s),
+        };
+        if missing { Cell::Empty } else { Cell::Text(raw) }
     }
 
     /// Empty, or text that is only whitespace.

@@ -120,17 +120,10 @@ fn date_warnings(file: u32, prof: &profile::Profile) -> Vec<Finding> {
             _ => continue,
         };
         let Some((row, raw)) = first else { continue };
+        let (id, en) = order.words();
         out.push(Finding::new(Prov { file, row: *row }, d.column, raw.clone(), reason).with_detail(format!(
-            "kolom `{}`: dibaca {}; {} tanggal hari-bulan, {} bulan-hari, {} dua arah / column read {}; {} day-first, {} month-first, {} either way",
-            d.header,
-            order.label(),
-            d.day_first,
-            d.month_first,
-            d.either,
-            order.label(),
-            d.day_first,
-            d.month_first,
-            d.either
+            "kolom `{}` dibaca {id}: {} tanggal hanya hari-bulan, {} hanya bulan-hari, {} dua arah / column `{}` read {en}: {} day-first only, {} month-first only, {} either way",
+            d.header, d.day_first, d.month_first, d.either, d.header, d.day_first, d.month_first, d.either
         )));
     }
     out

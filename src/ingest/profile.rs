@@ -2,7 +2,8 @@
 //! read them.
 //!
 //! - **Decimal style** of its numeric columns, from a sample ([`detect_style`]).
-//! - **Day/month order** of each date column, from *all* its values: a first part above 12 means
+//! - **Day/month order** of each date column, from *all* its values (a `periode` column, which
+//!   holds full dates only rarely, from the same sample as the decimal style): a first part above 12 means
 //!   day-first, a second part above 12 means month-first. A column with both is mixed: the
 //!   majority order is used and the others are rejected when the rows are parsed. A column whose
 //!   every numeric date reads both ways is a US-locale Google Forms `Timestamp` (month-first) if
@@ -150,10 +151,16 @@ pub fn profile(
     let mut samples: Vec<String> = Vec::new();
     // A column repeats values in runs: each run is looked at once.
     let mut last: Vec<String> = vec![String::new(); columns.len()];
+    // Date columns read whole; a `periode` column (a kinerja export's month, tens of millions of
+    // rows, a full date only rarely) only over the sample's rows.
+    let whole = columns.iter().any(|c| c.column != "periode");
+    let mut rows = 0usize;
     let wanted: Vec<usize> = numeric.iter().copied().chain(columns.iter().map(|c| c.index)).collect();
     src.for_each_only(path, &wanted, &mut |ev| {
         if let RowEvent::Row { number, cells } = ev {
-            if samples.len() < DECIMAL_SAMPLE {
+            rows += 1;
+            let sampling = samples.len() < DECIMAL_SAMPLE && rows <= DECIMAL_SAMPLE;
+            if sampling {
                 for c in numeric {
                     if let Some(Cell::Text(s)) = cells.get(*c) {
                         samples.push((*s).to_string());
@@ -161,6 +168,9 @@ pub fn profile(
                 }
             }
             for (col, seen) in columns.iter_mut().zip(&mut last) {
+                if col.column == "periode" && !sampling {
+                    continue;
+                }
                 let Some(Cell::Text(s)) = cells.get(col.index) else { continue };
                 if *seen == *s {
                     continue;
@@ -171,8 +181,7 @@ pub fn profile(
                     col.add(number, s, hint, time);
                 }
             }
-            // Without date columns the sample alone was wanted.
-            return !columns.is_empty() || samples.len() < DECIMAL_SAMPLE;
+            return whole || (samples.len() < DECIMAL_SAMPLE && rows < DECIMAL_SAMPLE);
         }
         true
     })?;

@@ -39,11 +39,19 @@ pub enum DateOrder {
 }
 
 impl DateOrder {
-    /// How the order is written for people: `hari-bulan-tahun` / `bulan-hari-tahun`.
+    /// How the order is written for people, in both languages.
     pub fn label(self) -> &'static str {
         match self {
             DateOrder::DayFirst => "hari-bulan-tahun / day-month-year",
             DateOrder::MonthFirst => "bulan-hari-tahun / month-day-year",
+        }
+    }
+
+    /// The order in Bahasa Indonesia, and in English.
+    pub fn words(self) -> (&'static str, &'static str) {
+        match self {
+            DateOrder::DayFirst => ("hari-bulan-tahun", "day-month-year"),
+            DateOrder::MonthFirst => ("bulan-hari-tahun", "month-day-year"),
         }
     }
 }

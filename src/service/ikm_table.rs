@@ -86,9 +86,7 @@ impl IkmRow {
                 || self.grading.grade(computed) != self.grading.grade(reported),
         )
     }
-}
 
-impl IkmRow {
     pub fn sampel_minimum(&self) -> Option<u64> {
         self.populasi.map(|n| krejcie_morgan(n.round().max(0.0) as u64))
     }
