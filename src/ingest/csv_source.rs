@@ -146,6 +146,23 @@ impl CsvSource {
         CsvSource::from_text(path, text, encoding)
     }
 
+    /// The header of a CSV file from its first 256 KiB, without reading the rest: enough to tell
+    /// which table a file of unknown name holds.
+    pub fn peek_headers(path: &Path) -> Result<Vec<String>, FileError> {
+        use std::io::Read;
+        let mut head = Vec::with_capacity(1 << 18);
+        std::fs::File::open(path)
+            .and_then(|f| f.take(1 << 18).read_to_end(&mut head))
+            .map_err(|e| FileError::io(path, &e))?;
+        // Whole lines only: a cut line could split a character or a quoted field.
+        let full = std::fs::metadata(path).map(|m| m.len() as usize == head.len()).unwrap_or(true);
+        if !full && let Some(end) = head.iter().rposition(|b| *b == b'\n') {
+            head.truncate(end + 1);
+        }
+        let (text, encoding) = decode(path, &head)?;
+        Ok(CsvSource::from_text(path, text, encoding)?.headers)
+    }
+
     /// A CSV source over text already decoded.
     pub fn from_text(path: &Path, text: String, encoding: &'static str) -> Result<CsvSource, FileError> {
         if text.trim().is_empty() {

@@ -217,7 +217,7 @@ pub fn read_grids(path: &Path, detected: Detected) -> Result<Vec<Grid>, FileErro
 /// The headers (and their match keys) of a flat file: CSV, JSON or Parquet.
 fn flat_headers(path: &Path, detected: Detected) -> Result<Vec<String>, FileError> {
     Ok(match detected {
-        Detected::Csv => super::csv_source::CsvSource::open(path)?.headers,
+        Detected::Csv => super::csv_source::CsvSource::peek_headers(path)?,
         Detected::Json => {
             let bytes = std::fs::read(path).map_err(|e| FileError::io(path, &e))?;
             let (text, _) = super::csv_source::decode(path, &bytes)?;

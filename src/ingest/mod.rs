@@ -470,6 +470,19 @@ fn read_source(
     loaded.warnings.extend(date_warnings(file_idx, &prof));
     // Unused columns that look like a missing field: say so, with the alias line to add.
     let header_row = src.info().header_rows.first().copied().unwrap_or(0);
+    // A job history named as a transfer list would count every first appointment as a transfer.
+    if table == Table::Mutasi
+        && !map.has("unit_asal_id")
+        && discover::classify(&src.keys(), src.headers(), &crate::config::Config::default())
+            == discover::Fit::Table(Table::RiwayatJabatan)
+    {
+        loaded.warnings.push(Finding::new(
+            Prov { file: file_idx, row: header_row },
+            "unit_asal_id",
+            "",
+            Reason::MutasiLooksLikeHistory,
+        ));
+    }
     for (header, column, line) in columns::suggestions(table, map) {
         loaded.warnings.push(
             Finding::new(

@@ -564,3 +564,28 @@ pub fn skm(ctx: &mut RowCtx<'_, '_>) -> SkmOutcome {
     let row = SkmRow { prov: ctx.prov, unit_id, tanggal, answers, responden_id: ctx.text("responden_id") };
     if ctx.rejects.is_empty() { SkmOutcome::Row(row) } else { SkmOutcome::Rejected }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_duk_cell_splits_into_name_and_nip() {
+        assert_eq!(
+            split_nama_nip("Maria Lekransi, S.Kep\nNIP. 19900115 201403 2 002"),
+            (Some("Maria Lekransi, S.Kep"), Some("19900115 201403 2 002"))
+        );
+        assert_eq!(
+            split_nama_nip("dr. Yohanis Tahalele / NIP: 198609262015051001"),
+            (Some("dr. Yohanis Tahalele"), Some("198609262015051001"))
+        );
+        // Without the marker, a last line of 18 digits is the NIP.
+        assert_eq!(
+            split_nama_nip("Petrus Latuconsina\n19751230 200012 1 003"),
+            (Some("Petrus Latuconsina"), Some("19751230 200012 1 003"))
+        );
+        // "Nipah" is a name, not the marker; no NIP at all leaves the NIP empty.
+        assert_eq!(split_nama_nip("Nipah Sahetapy"), (Some("Nipah Sahetapy"), None));
+        assert_eq!(split_nama_nip("NIP."), (None, None));
+    }
+}

@@ -98,6 +98,7 @@ fn cases() -> Vec<Case> {
         case("urutan_tanggal_diasumsikan", "mutasi.csv", mut_(&format!("{NIP_A},01-02-2024,PKM17,rotasi,\n{NIP_B},03-04-2024,DINKES,rotasi,\n")), "2", "tmt"),
         case("jawaban_skm_tidak_dikenal", "skm.csv", "unit_id,tanggal,u1,u2,u3,u4,u5,u6,u7,u8,u9\nPKM01,2024-02-01,Lumayan,Mudah,Cepat,Gratis,Sesuai,Kompeten,Sopan dan ramah,Tidak ada,Baik\n".into(), "2", "u1"),
         case("pns_id_tidak_dikenal", "kinerja.csv", "pnsDinilaiId,tahun,predikat\nA8ACA7397AE599,2024,Baik\n".into(), "2", "pns_id"),
+        case("mutasi_tampak_riwayat", "mutasi.csv", format!("nipBaru,tmtJabatan,unorId,nomorSk,tanggalSk,jabatanFungsionalNama\n{NIP_A},01-03-2015,PKM01,800/1/2015,20-02-2015,Perawat\n"), "1", "unit_asal_id"),
         case("kolom_mirip_bidang", "pegawai.csv", format!("nip,Golongan Ruang Akhir\n{NIP_A},III/b\n"), "1", "golongan"),
     ]
 }
