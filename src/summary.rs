@@ -138,7 +138,11 @@ pub fn build(loaded: &Loaded, recon: &[Reconciliation], max_reject_rate: f64) ->
                     kolom: d.column.to_string(),
                     header: d.header.clone(),
                     urutan: d.order.label().to_string(),
-                    dasar: d.basis.label().to_string(),
+                    dasar: if d.files > 1 {
+                        format!("{}; {} berkas tabel ini / files of this table", d.basis.label(), d.files)
+                    } else {
+                        d.basis.label().to_string()
+                    },
                 })
                 .collect(),
             baris_header: f.info.header_rows.clone(),

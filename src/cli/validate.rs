@@ -108,9 +108,8 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome, Failure> {
     print!("{}", crate::summary::render(&summary));
     announce_key(&key_info);
     println!("\nKeluaran / Outputs: {}", args.out.display());
-    println!(
-        "  tabel kanonik / canonical tables: unit_kerja, pegawai, mutasi, kinerja, layanan, skm (.parquet)"
-    );
+    let names: Vec<&str> = crate::schema::Table::ALL.iter().map(|t| t.name()).collect();
+    println!("  tabel kanonik / canonical tables: {} (.parquet)", names.join(", "));
     println!(
         "  rejects.parquet, rejects.csv, warnings.parquet, warnings.csv, reconciliation.parquet, ringkasan.json"
     );

@@ -8,11 +8,11 @@
 use std::path::Path;
 
 use super::cell::Cell;
-use super::columns::{ColumnMap, map_columns_keyed, suggestions};
+use super::columns::{ColumnMap, suggestions};
 use super::discover::{Unused, discover};
 use super::file_error::FileError;
+use super::profile;
 use super::source::{RowEvent, Source, open_sources};
-use super::{context, profile};
 use crate::config::Config;
 use crate::normalize::date::{DateOrder, iso, parse_date_ordered};
 use crate::schema::{DATE_COLUMNS, Table};
@@ -73,6 +73,7 @@ fn shown(column: &str, cell: Cell<'_>, order: DateOrder) -> String {
 /// Everything `mutasi inspect` shows, and the data files no table takes.
 pub fn inspect(input: &Path, cfg: &Config) -> Result<(Vec<Inspected>, Vec<Unused>), FileError> {
     let found = discover(input, cfg)?;
+    let pool = super::pool_date_evidence(input, &found.inputs, cfg)?;
     let mut unused = found.unused.clone();
     let mut out = Vec::new();
     for inp in found.inputs {
@@ -104,7 +105,7 @@ pub fn inspect(input: &Path, cfg: &Config) -> Result<(Vec<Inspected>, Vec<Unused
         };
         unused.extend(opened.skipped);
         for src in opened.sources {
-            out.push(inspect_source(&src, &inp.path, &rel, inp.table, cfg)?);
+            out.push(inspect_source(&src, &inp.path, &rel, inp.table, cfg, &pool)?);
         }
     }
     Ok((out, unused))
@@ -116,22 +117,9 @@ fn inspect_source(
     rel: &str,
     table: Table,
     cfg: &Config,
+    pool: &profile::DatePool,
 ) -> Result<Inspected, FileError> {
-    let tcfg = cfg.table(table);
     let info = src.info();
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let ctx = if table == Table::Skm {
-        context::survey_context(&tcfg, &src.title_lines(), info.sheet.as_deref(), stem)
-    } else {
-        context::RowContext::default()
-    };
-    let mut provided = Vec::new();
-    if ctx.unit.is_some() {
-        provided.push("unit_id");
-    }
-    if ctx.periode.is_some() {
-        provided.push("tanggal");
-    }
     let mut base = Inspected {
         file: rel.to_string(),
         sheet: info.sheet.clone(),
@@ -149,7 +137,8 @@ fn inspect_source(
         rows: Vec::new(),
         problem: None,
     };
-    let map: ColumnMap = match map_columns_keyed(path, table, &tcfg, src.headers(), &src.keys(), &provided) {
+    // The same mapping a run makes, with a survey sheet's unit and period from its title or name.
+    let (map, ctx): (ColumnMap, super::context::RowContext) = match super::source_map(src, path, table, cfg) {
         Ok(m) => m,
         Err(e) => {
             base.problem = Some(format!("{}\n  hint: {}", e.message, e.hint));
@@ -172,7 +161,8 @@ fn inspect_source(
     mapping.sort_by_key(|(i, _, _)| *i);
     let numeric: Vec<usize> = super::numeric_columns(table, &map);
     let dates = super::date_columns(&map, headers);
-    let prof = profile::profile(src, path, &numeric, &dates)?;
+    let mut prof = profile::profile(src, path, &numeric, &dates)?;
+    pool.apply(table, &mut prof);
     let orders = prof.orders(headers.len());
     let mut rows = Vec::new();
     src.for_each(path, &mut |ev| {

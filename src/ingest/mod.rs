@@ -65,6 +65,8 @@ pub struct DateOrderReport {
     pub header: String,
     pub order: crate::normalize::date::DateOrder,
     pub basis: profile::OrderBasis,
+    /// The files of the table the decision pooled (1: this file alone).
+    pub files: usize,
 }
 
 /// Everything ingest produced, before cross-table checks.
@@ -104,7 +106,7 @@ pub(crate) fn date_columns(map: &ColumnMap, headers: &[String]) -> Vec<(&'static
 
 /// The file-level warnings of its date columns: one per column read in an assumed order, and one
 /// per column that mixes both orders.
-fn date_warnings(file: u32, prof: &profile::Profile) -> Vec<Finding> {
+fn date_warnings(table: Table, file: u32, prof: &profile::Profile) -> Vec<(profile::PoolKey, Finding)> {
     let mut out = Vec::new();
     for d in &prof.dates {
         let (order, basis) = d.decide();
@@ -121,10 +123,10 @@ fn date_warnings(file: u32, prof: &profile::Profile) -> Vec<Finding> {
         };
         let Some((row, raw)) = first else { continue };
         let (id, en) = order.words();
-        out.push(Finding::new(Prov { file, row: *row }, d.column, raw.clone(), reason).with_detail(format!(
+        out.push((profile::pool_key(table, d), Finding::new(Prov { file, row: *row }, d.column, raw.clone(), reason).with_detail(format!(
             "kolom `{}` dibaca {id}: {} tanggal hanya hari-bulan, {} hanya bulan-hari, {} dua arah / column `{}` read {en}: {} day-first only, {} month-first only, {} either way",
             d.header, d.day_first, d.month_first, d.either, d.header, d.day_first, d.month_first, d.either
-        )));
+        ))));
     }
     out
 }
@@ -248,6 +250,8 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
         }
     }
     let crosswalk = load_crosswalk(input, cfg)?;
+    let pool = pool_date_evidence(input, &found.inputs, cfg)?;
+    let mut warned: std::collections::HashSet<profile::PoolKey> = std::collections::HashSet::new();
     let mut loaded = Loaded { unused: found.unused.clone(), ..Loaded::default() };
     // The memory of this thread's previous kinerja table, already mapped.
     loaded.tables.kinerja = SPARE_KINERJA.with(|s| std::mem::take(&mut *s.borrow_mut()));
@@ -303,23 +307,7 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
                 (Some(sheet), true) => format!("{rel}#{sheet}"),
                 _ => rel.clone(),
             };
-            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-            let context = if table == Table::Skm {
-                context::survey_context(&tcfg, &src.title_lines(), info.sheet.as_deref(), stem)
-            } else {
-                context::RowContext::default()
-            };
-            let mut provided: Vec<&str> = Vec::new();
-            if context.unit.is_some() {
-                provided.push("unit_id");
-            }
-            if context.periode.is_some() {
-                provided.push("tanggal");
-            }
-            let mut map = map_columns_keyed(path, table, &tcfg, src.headers(), &src.keys(), &provided)?;
-            if table == Table::Skm && cfg.service.u8_u9 == "sarana_pengaduan" {
-                swap_numbered_u8_u9(&mut map, &src.keys());
-            }
+            let (map, context) = source_map(&src, path, table, cfg)?;
             let file_idx = loaded.files.len() as u32;
             let report = read_source(
                 &src,
@@ -332,6 +320,8 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
                     pns_ids: pns_ids_now,
                     context: &context,
                     reported_indikator: &cfg.service.reported_indikator,
+                    pool: &pool,
+                    warned: &mut warned,
                 },
                 &mut loaded,
                 &mut interner,
@@ -368,6 +358,71 @@ fn swap_numbered_u8_u9(map: &mut ColumnMap, keys: &[Vec<String>]) {
     }
 }
 
+/// A source's column map and the values its rows take from elsewhere (a survey sheet's unit
+/// and period from its title, name or the config).
+pub(crate) fn source_map(
+    src: &Source,
+    path: &Path,
+    table: Table,
+    cfg: &Config,
+) -> Result<(ColumnMap, context::RowContext), FileError> {
+    let tcfg = cfg.table(table);
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let context = if table == Table::Skm {
+        context::survey_context(&tcfg, &src.title_lines(), src.info().sheet.as_deref(), stem)
+    } else {
+        context::RowContext::default()
+    };
+    let mut provided: Vec<&str> = Vec::new();
+    if context.unit.is_some() {
+        provided.push("unit_id");
+    }
+    if context.periode.is_some() {
+        provided.push("tanggal");
+    }
+    let mut map = map_columns_keyed(path, table, &tcfg, src.headers(), &src.keys(), &provided)?;
+    if table == Table::Skm && cfg.service.u8_u9 == "sarana_pengaduan" {
+        swap_numbered_u8_u9(&mut map, &src.keys());
+    }
+    Ok((map, context))
+}
+
+/// Date-order evidence pooled over the files of one table that share a column's header: a
+/// table split over many files (one SIASN response per person) is one column, decided once.
+/// Only tables read from several files are pooled, and only their date columns other than
+/// `periode`; Parquet files (typed dates) are not read twice for it.
+pub(crate) fn pool_date_evidence(
+    input: &Path,
+    inputs: &[discover::Input],
+    cfg: &Config,
+) -> Result<profile::DatePool, FileError> {
+    let mut pool = profile::DatePool::default();
+    for table in Table::ALL {
+        let files: Vec<&discover::Input> = inputs.iter().filter(|i| i.table == table).collect();
+        if files.len() < 2 {
+            continue;
+        }
+        for inp in files.into_iter().filter(|i| i.detected != Detected::Parquet) {
+            let rel = inp.path.strip_prefix(input).unwrap_or(&inp.path).display().to_string();
+            let tcfg = cfg.table(table);
+            let opened = open_sources(&inp.path, &rel, inp.detected, table, &tcfg, inp.sheet.as_deref())?;
+            for src in opened.sources {
+                let (map, _) = source_map(&src, &inp.path, table, cfg)?;
+                let dates: Vec<_> = date_columns(&map, src.headers())
+                    .into_iter()
+                    .filter(|(c, _, _)| *c != "periode")
+                    .collect();
+                if dates.is_empty() {
+                    continue;
+                }
+                let prof = profile::profile(&src, &inp.path, &[], &dates)?;
+                pool.add(table, &prof);
+            }
+        }
+    }
+    Ok(pool)
+}
+
 /// What one source's rows are read as.
 struct ReadCtx<'a> {
     table: Table,
@@ -378,6 +433,9 @@ struct ReadCtx<'a> {
     context: &'a context::RowContext,
     /// The `layanan` indicator an IKM worksheet's own IKM is recorded under.
     reported_indikator: &'a str,
+    /// Date-order evidence of the table's other files, and the columns already warned about.
+    pool: &'a profile::DatePool,
+    warned: &'a mut std::collections::HashSet<profile::PoolKey>,
 }
 
 /// Reads one source's rows into `loaded`'s tables, rejects and warnings; returns its report
@@ -390,8 +448,11 @@ fn read_source(
     interner: &mut tables::Interner,
     memo: &mut row::ParseMemo,
 ) -> Result<FileReport, FileError> {
-    let ReadCtx { table, map, file: file_idx, crosswalk, pns_ids, context, reported_indikator } = rc;
-    let prof = profile::profile(src, path, &numeric_columns(table, map), &date_columns(map, src.headers()))?;
+    let ReadCtx { table, map, file: file_idx, crosswalk, pns_ids, context, reported_indikator, pool, warned } =
+        rc;
+    let mut prof =
+        profile::profile(src, path, &numeric_columns(table, map), &date_columns(map, src.headers()))?;
+    pool.apply(table, &mut prof);
     let decimal = prof.decimal;
     let orders = prof.orders(src.headers().len());
     let mut rows_read = 0u64;
@@ -467,7 +528,12 @@ fn read_source(
             "ekspor ulang dengan data, atau hapus berkas ini dari folder masukan / re-export with data or remove the file",
         ));
     }
-    loaded.warnings.extend(date_warnings(file_idx, &prof));
+    // One warning per column, pooled or not: the first file with an example of it says it.
+    for (key, finding) in date_warnings(table, file_idx, &prof) {
+        if warned.insert(key) {
+            loaded.warnings.push(finding);
+        }
+    }
     // Unused columns that look like a missing field: say so, with the alias line to add.
     let header_row = src.info().header_rows.first().copied().unwrap_or(0);
     // A job history named as a transfer list would count every first appointment as a transfer.
@@ -508,7 +574,13 @@ fn read_source(
             .iter()
             .map(|d| {
                 let (order, basis) = d.decide();
-                DateOrderReport { column: d.column, header: d.header.clone(), order, basis }
+                DateOrderReport {
+                    column: d.column,
+                    header: d.header.clone(),
+                    order,
+                    basis,
+                    files: d.pooled_files.max(1),
+                }
             })
             .collect(),
     })

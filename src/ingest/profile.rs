@@ -41,6 +41,9 @@ pub struct DateColumn {
     pub either: u64,
     /// Numeric dates carrying a time of day.
     pub with_time: u64,
+    /// The number of files of the table whose evidence decided this column (more than one when
+    /// pooled, [`DatePool`]).
+    pub pooled_files: usize,
     /// The first value of each kind: row and raw text, for messages.
     pub first_either: Option<(u64, String)>,
     pub first_day_first: Option<(u64, String)>,
@@ -104,6 +107,52 @@ impl DateColumn {
                 (DateOrder::MonthFirst, OrderBasis::FormsTimestamp)
             }
             (false, false) => (DateOrder::DayFirst, OrderBasis::Assumed),
+        }
+    }
+}
+
+/// A date column of one table, across files: the table, the column and its folded header.
+pub type PoolKey = (crate::schema::Table, &'static str, String);
+
+/// The pool key of a date column.
+pub fn pool_key(table: crate::schema::Table, d: &DateColumn) -> PoolKey {
+    (table, d.column, header_key(&d.header))
+}
+
+/// Date-order evidence summed over the files of a table that share a column's header.
+#[derive(Debug, Default)]
+pub struct DatePool {
+    columns: std::collections::HashMap<PoolKey, (DateColumn, usize)>,
+}
+
+impl DatePool {
+    /// Adds one file's evidence.
+    pub fn add(&mut self, table: crate::schema::Table, prof: &Profile) {
+        for d in &prof.dates {
+            let (sum, files) = self.columns.entry(pool_key(table, d)).or_insert_with(|| (d.clone(), 0));
+            if *files > 0 {
+                sum.day_first += d.day_first;
+                sum.month_first += d.month_first;
+                sum.either += d.either;
+                sum.with_time += d.with_time;
+            }
+            *files += 1;
+        }
+    }
+
+    /// Replaces a file's counts by the pooled ones where the column was seen in several files;
+    /// the file keeps its own first examples (its warnings name its own rows).
+    pub fn apply(&self, table: crate::schema::Table, prof: &mut Profile) {
+        for d in &mut prof.dates {
+            if let Some((sum, files)) = self.columns.get(&pool_key(table, d))
+                && *files > 1
+            {
+                d.day_first = sum.day_first;
+                d.month_first = sum.month_first;
+                d.either = sum.either;
+                d.with_time = sum.with_time;
+                d.pooled_files = *files;
+            }
         }
     }
 }

@@ -694,6 +694,34 @@ fn date_order_is_decided_per_column() {
     balanced(&s);
 }
 
+/// A table in two parts is one column per header: a part whose every date reads both ways takes
+/// the order the other part's dates show, without a warning.
+#[test]
+fn date_order_is_pooled_over_the_parts_of_a_table() {
+    let s = fixture("dates_ambiguous");
+    std::fs::rename(s.input().join("permohonan.csv"), s.input().join("permohonan_1.csv")).expect("mv");
+    s.write(
+        "in/permohonan_2.csv",
+        &format!("nip,tanggal_pengajuan,status\n{},01/25/2025,diajukan\n", PEOPLE[4].0),
+    );
+    let r = validate_with_config(&s);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let t = table(&s, "permohonan");
+    assert_eq!(
+        dates(&t, "tanggal_pengajuan"),
+        ["2025-01-02", "2025-03-04", "2025-05-06", "2025-07-08", "2025-01-25"]
+            .map(|d| Some(d.to_string()))
+            .to_vec()
+    );
+    assert!(warnings(&s).is_empty(), "{:#?}", warnings(&s));
+    let sum = balanced(&s);
+    assert!(
+        file(&sum, "permohonan_1.csv")["urutan_tanggal"][0]["dasar"]
+            .as_str()
+            .is_some_and(|d| d.contains("2 berkas"))
+    );
+}
+
 /// `mutasi inspect` says what was understood of each file, suggests an alias for a column that
 /// looks like a missing field, and writes nothing.
 #[test]
