@@ -405,6 +405,21 @@ pub(crate) fn pool_date_evidence(
         for inp in files.into_iter().filter(|i| i.detected != Detected::Parquet) {
             let rel = inp.path.strip_prefix(input).unwrap_or(&inp.path).display().to_string();
             let tcfg = cfg.table(table);
+            // A CSV's header says whether it has such a column, without reading the file: a
+            // kinerja part has only `periode`.
+            if inp.detected == Detected::Csv {
+                let headers = csv_source::CsvSource::peek_headers(&inp.path)?;
+                let keys: Vec<Vec<String>> =
+                    headers.iter().map(|h| vec![crate::schema::header_key(h)]).collect();
+                let provided: &[&str] = if table == Table::Skm { &["unit_id", "tanggal"] } else { &[] };
+                let pooled =
+                    map_columns_keyed(&inp.path, table, &tcfg, &headers, &keys, provided).is_ok_and(|m| {
+                        m.columns().any(|(c, _)| crate::schema::DATE_COLUMNS.contains(&c) && c != "periode")
+                    });
+                if !pooled {
+                    continue;
+                }
+            }
             let opened = open_sources(&inp.path, &rel, inp.detected, table, &tcfg, inp.sheet.as_deref())?;
             for src in opened.sources {
                 let (map, _) = source_map(&src, &inp.path, table, cfg)?;
@@ -421,6 +436,154 @@ pub(crate) fn pool_date_evidence(
         }
     }
     Ok(pool)
+}
+
+/// The lengths of what a file's rows add to, so a file read in the wrong date order can be read
+/// again from scratch.
+struct Lengths {
+    tables: [usize; 9],
+    rejects: usize,
+    warnings: usize,
+}
+
+impl Lengths {
+    fn of(l: &Loaded) -> Lengths {
+        let t = &l.tables;
+        Lengths {
+            tables: [
+                t.unit_kerja.len(),
+                t.pegawai.len(),
+                t.mutasi.len(),
+                t.riwayat_jabatan.len(),
+                t.kinerja.len(),
+                t.layanan.len(),
+                t.skm.len(),
+                t.permohonan.len(),
+                t.pelatihan.len(),
+            ],
+            rejects: l.rejects.len(),
+            warnings: l.warnings.len(),
+        }
+    }
+
+    fn restore(&self, l: &mut Loaded) {
+        let t = &mut l.tables;
+        let [u, p, m, r, k, ly, s, pm, pl] = self.tables;
+        t.unit_kerja.truncate(u);
+        t.pegawai.truncate(p);
+        t.mutasi.truncate(m);
+        t.riwayat_jabatan.truncate(r);
+        t.kinerja.truncate(k);
+        t.layanan.truncate(ly);
+        t.skm.truncate(s);
+        t.permohonan.truncate(pm);
+        t.pelatihan.truncate(pl);
+        l.rejects.truncate(self.rejects);
+        l.warnings.truncate(self.warnings);
+    }
+}
+
+/// One pass over a source's rows with given date orders.
+struct Pass<'a> {
+    table: Table,
+    map: &'a ColumnMap,
+    file: u32,
+    crosswalk: &'a HashMap<String, u64>,
+    pns_ids: &'a HashMap<String, u64>,
+    context: &'a context::RowContext,
+    reported_indikator: &'a str,
+    decimal: DecimalStyle,
+}
+
+impl Pass<'_> {
+    /// Parses every row into `loaded`; `observe` takes the date columns' evidence on the way.
+    /// Returns the rows read and the layout rows among them.
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &self,
+        src: &Source,
+        path: &Path,
+        orders: &[crate::normalize::date::DateOrder],
+        mut observe: Option<&mut Vec<profile::DateColumn>>,
+        loaded: &mut Loaded,
+        interner: &mut tables::Interner,
+        memo: &mut row::ParseMemo,
+    ) -> Result<(u64, u64), FileError> {
+        let Pass { table, map, file: file_idx, crosswalk, pns_ids, context, reported_indikator, decimal } =
+            *self;
+        let mut rows_read = 0u64;
+        let mut layout_rows = 0u64;
+        let t = &mut loaded.tables;
+        let (rejects, warnings) = (&mut loaded.rejects, &mut loaded.warnings);
+        src.for_each(path, &mut |ev| {
+            rows_read += 1;
+            match ev {
+                RowEvent::Ragged { number, found, expected, raw } => {
+                    let f = Finding::new(Prov { file: file_idx, row: number }, "*", raw, Reason::RaggedRow)
+                        .with_detail(format!(
+                            "{found} kolom, header {expected} / {found} fields, header has {expected}"
+                        ));
+                    rejects.push(f);
+                }
+                RowEvent::Row { number, cells } => {
+                    if let Some(columns) = observe.as_deref_mut() {
+                        for c in columns.iter_mut() {
+                            if let Some(Cell::Text(s)) = cells.get(c.index) {
+                                c.observe(number, s);
+                            }
+                        }
+                    }
+                    let mut ctx = RowCtx {
+                        prov: Prov { file: file_idx, row: number },
+                        cells,
+                        map,
+                        orders,
+                        context,
+                        decimal,
+                        crosswalk,
+                        pns_ids,
+                        memo: &mut *memo,
+                        rejects: Vec::new(),
+                        warnings: Vec::new(),
+                    };
+                    match table {
+                        Table::UnitKerja => t.unit_kerja.extend(tables::unit_kerja(&mut ctx)),
+                        Table::Pegawai => t.pegawai.extend(tables::pegawai(&mut ctx)),
+                        Table::Mutasi => t.mutasi.extend(tables::mutasi(&mut ctx)),
+                        Table::RiwayatJabatan => t.riwayat_jabatan.extend(tables::riwayat_jabatan(&mut ctx)),
+                        Table::Kinerja => tables::kinerja(&mut ctx, &mut *interner, &mut t.kinerja),
+                        Table::Layanan => t.layanan.extend(tables::layanan(&mut ctx, &mut *interner)),
+                        Table::Skm => match tables::skm(&mut ctx) {
+                            tables::SkmOutcome::Row(r) => t.skm.push(r),
+                            tables::SkmOutcome::Rejected => {}
+                            // The worksheet's own IKM, kept to compare with the one computed.
+                            tables::SkmOutcome::Summary(Some(v))
+                                if context.unit.is_some() && context.periode.is_some() =>
+                            {
+                                t.layanan.push(crate::model::LayananRow {
+                                    prov: ctx.prov,
+                                    unit_id: context.unit.clone().unwrap_or_default(),
+                                    periode: context
+                                        .periode
+                                        .unwrap_or(crate::normalize::period::Period::month(1970, 1)),
+                                    indikator: interner.indicator(reported_indikator),
+                                    nilai: v,
+                                });
+                            }
+                            // A summary or note row is layout, not a row read.
+                            tables::SkmOutcome::Summary(_) => layout_rows += 1,
+                        },
+                        Table::Permohonan => t.permohonan.extend(tables::permohonan(&mut ctx)),
+                        Table::Pelatihan => t.pelatihan.extend(tables::pelatihan(&mut ctx)),
+                    }
+                    rejects.append(&mut ctx.rejects);
+                    warnings.append(&mut ctx.warnings);
+                }
+            }
+            true
+        })?;
+        Ok((rows_read, layout_rows))
+    }
 }
 
 /// What one source's rows are read as.
@@ -450,75 +613,32 @@ fn read_source(
 ) -> Result<FileReport, FileError> {
     let ReadCtx { table, map, file: file_idx, crosswalk, pns_ids, context, reported_indikator, pool, warned } =
         rc;
-    let mut prof =
-        profile::profile(src, path, &numeric_columns(table, map), &date_columns(map, src.headers()))?;
-    pool.apply(table, &mut prof);
+    // A `periode` column's order from the sample the decimal style comes from; the other date
+    // columns' from all their values, observed while the rows are read.
+    let (sampled, whole): (Vec<_>, Vec<_>) =
+        date_columns(map, src.headers()).into_iter().partition(|(c, _, _)| *c == "periode");
+    let mut prof = profile::profile(src, path, &numeric_columns(table, map), &sampled)?;
     let decimal = prof.decimal;
-    let orders = prof.orders(src.headers().len());
-    let mut rows_read = 0u64;
-    let mut layout_rows = 0u64;
-    let t = &mut loaded.tables;
-    let (rejects, warnings) = (&mut loaded.rejects, &mut loaded.warnings);
-    src.for_each(path, &mut |ev| {
-        rows_read += 1;
-        match ev {
-            RowEvent::Ragged { number, found, expected, raw } => {
-                let f = Finding::new(Prov { file: file_idx, row: number }, "*", raw, Reason::RaggedRow)
-                    .with_detail(format!(
-                        "{found} kolom, header {expected} / {found} fields, header has {expected}"
-                    ));
-                rejects.push(f);
-            }
-            RowEvent::Row { number, cells } => {
-                let mut ctx = RowCtx {
-                    prov: Prov { file: file_idx, row: number },
-                    cells,
-                    map,
-                    orders: &orders,
-                    context,
-                    decimal,
-                    crosswalk,
-                    pns_ids,
-                    memo: &mut *memo,
-                    rejects: Vec::new(),
-                    warnings: Vec::new(),
-                };
-                match table {
-                    Table::UnitKerja => t.unit_kerja.extend(tables::unit_kerja(&mut ctx)),
-                    Table::Pegawai => t.pegawai.extend(tables::pegawai(&mut ctx)),
-                    Table::Mutasi => t.mutasi.extend(tables::mutasi(&mut ctx)),
-                    Table::RiwayatJabatan => t.riwayat_jabatan.extend(tables::riwayat_jabatan(&mut ctx)),
-                    Table::Kinerja => tables::kinerja(&mut ctx, &mut *interner, &mut t.kinerja),
-                    Table::Layanan => t.layanan.extend(tables::layanan(&mut ctx, &mut *interner)),
-                    Table::Skm => match tables::skm(&mut ctx) {
-                        tables::SkmOutcome::Row(r) => t.skm.push(r),
-                        tables::SkmOutcome::Rejected => {}
-                        // The worksheet's own IKM, kept to compare with the one computed.
-                        tables::SkmOutcome::Summary(Some(v))
-                            if context.unit.is_some() && context.periode.is_some() =>
-                        {
-                            t.layanan.push(crate::model::LayananRow {
-                                prov: ctx.prov,
-                                unit_id: context.unit.clone().unwrap_or_default(),
-                                periode: context
-                                    .periode
-                                    .unwrap_or(crate::normalize::period::Period::month(1970, 1)),
-                                indikator: interner.indicator(reported_indikator),
-                                nilai: v,
-                            });
-                        }
-                        // A summary or note row is layout, not a row read.
-                        tables::SkmOutcome::Summary(_) => layout_rows += 1,
-                    },
-                    Table::Permohonan => t.permohonan.extend(tables::permohonan(&mut ctx)),
-                    Table::Pelatihan => t.pelatihan.extend(tables::pelatihan(&mut ctx)),
-                }
-                rejects.append(&mut ctx.rejects);
-                warnings.append(&mut ctx.warnings);
-            }
-        }
-        true
-    })?;
+    let width = src.headers().len();
+    let mut observed: Vec<profile::DateColumn> =
+        whole.iter().map(|(c, i, h)| profile::DateColumn::new(c, *i, h)).collect();
+    // Read day-first unless the table's other files already decided otherwise (pooled).
+    let mut first = prof.clone();
+    first.dates.extend(observed.iter().cloned());
+    pool.apply(table, &mut first);
+    let first_orders = first.orders(width);
+    let before = Lengths::of(loaded);
+    let pass = Pass { table, map, file: file_idx, crosswalk, pns_ids, context, reported_indikator, decimal };
+    let (mut rows_read, mut layout_rows) =
+        pass.run(src, path, &first_orders, Some(&mut observed), loaded, interner, memo)?;
+    prof.dates.extend(observed);
+    pool.apply(table, &mut prof);
+    let orders = prof.orders(width);
+    if orders != first_orders {
+        // A month-first column: the rows are read again in its order.
+        before.restore(loaded);
+        (rows_read, layout_rows) = pass.run(src, path, &orders, None, loaded, interner, memo)?;
+    }
     let rows_read = rows_read - layout_rows;
     if rows_read == 0 {
         return Err(FileError::new(

@@ -2,8 +2,10 @@
 //! read them.
 //!
 //! - **Decimal style** of its numeric columns, from a sample ([`detect_style`]).
-//! - **Day/month order** of each date column, from *all* its values (a `periode` column, which
-//!   holds full dates only rarely, from the same sample as the decimal style): a first part above 12 means
+//! - **Day/month order** of each date column, from *all* its values: the loader observes them
+//!   while it reads the rows ([`DateColumn::observe`]) and reads a file again only when the
+//!   column turns out month-first; a `periode` column, which holds full dates only rarely, is
+//!   decided here from the same sample as the decimal style. A first part above 12 means
 //!   day-first, a second part above 12 means month-first. A column with both is mixed: the
 //!   majority order is used and the others are rejected when the rows are parsed. A column whose
 //!   every numeric date reads both ways is a US-locale Google Forms `Timestamp` (month-first) if
@@ -82,6 +84,18 @@ impl OrderBasis {
 }
 
 impl DateColumn {
+    /// A column with no evidence yet.
+    pub fn new(column: &'static str, index: usize, header: &str) -> DateColumn {
+        DateColumn { column, index, header: header.to_string(), ..DateColumn::default() }
+    }
+
+    /// Takes one value's evidence (none for values that read the same either way).
+    pub fn observe(&mut self, row: u64, raw: &str) {
+        if let Some((hint, time)) = order_hint(raw) {
+            self.add(row, raw, hint, time);
+        }
+    }
+
     fn add(&mut self, row: u64, raw: &str, hint: OrderHint, time: bool) {
         let (count, first) = match hint {
             OrderHint::DayFirst => (&mut self.day_first, &mut self.first_day_first),
