@@ -47,6 +47,29 @@ pub struct Inspected {
     pub problem: Option<String>,
 }
 
+impl Inspected {
+    /// A source with nothing understood of it yet.
+    fn new(file: String, sheet: Option<String>, table: Table, format: &'static str) -> Inspected {
+        Inspected {
+            file,
+            sheet,
+            table,
+            format,
+            encoding: None,
+            delimiter: None,
+            decimal: None,
+            header_rows: Vec::new(),
+            mapping: Vec::new(),
+            unused: Vec::new(),
+            suggestions: Vec::new(),
+            dates: Vec::new(),
+            context: Vec::new(),
+            rows: Vec::new(),
+            problem: None,
+        }
+    }
+}
+
 /// A cell as shown: identity values masked, dates read in their column's order.
 fn shown(column: &str, cell: Cell<'_>, order: DateOrder) -> String {
     let raw = cell.raw();
@@ -83,23 +106,9 @@ pub fn inspect(input: &Path, cfg: &Config) -> Result<(Vec<Inspected>, Vec<Unused
         {
             Ok(o) => o,
             Err(e) => {
-                out.push(Inspected {
-                    file: rel,
-                    sheet: inp.sheet,
-                    table: inp.table,
-                    format: inp.detected.name(),
-                    encoding: None,
-                    delimiter: None,
-                    decimal: None,
-                    header_rows: Vec::new(),
-                    mapping: Vec::new(),
-                    unused: Vec::new(),
-                    suggestions: Vec::new(),
-                    dates: Vec::new(),
-                    context: Vec::new(),
-                    rows: Vec::new(),
-                    problem: Some(format!("{}\n  hint: {}", e.message, e.hint)),
-                });
+                let mut it = Inspected::new(rel, inp.sheet, inp.table, inp.detected.name());
+                it.problem = Some(format!("{}\n  hint: {}", e.message, e.hint));
+                out.push(it);
                 continue;
             }
         };
@@ -120,23 +129,10 @@ fn inspect_source(
     pool: &profile::DatePool,
 ) -> Result<Inspected, FileError> {
     let info = src.info();
-    let mut base = Inspected {
-        file: rel.to_string(),
-        sheet: info.sheet.clone(),
-        table,
-        format: info.format,
-        encoding: info.encoding,
-        delimiter: info.delimiter,
-        decimal: None,
-        header_rows: info.header_rows.clone(),
-        mapping: Vec::new(),
-        unused: Vec::new(),
-        suggestions: Vec::new(),
-        dates: Vec::new(),
-        context: Vec::new(),
-        rows: Vec::new(),
-        problem: None,
-    };
+    let mut base = Inspected::new(rel.to_string(), info.sheet.clone(), table, info.format);
+    base.encoding = info.encoding;
+    base.delimiter = info.delimiter;
+    base.header_rows = info.header_rows.clone();
     // The same mapping a run makes, with a survey sheet's unit and period from its title or name.
     let (map, ctx): (ColumnMap, super::context::RowContext) = match super::source_map(src, path, table, cfg) {
         Ok(m) => m,

@@ -313,13 +313,15 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
                 &src,
                 path,
                 ReadCtx {
-                    table,
-                    map: &map,
-                    file: file_idx,
-                    crosswalk: &crosswalk,
-                    pns_ids: pns_ids_now,
-                    context: &context,
-                    reported_indikator: &cfg.service.reported_indikator,
+                    rows: Pass {
+                        table,
+                        map: &map,
+                        file: file_idx,
+                        crosswalk: &crosswalk,
+                        pns_ids: pns_ids_now,
+                        context: &context,
+                        reported_indikator: &cfg.service.reported_indikator,
+                    },
                     pool: &pool,
                     warned: &mut warned,
                 },
@@ -483,34 +485,38 @@ impl Lengths {
     }
 }
 
-/// One pass over a source's rows with given date orders.
+/// How one source's rows are read: into which table, through which columns, with which
+/// crosswalks and sheet context.
+#[derive(Clone, Copy)]
 struct Pass<'a> {
     table: Table,
     map: &'a ColumnMap,
     file: u32,
     crosswalk: &'a HashMap<String, u64>,
+    /// SIASN person id → NIP.
     pns_ids: &'a HashMap<String, u64>,
     context: &'a context::RowContext,
+    /// The `layanan` indicator an IKM worksheet's own IKM is recorded under.
     reported_indikator: &'a str,
-    decimal: DecimalStyle,
 }
 
 impl Pass<'_> {
-    /// Parses every row into `loaded`; `observe` takes the date columns' evidence on the way.
-    /// Returns the rows read and the layout rows among them.
+    /// Parses every row into `loaded` with the given decimal style and date orders; `observe`
+    /// takes the date columns' evidence on the way. Returns the rows read and the layout rows
+    /// among them.
     #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
         src: &Source,
         path: &Path,
+        decimal: DecimalStyle,
         orders: &[crate::normalize::date::DateOrder],
         mut observe: Option<&mut Vec<profile::DateColumn>>,
         loaded: &mut Loaded,
         interner: &mut tables::Interner,
         memo: &mut row::ParseMemo,
     ) -> Result<(u64, u64), FileError> {
-        let Pass { table, map, file: file_idx, crosswalk, pns_ids, context, reported_indikator, decimal } =
-            *self;
+        let Pass { table, map, file: file_idx, crosswalk, pns_ids, context, reported_indikator } = *self;
         let mut rows_read = 0u64;
         let mut layout_rows = 0u64;
         let t = &mut loaded.tables;
@@ -586,16 +592,9 @@ impl Pass<'_> {
     }
 }
 
-/// What one source's rows are read as.
+/// What one source's rows are read as, and the table's pooled date evidence.
 struct ReadCtx<'a> {
-    table: Table,
-    map: &'a ColumnMap,
-    file: u32,
-    crosswalk: &'a HashMap<String, u64>,
-    pns_ids: &'a HashMap<String, u64>,
-    context: &'a context::RowContext,
-    /// The `layanan` indicator an IKM worksheet's own IKM is recorded under.
-    reported_indikator: &'a str,
+    rows: Pass<'a>,
     /// Date-order evidence of the table's other files, and the columns already warned about.
     pool: &'a profile::DatePool,
     warned: &'a mut std::collections::HashSet<profile::PoolKey>,
@@ -611,8 +610,8 @@ fn read_source(
     interner: &mut tables::Interner,
     memo: &mut row::ParseMemo,
 ) -> Result<FileReport, FileError> {
-    let ReadCtx { table, map, file: file_idx, crosswalk, pns_ids, context, reported_indikator, pool, warned } =
-        rc;
+    let ReadCtx { rows: pass, pool, warned } = rc;
+    let (table, map, file_idx) = (pass.table, pass.map, pass.file);
     // A `periode` column's order from the sample the decimal style comes from; the other date
     // columns' from all their values, observed while the rows are read.
     let (sampled, whole): (Vec<_>, Vec<_>) =
@@ -628,16 +627,15 @@ fn read_source(
     pool.apply(table, &mut first);
     let first_orders = first.orders(width);
     let before = Lengths::of(loaded);
-    let pass = Pass { table, map, file: file_idx, crosswalk, pns_ids, context, reported_indikator, decimal };
     let (mut rows_read, mut layout_rows) =
-        pass.run(src, path, &first_orders, Some(&mut observed), loaded, interner, memo)?;
+        pass.run(src, path, decimal, &first_orders, Some(&mut observed), loaded, interner, memo)?;
     prof.dates.extend(observed);
     pool.apply(table, &mut prof);
     let orders = prof.orders(width);
     if orders != first_orders {
         // A month-first column: the rows are read again in its order.
         before.restore(loaded);
-        (rows_read, layout_rows) = pass.run(src, path, &orders, None, loaded, interner, memo)?;
+        (rows_read, layout_rows) = pass.run(src, path, decimal, &orders, None, loaded, interner, memo)?;
     }
     let rows_read = rows_read - layout_rows;
     if rows_read == 0 {
