@@ -314,7 +314,7 @@ impl ServiceConfig {
 pub struct TableConfig {
     /// Files to read instead of `<table>.csv|xlsx|parquet`, relative to the input folder.
     pub files: Vec<PathBuf>,
-    /// Worksheet to read from xlsx files (default: the first).
+    /// The one worksheet to read from workbooks (default: every sheet carrying the table's header).
     pub sheet: Option<String>,
     /// Extra header aliases: canonical column → headers as they appear in the files.
     pub aliases: BTreeMap<String, Vec<String>>,
