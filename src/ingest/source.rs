@@ -95,10 +95,7 @@ pub fn open_sources(
         ));
     }
     let single = grids.len() == 1 || wanted.is_some();
-    let format = match detected {
-        Detected::Markup => "html",
-        other => other.name(),
-    };
+    let format = detected.name();
     let mut sources = Vec::new();
     let mut skipped = Vec::new();
     let mut first_error: Option<FileError> = None;
