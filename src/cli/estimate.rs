@@ -1,5 +1,6 @@
 //! `mutasi estimate`: Callaway–Sant'Anna staggered DiD on any panel file.
 
+use crate::cli::outln;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -267,7 +268,7 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
         },
     };
     write_all(&a.out, &res, cell_boot.as_ref(), &aggs, &report, z).map_err(Failure::Internal)?;
-    println!(
+    outln!(
         "ATT(g,t): {} sel / cells, {} entitas / entities, {} kohort / cohorts",
         res.cells.len(),
         res.n,
@@ -275,7 +276,7 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
     );
     for (agg, bands) in &aggs {
         let se = bands.as_ref().map_or(agg.overall.se, |b| b.overall_se);
-        println!(
+        outln!(
             "  {:<9} ATT = {:>10.6}  SE = {:>9.6}  [{:.6}, {:.6}]",
             agg.kind.as_str(),
             agg.overall.att,
@@ -285,24 +286,28 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
         );
     }
     if let Some((dynamic, bands)) = aggs.iter().find(|(a, _)| a.kind == AggKind::Dynamic) {
-        println!("Studi peristiwa / event study (e = periode sejak perlakuan / periods since treatment):");
+        outln!("Studi peristiwa / event study (e = periode sejak perlakuan / periods since treatment):");
         for (j, (e, est)) in dynamic.elements.iter().enumerate() {
             let se = bands.as_ref().and_then(|b| b.element_se.get(j).copied()).unwrap_or(est.se);
-            println!("  e = {e:>4}  ATT = {:>10.6}  SE = {:>9.6}", est.att, se);
+            outln!("  e = {e:>4}  ATT = {:>10.6}  SE = {:>9.6}", est.att, se);
         }
     }
     if let Some(w) = &res.wald {
-        println!(
+        outln!(
             "Uji pra-tren / pre-trend test, semua sel / all cells: W = {:.4}, df = {}, p = {:.5}",
-            w.stat, w.df, w.p_value
+            w.stat,
+            w.df,
+            w.p_value
         );
     }
     if let Some(w) = &event_pretest {
-        println!(
+        outln!(
             "Uji pra-tren / pre-trend test, studi peristiwa e < 0 / event study e < 0: W = {:.4}, df = {}, p = {:.5}",
-            w.stat, w.df, w.p_value
+            w.stat,
+            w.df,
+            w.p_value
         );
     }
-    println!("Keluaran / Outputs: {} (att_gt.parquet, aggregates.parquet, estimate.json)", a.out.display());
+    outln!("Keluaran / Outputs: {} (att_gt.parquet, aggregates.parquet, estimate.json)", a.out.display());
     Ok(Outcome::Success)
 }

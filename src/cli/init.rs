@@ -2,6 +2,7 @@
 //! point of a deployment. The same text is the reference block of `docs/configuration.md`, and a
 //! test proves it parses to exactly the defaults.
 
+use crate::cli::outln;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -32,8 +33,8 @@ pub fn init(a: &InitArgs) -> Result<Outcome, Failure> {
         std::fs::create_dir_all(dir).map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
     }
     std::fs::write(&a.out, TEMPLATE).map_err(|e| Failure::Internal(format!("{}: {e}", a.out.display())))?;
-    println!("Konfigurasi ditulis / config written: {}", a.out.display());
-    println!(
+    outln!("Konfigurasi ditulis / config written: {}", a.out.display());
+    outln!(
         "  isi [run] input dan out, lalu / set [run] input and out, then: mutasi run --config {}",
         a.out.display()
     );

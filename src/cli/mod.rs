@@ -69,9 +69,21 @@ pub enum Outcome {
     DataRejected,
 }
 
+/// Writes one line to stdout; a closed pipe (`mutasi … | head`) ends the command quietly
+/// through [`Failure::BrokenPipe`], as ripgrep does, instead of a panic or a signal handler.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err($crate::cli::Failure::stdout)?
+    }};
+}
+pub(crate) use outln;
+
 /// Why a command failed.
 #[derive(Debug)]
 pub enum Failure {
+    /// stdout was closed by its reader: not an error, the command ends with 0 and no message.
+    BrokenPipe,
     /// Bad input data: a file that cannot be read at all.
     Data(String),
     /// Wrong arguments or configuration.
@@ -81,8 +93,18 @@ pub enum Failure {
 }
 
 impl Failure {
+    /// A failed write to stdout.
+    pub fn stdout(e: std::io::Error) -> Failure {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure::BrokenPipe
+        } else {
+            Failure::Internal(format!("stdout: {e}"))
+        }
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
+            Failure::BrokenPipe => 0,
             Failure::Data(_) => 1,
             Failure::Usage(_) | Failure::Internal(_) => 2,
         }
@@ -90,6 +112,7 @@ impl Failure {
 
     pub fn message(&self) -> &str {
         match self {
+            Failure::BrokenPipe => "",
             Failure::Data(m) | Failure::Usage(m) | Failure::Internal(m) => m,
         }
     }
@@ -138,8 +161,10 @@ pub fn run(cli: Cli) -> u8 {
     match result {
         Ok(Outcome::Success) => 0,
         Ok(Outcome::DataRejected) => 1,
+        Err(Failure::BrokenPipe) => 0,
         Err(f) => {
             let label = match f {
+                Failure::BrokenPipe => "",
                 Failure::Data(_) => "galat data / data error",
                 Failure::Usage(_) => "galat penggunaan / usage error",
                 Failure::Internal(_) => "galat internal / internal error",

@@ -1,5 +1,6 @@
 //! `mutasi panel`: the employee × month panel of one kinerja indicator, for `mutasi estimate`.
 
+use crate::cli::outln;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -34,16 +35,18 @@ pub fn run(a: &PanelArgs) -> Result<Outcome, Failure> {
     let people = panel.ids.len();
     write_parquet(panel.to_table(), &a.out).map_err(Failure::Internal)?;
     if a.standardize {
-        println!(
+        outln!(
             "Nilai distandarkan dalam unit × bulan; {} nilai dibuang (unit-bulan < 2 pegawai atau tanpa variasi) / values standardised; {} dropped",
-            panel.dropped_for_standardizing, panel.dropped_for_standardizing
+            panel.dropped_for_standardizing,
+            panel.dropped_for_standardizing
         );
     }
-    println!(
+    outln!(
         "Panel {}: {rows} baris / rows, {people} pegawai, t = 1 adalah / is {}; kolom / columns: pegawai_id, periode, t, kohort, nilai",
-        a.indikator, panel.first_month
+        a.indikator,
+        panel.first_month
     );
-    println!(
+    outln!(
         "Lanjut / next: mutasi estimate --panel {} --id pegawai_id --time t --cohort kohort --outcome nilai --balanced --out DIR",
         a.out.display()
     );

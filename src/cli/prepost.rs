@@ -1,5 +1,6 @@
 //! `mutasi prepost`: descriptive before/after windows around each transfer.
 
+use crate::cli::outln;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -58,21 +59,26 @@ pub fn run(a: &PrepostArgs) -> Result<Outcome, Failure> {
     std::fs::create_dir_all(&a.out).map_err(|e| Failure::Internal(format!("{}: {e}", a.out.display())))?;
     write_parquet(windows_table(&w), &a.out.join("transfer_windows.parquet")).map_err(Failure::Internal)?;
     write_parquet(summary_table(&rows), &a.out.join("prepost_summary.parquet")).map_err(Failure::Internal)?;
-    println!(
+    outln!(
         "Sebelum/sesudah mutasi — DESKRIPTIF, BUKAN KAUSAL / before/after transfers — descriptive, not causal"
     );
-    println!("{} jendela / windows, {} sah / valid", w.len(), w.iter().filter(|x| x.delta.is_some()).count());
+    outln!("{} jendela / windows, {} sah / valid", w.len(), w.iter().filter(|x| x.delta.is_some()).count());
     for r in rows.iter().filter(|r| r.dimensi == "semua" || r.dimensi == "jenis_mutasi") {
         match &r.summary {
-            Some(s) => println!(
+            Some(s) => outln!(
                 "  {:<20} {:<14} n = {:>5}  rata-rata Δ = {:>8.3}  [{:.3}, {:.3}]",
-                r.indikator, r.kelompok, r.n, s.mean, s.t_low, s.t_high
+                r.indikator,
+                r.kelompok,
+                r.n,
+                s.mean,
+                s.t_low,
+                s.t_high
             ),
             None => {
-                println!("  {:<20} {:<14} n = {:>5}  (ditekan / suppressed)", r.indikator, r.kelompok, r.n)
+                outln!("  {:<20} {:<14} n = {:>5}  (ditekan / suppressed)", r.indikator, r.kelompok, r.n)
             }
         }
     }
-    println!("Keluaran / Outputs: {} (transfer_windows.parquet, prepost_summary.parquet)", a.out.display());
+    outln!("Keluaran / Outputs: {} (transfer_windows.parquet, prepost_summary.parquet)", a.out.display());
     Ok(Outcome::Success)
 }

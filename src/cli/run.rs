@@ -6,6 +6,7 @@
 //! then the defaults. One run per output folder at a time (a lock); a killed run leaves the
 //! published periods as they were, and the next run removes its staging folder.
 
+use crate::cli::outln;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -447,7 +448,7 @@ fn run_partitions(
         let part = &parts[i];
         let name = part.name();
         tracing::info!(partisi = %name, "partisi / partition {}/{}", i + 1, parts.len());
-        println!("Partisi / partition {name}:");
+        outln!("Partisi / partition {name}:");
         let mut q = p.clone();
         q.input = part.dir.clone();
         q.root = p.root.join(&name);
@@ -472,7 +473,7 @@ fn run_partitions(
         }
     }
     let ok = parts.len() - rejected.len() - errors.len();
-    println!(
+    outln!(
         "Partisi / partitions: {ok} diterbitkan / published, {} ditolak / rejected, {} galat / errors (dari / of {})",
         rejected.len(),
         errors.len(),
@@ -485,6 +486,7 @@ fn run_partitions(
             Failure::Data(_) => Failure::Data(message),
             Failure::Usage(_) => Failure::Usage(message),
             Failure::Internal(_) => Failure::Internal(message),
+            Failure::BrokenPipe => Failure::BrokenPipe,
         });
     }
     if rejected.is_empty() {
@@ -569,8 +571,8 @@ fn run_period(a: &RunArgs, p: &Plan, period: &Period) -> Result<(Outcome, String
             publish(&staging, &target).map_err(Failure::Internal)?;
             let _ = std::fs::remove_file(root.join(format!("{name}.failed.json")));
             let _ = std::fs::remove_dir_all(root.join(format!("{name}.failed")));
-            println!("Periode / period {name}: diterbitkan / published to {}", target.display());
-            print_summary(&target, p);
+            outln!("Periode / period {name}: diterbitkan / published to {}", target.display());
+            print_summary(&target, p)?;
             Ok((Outcome::Success, String::new()))
         }
         Ok(Built::Rejected(gate, reason)) => {
@@ -603,7 +605,7 @@ fn run_period(a: &RunArgs, p: &Plan, period: &Period) -> Result<(Outcome, String
     }
 }
 
-fn print_summary(target: &Path, p: &Plan) {
+fn print_summary(target: &Path, p: &Plan) -> Result<(), Failure> {
     let read = |dir: &Path| -> Option<serde_json::Value> {
         serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).ok()?).ok()
     };
@@ -614,19 +616,20 @@ fn print_summary(target: &Path, p: &Plan) {
             (ok, v.len() - ok)
         };
         let (ok, skipped) = count("estimasi");
-        println!("  {ok} estimasi / estimates, {skipped} dilewati / skipped (lihat / see run.json)");
+        outln!("  {ok} estimasi / estimates, {skipped} dilewati / skipped (lihat / see run.json)");
         let (ok, skipped) = count("efek_unit");
-        println!("  {ok} efek unit / unit effects, {skipped} dilewati / skipped");
+        outln!("  {ok} efek unit / unit effects, {skipped} dilewati / skipped");
     }
     if target.join("report.html").exists() {
-        println!("  laporan / report: {}", target.join("report.html").display());
-        println!("  buku kerja / workbook: {}", target.join("report.xlsx").display());
+        outln!("  laporan / report: {}", target.join("report.html").display());
+        outln!("  buku kerja / workbook: {}", target.join("report.xlsx").display());
     }
     for (_, s) in &p.reports {
         let dir = target.join("laporan").join(&s.report.name);
-        println!("  laporan / report {}: {}", s.report.name, dir.join("report.html").display());
+        outln!("  laporan / report {}: {}", s.report.name, dir.join("report.html").display());
     }
-    println!("  manifest: {}", target.join("manifest.json").display());
+    outln!("  manifest: {}", target.join("manifest.json").display());
+    Ok(())
 }
 
 /// The latest kinerja month (month key) in the validated tables, up to `until`.

@@ -1,5 +1,6 @@
 //! `mutasi sample`: write a synthetic dataset with planted effects and bad rows.
 
+use crate::cli::outln;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -75,7 +76,7 @@ pub fn run(args: &SampleArgs) -> Result<Outcome, Failure> {
             )));
         }
         let truths = generate_partitioned(&spec, args.instansi, &args.out).map_err(Failure::Internal)?;
-        println!(
+        outln!(
             "Data contoh ditulis ke / Sample written to {}: {} instansi (instansi=I0001 … instansi={}), {} pegawai, {} mutasi, {} bulan",
             args.out.display(),
             truths.len(),
@@ -87,7 +88,7 @@ pub fn run(args: &SampleArgs) -> Result<Outcome, Failure> {
         return Ok(Outcome::Success);
     }
     let truth = generate(&spec, &args.out).map_err(Failure::Internal)?;
-    println!(
+    outln!(
         "Data contoh ditulis ke / Sample written to {}: {} pegawai, {} unit, {} bulan, {} mutasi, {} baris buruk ditanam / planted bad rows",
         args.out.display(),
         truth.pegawai,
@@ -96,6 +97,6 @@ pub fn run(args: &SampleArgs) -> Result<Outcome, Failure> {
         truth.mutasi.values().sum::<usize>(),
         truth.baris_buruk.values().sum::<usize>()
     );
-    println!("Kebenaran efek / planted truth: {}", args.out.join("truth.json").display());
+    outln!("Kebenaran efek / planted truth: {}", args.out.join("truth.json").display());
     Ok(Outcome::Success)
 }

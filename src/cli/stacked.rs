@@ -1,5 +1,6 @@
 //! `mutasi stacked`: stacked event study over every transfer.
 
+use crate::cli::outln;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -53,16 +54,19 @@ pub fn run(a: &StackedArgs) -> Result<Outcome, Failure> {
     let d = stacked_event_study_table(&a.indikator, &points, z);
     std::fs::create_dir_all(&a.out).map_err(|e| Failure::Internal(format!("{}: {e}", a.out.display())))?;
     write_parquet(d, &a.out.join("event_study.parquet")).map_err(Failure::Internal)?;
-    println!(
+    outln!(
         "Studi peristiwa bertumpuk / stacked event study: {} (e = bulan sejak mutasi, e = -1 acuan)",
         a.indikator
     );
     for p in &points {
-        println!(
+        outln!(
             "  e = {:>4}  ATT = {:>9.4}  SE = {:>8.4}  kejadian / events = {}",
-            p.e, p.att, p.se, p.n_events
+            p.e,
+            p.att,
+            p.se,
+            p.n_events
         );
     }
-    println!("Keluaran / Outputs: {}", a.out.join("event_study.parquet").display());
+    outln!("Keluaran / Outputs: {}", a.out.join("event_study.parquet").display());
     Ok(Outcome::Success)
 }

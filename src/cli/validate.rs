@@ -1,5 +1,6 @@
 //! `mutasi validate`: load, validate and write canonical tables plus rejects.
 
+use crate::cli::outln;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -107,10 +108,10 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome, Failure> {
 
     print!("{}", crate::summary::render(&summary));
     announce_key(&key_info);
-    println!("\nKeluaran / Outputs: {}", args.out.display());
+    outln!("\nKeluaran / Outputs: {}", args.out.display());
     let names: Vec<&str> = crate::schema::Table::ALL.iter().map(|t| t.name()).collect();
-    println!("  tabel kanonik / canonical tables: {} (.parquet)", names.join(", "));
-    println!(
+    outln!("  tabel kanonik / canonical tables: {} (.parquet)", names.join(", "));
+    outln!(
         "  rejects.parquet, rejects.csv, warnings.parquet, warnings.csv, reconciliation.parquet, ringkasan.json"
     );
     Ok(if summary.lulus { Outcome::Success } else { Outcome::DataRejected })

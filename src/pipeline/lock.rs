@@ -1,4 +1,5 @@
-//! One run per output folder at a time: an exclusive `flock(2)` on `<out>/.mutasi.lock`.
+//! One run per output folder at a time: an exclusive lock (`File::try_lock`, `flock(2)` on
+//! Linux) on `<out>/.mutasi.lock`.
 //!
 //! The kernel releases the lock when its process dies, however it dies, so a lock left by a
 //! killed run is never mistaken for a live one; the pid written into the file only names the
@@ -6,7 +7,6 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
-use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 
 /// A held lock; released on drop.
@@ -30,9 +30,14 @@ pub enum LockError {
     Io { path: String, message: String },
 }
 
+/// Whether process `pid` still exists (Linux: its `/proc` entry). Elsewhere it is assumed alive,
+/// so a previous holder is never wrongly called gone.
 fn alive(pid: u32) -> bool {
-    // SAFETY: signal 0 only checks whether the process exists.
-    pid > 0 && unsafe { libc::kill(pid as libc::pid_t, 0) } == 0
+    if cfg!(target_os = "linux") {
+        pid > 0 && Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
 }
 
 /// Takes the lock of `out` without waiting.
@@ -45,13 +50,15 @@ pub fn lock(out: &Path) -> Result<RunLock, LockError> {
     let mut previous = String::new();
     let _ = file.read_to_string(&mut previous);
     let previous: Option<u32> = previous.trim().parse().ok();
-    // SAFETY: a valid open file descriptor.
-    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-    if rc != 0 {
-        return Err(LockError::Busy {
-            path: path.display().to_string(),
-            pid: previous.map_or("?".into(), |p| p.to_string()),
-        });
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(LockError::Busy {
+                path: path.display().to_string(),
+                pid: previous.map_or("?".into(), |p| p.to_string()),
+            });
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
     }
     let stale_pid = previous.filter(|p| *p != std::process::id() && !alive(*p));
     file.set_len(0).map_err(io)?;
@@ -63,8 +70,8 @@ pub fn lock(out: &Path) -> Result<RunLock, LockError> {
 
 impl Drop for RunLock {
     fn drop(&mut self) {
-        // SAFETY: a valid open file descriptor; closing it would release the lock as well.
-        unsafe { libc::flock(self.file.as_raw_fd(), libc::LOCK_UN) };
+        // Closing the file would release the lock as well.
+        let _ = self.file.unlock();
     }
 }
 

@@ -77,16 +77,6 @@ fn golongan_group(g: &str) -> String {
     }
 }
 
-/// Type-7 quantile (R's default) of sorted values.
-fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let h = (sorted.len() - 1) as f64 * q;
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
-}
-
 /// OPD of each unit (the unit itself when it names none).
 fn opd_of_units(validated: &Path) -> Result<HashMap<String, String>, String> {
     let uf = validated.join("unit_kerja.parquet");
@@ -219,7 +209,7 @@ fn funnel(reqs: &[Request], until: Option<NaiveDate>) -> TableData {
         d.push(name, C::I64(rows.values().map(|x| Some(x[j])).collect()));
     }
     let q = |p: f64| -> Vec<Option<f64>> {
-        keys.iter().map(|k| days.get(*k).and_then(|v| quantile(v, p))).collect()
+        keys.iter().map(|k| days.get(*k).and_then(|v| crate::stats::quantile::type7(v, p))).collect()
     };
     d.push("hari_median", C::F64(q(0.5)));
     d.push("hari_p90", C::F64(q(0.9)));
@@ -287,7 +277,7 @@ fn fairness(reqs: &[Request], opts: &RequestOptions) -> TableData {
                 ci,
                 p_value,
                 flagged,
-                median_days: if small { None } else { quantile(&days, 0.5) },
+                median_days: if small { None } else { crate::stats::quantile::median(&days) },
             });
         }
     }

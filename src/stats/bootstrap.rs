@@ -12,6 +12,7 @@ use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
 use super::dist::normal_quantile;
+use super::quantile;
 
 /// Distribution of the multipliers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,13 +47,6 @@ pub struct Bands {
     pub element_se: Vec<f64>,
     /// Critical value of the simultaneous band over the elements.
     pub crit: f64,
-}
-
-/// Type-1 quantile (the inverse empirical CDF), as R's `quantile(type = 1)`.
-fn quantile_type1(sorted: &[f64], p: f64) -> f64 {
-    let n = sorted.len();
-    let k = ((n as f64 * p).ceil() as usize).clamp(1, n);
-    sorted[k - 1]
 }
 
 /// Runs the bootstrap over influence-function columns (each of length n). `clusters` gives each
@@ -127,7 +121,7 @@ pub fn multiplier(
         .map(|j| {
             let mut col: Vec<f64> = (0..opts.draws).map(|b| draws[b * k + j]).collect();
             col.sort_by(f64::total_cmp);
-            (quantile_type1(&col, 0.75) - quantile_type1(&col, 0.25)) / iqr_normal
+            (quantile::type1(&col, 0.75) - quantile::type1(&col, 0.25)) / iqr_normal
         })
         .collect();
     let usable: Vec<usize> = band.iter().copied().filter(|j| se[*j] > f64::EPSILON.sqrt() * 10.0).collect();
@@ -139,7 +133,7 @@ pub fn multiplier(
             .collect();
         t.sort_by(f64::total_cmp);
         // A band narrower than the pointwise interval is not credible; fall back as R does.
-        quantile_type1(&t, 1.0 - opts.alpha).max(normal_quantile(1.0 - opts.alpha / 2.0))
+        quantile::type1(&t, 1.0 - opts.alpha).max(normal_quantile(1.0 - opts.alpha / 2.0))
     };
     (se, crit)
 }

@@ -7,6 +7,7 @@ use rand::rngs::ChaCha8Rng;
 use rand::{Rng, RngExt, SeedableRng};
 
 use super::dist::student_t_quantile;
+use super::quantile;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -18,11 +19,6 @@ pub struct Summary {
     pub t_high: f64,
     /// The percentile bootstrap interval (low, high); `None` without draws.
     pub boot: Option<(f64, f64)>,
-}
-
-fn median(sorted: &[f64]) -> f64 {
-    let n = sorted.len();
-    if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 }
 }
 
 /// Summarises `values`, each belonging to `cluster[i]` (e.g. the person). `None` for fewer than
@@ -88,7 +84,15 @@ pub fn summarise(values: &[f64], cluster: &[usize], alpha: f64, draws: usize, se
         let q = |p: f64| means[((p * draws as f64).ceil() as usize).clamp(1, draws) - 1];
         (q(alpha / 2.0), q(1.0 - alpha / 2.0))
     });
-    Some(Summary { n, mean, median: median(&sorted), sd, t_low: mean - half, t_high: mean + half, boot })
+    Some(Summary {
+        n,
+        mean,
+        median: quantile::median(&sorted).unwrap_or(f64::NAN),
+        sd,
+        t_low: mean - half,
+        t_high: mean + half,
+        boot,
+    })
 }
 
 #[cfg(test)]

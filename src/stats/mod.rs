@@ -21,6 +21,7 @@ pub mod influence;
 pub mod moments;
 pub mod panel;
 pub mod proportion;
+pub mod quantile;
 pub mod stacked;
 
 /// Why an estimate cannot be computed. Each is a clear error rather than a NaN.

@@ -179,3 +179,23 @@ fn the_pseudonym_key_file_is_created_private_and_keeps_ids_stable() {
         }
     }
 }
+
+/// A reader that closes stdout early (`mutasi … | head`) ends the command with 0 and nothing on
+/// stderr: no panic message, no death by signal (ripgrep's handling of `BrokenPipe`).
+#[test]
+fn a_closed_stdout_ends_quietly_with_0() {
+    let s = Scratch::with_base();
+    let mut child = mutasi_cmd()
+        .args(["init", "--out"])
+        .arg(s.path("mutasi.toml"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run mutasi");
+    // Close the reading end before mutasi writes its first line.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(s.path("mutasi.toml").is_file(), "the command still did its work");
+}
