@@ -1,30 +1,10 @@
 //! mutasi: measures whether civil-servant transfers (mutasi, rotasi, promosi) changed people's
 //! performance and the service quality of the units they joined.
 //!
-//! Data flows one way (`docs/architecture.md`): [`ingest`] reads and normalises exports with the
-//! help of [`normalize`] and [`schema`]; [`validate`] checks across tables and reconciles row
-//! counts; [`output`] writes canonical tables through the Polars-only [`data`] layer. [`sample`]
-//! generates synthetic exports with planted effects; [`cli`] wires it together.
+//! This crate is the command line only (`cli`, `logging`); the work is done by the workspace's
+//! library crates, layered one way (`docs/architecture.md`): `mutasi-stats` → `mutasi-domain` →
+//! `mutasi-io` → `mutasi-analysis` → `mutasi-report` → `mutasi-pipeline`, with `mutasi-sample`
+//! beside the pipeline.
 
 pub mod cli;
-pub mod config;
-pub mod data;
-pub mod estimate;
-pub mod ingest;
 pub mod logging;
-pub mod model;
-pub mod movement;
-pub mod normalize;
-pub mod output;
-pub mod pipeline;
-pub mod privacy;
-pub mod queries;
-pub mod report;
-pub mod requests;
-pub mod sample;
-pub mod schema;
-pub mod service;
-pub mod stats;
-pub mod summary;
-pub mod validate;
-pub mod workers;

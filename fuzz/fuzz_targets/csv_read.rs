@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mutasi::ingest::csv_source::{CsvSource, sniff_delimiter};
+use mutasi_io::ingest::csv_source::{CsvSource, sniff_delimiter};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mutasi::queries::{QueryFile, cte_names, order};
+use mutasi_analysis::queries::{QueryFile, cte_names, order};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         // The product's parse limit, shorter: sqlparser 0.62 (pinned by Polars 0.55.2) has known
         // exponential cases, which the limit turns into an error (docs/reliability.md).
         let limit = std::time::Duration::from_secs(2);
-        let tables = mutasi::data::sql::tables_read_within(sql, limit).unwrap_or_default();
+        let tables = mutasi_io::data::sql::tables_read_within(sql, limit).unwrap_or_default();
         reads.push(tables.into_iter().filter(|t| !ctes.contains(t)).collect::<Vec<_>>());
         files.push(QueryFile {
             name,

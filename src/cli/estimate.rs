@@ -6,15 +6,15 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{Failure, Outcome};
-use crate::estimate::fit::{Fit, FitMode, fit};
-use crate::estimate::input::{PanelColumns, read_panel};
-use crate::estimate::output::{BootstrapReport, EstimateReport, PretestReport, write_all};
-use crate::stats::aggregate::{AggKind, AggOptions};
-use crate::stats::bootstrap::{Bands, BootstrapOptions, Weights, multiplier};
-use crate::stats::cs::{BasePeriod, Control, CsOptions};
-use crate::stats::dist::normal_quantile;
-use crate::stats::drdid::Method;
-use crate::stats::panel::Panel;
+use mutasi_analysis::estimate::fit::{Fit, FitMode, fit};
+use mutasi_analysis::estimate::input::{PanelColumns, read_panel};
+use mutasi_analysis::estimate::output::{BootstrapReport, EstimateReport, PretestReport, write_all};
+use mutasi_stats::aggregate::{AggKind, AggOptions};
+use mutasi_stats::bootstrap::{Bands, BootstrapOptions, Weights, multiplier};
+use mutasi_stats::cs::{BasePeriod, Control, CsOptions};
+use mutasi_stats::dist::normal_quantile;
+use mutasi_stats::drdid::Method;
+use mutasi_stats::panel::Panel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ControlArg {
@@ -258,10 +258,10 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
                 ));
             }
             let pre_cells = res.cells.iter().filter(|c| c.time < c.group && c.att.is_some()).count();
-            if res.wald.is_none() && pre_cells > crate::stats::cs::MAX_PRETEST_CELLS {
+            if res.wald.is_none() && pre_cells > mutasi_stats::cs::MAX_PRETEST_CELLS {
                 notes.push(format!(
                     "Uji pra-tren per sel dilewati: {pre_cells} sel pra-perlakuan (> {}); baca pretest_event_study / cell-level pre-test skipped: too many pre-period cells for a reliable chi-square test; read pretest_event_study",
-                    crate::stats::cs::MAX_PRETEST_CELLS
+                    mutasi_stats::cs::MAX_PRETEST_CELLS
                 ));
             }
             notes

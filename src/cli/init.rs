@@ -44,7 +44,7 @@ pub fn init(a: &InitArgs) -> Result<Outcome, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use mutasi_domain::config::Config;
 
     /// The template parses to exactly the defaults, and names every key of every section.
     #[test]

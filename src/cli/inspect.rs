@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Failure, Outcome};
-use crate::config::Config;
+use mutasi_domain::config::Config;
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -29,7 +29,7 @@ pub fn run(args: &InspectArgs) -> Result<Outcome, Failure> {
         )));
     }
     let (items, unused) =
-        crate::ingest::inspect::inspect(&args.input, &cfg).map_err(|e| Failure::Data(e.to_string()))?;
-    print!("{}", crate::ingest::inspect::render(&items, &unused));
+        mutasi_io::ingest::inspect::inspect(&args.input, &cfg).map_err(|e| Failure::Data(e.to_string()))?;
+    print!("{}", mutasi_io::ingest::inspect::render(&items, &unused));
     Ok(Outcome::Success)
 }

@@ -128,7 +128,7 @@ fn log_format(cli: &Cli) -> Result<crate::logging::LogFormat, Failure> {
             Command::Report(a) => a.config.clone(),
             _ => None,
         }?;
-        crate::config::Config::load(&path).ok().map(|c| c.run.log_format)
+        mutasi_domain::config::Config::load(&path).ok().map(|c| c.run.log_format)
     };
     let raw = cli.log_format.clone().or_else(from_file).unwrap_or_else(|| "text".into());
     LogFormat::parse(&raw).ok_or_else(|| {

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Failure, Outcome};
-use crate::data::table::write_parquet;
-use crate::estimate::hr_panel::build;
+use mutasi_analysis::estimate::hr_panel::build;
+use mutasi_io::data::table::write_parquet;
 
 #[derive(Debug, Args)]
 pub struct PanelArgs {

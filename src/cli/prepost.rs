@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Failure, Outcome};
-use crate::data::table::write_parquet;
-use crate::estimate::prepost::{WindowOptions, summarise_windows, summary_table, windows, windows_table};
+use mutasi_analysis::estimate::prepost::{
+    WindowOptions, summarise_windows, summary_table, windows, windows_table,
+};
+use mutasi_io::data::table::write_parquet;
 
 #[derive(Debug, Args)]
 pub struct PrepostArgs {

@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::run::{RunArgs, run};
 use super::{Failure, Outcome};
-use crate::report::i18n::Lang;
+use mutasi_report::i18n::Lang;
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {

@@ -1,6 +1,6 @@
 //! `mutasi run`: one month's pipeline — validation, gates, every analysis, the SQL queries and
 //! checks, and the report specs listed in the config — published all or nothing into
-//! `<out>/<period>/` (see [`crate::pipeline`]), with `manifest.json` written last.
+//! `<out>/<period>/` (see [`mutasi_pipeline`]), with `manifest.json` written last.
 //!
 //! Settings come from the flags, then `MUTASI_*` environment variables, then the config file,
 //! then the defaults. One run per output folder at a time (a lock); a killed run leaves the
@@ -16,26 +16,26 @@ use serde::Serialize;
 
 use super::validate::validate_into;
 use super::{Failure, Outcome};
-use crate::config::{Config, control_of};
-use crate::estimate::prepost::WindowOptions;
 use crate::logging::StageProgress;
-use crate::movement::MovementOptions;
-use crate::normalize::period::{Period, PeriodKind, parse_period};
-use crate::pipeline::analyses::{self, AnalysisOptions, EstimateNote, Notes};
-use crate::pipeline::gates;
-use crate::pipeline::lock::{lock, remove_stale_staging};
-use crate::pipeline::manifest::{self, Manifest, Stage};
-use crate::pipeline::partition;
-use crate::pipeline::publish::{publish, staging_for};
-use crate::pipeline::scope::write_scoped;
-use crate::pipeline::spec::ReportSpec;
-use crate::queries::{QueryResult, run_queries};
-use crate::report::content::pick;
-use crate::report::i18n::Lang;
-use crate::report::{ReportContext, build as build_report};
-use crate::requests::RequestOptions;
-use crate::service::ikm_table::IkmOptions;
-use crate::service::unit_effects::{UnitNote, UnitOptions};
+use mutasi_analysis::analyses::{self, AnalysisOptions, EstimateNote, Notes};
+use mutasi_analysis::estimate::prepost::WindowOptions;
+use mutasi_analysis::movement::MovementOptions;
+use mutasi_analysis::queries::{QueryResult, run_queries};
+use mutasi_analysis::requests::RequestOptions;
+use mutasi_analysis::service::ikm_table::IkmOptions;
+use mutasi_analysis::service::unit_effects::{UnitNote, UnitOptions};
+use mutasi_domain::config::{Config, control_of};
+use mutasi_domain::normalize::period::{Period, PeriodKind, parse_period};
+use mutasi_pipeline::gates;
+use mutasi_pipeline::lock::{lock, remove_stale_staging};
+use mutasi_pipeline::manifest::{self, Manifest, Stage};
+use mutasi_pipeline::partition;
+use mutasi_pipeline::publish::{publish, staging_for};
+use mutasi_pipeline::scope::write_scoped;
+use mutasi_pipeline::spec::ReportSpec;
+use mutasi_report::content::pick;
+use mutasi_report::i18n::Lang;
+use mutasi_report::{ReportContext, build as build_report};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -227,7 +227,7 @@ fn options(a: &RunArgs, cfg: &Config, period: &Period) -> Result<AnalysisOptions
         None => ac.subgroups.clone(),
     };
     if let Some(d) =
-        subgroups.iter().find(|d| !crate::pipeline::analyses::SUBGROUP_DIMENSIONS.contains(&d.as_str()))
+        subgroups.iter().find(|d| !mutasi_analysis::analyses::SUBGROUP_DIMENSIONS.contains(&d.as_str()))
     {
         return Err(Failure::Usage(format!(
             "--subgroups: `{d}` tidak dikenal / unknown (kenal / known: jenis_mutasi, jenis_unit_tujuan, diminta, pelatihan; \"\" = tanpa / none)"
@@ -309,7 +309,7 @@ struct Plan {
 }
 
 fn plan(a: &RunArgs) -> Result<Plan, Failure> {
-    let usage = |e: crate::config::ConfigError| Failure::Usage(e.to_string());
+    let usage = |e: mutasi_domain::config::ConfigError| Failure::Usage(e.to_string());
     let config_path = a.config.as_deref();
     let mut base = match config_path {
         Some(p) => Config::load(p).map_err(usage)?,
@@ -456,9 +456,9 @@ fn run_partitions(
     };
     // Workers take the next partition in name order; results are reported in that order. A
     // worker with more than one partition to validate keeps its memory between them.
-    crate::ingest::keep_for_next_partition(parts.len() > usize::from(a.jobs).max(1));
-    let results = crate::workers::in_order(parts.len(), usize::from(a.jobs), one);
-    crate::ingest::keep_for_next_partition(false);
+    mutasi_io::ingest::keep_for_next_partition(parts.len() > usize::from(a.jobs).max(1));
+    let results = mutasi_io::workers::in_order(parts.len(), usize::from(a.jobs), one);
+    mutasi_io::ingest::keep_for_next_partition(false);
     let mut rejected: Vec<(String, String)> = Vec::new();
     let mut errors: Vec<(String, Failure)> = Vec::new();
     for (part, r) in parts.iter().zip(results) {
@@ -639,7 +639,7 @@ fn latest_kinerja(validated: &Path, until: i64) -> Result<Option<i64>, Failure> 
         return Ok(None);
     }
     // Inside a run, the table the validation wrote and kept (`data::cache`).
-    let t = crate::data::table::read_columns_shared(&path, &["periode_mulai", "jenis_periode"])
+    let t = mutasi_io::data::table::read_columns_shared(&path, &["periode_mulai", "jenis_periode"])
         .map_err(Failure::Data)?;
     let starts = t.date_column("periode_mulai", &path).map_err(Failure::Data)?;
     let mut latest: Option<i64> = None;
@@ -690,9 +690,9 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
     tracing::info!(periode = %name, "mulai / start");
     // The month's analyses and reports read the same validated files many times: each distinct
     // read is decoded once while this month is built, then freed.
-    let _reads = crate::data::cache::ReadCache::scope();
+    let _reads = mutasi_io::data::cache::ReadCache::scope();
     // The month's reports share some charts: each distinct one is rasterised once.
-    let _pngs = crate::report::png_memo::PngMemo::scope();
+    let _pngs = mutasi_report::png_memo::PngMemo::scope();
     let validated = staging.join("validated");
     std::fs::create_dir_all(&validated)
         .map_err(|e| Failure::Internal(format!("{}: {e}", validated.display())))?;

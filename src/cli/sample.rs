@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Failure, Outcome};
-use crate::normalize::period::{PeriodKind, parse_period};
-use crate::sample::{SampleSpec, generate, generate_partitioned};
+use mutasi_domain::normalize::period::{PeriodKind, parse_period};
+use mutasi_sample::{SampleSpec, generate, generate_partitioned};
 
 #[derive(Debug, Args)]
 pub struct SampleArgs {
@@ -49,13 +49,13 @@ pub fn run(args: &SampleArgs) -> Result<Outcome, Failure> {
         Ok(p) if p.kind == PeriodKind::Bulan => (p.year, p.index),
         _ => return Err(Failure::Usage(format!("--start `{}` harus YYYY-MM / must be YYYY-MM", args.start))),
     };
-    if args.employees < crate::sample::MIN_EMPLOYEES || args.months < crate::sample::MIN_MONTHS {
+    if args.employees < mutasi_sample::MIN_EMPLOYEES || args.months < mutasi_sample::MIN_MONTHS {
         return Err(Failure::Usage(format!(
             "--employees minimal {} dan --months minimal {} / at least {} employees and {} months",
-            crate::sample::MIN_EMPLOYEES,
-            crate::sample::MIN_MONTHS,
-            crate::sample::MIN_EMPLOYEES,
-            crate::sample::MIN_MONTHS
+            mutasi_sample::MIN_EMPLOYEES,
+            mutasi_sample::MIN_MONTHS,
+            mutasi_sample::MIN_EMPLOYEES,
+            mutasi_sample::MIN_MONTHS
         )));
     }
     let spec = SampleSpec {
@@ -68,11 +68,11 @@ pub fn run(args: &SampleArgs) -> Result<Outcome, Failure> {
         parquet: args.format == "parquet",
     };
     if args.instansi > 1 {
-        if args.employees / args.instansi < crate::sample::MIN_EMPLOYEES {
+        if args.employees / args.instansi < mutasi_sample::MIN_EMPLOYEES {
             return Err(Failure::Usage(format!(
                 "--employees / --instansi minimal {} pegawai per instansi / at least {} employees per instansi",
-                crate::sample::MIN_EMPLOYEES,
-                crate::sample::MIN_EMPLOYEES
+                mutasi_sample::MIN_EMPLOYEES,
+                mutasi_sample::MIN_EMPLOYEES
             )));
         }
         let truths = generate_partitioned(&spec, args.instansi, &args.out).map_err(Failure::Internal)?;
@@ -80,7 +80,7 @@ pub fn run(args: &SampleArgs) -> Result<Outcome, Failure> {
             "Data contoh ditulis ke / Sample written to {}: {} instansi (instansi=I0001 … instansi={}), {} pegawai, {} mutasi, {} bulan",
             args.out.display(),
             truths.len(),
-            crate::sample::instansi_code(truths.len() - 1),
+            mutasi_sample::instansi_code(truths.len() - 1),
             truths.iter().map(|t| t.pegawai).sum::<usize>(),
             truths.iter().map(|t| t.mutasi.values().sum::<usize>()).sum::<usize>(),
             args.months

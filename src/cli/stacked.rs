@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Failure, Outcome};
-use crate::data::table::write_parquet;
-use crate::estimate::hr_panel::stacked_entities;
-use crate::estimate::output::stacked_event_study_table;
-use crate::stats::dist::normal_quantile;
-use crate::stats::stacked::stacked;
+use mutasi_analysis::estimate::hr_panel::stacked_entities;
+use mutasi_analysis::estimate::output::stacked_event_study_table;
+use mutasi_io::data::table::write_parquet;
+use mutasi_stats::dist::normal_quantile;
+use mutasi_stats::stacked::stacked;
 
 #[derive(Debug, Args)]
 pub struct StackedArgs {

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{Failure, Outcome};
-use crate::config::Config;
-use crate::ingest;
-use crate::pipeline::publish::{publish, staging_for};
-use crate::privacy::{KeyInfo, Pseudonymizer, resolve_key};
-use crate::validate::crosscheck::{CrossOptions, crosscheck};
-use crate::validate::reconcile::{overlap, reconcile};
+use mutasi_domain::config::Config;
+use mutasi_io::ingest;
+use mutasi_io::privacy::{KeyInfo, Pseudonymizer, resolve_key};
+use mutasi_io::validate::crosscheck::{CrossOptions, crosscheck};
+use mutasi_io::validate::reconcile::{overlap, reconcile};
+use mutasi_pipeline::publish::{publish, staging_for};
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
@@ -53,7 +53,7 @@ pub fn validate_into(
     cfg: &Config,
     dir: &Path,
     with_identities: bool,
-) -> Result<(crate::summary::Summary, KeyInfo), Failure> {
+) -> Result<(mutasi_io::summary::Summary, KeyInfo), Failure> {
     if !input.is_dir() {
         return Err(Failure::Usage(format!(
             "folder masukan {} tidak ada / input folder does not exist\n\nhint: berikan folder berisi pegawai.csv, unit_kerja.csv, … / pass a folder with the exports",
@@ -72,8 +72,8 @@ pub fn validate_into(
     let (key, key_info) = resolve_key(cfg.privacy.pseudonym_key.as_deref()).map_err(Failure::Usage)?;
     let ids = Pseudonymizer::new(key.as_deref());
     let identities = with_identities || cfg.privacy.include_identities;
-    let summary = crate::summary::build(&loaded, &recon, cfg.validate.max_reject_rate);
-    crate::output::write_all(dir, &loaded, &recon, &ids, identities).map_err(Failure::Internal)?;
+    let summary = mutasi_io::summary::build(&loaded, &recon, cfg.validate.max_reject_rate);
+    mutasi_io::output::write_all(dir, &loaded, &recon, &ids, identities).map_err(Failure::Internal)?;
     let json = serde_json::to_string_pretty(&summary).map_err(|e| Failure::Internal(e.to_string()))?;
     std::fs::write(dir.join("ringkasan.json"), json + "\n")
         .map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
@@ -106,10 +106,10 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome, Failure> {
     };
     publish(&tmp, &args.out).map_err(Failure::Internal)?;
 
-    print!("{}", crate::summary::render(&summary));
+    print!("{}", mutasi_io::summary::render(&summary));
     announce_key(&key_info);
     outln!("\nKeluaran / Outputs: {}", args.out.display());
-    let names: Vec<&str> = crate::schema::Table::ALL.iter().map(|t| t.name()).collect();
+    let names: Vec<&str> = mutasi_domain::schema::Table::ALL.iter().map(|t| t.name()).collect();
     outln!("  tabel kanonik / canonical tables: {} (.parquet)", names.join(", "));
     outln!(
         "  rejects.parquet, rejects.csv, warnings.parquet, warnings.csv, reconciliation.parquet, ringkasan.json"

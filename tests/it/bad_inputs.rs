@@ -143,7 +143,7 @@ fn mixed_encodings_are_decoded_line_by_line_and_reported() {
 /// TMT written at 00:30 WIT is that day, not the previous UTC day).
 #[test]
 fn parquet_types_and_special_values() {
-    use mutasi::data::table::{ColumnData as C, TableData, write_parquet};
+    use mutasi_io::data::table::{ColumnData as C, TableData, write_parquet};
     let s = Scratch::with_base();
     let mut k = TableData::default();
     k.push("nip", C::Str(vec![Some(NIP_A.into()); 3]));

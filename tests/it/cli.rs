@@ -1,7 +1,7 @@
 //! The CLI contract: exit codes, messages that name the file, and no partial output.
 
 use super::util::*;
-use mutasi::data::table::read_table;
+use mutasi_io::data::table::read_table;
 
 fn clean_kinerja() -> String {
     format!("nip,periode,indikator,nilai\n{NIP_A},2024-01,capaian_iki,88.5\n{NIP_B},2024-01,capaian_iki,91\n")

@@ -8,7 +8,7 @@
 //! estimate.
 
 use super::util::*;
-use mutasi::data::table::{ColumnData, read_table};
+use mutasi_io::data::table::{ColumnData, read_table};
 
 const REPLICATIONS: u64 = 200;
 

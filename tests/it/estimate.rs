@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::util::*;
-use mutasi::data::table::{ColumnData, TableData, read_table};
+use mutasi_io::data::table::{ColumnData, TableData, read_table};
 
 fn mpdta_path() -> String {
     format!("{}/tests/data/validation/mpdta.csv", env!("CARGO_MANIFEST_DIR"))
@@ -233,7 +233,7 @@ fn parquet_panel_with_text_ids_gives_the_same_numbers() {
     t.push("first.treat", ColumnData::I64(first));
     t.push("lemp", ColumnData::F64(y));
     std::fs::create_dir_all(s.dir.path()).expect("dir");
-    mutasi::data::table::write_parquet(t, &s.path("mpdta.parquet")).expect("write");
+    mutasi_io::data::table::write_parquet(t, &s.path("mpdta.parquet")).expect("write");
     assert_eq!(estimate(&s, &s.path("mpdta.parquet").display().to_string(), "pq", &[]).code, 0);
     assert_eq!(estimate(&s, &mpdta_path(), "csv", &[]).code, 0);
     let a = f64s(&read_table(&s.path("pq").join("att_gt.parquet")).expect("pq"), "att");

@@ -251,7 +251,7 @@ fn xlsx_with_title_block_typed_cells_and_named_sheet() {
 
 #[test]
 fn parquet_input_with_typed_columns() {
-    use mutasi::data::table::{ColumnData, TableData, write_parquet};
+    use mutasi_io::data::table::{ColumnData, TableData, write_parquet};
     let s = Scratch::with_base();
     let mut t = TableData::default();
     // NIP as int64, a structural surprise some exports have.

@@ -113,7 +113,7 @@ fn apache_parquet_reads_every_run_summary() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     for f in RUN_FILES {
         let path = s.path("out/2024-12").join(format!("{f}.parquet"));
-        let ours = mutasi::data::table::read_table(&path).expect("polars");
+        let ours = mutasi_io::data::table::read_table(&path).expect("polars");
         let theirs = batches(&path);
         let rows: usize = theirs.iter().map(|b| b.num_rows()).sum();
         assert_eq!(rows, ours.height(), "{f}: row count");

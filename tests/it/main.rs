@@ -15,6 +15,7 @@ mod coverage;
 mod estimate;
 mod formats;
 mod interop;
+mod layers;
 mod movement;
 mod properties;
 mod real_exports;

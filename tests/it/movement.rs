@@ -3,7 +3,7 @@
 //! flagged.
 
 use super::util::*;
-use mutasi::data::table::{ColumnData, TableData, read_table};
+use mutasi_io::data::table::{ColumnData, TableData, read_table};
 
 fn ints(t: &TableData, col: &str) -> Vec<i64> {
     match t.get(col) {

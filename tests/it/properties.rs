@@ -7,10 +7,10 @@ use std::collections::HashMap;
 
 use proptest::prelude::*;
 
-use mutasi::config::Config;
-use mutasi::data::table::{ColumnData, TableData, read_table, write_parquet};
-use mutasi::validate::crosscheck::{CrossOptions, crosscheck};
-use mutasi::validate::reconcile::{overlap, reconcile};
+use mutasi_domain::config::Config;
+use mutasi_io::data::table::{ColumnData, TableData, read_table, write_parquet};
+use mutasi_io::validate::crosscheck::{CrossOptions, crosscheck};
+use mutasi_io::validate::reconcile::{overlap, reconcile};
 
 use super::util::*;
 
@@ -116,7 +116,7 @@ proptest! {
     fn no_row_is_lost_or_invented(rows in proptest::collection::vec(gen_row(), 1..60), comma in any::<bool>()) {
         let s = Scratch::with_base();
         s.write("in/kinerja.csv", &render(&rows, comma));
-        let mut loaded = mutasi::ingest::load(&s.input(), &Config::default()).expect("readable");
+        let mut loaded = mutasi_io::ingest::load(&s.input(), &Config::default()).expect("readable");
         crosscheck(&mut loaded, CrossOptions { sk_tolerance_days: 30 });
         let recon = reconcile(&loaded);
         prop_assert_eq!(overlap(&loaded), 0, "a row both accepted and rejected");
@@ -134,7 +134,7 @@ proptest! {
                 *keys.entry((*nip, *month, *indicator)).or_default() += 1;
             }
         }
-        let accepted: HashMap<u64, &mutasi::model::KinerjaRow> =
+        let accepted: HashMap<u64, &mutasi_domain::model::KinerjaRow> =
             loaded.tables.kinerja.iter().filter(|r| r.prov.file == file).map(|r| (r.prov.row, r)).collect();
         let rejected: std::collections::HashSet<u64> =
             loaded.rejects.iter().filter(|f| f.prov.file == file).map(|f| f.prov.row).collect();

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use mutasi::data::table::{ColumnData, TableData};
+use mutasi_io::data::table::{ColumnData, TableData};
 
 use super::util::*;
 
@@ -597,7 +597,7 @@ fn ikm_row(s: &Scratch, period: &str) -> IkmRow {
         "--force".into(),
     ]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let t = mutasi::data::table::read_table(&s.path("runs").join(period).join("ikm_per_unit.parquet"))
+    let t = mutasi_io::data::table::read_table(&s.path("runs").join(period).join("ikm_per_unit.parquet"))
         .expect("ikm");
     let bools = match t.get("beda_laporan") {
         Some(ColumnData::Bool(v)) => v[0],

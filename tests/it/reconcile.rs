@@ -67,7 +67,7 @@ fn every_row_is_accepted_or_rejected_exactly_once() {
     assert_eq!(distinct.len() as u64, sum["baris_ditolak"].as_u64().expect("count"));
     // The reconciliation table says the same, and balances.
     let recon = table(&s, "reconciliation");
-    let balanced = matches!(recon.get("seimbang"), Some(mutasi::data::table::ColumnData::Bool(v)) if v.iter().all(|b| *b == Some(true)));
+    let balanced = matches!(recon.get("seimbang"), Some(mutasi_io::data::table::ColumnData::Bool(v)) if v.iter().all(|b| *b == Some(true)));
     assert!(balanced);
     // Canonical rows: a wide row gives one row per indicator.
     assert_eq!(table(&s, "kinerja").height(), 1 + 3);

@@ -6,8 +6,8 @@
 use std::collections::HashSet;
 
 use super::util::*;
-use mutasi::data::table::read_table;
-use mutasi::validate::reason::{Reason, Severity};
+use mutasi_domain::reason::{Reason, Severity};
+use mutasi_io::data::table::read_table;
 
 pub struct Case {
     pub code: &'static str,

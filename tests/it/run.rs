@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::util::*;
-use mutasi::data::table::{ColumnData, TableData, read_table};
+use mutasi_io::data::table::{ColumnData, TableData, read_table};
 
 fn sample(s: &Scratch, bad_rows: bool) {
     let input = s.path("in").display().to_string();

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use std::process::Command;
 
-use mutasi::data::table::{ColumnData, TableData, read_table};
+use mutasi_io::data::table::{ColumnData, TableData, read_table};
 
 /// Valid NIPs for fixtures (PNS unless noted).
 pub const NIP_A: &str = "198609262015051001";
