@@ -13,6 +13,8 @@ use serde::Serialize;
 use mutasi_io::data::sql::{SqlRunner, tables_read};
 use mutasi_io::data::table::{read_table, write_parquet};
 
+#[cfg(test)]
+mod golden;
 pub mod suppress;
 
 /// One `.sql` file.
