@@ -167,7 +167,7 @@ pub fn floats(t: &TableData, col: &str) -> Vec<Option<f64>> {
 }
 
 /// Every Parquet summary `mutasi run` publishes in `<out>/<period>/`.
-pub const RUN_FILES: [&str; 18] = [
+pub const RUN_FILES: [&str; 19] = [
     "transfer_windows",
     "prepost_summary",
     "ikm_per_unit",
@@ -182,6 +182,7 @@ pub const RUN_FILES: [&str; 18] = [
     "permohonan_match",
     "permohonan_share",
     "permohonan_rules",
+    "mutasi_bulanan",
     "subgroup_differences",
     "att_gt",
     "aggregates",

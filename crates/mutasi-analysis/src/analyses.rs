@@ -332,6 +332,9 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     let facts = SubgroupFacts::read(validated, &matched, opts)?;
     write_parquet(matched, &out.join("permohonan_match.parquet"))?;
     write_parquet(rules, &out.join("permohonan_rules.parquet"))?;
+    let monthly = crate::descriptive::monthly::monthly_transfers(validated, opts.until, opts.min_cell as u64)
+        .map_err(|e| e.to_string())?;
+    mutasi_io::data::frame::write(monthly, &out.join("mutasi_bulanan.parquet")).map_err(|e| e.to_string())?;
 
     timings.descriptive = clock.elapsed().as_secs_f64();
     let outcomes =

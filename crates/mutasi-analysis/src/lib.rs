@@ -7,6 +7,7 @@
 //! `mutasi-report`. Depends on `mutasi-io`, `mutasi-domain` and `mutasi-stats`.
 
 pub mod analyses;
+pub mod descriptive;
 pub mod estimate;
 pub mod movement;
 pub mod queries;

@@ -96,7 +96,13 @@ fn frame(t: &InputTable) -> Result<DataFrame, String> {
         .collect::<Result<_, _>>()?;
     let cells: Vec<Vec<&str>> = t.rows.iter().map(|r| r.split('|').collect()).collect();
     if let Some(r) = cells.iter().find(|r| r.len() != fields.len()) {
-        return Err(format!("table {}: row `{}` has {} values, not {}", t.name, r.join("|"), r.len(), fields.len()));
+        return Err(format!(
+            "table {}: row `{}` has {} values, not {}",
+            t.name,
+            r.join("|"),
+            r.len(),
+            fields.len()
+        ));
     }
     let mut columns = Vec::new();
     for (j, (name, ty)) in fields.iter().enumerate() {
@@ -106,15 +112,21 @@ fn frame(t: &InputTable) -> Result<DataFrame, String> {
             "str" => Column::new((*name).into(), raw),
             "i64" => Column::new(
                 (*name).into(),
-                raw.iter().map(|v| v.map(|v| v.parse::<i64>().map_err(|_| bad(v))).transpose()).collect::<Result<Vec<_>, _>>()?,
+                raw.iter()
+                    .map(|v| v.map(|v| v.parse::<i64>().map_err(|_| bad(v))).transpose())
+                    .collect::<Result<Vec<_>, _>>()?,
             ),
             "f64" => Column::new(
                 (*name).into(),
-                raw.iter().map(|v| v.map(|v| v.parse::<f64>().map_err(|_| bad(v))).transpose()).collect::<Result<Vec<_>, _>>()?,
+                raw.iter()
+                    .map(|v| v.map(|v| v.parse::<f64>().map_err(|_| bad(v))).transpose())
+                    .collect::<Result<Vec<_>, _>>()?,
             ),
             "bool" => Column::new(
                 (*name).into(),
-                raw.iter().map(|v| v.map(|v| v.parse::<bool>().map_err(|_| bad(v))).transpose()).collect::<Result<Vec<_>, _>>()?,
+                raw.iter()
+                    .map(|v| v.map(|v| v.parse::<bool>().map_err(|_| bad(v))).transpose())
+                    .collect::<Result<Vec<_>, _>>()?,
             ),
             "date" => {
                 let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).ok_or("epoch")?;
@@ -170,8 +182,11 @@ fn lines_of(path: &Path) -> Result<Vec<String>, String> {
     let df = ParquetReader::new(file).finish().map_err(|e| e.to_string())?;
     let mut out = vec![df.get_column_names().iter().map(|n| n.to_string()).collect::<Vec<_>>().join("|")];
     for i in 0..df.height() {
-        let row: Vec<String> =
-            df.columns().iter().map(|c| c.get(i).map(|v| render(&v)).unwrap_or_else(|e| e.to_string())).collect();
+        let row: Vec<String> = df
+            .columns()
+            .iter()
+            .map(|c| c.get(i).map(|v| render(&v)).unwrap_or_else(|e| e.to_string()))
+            .collect();
         out.push(row.join("|"));
     }
     Ok(out)
@@ -192,12 +207,17 @@ fn run(g: &Golden) -> Result<Vec<(String, Vec<String>)>, String> {
     }
     let out = tmp.path().join("kueri");
     let results = super::run_queries(&queries_dir(), &tables, &out, g.min_group)?;
-    results.iter().map(|r| Ok((r.nama.clone(), lines_of(&out.join(format!("{}.parquet", r.nama)))?))).collect()
+    results
+        .iter()
+        .map(|r| Ok((r.nama.clone(), lines_of(&out.join(format!("{}.parquet", r.nama)))?)))
+        .collect()
 }
 
 fn golden_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(queries_dir().join("golden"))
-        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "slt")).collect())
+        .map(|d| {
+            d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "slt")).collect()
+        })
         .unwrap_or_default();
     files.sort();
     files
@@ -263,8 +283,10 @@ fn every_query_returns_its_golden_rows() {
 
 #[test]
 fn the_format_parses_and_floats_round() {
-    let g = parse("min_group 1\n\ntable pegawai\npegawai_id:str\nA\nA\n\nquery pegawai_unik\n----\npegawai_id|n\nA|2\n")
-        .expect("parse");
+    let g = parse(
+        "min_group 1\n\ntable pegawai\npegawai_id:str\nA\nA\n\nquery pegawai_unik\n----\npegawai_id|n\nA|2\n",
+    )
+    .expect("parse");
     assert_eq!(g.queries[0].lines, ["pegawai_id|n", "A|2"]);
     assert_eq!(float(1.0), "1");
     assert_eq!(float(2.5), "2.5");

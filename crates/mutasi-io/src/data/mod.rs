@@ -7,6 +7,7 @@
 //! are decoded once ([`cache`]).
 
 pub mod cache;
+pub mod frame;
 pub mod page_zstd;
 pub mod parquet_in;
 pub mod parquet_out;
