@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use super::args::value_name;
+
 use super::{Failure, Outcome};
 use mutasi_analysis::estimate::fit::{Fit, FitMode, fit};
 use mutasi_analysis::estimate::input::{PanelColumns, read_panel};
@@ -210,10 +212,10 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
     let report = EstimateReport {
         panel: a.panel.display().to_string(),
         outcome: a.outcome.clone(),
-        control: format!("{:?}", a.control).to_lowercase(),
+        control: value_name(&a.control),
         anticipation: a.anticipation,
-        base_period: format!("{:?}", a.base_period).to_lowercase(),
-        method: format!("{:?}", a.method).to_lowercase(),
+        base_period: value_name(&a.base_period),
+        method: value_name(&a.method),
         balanced: a.balanced,
         bootstrap: boot.map(|b| BootstrapReport {
             draws: b.draws,

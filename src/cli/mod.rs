@@ -4,6 +4,7 @@
 //! Failure>`. Exit codes: 0 success, 1 bad input data (rejected rows over the allowed rate, or an
 //! unreadable file), 2 usage, configuration or internal errors.
 
+pub mod args;
 pub mod estimate;
 pub mod init;
 pub mod inspect;
@@ -23,9 +24,9 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Format log / Log format on stderr: text or json [env MUTASI_LOG_FORMAT; config run.log_format].
-    #[arg(long, global = true, env = "MUTASI_LOG_FORMAT")]
-    pub log_format: Option<String>,
+    /// Format log / Log format on stderr [env MUTASI_LOG_FORMAT; config run.log_format].
+    #[arg(long, global = true, env = "MUTASI_LOG_FORMAT", value_enum)]
+    pub log_format: Option<crate::logging::LogFormat>,
     /// Hanya galat / Errors only.
     #[arg(short, long, global = true)]
     pub quiet: bool,
@@ -122,17 +123,19 @@ impl Failure {
 /// the commands that read one, else text.
 fn log_format(cli: &Cli) -> Result<crate::logging::LogFormat, Failure> {
     use crate::logging::LogFormat;
-    let from_file = || -> Option<String> {
-        let path = match &cli.command {
-            Command::Run(a) => a.config.clone(),
-            Command::Report(a) => a.config.clone(),
-            _ => None,
-        }?;
-        mutasi_domain::config::Config::load(&path).ok().map(|c| c.run.log_format)
+    if let Some(f) = cli.log_format {
+        return Ok(f);
+    }
+    let path = match &cli.command {
+        Command::Run(a) => a.publish.config.clone(),
+        Command::Report(a) => a.publish.config.clone(),
+        _ => None,
     };
-    let raw = cli.log_format.clone().or_else(from_file).unwrap_or_else(|| "text".into());
+    // The config file is checked (run.log_format is text or json) when it is loaded.
+    let raw = path.and_then(|p| mutasi_domain::config::Config::load(&p).ok()).map(|c| c.run.log_format);
+    let raw = raw.unwrap_or_else(|| "text".into());
     LogFormat::parse(&raw).ok_or_else(|| {
-        Failure::Usage(format!("--log-format `{raw}` harus text atau json / must be text or json"))
+        Failure::Usage(format!("run.log_format `{raw}` harus text atau json / must be text or json"))
     })
 }
 

@@ -14,6 +14,7 @@ use chrono::Datelike;
 use clap::Args;
 use serde::Serialize;
 
+use super::args::{LangArg, PublishArgs};
 use super::validate::validate_into;
 use super::{Failure, Outcome};
 use crate::logging::StageProgress;
@@ -54,9 +55,6 @@ pub struct RunArgs {
     /// Jalankan rentang bulan berurutan / Run a range of months in order, e.g. 2026-01..2026-10.
     #[arg(long)]
     pub backfill: Option<String>,
-    /// Berkas konfigurasi / Config file (mutasi.toml; `mutasi init` writes one).
-    #[arg(long, env = "MUTASI_CONFIG")]
-    pub config: Option<PathBuf>,
     /// Indikator yang diestimasi / Kinerja indicators to estimate (comma-separated)
     /// [config: analysis.outcomes].
     #[arg(long, value_delimiter = ',')]
@@ -78,25 +76,15 @@ pub struct RunArgs {
     /// <out>/<name>/<period>/ [config: run.reports lists the specs of a monthly run].
     #[arg(long)]
     pub spec: Option<PathBuf>,
-    /// Folder kueri SQL / Folder of SQL queries and checks [config: queries.dir; default ./queries
-    /// when it exists].
-    #[arg(long)]
-    pub queries: Option<PathBuf>,
-    /// Sertakan NIP dan nama di tabel tervalidasi / Write NIPs and names into the validated tables;
-    /// recorded in the manifest and shown on every report [config: privacy.include_identities].
-    #[arg(long, alias = "include-identifiers")]
-    pub with_identities: bool,
-    /// Terbitkan walau gerbang gagal / Publish even when a gate fails; the manifest and the
-    /// report carry a warning [config: gates.force].
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub publish: PublishArgs,
     /// Perintah saat gagal / Shell command run with the failure summary on stdin when the run
     /// fails [config: run.on_failure].
     #[arg(long, env = "MUTASI_ON_FAILURE")]
     pub on_failure: Option<String>,
-    /// Bahasa laporan / Report language, id or en [config: run.lang].
-    #[arg(long, env = "MUTASI_LANG")]
-    pub lang: Option<String>,
+    /// Bahasa laporan / Report language [config: run.lang].
+    #[arg(long, env = "MUTASI_LANG", value_enum)]
+    pub lang: Option<LangArg>,
     /// Set by `mutasi report`: also write `report.html`, `report.xlsx` and the charts.
     #[arg(skip)]
     pub report_lang: Option<Lang>,
@@ -310,7 +298,7 @@ struct Plan {
 
 fn plan(a: &RunArgs) -> Result<Plan, Failure> {
     let usage = |e: mutasi_domain::config::ConfigError| Failure::Usage(e.to_string());
-    let config_path = a.config.as_deref();
+    let config_path = a.publish.config.as_deref();
     let mut base = match config_path {
         Some(p) => Config::load(p).map_err(usage)?,
         None => Config::default(),
@@ -335,9 +323,12 @@ fn plan(a: &RunArgs) -> Result<Plan, Failure> {
         .ok_or_else(|| {
             Failure::Usage("--out belum diberikan / missing\n\nhint: --out FOLDER, MUTASI_OUT, atau / or [run] out di mutasi.toml".into())
         })?;
-    let lang_raw = a.lang.clone().unwrap_or_else(|| base.run.lang.clone());
-    let lang = Lang::parse(&lang_raw)
-        .ok_or_else(|| Failure::Usage(format!("--lang `{lang_raw}` harus id atau en / must be id or en")))?;
+    let lang = match a.lang {
+        Some(l) => Lang::from(l),
+        None => Lang::parse(&base.run.lang).ok_or_else(|| {
+            Failure::Usage(format!("run.lang `{}` harus id atau en / must be id or en", base.run.lang))
+        })?,
+    };
     let spec = match &a.spec {
         Some(p) => Some(ReportSpec::load(p).map_err(usage)?),
         None => None,
@@ -361,16 +352,17 @@ fn plan(a: &RunArgs) -> Result<Plan, Failure> {
         None => base.clone(),
     };
     let root = spec.as_ref().map_or(out.clone(), |s| out.join(&s.report.name));
-    let queries = match a.queries.clone().or(cfg.queries.dir.as_ref().map(|p| from_config(config_path, p))) {
-        Some(q) if !q.is_dir() => {
-            return Err(Failure::Usage(format!(
-                "folder kueri {} tidak ada / queries folder not found",
-                q.display()
-            )));
-        }
-        Some(q) => Some(q),
-        None => Some(PathBuf::from("queries")).filter(|q| q.is_dir()),
-    };
+    let queries =
+        match a.publish.queries.clone().or(cfg.queries.dir.as_ref().map(|p| from_config(config_path, p))) {
+            Some(q) if !q.is_dir() => {
+                return Err(Failure::Usage(format!(
+                    "folder kueri {} tidak ada / queries folder not found",
+                    q.display()
+                )));
+            }
+            Some(q) => Some(q),
+            None => Some(PathBuf::from("queries")).filter(|q| q.is_dir()),
+        };
     let mut declared: Vec<PathBuf> = config_path.map(Path::to_path_buf).into_iter().collect();
     declared.extend(a.spec.iter().cloned());
     declared.extend(reports.iter().map(|(p, _)| p.clone()));
@@ -378,7 +370,7 @@ fn plan(a: &RunArgs) -> Result<Plan, Failure> {
         declared.extend(manifest::files_under(q).into_iter().map(|f| q.join(f)));
     }
     Ok(Plan {
-        force: a.force || cfg.gates.force,
+        force: a.publish.force || cfg.gates.force,
         on_failure: a.on_failure.clone().or(cfg.run.on_failure.clone()).filter(|c| !c.trim().is_empty()),
         cfg,
         spec,
@@ -696,9 +688,9 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
     let validated = staging.join("validated");
     std::fs::create_dir_all(&validated)
         .map_err(|e| Failure::Internal(format!("{}: {e}", validated.display())))?;
-    let (summary, key_info) = validate_into(&p.input, &p.cfg, &validated, a.with_identities)?;
+    let (summary, key_info) = validate_into(&p.input, &p.cfg, &validated, a.publish.with_identities)?;
     super::validate::announce_key(&key_info);
-    let identities = a.with_identities || p.cfg.privacy.include_identities;
+    let identities = a.publish.with_identities || p.cfg.privacy.include_identities;
     lap(&mut stages, Some("gerbang"));
 
     // Gates on the data themselves, before any analysis.
@@ -735,7 +727,7 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
         analyze(a, p, &p.cfg, p.spec.as_ref(), period, &validated, staging, p.report_lang, &notices, None)?;
     let mut checks = own.checks.clone();
     // A spec over everything with the run's own analysis settings needs no second computation.
-    let own_options = format!("{:?}", options(a, &p.cfg, period)?);
+    let own_options = options(a, &p.cfg, period)?;
     let own_everything = p.spec.as_ref().is_none_or(|s| s.scope.is_everything());
     let mut names = p
         .reports
@@ -749,9 +741,7 @@ fn build(a: &RunArgs, p: &Plan, period: &Period, staging: &Path) -> Result<Built
         let cfg = spec.apply(p.cfg.clone()).map_err(|e| Failure::Usage(e.to_string()))?;
         let dir = staging.join("laporan").join(&spec.report.name);
         std::fs::create_dir_all(&dir).map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
-        let same = own_everything
-            && spec.scope.is_everything()
-            && format!("{:?}", options(a, &cfg, period)?) == own_options;
+        let same = own_everything && spec.scope.is_everything() && options(a, &cfg, period)? == own_options;
         let reuse = same.then_some(Reuse { dir: staging, notes: &own.notes, checks: &own.checks });
         let done = analyze(a, p, &cfg, Some(spec), period, &validated, &dir, Some(p.lang), &notices, reuse)?;
         let (sub, parts) = (done.checks, done.timings);

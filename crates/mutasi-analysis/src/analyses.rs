@@ -49,7 +49,7 @@ use mutasi_stats::stacked::Stack;
 /// The subgroup holding every employee.
 pub const ALL: &str = "semua";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnalysisOptions {
     /// Kinerja indicators to estimate; empty means every monthly indicator present.
     pub outcomes: Vec<String>,

@@ -20,7 +20,7 @@ use mutasi_io::data::table::{
 use mutasi_stats::bucket_sort::sort_by_bucket;
 use mutasi_stats::describe::{Summary, summarise};
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WindowOptions {
     pub pre: i64,
     pub post: i64,

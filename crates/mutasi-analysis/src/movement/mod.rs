@@ -25,7 +25,7 @@ use mutasi_io::data::table::{ColumnData as C, TableData, read_columns_shared, re
 /// Name used for the world outside the instansi in flows.
 pub const OUTSIDE: &str = "luar_instansi";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MovementOptions {
     pub blackouts: Vec<Blackout>,
     /// Last day used.

@@ -22,7 +22,7 @@ use mutasi_domain::normalize::period::Period;
 use mutasi_io::data::table::{ColumnData as C, TableData, read_table_shared};
 use mutasi_stats::proportion::{equal_rates_test, wilson};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequestOptions {
     /// Last day used.
     pub until: Option<NaiveDate>,

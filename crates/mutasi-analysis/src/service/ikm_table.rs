@@ -17,7 +17,7 @@ use mutasi_io::data::table::{ColumnData as C, TableData, read_table_shared};
 /// Reported IKM values further apart than this (konversi points) are flagged.
 pub const DISAGREEMENT: f64 = 0.5;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IkmOptions {
     /// The survey period.
     pub period: PeriodKind,

@@ -268,7 +268,7 @@ fn period_index(p: &Period) -> i64 {
     i64::from(p.month_key()).div_euclid(i64::from(p.kind.months()))
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnitOptions {
     pub analyses: Vec<UnitAnalysis>,
     /// Event-time window in months, converted to each indicator's periods (at least ±2 periods).
