@@ -7,7 +7,6 @@
 //! the command's result (what was published, where the report is).
 
 use std::io::IsTerminal;
-use std::time::{Duration, Instant};
 
 use tracing::Level;
 
@@ -46,45 +45,9 @@ pub fn init(format: LogFormat, level: Level) {
         LogFormat::Json => builder.json().flatten_event(true).with_current_span(false).try_init(),
         LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).compact().try_init(),
     };
-    PROGRESS
-        .get_or_init(|| format == LogFormat::Text && level >= Level::INFO && std::io::stderr().is_terminal());
-}
-
-static PROGRESS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-
-/// A stage of a run: a spinner while it works (terminal only), an info event with its duration
-/// when it ends.
-pub struct StageProgress {
-    name: String,
-    started: Instant,
-    bar: Option<indicatif::ProgressBar>,
-}
-
-impl StageProgress {
-    pub fn start(name: &str) -> StageProgress {
-        let bar = PROGRESS.get().copied().unwrap_or(false).then(|| {
-            let b = indicatif::ProgressBar::new_spinner();
-            b.set_message(name.to_string());
-            b.enable_steady_tick(Duration::from_millis(120));
-            b
-        });
-        tracing::debug!(tahap = name, "mulai / start");
-        StageProgress { name: name.to_string(), started: Instant::now(), bar }
-    }
-
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// Ends the stage; returns its duration in seconds (rounded to milliseconds).
-    pub fn finish(self) -> f64 {
-        if let Some(b) = &self.bar {
-            b.finish_and_clear();
-        }
-        let secs = (self.started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
-        tracing::info!(tahap = %self.name, detik = secs, "selesai / done");
-        secs
-    }
+    mutasi_pipeline::stage::enable_spinners(
+        format == LogFormat::Text && level >= Level::INFO && std::io::stderr().is_terminal(),
+    );
 }
 
 #[cfg(test)]
@@ -98,14 +61,5 @@ mod tests {
         assert_eq!(level(true, 3), Level::ERROR);
         assert_eq!(level(false, 0), Level::INFO);
         assert_eq!(level(false, 1), Level::DEBUG);
-    }
-
-    /// Without a terminal no spinner is drawn, and a stage still measures its time.
-    #[test]
-    fn stages_time_themselves_without_a_terminal() {
-        let s = StageProgress::start("uji");
-        assert!(s.bar.is_none());
-        std::thread::sleep(Duration::from_millis(5));
-        assert!(s.finish() >= 0.004);
     }
 }

@@ -93,6 +93,18 @@ pub enum Failure {
     Internal(String),
 }
 
+impl From<mutasi_pipeline::error::PipelineError> for Failure {
+    fn from(e: mutasi_pipeline::error::PipelineError) -> Failure {
+        use mutasi_pipeline::error::PipelineError as E;
+        match e {
+            E::Data(m) => Failure::Data(m),
+            E::Usage(m) => Failure::Usage(m),
+            E::Internal(m) => Failure::Internal(m),
+            E::Output(io) => Failure::stdout(io),
+        }
+    }
+}
+
 impl Failure {
     /// A failed write to stdout.
     pub fn stdout(e: std::io::Error) -> Failure {
