@@ -320,14 +320,15 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     let m = movement(validated, &opts.movement)?;
     write_parquet(m.units, &out.join("movement_units.parquet"))?;
     write_parquet(m.opd, &out.join("movement_opd.parquet"))?;
-    write_parquet(m.flows, &out.join("flows_opd.parquet"))?;
+    mutasi_io::data::frame::write(m.flows, &out.join("flows_opd.parquet")).map_err(|e| e.to_string())?;
     write_parquet(m.transfers, &out.join("transfer_compliance.parquet"))?;
     write_parquet(m.mobility, &out.join("mobility.parquet"))?;
     let (funnel, fairness) = request_tables(validated, &opts.requests)?;
     write_parquet(funnel, &out.join("permohonan_funnel.parquet"))?;
     write_parquet(fairness, &out.join("permohonan_fairness.parquet"))?;
     let (matched, rules) = request_checks(validated, &opts.requests)?;
-    write_parquet(request_share(validated, &matched)?, &out.join("permohonan_share.parquet"))?;
+    mutasi_io::data::frame::write(request_share(validated, &matched)?, &out.join("permohonan_share.parquet"))
+        .map_err(|e| e.to_string())?;
     // The matching decides the `diminta` subgroups too: computed once, used twice.
     let facts = SubgroupFacts::read(validated, &matched, opts)?;
     write_parquet(matched, &out.join("permohonan_match.parquet"))?;

@@ -14,6 +14,7 @@ use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
 
 use accounting::{Move, Presence, Waterfall, waterfalls};
 use mutasi_domain::normalize::period::Period;
@@ -100,7 +101,7 @@ pub(crate) fn read_presence(
 pub struct MovementTables {
     pub units: TableData,
     pub opd: TableData,
-    pub flows: TableData,
+    pub flows: DataFrame,
     pub transfers: TableData,
     pub mobility: TableData,
 }
@@ -248,23 +249,6 @@ pub fn movement(validated: &Path, opts: &MovementOptions) -> Result<MovementTabl
         waterfall_table(&unit_w, "unit_id", &units.names, Some((&opds.names, &opd_of)), &long_stay);
     let opd_table = waterfall_table(&opd_w, "opd", &opds.names, None, &HashMap::new());
 
-    // OPD × OPD flows per month.
-    let mut flows: BTreeMap<(i64, String, String), i64> = BTreeMap::new();
-    for t in &transfers {
-        if t.from.is_some() && t.from == t.to {
-            continue;
-        }
-        let name = |u: Option<u32>| {
-            u.map_or(OUTSIDE.to_string(), |u| opds.names[opd_of[u as usize] as usize].clone())
-        };
-        *flows.entry((month_key(t.tmt), name(t.from), name(t.to))).or_default() += 1;
-    }
-    let mut flows_t = TableData::default();
-    flows_t.push("periode", C::Str(flows.keys().map(|(m, _, _)| Some(month_label(*m))).collect()));
-    flows_t.push("opd_asal", C::Str(flows.keys().map(|(_, a, _)| Some(a.clone())).collect()));
-    flows_t.push("opd_tujuan", C::Str(flows.keys().map(|(_, _, b)| Some(b.clone())).collect()));
-    flows_t.push("n_mutasi", C::I64(flows.values().map(|n| Some(*n)).collect()));
-
     // One row per transfer: tenure and blackout.
     let checks: Vec<Option<tenure::TenureCheck>> = transfers
         .iter()
@@ -327,7 +311,50 @@ pub fn movement(validated: &Path, opts: &MovementOptions) -> Result<MovementTabl
         "laju_mobilitas",
         C::F64(eligible.values().map(|(n, m)| (*n > 0).then(|| *m as f64 / *n as f64)).collect()),
     );
-    Ok(MovementTables { units: units_table, opd: opd_table, flows: flows_t, transfers: tr, mobility: mob })
+    let flows = tr
+        .to_frame()
+        .and_then(|t| ut.to_frame().map(|u| (t, u)))
+        .and_then(|(t, u)| flows_table(t, u).map_err(|e| format!("flows_opd: {e}")))?;
+    Ok(MovementTables { units: units_table, opd: opd_table, flows, transfers: tr, mobility: mob })
+}
+
+/// `flows_opd`: transfers between OPDs per month, from the transfer table (origins already
+/// inferred) and `unit_kerja`. A unit outside `unit_kerja`, or no unit, is the world outside the
+/// instansi; a move within one unit is not a flow.
+fn flows_table(transfers: DataFrame, units: DataFrame) -> PolarsResult<DataFrame> {
+    // Each unit's OPD (the unit itself when it names none; the first row of a repeated unit).
+    let opd_of = units
+        .lazy()
+        .filter(col("unit_id").is_not_null())
+        .group_by_stable([col("unit_id")])
+        .agg([col("opd").first()])
+        .select([
+            col("unit_id"),
+            when(col("opd").is_null()).then(col("unit_id")).otherwise(col("opd")).alias("opd"),
+        ]);
+    let side = |unit: &str, name: &str| {
+        (opd_of.clone().select([col("unit_id").alias(unit), col("opd").alias(name)]), unit.to_string())
+    };
+    let (asal, asal_key) = side("unit_asal_id", "opd_asal");
+    let (tujuan, tujuan_key) = side("unit_tujuan_id", "opd_tujuan");
+    let left = JoinArgs::new(JoinType::Left);
+    transfers
+        .lazy()
+        .filter(
+            col("unit_asal_id")
+                .is_null()
+                .or(col("unit_asal_id").neq(col("unit_tujuan_id")).fill_null(lit(true))),
+        )
+        .join(asal, [col(asal_key.as_str())], [col(asal_key.as_str())], left.clone())
+        .join(tujuan, [col(tujuan_key.as_str())], [col(tujuan_key.as_str())], left)
+        .group_by([
+            col("tmt").dt().strftime("%Y-%m").alias("periode"),
+            col("opd_asal").fill_null(lit(OUTSIDE)),
+            col("opd_tujuan").fill_null(lit(OUTSIDE)),
+        ])
+        .agg([len().cast(DataType::Int64).alias("n_mutasi")])
+        .sort(["periode", "opd_asal", "opd_tujuan"], SortMultipleOptions::default())
+        .collect()
 }
 
 fn waterfall_table(

@@ -17,8 +17,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::NaiveDate;
+use polars::prelude::*;
 
 use mutasi_domain::normalize::period::Period;
+use mutasi_io::data::frame::{collect, scan};
 use mutasi_io::data::table::{ColumnData as C, TableData, read_table_shared};
 use mutasi_stats::proportion::{equal_rates_test, wilson};
 
@@ -464,49 +466,61 @@ pub fn request_tables(validated: &Path, opts: &RequestOptions) -> Result<(TableD
 /// `permohonan_share`: per year and destination OPD, transfers (rotasi, promosi, demosi), how many
 /// were requested, their share, and approved requests left without a transfer (by the requested
 /// unit's OPD; `tidak_diketahui` when none was named). Built from `permohonan_match`.
-pub fn request_share(validated: &Path, matched: &TableData) -> Result<TableData, String> {
-    let opd_of = opd_of_units(validated)?;
-    let dates = |col: &str| -> Vec<Option<NaiveDate>> {
-        match matched.get(col) {
-            Some(C::Date(v)) => v.clone(),
-            _ => vec![None; matched.height()],
-        }
-    };
-    let (tmt, decided, submitted) = (dates("tmt"), dates("tanggal_keputusan"), dates("tanggal_pengajuan"));
-    let diminta: Vec<Option<bool>> = match matched.get("diminta") {
-        Some(C::Bool(v)) => v.clone(),
-        _ => vec![None; matched.height()],
-    };
-    // (year, opd) → [transfers, requested, approvals without a transfer]
-    let mut rows: BTreeMap<(i32, String), [i64; 3]> = BTreeMap::new();
-    let opd =
-        |unit: Option<&str>| unit.and_then(|u| opd_of.get(u)).map_or(UNKNOWN.to_string(), |o| o.to_string());
-    for k in 0..matched.height() {
-        if matched.str_at("baris", k) == Some("mutasi") {
-            let Some(d) = tmt[k] else { continue };
-            let x = rows
-                .entry((chrono::Datelike::year(&d), opd(matched.str_at("unit_tujuan_id", k))))
-                .or_default();
-            x[0] += 1;
-            x[1] += i64::from(diminta[k] == Some(true));
-        } else if let Some(d) = decided[k].or(submitted[k]) {
-            let x = rows
-                .entry((chrono::Datelike::year(&d), opd(matched.str_at("unit_tujuan_diminta_id", k))))
-                .or_default();
-            x[2] += 1;
-        }
-    }
-    let mut t = TableData::default();
-    t.push("tahun", C::I64(rows.keys().map(|(y, _)| Some(i64::from(*y))).collect()));
-    t.push("opd_tujuan", C::Str(rows.keys().map(|(_, o)| Some(o.clone())).collect()));
-    t.push("mutasi", C::I64(rows.values().map(|x| Some(x[0])).collect()));
-    t.push("mutasi_diminta", C::I64(rows.values().map(|x| Some(x[1])).collect()));
-    t.push(
-        "porsi_diminta",
-        C::F64(rows.values().map(|x| (x[0] > 0).then(|| x[1] as f64 / x[0] as f64)).collect()),
-    );
-    t.push("disetujui_tanpa_mutasi", C::I64(rows.values().map(|x| Some(x[2])).collect()));
-    Ok(t)
+pub fn request_share(validated: &Path, matched: &TableData) -> Result<DataFrame, String> {
+    let uf = validated.join("unit_kerja.parquet");
+    // Each unit's OPD (the unit itself when it names none).
+    let opd_of = scan(&uf)
+        .map_err(|e| e.to_string())?
+        .filter(col("unit_id").is_not_null())
+        .group_by_stable([col("unit_id")])
+        .agg([col("opd").first()])
+        .select([
+            col("unit_id").alias("unit"),
+            when(col("opd").is_null()).then(col("unit_id")).otherwise(col("opd")).alias("opd_tujuan"),
+        ]);
+    // A transfer counts in its year and destination OPD; an approved request without one in the
+    // year of its decision (else its submission) and the requested unit's OPD.
+    let transfer = col("baris").eq(lit("mutasi")).fill_null(lit(false));
+    let share = matched
+        .to_frame()?
+        .lazy()
+        .select([
+            transfer.clone().alias("pindah"),
+            (transfer.clone().and(col("diminta").fill_null(lit(false)))).alias("diminta"),
+            when(transfer.clone())
+                .then(col("tmt"))
+                .otherwise(
+                    when(col("tanggal_keputusan").is_null())
+                        .then(col("tanggal_pengajuan"))
+                        .otherwise(col("tanggal_keputusan")),
+                )
+                .alias("tanggal"),
+            when(transfer).then(col("unit_tujuan_id")).otherwise(col("unit_tujuan_diminta_id")).alias("unit"),
+        ])
+        .filter(col("tanggal").is_not_null())
+        .join(opd_of, [col("unit")], [col("unit")], JoinArgs::new(JoinType::Left))
+        .group_by([
+            col("tanggal").dt().year().cast(DataType::Int64).alias("tahun"),
+            col("opd_tujuan").fill_null(lit(UNKNOWN)),
+        ])
+        .agg([
+            col("pindah").sum().cast(DataType::Int64).alias("mutasi"),
+            col("diminta").sum().cast(DataType::Int64).alias("mutasi_diminta"),
+            col("pindah").not().sum().cast(DataType::Int64).alias("disetujui_tanpa_mutasi"),
+        ])
+        .select([
+            col("tahun"),
+            col("opd_tujuan"),
+            col("mutasi"),
+            col("mutasi_diminta"),
+            when(col("mutasi").gt(lit(0i64)))
+                .then(col("mutasi_diminta").cast(DataType::Float64) / col("mutasi").cast(DataType::Float64))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("porsi_diminta"),
+            col("disetujui_tanpa_mutasi"),
+        ])
+        .sort(["tahun", "opd_tujuan"], SortMultipleOptions::default());
+    collect(share, &uf).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -155,7 +155,7 @@ fn arrow_array(data: &ColumnData) -> Option<(DataType, Box<dyn Array>)> {
 
 /// A column as Polars holds it; a dictionary as its rows' texts (what [`write_table`] writes it
 /// as, by its own path).
-fn polars_column(name: &str, data: &ColumnData) -> PolarsResult<Column> {
+pub(crate) fn polars_column(name: &str, data: &ColumnData) -> PolarsResult<Column> {
     let name: PlSmallStr = name.into();
     Ok(match data {
         ColumnData::Str(v) => Column::new(name, v),

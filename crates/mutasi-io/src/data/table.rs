@@ -369,6 +369,18 @@ impl TableData {
         Ok(())
     }
 
+    /// The table as a Polars `DataFrame` (text columns as strings): how a table still built as
+    /// columns reaches an analysis written as a `LazyFrame` query.
+    pub fn to_frame(&self) -> Result<DataFrame, String> {
+        let columns = self
+            .columns
+            .iter()
+            .map(|(name, data)| super::parquet_out::polars_column(name, data))
+            .collect::<PolarsResult<Vec<_>>>()
+            .map_err(|e| e.to_string())?;
+        DataFrame::new(self.height(), columns).map_err(|e| e.to_string())
+    }
+
     pub fn names(&self) -> Vec<&str> {
         self.columns.iter().map(|(n, _)| n.as_str()).collect()
     }
