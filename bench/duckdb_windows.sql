@@ -1,4 +1,4 @@
--- The descriptive before/after windows of `mutasi prepost` (src/estimate/prepost.rs), in SQL for
+-- The descriptive before/after windows of `mutasi prepost` (crates/mutasi-analysis/src/estimate/prepost.rs), in SQL for
 -- DuckDB (bench/duckdb.sh; not run by CI). For every transfer to a unit of the instansi and
 -- every indicator with monthly values: the months [m0-6, m0-1] before and [m0+1, m0+6] after the
 -- TMT month m0 (the TMT month itself in neither), their counts and means; a transfer with no

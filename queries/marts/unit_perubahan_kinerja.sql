@@ -4,7 +4,7 @@
 WITH w AS (
   SELECT unit_tujuan_id, opd_tujuan, delta
   FROM transfer_windows
-  WHERE indikator = 'capaian_iki' AND valid
+  WHERE indikator = 'capaian_iki' AND sah
 )
 SELECT
   unit_tujuan_id,

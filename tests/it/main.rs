@@ -11,6 +11,7 @@
 mod bad_inputs;
 mod bench;
 mod cli;
+mod columns;
 mod coverage;
 mod estimate;
 mod formats;

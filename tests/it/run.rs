@@ -389,11 +389,11 @@ fn planted_unit_effects_are_recovered() {
     let t = read_table(&s.path("out/2025-12/unit_effects.parquet")).expect("unit_effects");
     assert_eq!(
         &t.names()[..6],
-        ["analysis", "indikator", "jenis_unit", "jenis_periode", "type", "element"],
+        ["analisis", "indikator", "jenis_unit", "jenis_periode", "type", "element"],
         "documented columns"
     );
     let (an, ind, jenis, ty, el) = (
-        texts(&t, "analysis"),
+        texts(&t, "analisis"),
         texts(&t, "indikator"),
         texts(&t, "jenis_unit"),
         texts(&t, "type"),
@@ -473,7 +473,7 @@ fn the_health_office_spec_runs_on_sample_data() {
     let units = read_table(&dir.join("movement_units.parquet")).expect("movement");
     assert!(texts(&units, "opd").iter().all(|o| o == "Dinas Kesehatan"));
     let ue = read_table(&dir.join("unit_effects.parquet")).expect("unit effects");
-    let analyses: BTreeSet<String> = texts(&ue, "analysis").into_iter().collect();
+    let analyses: BTreeSet<String> = texts(&ue, "analisis").into_iter().collect();
     assert_eq!(
         analyses,
         BTreeSet::from(["kedatangan_dokter".to_string(), "kepala_puskesmas_baru".to_string()])
@@ -548,7 +548,7 @@ fn transfer_requests_are_summarised() {
             "diputuskan",
             "disetujui",
             "ditolak",
-            "backlog",
+            "belum_diputuskan",
             "hari_median",
             "hari_p90"
         ]
@@ -559,7 +559,7 @@ fn transfer_requests_are_summarised() {
     assert_eq!((total("diputuskan"), total("disetujui"), total("ditolak")), (2, 1, 1));
     let march: i64 = (0..f.height())
         .filter(|k| f.str_at("periode", *k) == Some("2024-03"))
-        .filter_map(|k| ints(&f, "backlog")[k])
+        .filter_map(|k| ints(&f, "belum_diputuskan")[k])
         .sum();
     assert_eq!(march, 2, "C and P are open at the end of March");
     let fair = read_table(&s.path("out/2024-03/permohonan_fairness.parquet")).expect("fairness");

@@ -3,7 +3,8 @@
 //! `3.2` in English; thousands `1.234` / `1,234`).
 //!
 //! A missing key is a programming error caught by the tests, never a blank in a report: [`tr`]
-//! returns the key itself, and `every_key_is_translated` fails on it.
+//! returns the key itself, and `every_key_used_is_in_the_table` fails on any `tr("…")` of this
+//! crate whose key the table lacks.
 
 /// Report language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -300,6 +301,39 @@ pub fn count(n: u64, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_used_is_in_the_table() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).expect("src").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    sources(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let mut used = 0;
+        for f in files {
+            let text = std::fs::read_to_string(&f).expect("source");
+            for part in text.split("tr(\"").skip(1) {
+                let Some(key) = part.split('"').next() else { continue };
+                if key.is_empty() || key.contains(' ') {
+                    continue;
+                }
+                used += 1;
+                assert!(
+                    TABLE.iter().any(|(k, _, _)| *k == key),
+                    "{}: tr(\"{key}\") has no translation",
+                    f.display()
+                );
+            }
+        }
+        assert!(used > 50, "only {used} keys found: the scan is broken");
+    }
 
     #[test]
     fn every_key_is_translated_once() {

@@ -270,7 +270,7 @@ pub fn read(dir: &Path, source: &Path, year: i32, month: u32) -> Result<ReportDa
     }
 
     let ue = Table::read(&dir.join("unit_effects.parquet"))?;
-    ue.require(&["analysis", "indikator", "type", "element", "att"])?;
+    ue.require(&["analisis", "indikator", "type", "element", "att"])?;
     for i in 0..ue.height() {
         if ue.text("type", i) != "dynamic" || ue.num("element", i).is_some() {
             continue;
@@ -278,7 +278,7 @@ pub fn read(dir: &Path, source: &Path, year: i32, month: u32) -> Result<ReportDa
         let Some(att) = ue.num("att", i) else { continue };
         out.unit_overall.push(OverallRow {
             outcome: ue.text("indikator", i),
-            group: ue.text("analysis", i),
+            group: ue.text("analisis", i),
             att,
             se: ue.num("se", i),
             ci_low: ue.num("ci_low", i),
@@ -289,13 +289,13 @@ pub fn read(dir: &Path, source: &Path, year: i32, month: u32) -> Result<ReportDa
 
     // Per-transfer windows: group means for the dumbbells and the deltas' distribution.
     let tw = Table::read(&dir.join("transfer_windows.parquet"))?;
-    tw.require(&["indikator", "jenis_mutasi", "opd_tujuan", "mean_pre", "mean_post", "delta", "valid"])?;
+    tw.require(&["indikator", "jenis_mutasi", "opd_tujuan", "rata_pre", "rata_post", "delta", "sah"])?;
     let mut sums: BTreeMap<(String, String, String), (u64, f64, f64)> = BTreeMap::new();
     for i in 0..tw.height() {
-        if tw.flag("valid", i) != Some(true) {
+        if tw.flag("sah", i) != Some(true) {
             continue;
         }
-        let (Some(pre), Some(post)) = (tw.num("mean_pre", i), tw.num("mean_post", i)) else { continue };
+        let (Some(pre), Some(post)) = (tw.num("rata_pre", i), tw.num("rata_post", i)) else { continue };
         let ind = tw.text("indikator", i);
         if let Some(d) = tw.num("delta", i) {
             out.deltas.entry(ind.clone()).or_default().push(d);

@@ -267,10 +267,10 @@ pub fn windows_table(w: &[Window]) -> TableData {
     d.push("indikator", s(&|x| Some(&x.indikator)));
     d.push("n_pre", C::I64(w.iter().map(|x| Some(x.n_pre as i64)).collect()));
     d.push("n_post", C::I64(w.iter().map(|x| Some(x.n_post as i64)).collect()));
-    d.push("mean_pre", C::F64(w.iter().map(|x| x.mean_pre).collect()));
-    d.push("mean_post", C::F64(w.iter().map(|x| x.mean_post).collect()));
+    d.push("rata_pre", C::F64(w.iter().map(|x| x.mean_pre).collect()));
+    d.push("rata_post", C::F64(w.iter().map(|x| x.mean_post).collect()));
     d.push("delta", C::F64(w.iter().map(|x| x.delta).collect()));
-    d.push("valid", C::Bool(w.iter().map(|x| Some(x.delta.is_some())).collect()));
+    d.push("sah", C::Bool(w.iter().map(|x| Some(x.delta.is_some())).collect()));
     d
 }
 

@@ -207,7 +207,8 @@ fn funnel(reqs: &[Request], until: Option<NaiveDate>) -> TableData {
         C::Str(keys.iter().map(|(m, _)| Some(Period::of_date(month_end(*m)).label())).collect()),
     );
     d.push("opd", C::Str(keys.iter().map(|(_, o)| Some(o.clone())).collect()));
-    for (j, name) in ["diajukan", "diputuskan", "disetujui", "ditolak", "backlog"].iter().enumerate() {
+    for (j, name) in ["diajukan", "diputuskan", "disetujui", "ditolak", "belum_diputuskan"].iter().enumerate()
+    {
         d.push(name, C::I64(rows.values().map(|x| Some(x[j])).collect()));
     }
     let q = |p: f64| -> Vec<Option<f64>> {
@@ -560,7 +561,7 @@ mod tests {
         assert_eq!(col("disetujui"), [0, 1, 0]);
         assert_eq!(col("ditolak"), [1, 0, 0]);
         // January: the first request is open at month end; February: the pending one; March too.
-        assert_eq!(col("backlog"), [1, 1, 1]);
+        assert_eq!(col("belum_diputuskan"), [1, 1, 1]);
         match t.get("hari_median") {
             Some(C::F64(v)) => assert_eq!((v[0], v[1], v[2]), (Some(10.0), Some(30.0), None)),
             other => panic!("{other:?}"),

@@ -339,7 +339,7 @@ pub fn unit_effects(
 }
 
 fn tags<'a>(analysis: &'a str, indikator: &'a str, jenis: &'a str, kind: &'a str) -> [(&'a str, &'a str); 4] {
-    [("analysis", analysis), ("indikator", indikator), ("jenis_unit", jenis), ("jenis_periode", kind)]
+    [("analisis", analysis), ("indikator", indikator), ("jenis_unit", jenis), ("jenis_periode", kind)]
 }
 
 fn empty_table(z: f64) -> TableData {

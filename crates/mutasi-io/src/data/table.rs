@@ -1,7 +1,9 @@
-//! Output tables as plain column vectors, and their Parquet writer.
+//! Output tables as plain column vectors, and their Parquet writer: the table type the analyses
+//! used before they became `LazyFrame` queries, retired one analysis at a time (issue 32).
 //!
-//! Stages build a [`TableData`] from their own structs; only [`write_parquet`] turns it into a
-//! Polars `DataFrame`. Writes go to a temporary file that is renamed into place, so a reader never
+//! Stages still on it build a [`TableData`] from their own structs; [`write_parquet`] writes it
+//! (through `parquet_out`), and [`TableData::to_frame`] hands it to an analysis written as a
+//! Polars query. Writes go to a temporary file that is renamed into place, so a reader never
 //! sees half a file.
 
 use std::path::Path;

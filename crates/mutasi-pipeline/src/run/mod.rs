@@ -11,7 +11,7 @@ mod month;
 mod plan;
 mod run_json;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::PipelineError;
 use crate::lock::{lock, remove_stale_staging};
@@ -19,7 +19,6 @@ use crate::partition;
 use crate::publish::{publish, staging_for};
 use mutasi_domain::normalize::period::Period;
 use mutasi_report::i18n::Lang;
-use std::path::PathBuf;
 
 use month::{Built, build};
 pub use plan::backfill_months;
