@@ -8,15 +8,12 @@ use clap::{Args, ValueEnum};
 use super::args::value_name;
 
 use super::{Failure, Outcome};
-use mutasi_analysis::estimate::fit::{Fit, FitMode, fit};
-use mutasi_analysis::estimate::input::{PanelColumns, read_panel};
-use mutasi_analysis::estimate::output::{BootstrapReport, EstimateReport, PretestReport, write_all};
-use mutasi_stats::aggregate::{AggKind, AggOptions};
-use mutasi_stats::bootstrap::{Bands, BootstrapOptions, Weights, multiplier};
-use mutasi_stats::cs::{BasePeriod, Control, CsOptions};
-use mutasi_stats::dist::normal_quantile;
+use mutasi_analysis::estimate::command::{EstimateError, EstimateRequest, OptionNames, estimate};
+use mutasi_analysis::estimate::input::PanelColumns;
+use mutasi_stats::aggregate::AggOptions;
+use mutasi_stats::bootstrap::{BootstrapOptions, Weights};
+use mutasi_stats::cs::{BasePeriod, Control};
 use mutasi_stats::drdid::Method;
-use mutasi_stats::panel::Panel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ControlArg {
@@ -110,31 +107,27 @@ pub struct EstimateArgs {
     pub out: PathBuf,
 }
 
-pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
-    if !(0.0 < a.alpha && a.alpha < 1.0) {
-        return Err(Failure::Usage("--alpha harus antara 0 dan 1 / must be between 0 and 1".into()));
+impl From<EstimateError> for Failure {
+    fn from(e: EstimateError) -> Failure {
+        match e {
+            EstimateError::Data(m) => Failure::Data(m),
+            EstimateError::Internal(m) => Failure::Internal(m),
+        }
     }
-    let cols = PanelColumns {
-        id: a.id.clone(),
-        time: a.time.clone(),
-        cohort: a.cohort.clone(),
-        outcome: a.outcome.clone(),
-        cluster: a.cluster.clone(),
-        covariates: a.covariates.clone(),
-    };
-    let long = read_panel(&a.panel, &cols).map_err(Failure::Data)?;
-    // Default: keep every entity (R `did`'s allow_unbalanced_panel); --balanced keeps only
-    // entities observed in every period, as `did`'s default does.
-    let build = if a.balanced { Panel::from_long } else { Panel::from_long_unbalanced };
-    let mut panel =
-        build(&long.id, &long.time, &long.cohort, &long.y).map_err(|e| Failure::Data(e.to_string()))?;
-    if !a.covariates.is_empty() {
-        panel
-            .set_covariates(&long.id, &long.x, a.covariates.len())
-            .map_err(|e| Failure::Data(e.to_string()))?;
-    }
-    let gaps = panel.has_gaps();
-    let opts = CsOptions {
+}
+
+/// The request the flags make.
+fn request(a: &EstimateArgs) -> EstimateRequest {
+    EstimateRequest {
+        panel: a.panel.clone(),
+        columns: PanelColumns {
+            id: a.id.clone(),
+            time: a.time.clone(),
+            cohort: a.cohort.clone(),
+            outcome: a.outcome.clone(),
+            cluster: a.cluster.clone(),
+            covariates: a.covariates.clone(),
+        },
         control: match a.control {
             ControlArg::Never => Control::NeverTreated,
             ControlArg::Notyet => Control::NotYetTreated,
@@ -149,152 +142,56 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
             MethodArg::Reg => Method::Regression,
             MethodArg::Ipw => Method::Ipw,
         },
-        repeated_cross_section: gaps,
-    };
-    let agg_opts = AggOptions { min_e: a.min_e, max_e: a.max_e };
-    let mode = FitMode { entity_level: a.bootstrap > 0, low_memory: a.low_memory, ..FitMode::default() };
-    let Fit { res, aggs: plain_aggs, event_pretest, streaming, .. } =
-        fit(&panel, &opts, agg_opts, mode).map_err(|e| Failure::Data(e.to_string()))?;
-    let n_cells = res.cells.len();
-    let boot = (a.bootstrap > 0).then_some(BootstrapOptions {
-        draws: a.bootstrap,
-        seed: a.seed,
-        weights: match a.weights {
-            WeightsArg::Rademacher => Weights::Rademacher,
-            WeightsArg::Mammen => Weights::Mammen,
-        },
-        alpha: a.alpha,
-    });
-    // Cluster of each estimation entity, numbered densely.
-    let clusters: Option<(Vec<usize>, usize)> = match &long.cluster {
-        None => None,
-        Some(per_obs) => {
-            let mut of_id = std::collections::BTreeMap::new();
-            for (k, id) in long.id.iter().enumerate() {
-                if let Some(prev) = of_id.insert(*id, per_obs[k])
-                    && prev != per_obs[k]
-                {
-                    return Err(Failure::Data(format!(
-                        "{}: klaster entitas berubah antar-periode / an entity's cluster changes over time (kolom `{}`)",
-                        a.panel.display(),
-                        a.cluster.clone().unwrap_or_default()
-                    )));
-                }
-            }
-            let raw: Vec<i64> = res.entities.iter().map(|e| of_id[&panel.ids[*e]]).collect();
-            let mut distinct = raw.clone();
-            distinct.sort_unstable();
-            distinct.dedup();
-            let dense = raw.iter().map(|c| distinct.binary_search(c).unwrap_or(0)).collect();
-            Some((dense, distinct.len()))
-        }
-    };
-    let mut aggs = Vec::new();
-    for agg in plain_aggs {
-        let bands = boot.as_ref().map(|b| {
-            let mut cols: Vec<&[f64]> = vec![agg.overall.inf.as_slice()];
-            cols.extend(agg.elements.iter().map(|(_, e)| e.inf.as_slice()));
-            let band: Vec<usize> = (1..cols.len()).collect();
-            let (se, crit) = multiplier(&cols, clusters.as_ref().map(|(c, g)| (c.as_slice(), *g)), &band, b);
-            Bands { overall_se: se[0], element_se: se[1..].to_vec(), crit }
-        });
-        aggs.push((agg, bands));
-    }
-    // Bootstrap SEs and a simultaneous band over all estimated ATT(g,t) cells.
-    let cell_boot = boot.as_ref().filter(|_| !streaming).map(|b| {
-        let cols: Vec<&[f64]> = res.inf.iter().map(Vec::as_slice).collect();
-        let band: Vec<usize> = (0..res.cells.len())
-            .filter(|k| res.cells[*k].att.is_some() && res.cells[*k].se.is_some())
-            .collect();
-        multiplier(&cols, clusters.as_ref().map(|(c, g)| (c.as_slice(), *g)), &band, b)
-    });
-    let z = normal_quantile(1.0 - a.alpha / 2.0);
-    let report = EstimateReport {
-        panel: a.panel.display().to_string(),
-        outcome: a.outcome.clone(),
-        control: value_name(&a.control),
-        anticipation: a.anticipation,
-        base_period: value_name(&a.base_period),
-        method: value_name(&a.method),
         balanced: a.balanced,
-        bootstrap: boot.map(|b| BootstrapReport {
-            draws: b.draws,
-            seed: b.seed,
-            weights: b.weights.as_str().into(),
-            cluster: a.cluster.clone(),
-            rng: "ChaCha8 (rand 0.10)".into(),
+        bootstrap: (a.bootstrap > 0).then_some(BootstrapOptions {
+            draws: a.bootstrap,
+            seed: a.seed,
+            weights: match a.weights {
+                WeightsArg::Rademacher => Weights::Rademacher,
+                WeightsArg::Mammen => Weights::Mammen,
+            },
+            alpha: a.alpha,
         }),
+        aggregation: AggOptions { min_e: a.min_e, max_e: a.max_e },
         alpha: a.alpha,
-        entities: res.n,
-        entities_dropped_incomplete: res.dropped_incomplete,
-        entities_dropped_treated_in_first_period: res.dropped_always_treated,
-        periods: panel.times.clone(),
-        cohorts: res.groups.clone(),
-        cells: res.cells.len(),
-        cells_without_estimate: res.cells.iter().filter(|c| c.att.is_none()).count(),
-        pretest: res.wald.as_ref().map(|w| PretestReport { wald_stat: w.stat, df: w.df, p_value: w.p_value }),
-        pretest_event_study: event_pretest.as_ref().map(|w| PretestReport {
-            wald_stat: w.stat,
-            df: w.df,
-            p_value: w.p_value,
-        }),
-        covariates: a.covariates.clone(),
-        notes: {
-            let mut notes = Vec::new();
-            if a.covariates.is_empty() {
-                notes.push("Tanpa kovariat, metode dr, reg dan ipw identik / without covariates dr, reg and ipw coincide".into());
-            }
-            if streaming {
-                notes.push(format!(
-                    "Mode hemat memori: {} entitas × {n_cells} sel; tanpa pita simultan ATT(g,t) dan tanpa uji pra-tren per sel / memory-saving mode: no simultaneous ATT(g,t) band and no cell-level pre-test",
-                    res.n
-                ));
-            }
-            if gaps {
-                notes.push("Panel tidak seimbang: bentuk penampang berulang, fungsi pengaruh dijumlahkan per entitas / unbalanced panel: repeated-cross-section form, influence functions summed per entity".into());
-            }
-            if res.dropped_always_treated > 0 {
-                notes.push(format!(
-                    "{} entitas sudah diberi perlakuan pada periode pertama dan dibuang / entities treated in the first period were dropped",
-                    res.dropped_always_treated
-                ));
-            }
-            let pre_cells = res.cells.iter().filter(|c| c.time < c.group && c.att.is_some()).count();
-            if res.wald.is_none() && pre_cells > mutasi_stats::cs::MAX_PRETEST_CELLS {
-                notes.push(format!(
-                    "Uji pra-tren per sel dilewati: {pre_cells} sel pra-perlakuan (> {}); baca pretest_event_study / cell-level pre-test skipped: too many pre-period cells for a reliable chi-square test; read pretest_event_study",
-                    mutasi_stats::cs::MAX_PRETEST_CELLS
-                ));
-            }
-            notes
+        low_memory: a.low_memory,
+        out: a.out.clone(),
+        names: OptionNames {
+            control: value_name(&a.control),
+            base_period: value_name(&a.base_period),
+            method: value_name(&a.method),
         },
-    };
-    write_all(&a.out, &res, cell_boot.as_ref(), &aggs, &report, z).map_err(Failure::Internal)?;
+    }
+}
+
+pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
+    if !(0.0 < a.alpha && a.alpha < 1.0) {
+        return Err(Failure::Usage("--alpha harus antara 0 dan 1 / must be between 0 and 1".into()));
+    }
+    let done = estimate(&request(a))?;
     outln!(
         "ATT(g,t): {} sel / cells, {} entitas / entities, {} kohort / cohorts",
-        res.cells.len(),
-        res.n,
-        res.groups.len()
+        done.cells,
+        done.entities,
+        done.cohorts
     );
-    for (agg, bands) in &aggs {
-        let se = bands.as_ref().map_or(agg.overall.se, |b| b.overall_se);
+    for o in &done.overall {
         outln!(
             "  {:<9} ATT = {:>10.6}  SE = {:>9.6}  [{:.6}, {:.6}]",
-            agg.kind.as_str(),
-            agg.overall.att,
-            se,
-            agg.overall.att - z * se,
-            agg.overall.att + z * se
+            o.kind,
+            o.att,
+            o.se,
+            o.ci_low,
+            o.ci_high
         );
     }
-    if let Some((dynamic, bands)) = aggs.iter().find(|(a, _)| a.kind == AggKind::Dynamic) {
+    if !done.event_study.is_empty() {
         outln!("Studi peristiwa / event study (e = periode sejak perlakuan / periods since treatment):");
-        for (j, (e, est)) in dynamic.elements.iter().enumerate() {
-            let se = bands.as_ref().and_then(|b| b.element_se.get(j).copied()).unwrap_or(est.se);
-            outln!("  e = {e:>4}  ATT = {:>10.6}  SE = {:>9.6}", est.att, se);
+        for (e, att, se) in &done.event_study {
+            outln!("  e = {e:>4}  ATT = {att:>10.6}  SE = {se:>9.6}");
         }
     }
-    if let Some(w) = &res.wald {
+    if let Some(w) = &done.pretest {
         outln!(
             "Uji pra-tren / pre-trend test, semua sel / all cells: W = {:.4}, df = {}, p = {:.5}",
             w.stat,
@@ -302,7 +199,7 @@ pub fn run(a: &EstimateArgs) -> Result<Outcome, Failure> {
             w.p_value
         );
     }
-    if let Some(w) = &event_pretest {
+    if let Some(w) = &done.pretest_event_study {
         outln!(
             "Uji pra-tren / pre-trend test, studi peristiwa e < 0 / event study e < 0: W = {:.4}, df = {}, p = {:.5}",
             w.stat,

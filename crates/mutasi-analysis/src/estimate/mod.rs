@@ -4,6 +4,7 @@
 //! statistics core ([`mutasi_stats`]) and writes the public outputs ([`output`]): `att_gt.parquet`,
 //! `aggregates.parquet` and `estimate.json`, whose columns `docs/outputs.md` documents.
 
+pub mod command;
 pub mod fit;
 pub mod hr_panel;
 pub mod input;
