@@ -6,3 +6,4 @@
 //! plain slices taken from the frame's columns, and the frame applies the flags.
 
 pub mod monthly;
+pub mod units;

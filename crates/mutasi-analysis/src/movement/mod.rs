@@ -322,16 +322,7 @@ pub fn movement(validated: &Path, opts: &MovementOptions) -> Result<MovementTabl
 /// inferred) and `unit_kerja`. A unit outside `unit_kerja`, or no unit, is the world outside the
 /// instansi; a move within one unit is not a flow.
 fn flows_table(transfers: DataFrame, units: DataFrame) -> PolarsResult<DataFrame> {
-    // Each unit's OPD (the unit itself when it names none; the first row of a repeated unit).
-    let opd_of = units
-        .lazy()
-        .filter(col("unit_id").is_not_null())
-        .group_by_stable([col("unit_id")])
-        .agg([col("opd").first()])
-        .select([
-            col("unit_id"),
-            when(col("opd").is_null()).then(col("unit_id")).otherwise(col("opd")).alias("opd"),
-        ]);
+    let opd_of = crate::descriptive::units::opd_of(units.lazy());
     let side = |unit: &str, name: &str| {
         (opd_of.clone().select([col("unit_id").alias(unit), col("opd").alias(name)]), unit.to_string())
     };

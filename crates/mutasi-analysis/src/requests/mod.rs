@@ -469,16 +469,8 @@ pub fn request_tables(validated: &Path, opts: &RequestOptions) -> Result<(TableD
 /// unit's OPD; `tidak_diketahui` when none was named). Built from `permohonan_match`.
 pub fn request_share(validated: &Path, matched: &TableData) -> Result<DataFrame, String> {
     let uf = validated.join("unit_kerja.parquet");
-    // Each unit's OPD (the unit itself when it names none).
-    let opd_of = scan(&uf)
-        .map_err(|e| e.to_string())?
-        .filter(col("unit_id").is_not_null())
-        .group_by_stable([col("unit_id")])
-        .agg([col("opd").first()])
-        .select([
-            col("unit_id").alias("unit"),
-            when(col("opd").is_null()).then(col("unit_id")).otherwise(col("opd")).alias("opd_tujuan"),
-        ]);
+    let opd_of = crate::descriptive::units::opd_of(scan(&uf).map_err(|e| e.to_string())?)
+        .select([col("unit_id").alias("unit"), col("opd").alias("opd_tujuan")]);
     // A transfer counts in its year and destination OPD; an approved request without one in the
     // year of its decision (else its submission) and the requested unit's OPD.
     let transfer = col("baris").eq(lit("mutasi")).fill_null(lit(false));
