@@ -25,6 +25,25 @@ impl From<LangArg> for Lang {
     }
 }
 
+/// Parses a closed set's value with a bilingual message listing the allowed values (clap's own
+/// message is English only).
+fn one_of<T: ValueEnum>(raw: &str) -> Result<T, String> {
+    T::from_str(raw.trim(), true).map_err(|_| {
+        let names: Vec<String> = T::value_variants().iter().map(value_name).collect();
+        format!("pilih salah satu / choose one of: {}", names.join(", "))
+    })
+}
+
+/// `--lang`: `id` or `en`.
+pub fn lang_arg(raw: &str) -> Result<LangArg, String> {
+    one_of(raw)
+}
+
+/// `--log-format`: `text` or `json`.
+pub fn log_format_arg(raw: &str) -> Result<crate::logging::LogFormat, String> {
+    one_of(raw)
+}
+
 /// The name a user types for a value of a closed set (for `estimate.json` and messages).
 pub fn value_name<T: ValueEnum>(v: &T) -> String {
     v.to_possible_value().map(|p| p.get_name().to_string()).unwrap_or_default()

@@ -24,8 +24,8 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Format log / Log format on stderr [env MUTASI_LOG_FORMAT; config run.log_format].
-    #[arg(long, global = true, env = "MUTASI_LOG_FORMAT", value_enum)]
+    /// Format log / Log format on stderr: text or json [env MUTASI_LOG_FORMAT; config run.log_format].
+    #[arg(long, global = true, env = "MUTASI_LOG_FORMAT", value_parser = args::log_format_arg)]
     pub log_format: Option<crate::logging::LogFormat>,
     /// Hanya galat / Errors only.
     #[arg(short, long, global = true)]

@@ -25,8 +25,8 @@ pub struct ReportArgs {
     /// Bulan laporan YYYY-MM (bawaan: bulan lalu) / Report month (default: last month).
     #[arg(long)]
     pub period: Option<String>,
-    /// Bahasa laporan / Report language.
-    #[arg(long, value_enum, default_value = "id")]
+    /// Bahasa laporan / Report language: id or en.
+    #[arg(long, value_parser = super::args::lang_arg, default_value = "id")]
     pub lang: LangArg,
     #[command(flatten)]
     pub publish: PublishArgs,

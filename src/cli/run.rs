@@ -56,8 +56,8 @@ pub struct RunArgs {
     /// fails [config: run.on_failure].
     #[arg(long, env = "MUTASI_ON_FAILURE")]
     pub on_failure: Option<String>,
-    /// Bahasa laporan / Report language [config: run.lang].
-    #[arg(long, env = "MUTASI_LANG", value_enum)]
+    /// Bahasa laporan / Report language: id or en [config: run.lang].
+    #[arg(long, env = "MUTASI_LANG", value_parser = super::args::lang_arg)]
     pub lang: Option<LangArg>,
     /// Set by `mutasi report`: also write `report.html`, `report.xlsx` and the charts.
     #[arg(skip)]

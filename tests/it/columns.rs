@@ -38,7 +38,7 @@ const ESTIMATOR_VOCABULARY: [&str; 24] = [
 /// outside the vocabulary, no column may use them
 /// (a count `n_*` may, as in `n_treated`).
 const ENGLISH_ONLY: [&str; 41] = [
-    "analysis", "valid", "mean", "average", "name", "date", "count", "value", "values", "row", "file",
+    "analysis", "valid", "mean", "average", "name", "date", "count", "value", "values", "rows", "file",
     "table", "row", "column", "reason", "message", "source", "total", "rate", "share", "year", "month",
     "week", "day", "label", "code", "flag", "level", "score", "weight", "note", "first", "last", "start",
     "end", "employee", "transfer", "request", "approved", "treated", "backlog",

@@ -31,6 +31,17 @@ fn prepare_out(out: &Path) -> Result<std::path::PathBuf, PipelineError> {
     staging_for(out).map_err(PipelineError::Internal)
 }
 
+/// The input folder must exist.
+fn check_input(input: &Path) -> Result<(), PipelineError> {
+    if input.is_dir() {
+        return Ok(());
+    }
+    Err(PipelineError::Usage(format!(
+        "folder masukan {} tidak ada / input folder does not exist\n\nhint: berikan folder berisi pegawai.csv, unit_kerja.csv, … / pass a folder with the exports",
+        input.display()
+    )))
+}
+
 /// `mutasi validate`: validates `input` into a staging folder beside `out` and swaps it into
 /// place only when every step succeeded. Returns the summary and where the pseudonym key came
 /// from.
@@ -40,12 +51,8 @@ pub fn validate_folder(
     cfg: &Config,
     with_identities: bool,
 ) -> Result<(mutasi_io::summary::Summary, KeyInfo), PipelineError> {
-    if !input.is_dir() {
-        return Err(PipelineError::Usage(format!(
-            "folder masukan {} tidak ada / input folder does not exist\n\nhint: berikan folder berisi pegawai.csv, unit_kerja.csv, … / pass a folder with the exports",
-            input.display()
-        )));
-    }
+    // Before the staging folder exists, so a wrong --input leaves nothing behind.
+    check_input(input)?;
     let tmp = prepare_out(out)?;
     let result = validate_into(input, cfg, &tmp, with_identities).and_then(|r| {
         std::fs::write(tmp.join(MARKER), "").map_err(|e| PipelineError::Internal(e.to_string()))?;
@@ -70,12 +77,7 @@ pub fn validate_into(
     dir: &Path,
     with_identities: bool,
 ) -> Result<(mutasi_io::summary::Summary, KeyInfo), PipelineError> {
-    if !input.is_dir() {
-        return Err(PipelineError::Usage(format!(
-            "folder masukan {} tidak ada / input folder does not exist\n\nhint: berikan folder berisi pegawai.csv, unit_kerja.csv, … / pass a folder with the exports",
-            input.display()
-        )));
-    }
+    check_input(input)?;
     let mut loaded = ingest::load(input, cfg).map_err(|e| PipelineError::Data(e.to_string()))?;
     crosscheck(&mut loaded, CrossOptions { sk_tolerance_days: cfg.validate.sk_tolerance_days });
     let recon = reconcile(&loaded);
