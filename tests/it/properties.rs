@@ -134,12 +134,12 @@ proptest! {
                 *keys.entry((*nip, *month, *indicator)).or_default() += 1;
             }
         }
-        let accepted: HashMap<u64, &mutasi_domain::model::KinerjaRow> =
+        let accepted: HashMap<u32, &mutasi_domain::model::KinerjaRow> =
             loaded.tables.kinerja.iter().filter(|r| r.prov.file == file).map(|r| (r.prov.row, r)).collect();
-        let rejected: std::collections::HashSet<u64> =
+        let rejected: std::collections::HashSet<u32> =
             loaded.rejects.iter().filter(|f| f.prov.file == file).map(|f| f.prov.row).collect();
         for (i, r) in rows.iter().enumerate() {
-            let row = i as u64 + 2; // the header is row 1
+            let row = i as u32 + 2; // the header is row 1
             match r {
                 Gen::Fault(f) => prop_assert!(rejected.contains(&row) && !accepted.contains_key(&row), "fault {:?} at row {} not rejected", f, row),
                 Gen::Valid { nip, month, indicator, hundredths } => {

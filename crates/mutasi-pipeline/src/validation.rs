@@ -91,7 +91,8 @@ pub fn validate_into(
     let ids = Pseudonymizer::new(key.as_deref());
     let identities = with_identities || cfg.privacy.include_identities;
     let summary = mutasi_io::summary::build(&loaded, &recon, cfg.validate.max_reject_rate);
-    mutasi_io::output::write_all(dir, &loaded, &recon, &ids, identities).map_err(PipelineError::Internal)?;
+    mutasi_io::output::write_all(dir, &mut loaded, &recon, &ids, identities)
+        .map_err(PipelineError::Internal)?;
     let json = serde_json::to_string_pretty(&summary).map_err(|e| PipelineError::Internal(e.to_string()))?;
     std::fs::write(dir.join("ringkasan.json"), json + "\n")
         .map_err(|e| PipelineError::Internal(format!("{}: {e}", dir.display())))?;

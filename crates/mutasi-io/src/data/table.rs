@@ -109,6 +109,17 @@ impl DictBuilder {
     pub fn finish(self) -> ColumnData {
         ColumnData::Dict { values: self.values, codes: self.codes }
     }
+
+    /// The codes pushed so far, leaving the builder with none (its dictionary stays): a column
+    /// built in parts.
+    pub fn take_codes(&mut self) -> Vec<Option<u32>> {
+        std::mem::take(&mut self.codes)
+    }
+
+    /// The column with this builder's dictionary and `codes` (parts from [`DictBuilder::take_codes`]).
+    pub fn finish_with(self, codes: Vec<Option<u32>>) -> ColumnData {
+        ColumnData::Dict { values: self.values, codes }
+    }
 }
 
 /// A text column's distinct values and one code per row ([`TableData::coded`]).

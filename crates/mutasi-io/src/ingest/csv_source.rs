@@ -26,6 +26,12 @@ const CANDIDATES: [u8; 4] = [b';', b',', b'\t', b'|'];
 /// Decodes a text file: UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 line by
 /// line; the label names the encoding found.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), FileError> {
+    decode_owned(path, bytes.to_vec())
+}
+
+/// [`decode`] of bytes the caller hands over: UTF-8, the usual case, becomes the text without a
+/// copy (a 400 MB export is not held twice).
+pub fn decode_owned(path: &Path, mut bytes: Vec<u8>) -> Result<(String, &'static str), FileError> {
     if bytes.starts_with(b"PK\x03\x04") {
         return Err(FileError::new(
             path,
@@ -34,14 +40,15 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), FileE
             "ganti ekstensinya menjadi .xlsx atau ekspor ulang sebagai CSV / rename it to .xlsx or re-export as CSV",
         ));
     }
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest).map(|s| (s.to_string(), "UTF-8 (BOM)")).map_err(|e| {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+        return String::from_utf8(bytes).map(|s| (s, "UTF-8 (BOM)")).map_err(|e| {
             FileError::new(
                 path,
                 FileErrorKind::NotASpreadsheet,
                 format!(
                     "BOM UTF-8 tetapi isi bukan UTF-8 sah (byte {}) / UTF-8 BOM but invalid UTF-8",
-                    e.valid_up_to() + 3
+                    e.utf8_error().valid_up_to() + 3
                 ),
                 "simpan ulang berkas sebagai CSV UTF-8 / save the file again as CSV UTF-8",
             )
@@ -49,7 +56,7 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), FileE
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let enc = if bytes[0] == 0xFF { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
-        let (text, _, _) = enc.decode(bytes);
+        let (text, _, _) = enc.decode(&bytes);
         return Ok((text.into_owned(), enc.name()));
     }
     if bytes.contains(&0) {
@@ -60,9 +67,9 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), FileE
             "ekspor ulang data sebagai CSV, xlsx atau Parquet / re-export as CSV, xlsx or Parquet",
         ));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok((s.to_string(), "UTF-8")),
-        Err(_) => Ok(decode_lines(bytes)),
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok((s, "UTF-8")),
+        Err(e) => Ok(decode_lines(&e.into_bytes())),
     }
 }
 
@@ -142,7 +149,7 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 impl CsvSource {
     pub fn open(path: &Path) -> Result<CsvSource, FileError> {
         let bytes = std::fs::read(path).map_err(|e| FileError::io(path, &e))?;
-        let (text, encoding) = decode(path, &bytes)?;
+        let (text, encoding) = decode_owned(path, bytes)?;
         CsvSource::from_text(path, text, encoding)
     }
 

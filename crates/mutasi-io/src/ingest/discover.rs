@@ -199,7 +199,7 @@ pub fn read_grids(path: &Path, detected: Detected) -> Result<Vec<Grid>, FileErro
         Detected::Workbook(kind) => read_workbook(path, kind),
         Detected::Markup => {
             let bytes = std::fs::read(path).map_err(|e| FileError::io(path, &e))?;
-            let (text, _) = super::csv_source::decode(path, &bytes)?;
+            let (text, _) = super::csv_source::decode_owned(path, bytes)?;
             if !looks_like_markup(&text) {
                 return Err(FileError::new(
                     path,
@@ -220,7 +220,7 @@ fn flat_headers(path: &Path, detected: Detected) -> Result<Vec<String>, FileErro
         Detected::Csv => super::csv_source::CsvSource::peek_headers(path)?,
         Detected::Json => {
             let bytes = std::fs::read(path).map_err(|e| FileError::io(path, &e))?;
-            let (text, _) = super::csv_source::decode(path, &bytes)?;
+            let (text, _) = super::csv_source::decode_owned(path, bytes)?;
             super::json_source::JsonSource::open(path, &text)?.headers
         }
         Detected::Parquet => {

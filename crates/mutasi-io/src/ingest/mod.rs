@@ -193,6 +193,11 @@ pub fn keep_for_next_partition(keep: bool) {
     KEEP_FOR_NEXT.store(keep, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// Whether emptied tables are kept for the next partition ([`keep_for_next_partition`]).
+pub fn keeps_tables() -> bool {
+    KEEP_FOR_NEXT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Keeps the memory of `loaded`'s kinerja table for this thread's next [`load`] when a run of
 /// several partitions asked for it ([`keep_for_next_partition`]): such a run validates one
 /// partition after another, and the next table fills pages already mapped instead of faulting
@@ -524,17 +529,24 @@ impl Pass<'_> {
         let mut layout_rows = 0u64;
         let t = &mut loaded.tables;
         let (rejects, warnings) = (&mut loaded.rejects, &mut loaded.warnings);
+        // Row numbers are kept in 32 bits (`Prov`); a file with more rows is refused whole.
+        let mut too_long: Option<u64> = None;
         src.for_each(path, &mut |ev| {
+            let (RowEvent::Row { number, .. } | RowEvent::Ragged { number, .. }) = &ev;
+            let Ok(number) = u32::try_from(*number) else {
+                too_long = Some(*number);
+                return false;
+            };
             rows_read += 1;
             match ev {
-                RowEvent::Ragged { number, found, expected, raw } => {
+                RowEvent::Ragged { found, expected, raw, .. } => {
                     let f = Finding::new(Prov { file: file_idx, row: number }, "*", raw, Reason::RaggedRow)
                         .with_detail(format!(
                             "{found} kolom, header {expected} / {found} fields, header has {expected}"
                         ));
                     rejects.push(f);
                 }
-                RowEvent::Row { number, cells } => {
+                RowEvent::Row { cells, .. } => {
                     if let Some(columns) = observe.as_deref_mut() {
                         for c in columns.iter_mut() {
                             if let Some(Cell::Text(s)) = cells.get(c.index) {
@@ -591,6 +603,18 @@ impl Pass<'_> {
             }
             true
         })?;
+        if let Some(row) = too_long {
+            return Err(FileError::new(
+                path,
+                FileErrorKind::NotASpreadsheet,
+                format!(
+                    "berkas lebih dari {} baris (baris {row}) / the file has more than {} rows (row {row})",
+                    u32::MAX,
+                    u32::MAX
+                ),
+                "pecah ekspornya menjadi beberapa berkas, misalnya per tahun / split the export into several files, e.g. one per year",
+            ));
+        }
         Ok((rows_read, layout_rows))
     }
 }
@@ -656,7 +680,8 @@ fn read_source(
         }
     }
     // Unused columns that look like a missing field: say so, with the alias line to add.
-    let header_row = src.info().header_rows.first().copied().unwrap_or(0);
+    // Header rows are among a sheet's first rows, so their number fits the 32 bits of `Prov`.
+    let header_row = src.info().header_rows.first().copied().and_then(|r| u32::try_from(r).ok()).unwrap_or(0);
     // A job history named as a transfer list would count every first appointment as a transfer.
     if table == Table::Mutasi
         && !map.has("unit_asal_id")

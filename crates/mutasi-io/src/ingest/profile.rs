@@ -47,9 +47,9 @@ pub struct DateColumn {
     /// pooled, [`DatePool`]).
     pub pooled_files: usize,
     /// The first value of each kind: row and raw text, for messages.
-    pub first_either: Option<(u64, String)>,
-    pub first_day_first: Option<(u64, String)>,
-    pub first_month_first: Option<(u64, String)>,
+    pub first_either: Option<(u32, String)>,
+    pub first_day_first: Option<(u32, String)>,
+    pub first_month_first: Option<(u32, String)>,
 }
 
 /// Why a column got its order.
@@ -90,13 +90,13 @@ impl DateColumn {
     }
 
     /// Takes one value's evidence (none for values that read the same either way).
-    pub fn observe(&mut self, row: u64, raw: &str) {
+    pub fn observe(&mut self, row: u32, raw: &str) {
         if let Some((hint, time)) = order_hint(raw) {
             self.add(row, raw, hint, time);
         }
     }
 
-    fn add(&mut self, row: u64, raw: &str, hint: OrderHint, time: bool) {
+    fn add(&mut self, row: u32, raw: &str, hint: OrderHint, time: bool) {
         let (count, first) = match hint {
             OrderHint::DayFirst => (&mut self.day_first, &mut self.first_day_first),
             OrderHint::MonthFirst => (&mut self.month_first, &mut self.first_month_first),
@@ -240,6 +240,8 @@ pub fn profile(
                 }
                 seen.clear();
                 seen.push_str(s);
+                // A row beyond 32 bits stops here; reading the file refuses it (`ingest`).
+                let Ok(number) = u32::try_from(number) else { return false };
                 if let Some((hint, time)) = order_hint(s) {
                     col.add(number, s, hint, time);
                 }
@@ -261,7 +263,7 @@ mod tests {
         let mut c = DateColumn { column: "tanggal", header: header.into(), ..DateColumn::default() };
         for (i, v) in values.iter().enumerate() {
             if let Some((h, t)) = order_hint(v) {
-                c.add(i as u64 + 2, v, h, t);
+                c.add(i as u32 + 2, v, h, t);
             }
         }
         c

@@ -349,7 +349,7 @@ mod tests {
         for (k, [nip, periode]) in rows.iter().enumerate() {
             let cells = [Cell::Text(nip), Cell::Text(periode), Cell::Text("capaian_iki"), Cell::Text("80")];
             let mut ctx = RowCtx {
-                prov: Prov { file: 0, row: k as u64 + 2 },
+                prov: Prov { file: 0, row: k as u32 + 2 },
                 cells: &cells,
                 map: &map,
                 orders: &[],
@@ -363,7 +363,7 @@ mod tests {
             };
             let n = ctx.nip("nip", true).map(|n| n.value);
             let p = ctx.period_of("periode", Cell::Text(periode));
-            let reasons: Vec<(u64, String, Reason)> =
+            let reasons: Vec<(u32, String, Reason)> =
                 ctx.rejects.iter().map(|f| (f.prov.row, f.column.clone(), f.reason)).collect();
             seen.push((n, p.map(|p| p.label()), reasons));
         }
@@ -372,7 +372,7 @@ mod tests {
         assert_eq!(seen[2], good);
         assert_eq!(seen[4], good, "the crosswalk is applied to a remembered old NIP too");
         assert_eq!(seen[5], good);
-        for (k, row) in [(1usize, 3u64), (3, 5)] {
+        for (k, row) in [(1usize, 3u32), (3, 5)] {
             assert_eq!(
                 seen[k].2,
                 vec![

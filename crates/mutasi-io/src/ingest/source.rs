@@ -73,7 +73,7 @@ pub fn open_sources(
         Detected::Parquet => return ParquetSource::open(path).map(Source::Parquet).map(flat),
         Detected::Json => {
             let bytes = std::fs::read(path).map_err(|e| FileError::io(path, &e))?;
-            let (text, _) = super::csv_source::decode(path, &bytes)?;
+            let (text, _) = super::csv_source::decode_owned(path, bytes)?;
             return JsonSource::open(path, &text).map(Source::Json).map(flat);
         }
         Detected::Workbook(_) | Detected::Markup => {}

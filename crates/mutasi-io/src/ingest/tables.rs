@@ -402,7 +402,7 @@ pub fn kinerja(ctx: &mut RowCtx<'_, '_>, interner: &mut Interner, out: &mut Vec<
     let nip = ctx.nip("nip", true);
     let periode = kinerja_period(ctx);
     let unit_id = ctx.text_ref("unit_id").map(|u| interner.code(&u));
-    let penilai = soft(ctx, |c| c.nip("penilai_nip", false)).map(|n| n.value);
+    let penilai = soft(ctx, |c| c.nip("penilai_nip", false)).and_then(|n| std::num::NonZeroU64::new(n.value));
     // Rows go straight into the table (no per-row vector) and are taken back if the row fails.
     let (start, prov) = (out.len(), ctx.prov);
     let mut found = 0usize;

@@ -12,7 +12,8 @@ use foldhash::{HashMap, HashSet};
 
 use crate::ingest::{FileReport, Loaded};
 use mutasi_domain::Finding;
-use mutasi_domain::model::{JenisMutasi, Prov, Sym};
+use mutasi_domain::model::{JenisMutasi, KinerjaRow, Prov, Sym};
+use mutasi_domain::normalize::period::Period;
 use mutasi_domain::normalize::rating::{predikat_from_ratings, predikat_label};
 use mutasi_domain::reason::Reason;
 use mutasi_stats::bucket_sort::sort_by_bucket;
@@ -358,8 +359,14 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
     });
     // (nip, periode, indikator) as one integer: NIPs and periods by their rank among the
     // distinct ones, indicators by their code, so the sort compares integers, not structs. A
-    // person-period's rows are adjacent whatever the indicators' order.
+    // person-period's rows are adjacent whatever the indicators' order. The three parts take
+    // only the bits their counts need, so the key fits 64 bits for any real instansi (4.5
+    // million people, a few hundred periods and texts take 23 + 9 + 17 bits); an entry is then
+    // 16 bytes, half a 128-bit key's, which matters at tens of millions of rows.
     let (people, periods) = (people.ranks(), periods.ranks());
+    let bits = |n: usize| (usize::BITS - n.saturating_sub(1).leading_zeros()).max(1);
+    let (code_bits, period_bits) = (bits(t.symbols.len()), bits(periods.len()));
+    let person_bits = bits(people.len());
     // The predikat-matrix slot of each indicator code.
     let slot_of: Vec<Option<usize>> = (0..t.symbols.len() as Sym)
         .map(|c| match &**t.symbols.name(c) {
@@ -369,71 +376,20 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
             _ => None,
         })
         .collect();
-    // Each row's key, index and value: the checks below read the values here, in key order,
-    // instead of from rows scattered over memory.
-    let mut order: Vec<(u128, u32, u64)> = Vec::with_capacity(t.kinerja.len());
-    // A person's rows are adjacent, and a period's (one per indicator): each rank is looked up
-    // once per run.
-    let mut last_period: Option<(mutasi_domain::normalize::period::Period, u32)> = None;
-    let mut last_person: Option<(u64, u32)> = None;
-    for (i, k) in t.kinerja.iter().enumerate() {
-        let person = match last_person {
-            Some((nip, r)) if nip == k.nip => r,
-            _ => {
-                let r = people.rank(&k.nip);
-                last_person = Some((k.nip, r));
-                r
-            }
-        };
-        let period = match last_period {
-            Some((p, r)) if p == k.periode => r,
-            _ => {
-                let r = periods.rank(&k.periode);
-                last_period = Some((k.periode, r));
-                r
-            }
-        };
-        let key = (u128::from(person) << 64) | (u128::from(period) << 32) | u128::from(k.indikator);
-        order.push((key, i as u32, k.nilai.to_bits()));
-    }
-    // In (key, index) order: a counting sort on the person, then each person's rows by key, in
-    // row order on ties (an export lists a person's months in order, so most runs are already
-    // sorted and only checked).
-    let order = sort_by_bucket(order, people.len(), |e| (e.0 >> 64) as usize, |e| e.0);
-    let keep = mark_duplicates(
-        &t.kinerja,
-        &order,
-        |(k, i, _)| (k, *i),
-        |k| k.nilai,
-        |k| k.prov,
-        &files,
-        &mut rejects,
-    );
-    // Predikat matrix: the rows of one person-period are adjacent in the same order, so the
-    // three ratings of each are gathered without another sort.
-    let mut mismatches: Vec<Finding> = Vec::new();
-    for group in order.chunk_by(|a, b| a.0 >> 32 == b.0 >> 32) {
-        let mut found = [None; 3];
-        for (key, i, nilai) in group.iter().filter(|(_, i, _)| keep[*i as usize]) {
-            if let Some(s) = slot_of[(*key & 0xffff_ffff) as usize] {
-                found[s] = Some((*i as usize, f64::from_bits(*nilai) as u8));
-            }
-        }
-        if let [Some((_, h)), Some((_, p)), Some((pred, given))] = found
-            && let Some(expected) = predikat_from_ratings(h, p)
-            && expected != given
-        {
-            mismatches.push(
-                Finding::new(
-                    t.kinerja[pred].prov,
-                    "predikat",
-                    predikat_label(given),
-                    Reason::PredikatMismatch,
-                )
-                .with_detail(format!("matriks memberi / the matrix gives: {}", predikat_label(expected))),
-            );
-        }
-    }
+    let (keep, mismatches) = if person_bits + period_bits + code_bits <= 64 {
+        let person_shift = period_bits + code_bits;
+        let order = kinerja_keys(&t.kinerja, &people, &periods, |person, period, code| {
+            (u64::from(person) << person_shift) | (u64::from(period) << code_bits) | u64::from(code)
+        });
+        let order = sort_by_bucket(order, people.len(), |e| (e.0 >> person_shift) as usize, |e| e.0);
+        check_kinerja_groups(&t.kinerja, &order, code_bits, &slot_of, &files, &mut rejects)
+    } else {
+        let order = kinerja_keys(&t.kinerja, &people, &periods, |person, period, code| {
+            (u128::from(person) << 64) | (u128::from(period) << 32) | u128::from(code)
+        });
+        let order = sort_by_bucket(order, people.len(), |e| (e.0 >> 64) as usize, |e| e.0);
+        check_kinerja_groups(&t.kinerja, &order, 32, &slot_of, &files, &mut rejects)
+    };
     retain_mask(&mut t.kinerja, &keep);
     warnings.extend(mismatches);
 
@@ -566,6 +522,103 @@ impl<T: Ord + std::hash::Hash + Copy> Ranks<T> {
     /// The number of distinct values.
     fn len(&self) -> usize {
         self.0.len()
+    }
+}
+
+/// Each kinerja row's key (built by `key` from the ranks of its person and period and its
+/// indicator code) and index. A person's rows are adjacent, and a period's (one per indicator):
+/// each rank is looked up once per run.
+fn kinerja_keys<K>(
+    rows: &[KinerjaRow],
+    people: &Ranks<u64>,
+    periods: &Ranks<Period>,
+    key: impl Fn(u32, u32, Sym) -> K,
+) -> Vec<(K, u32)> {
+    let mut order = Vec::with_capacity(rows.len());
+    let mut last_period: Option<(Period, u32)> = None;
+    let mut last_person: Option<(u64, u32)> = None;
+    for (i, k) in rows.iter().enumerate() {
+        let person = match last_person {
+            Some((nip, r)) if nip == k.nip => r,
+            _ => {
+                let r = people.rank(&k.nip);
+                last_person = Some((k.nip, r));
+                r
+            }
+        };
+        let period = match last_period {
+            Some((p, r)) if p == k.periode => r,
+            _ => {
+                let r = periods.rank(&k.periode);
+                last_period = Some((k.periode, r));
+                r
+            }
+        };
+        order.push((key(person, period, k.indikator), i as u32));
+    }
+    order
+}
+
+/// The duplicate check and the predikat matrix over kinerja entries sorted by key, whose lowest
+/// `code_bits` bits are the indicator code: which rows to keep, and the matrix mismatches.
+fn check_kinerja_groups<K>(
+    rows: &[KinerjaRow],
+    order: &[(K, u32)],
+    code_bits: u32,
+    slot_of: &[Option<usize>],
+    files: &[FileReport],
+    rejects: &mut Vec<Finding>,
+) -> (Vec<bool>, Vec<Finding>)
+where
+    K: PackedKey,
+{
+    let keep = mark_duplicates(rows, order, |(k, i)| (k, *i), |k| k.nilai, |k| k.prov, files, rejects);
+    // Predikat matrix: the rows of one person-period are adjacent in the same order, so the
+    // three ratings of each are gathered without another sort.
+    let mut mismatches: Vec<Finding> = Vec::new();
+    for group in order.chunk_by(|a, b| a.0.above(code_bits) == b.0.above(code_bits)) {
+        let mut found = [None; 3];
+        for (key, i) in group.iter().filter(|(_, i)| keep[*i as usize]) {
+            if let Some(s) = slot_of.get(key.code(code_bits)).copied().flatten() {
+                found[s] = Some((*i as usize, rows[*i as usize].nilai as u8));
+            }
+        }
+        if let [Some((_, h)), Some((_, p)), Some((pred, given))] = found
+            && let Some(expected) = predikat_from_ratings(h, p)
+            && expected != given
+        {
+            mismatches.push(
+                Finding::new(rows[pred].prov, "predikat", predikat_label(given), Reason::PredikatMismatch)
+                    .with_detail(format!("matriks memberi / the matrix gives: {}", predikat_label(expected))),
+            );
+        }
+    }
+    (keep, mismatches)
+}
+
+/// A kinerja key packed into an integer, its indicator code in the lowest bits.
+trait PackedKey: Copy + Eq {
+    /// The (person, period) part: the key without its lowest `code_bits` bits.
+    fn above(self, code_bits: u32) -> Self;
+    /// The indicator code: the lowest `code_bits` bits.
+    fn code(self, code_bits: u32) -> usize;
+}
+
+impl PackedKey for u64 {
+    fn above(self, code_bits: u32) -> u64 {
+        self >> code_bits
+    }
+    fn code(self, code_bits: u32) -> usize {
+        (self & ((1u64 << code_bits) - 1)) as usize
+    }
+}
+
+impl PackedKey for u128 {
+    fn above(self, code_bits: u32) -> u128 {
+        self >> code_bits
+    }
+    fn code(self, code_bits: u32) -> usize {
+        (self & ((1u128 << code_bits) - 1)) as usize
     }
 }
 
@@ -721,6 +774,64 @@ mod tests {
         let mut by_key = tuples.clone();
         by_key.sort_by_key(key);
         assert_eq!(by_tuple, by_key);
+    }
+
+    /// Both key widths find the same duplicates and the same predikat mismatch: identical
+    /// repeats keep their first row, conflicting ones lose every row, and a person-period whose
+    /// predikat disagrees with its two ratings is flagged.
+    #[test]
+    fn both_key_widths_check_kinerja_alike() {
+        let mut symbols = mutasi_domain::model::Symbols::default();
+        let (hasil, perilaku, predikat, iki) = (
+            symbols.code("rating_hasil_kerja"),
+            symbols.code("rating_perilaku"),
+            symbols.code("predikat"),
+            symbols.code("capaian_iki"),
+        );
+        let row = |n: u32, nip: u64, month: u32, indikator: Sym, nilai: f64| KinerjaRow {
+            prov: Prov { file: 0, row: n },
+            nip,
+            periode: Period::month(2024, month),
+            indikator,
+            nilai,
+            unit_id: None,
+            penilai_nip: None,
+        };
+        let rows = vec![
+            row(2, 7, 1, iki, 80.0),
+            row(3, 7, 1, iki, 80.0), // identical repeat: dropped, the first kept
+            row(4, 3, 2, iki, 70.0),
+            row(5, 3, 2, iki, 71.0),  // conflict: both rejected
+            row(6, 3, 1, hasil, 3.0), // ratings 3/3 give predikat 5 (sangat baik), not 4
+            row(7, 3, 1, perilaku, 3.0),
+            row(8, 3, 1, predikat, 4.0),
+            row(9, 7, 2, iki, 90.0),
+        ];
+        let mut people = Distinct::default();
+        let mut periods = Distinct::default();
+        rows.iter().for_each(|k| {
+            people.add(k.nip);
+            periods.add(k.periode);
+        });
+        let (people, periods) = (people.ranks(), periods.ranks());
+        let slot_of: Vec<Option<usize>> = (0..symbols.len() as Sym)
+            .map(|c| [hasil, perilaku, predikat].iter().position(|x| *x == c))
+            .collect();
+        let narrow = kinerja_keys(&rows, &people, &periods, |a, b, c| {
+            (u64::from(a) << 8) | (u64::from(b) << 4) | u64::from(c)
+        });
+        let narrow = sort_by_bucket(narrow, people.len(), |e| (e.0 >> 8) as usize, |e| e.0);
+        let wide = kinerja_keys(&rows, &people, &periods, |a, b, c| {
+            (u128::from(a) << 64) | (u128::from(b) << 32) | u128::from(c)
+        });
+        let wide = sort_by_bucket(wide, people.len(), |e| (e.0 >> 64) as usize, |e| e.0);
+        let (mut r1, mut r2) = (Vec::new(), Vec::new());
+        let (keep1, mis1) = check_kinerja_groups(&rows, &narrow, 4, &slot_of, &[], &mut r1);
+        let (keep2, mis2) = check_kinerja_groups(&rows, &wide, 32, &slot_of, &[], &mut r2);
+        assert_eq!(keep1, [true, false, false, false, true, true, true, true]);
+        assert_eq!(r1.len(), 3, "one identical repeat and two conflicting rows");
+        assert_eq!((keep1, r1.len(), mis1.len()), (keep2, r2.len(), mis2.len()));
+        assert_eq!((mis2.len(), mis2[0].prov.row), (1, 8));
     }
 
     #[test]

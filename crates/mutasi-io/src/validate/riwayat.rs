@@ -211,7 +211,7 @@ mod tests {
     }
 
     fn rec(
-        row: u64,
+        row: u32,
         nip: u64,
         tmt: NaiveDate,
         unit: &str,
@@ -270,14 +270,14 @@ mod tests {
         let (mut rejects, mut warnings) = (Vec::new(), Vec::new());
         let known = |n: u64| n == a || n == b;
         let (transfers, counts) = derive(&mut rows, &units, &known, &[], &mut rejects, &mut warnings);
-        let event = |row: u64| rows.iter().find(|r| r.prov.row == row).and_then(|r| r.peristiwa);
+        let event = |row: u32| rows.iter().find(|r| r.prov.row == row).and_then(|r| r.peristiwa);
         assert_eq!(event(2), Some(Peristiwa::PenempatanAwal));
         assert_eq!(event(3), Some(Peristiwa::PerubahanJabatan));
         assert_eq!(event(4), Some(Peristiwa::Duplikat), "same TMT, same unit by name");
         assert_eq!(event(5), Some(Peristiwa::Mutasi));
         assert_eq!(event(6), Some(Peristiwa::Mutasi));
         assert_eq!(event(7), Some(Peristiwa::Mutasi));
-        let got: Vec<(u64, Option<&str>, &str, Option<JenisMutasi>)> = transfers
+        let got: Vec<(u32, Option<&str>, &str, Option<JenisMutasi>)> = transfers
             .iter()
             .map(|m| (m.prov.row, m.unit_asal_id.as_deref(), m.unit_tujuan_id.as_str(), m.jenis_mutasi))
             .collect();
@@ -292,7 +292,7 @@ mod tests {
         assert!(transfers.iter().all(|m| m.dari_riwayat && m.jenis_mutasi_turunan));
         assert_eq!(transfers[0].tmt, d(2020, 3, 1));
         // Person b: two units on one TMT are both rejected; the unknown NIP too.
-        let reasons: Vec<(u64, Reason)> = rejects.iter().map(|f| (f.prov.row, f.reason)).collect();
+        let reasons: Vec<(u32, Reason)> = rejects.iter().map(|f| (f.prov.row, f.reason)).collect();
         assert_eq!(
             reasons,
             vec![(10, Reason::UnknownNip), (8, Reason::SameDayTransfers), (9, Reason::SameDayTransfers)]
