@@ -323,9 +323,11 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     mutasi_io::data::frame::write(m.flows, &out.join("flows_opd.parquet")).map_err(|e| e.to_string())?;
     write_parquet(m.transfers, &out.join("transfer_compliance.parquet"))?;
     write_parquet(m.mobility, &out.join("mobility.parquet"))?;
-    let (funnel, fairness) = request_tables(validated, &opts.requests)?;
-    write_parquet(funnel, &out.join("permohonan_funnel.parquet"))?;
-    write_parquet(fairness, &out.join("permohonan_fairness.parquet"))?;
+    let (funnel, fairness) = request_tables(validated, &opts.requests).map_err(|e| e.to_string())?;
+    mutasi_io::data::frame::write(funnel, &out.join("permohonan_funnel.parquet"))
+        .map_err(|e| e.to_string())?;
+    mutasi_io::data::frame::write(fairness, &out.join("permohonan_fairness.parquet"))
+        .map_err(|e| e.to_string())?;
     let (matched, rules) = request_checks(validated, &opts.requests)?;
     mutasi_io::data::frame::write(request_share(validated, &matched)?, &out.join("permohonan_share.parquet"))
         .map_err(|e| e.to_string())?;
