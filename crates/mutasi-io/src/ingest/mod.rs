@@ -248,7 +248,130 @@ fn missing_table(input: &Path, table: Table, found: &discover::Discovery) -> Fil
     )
 }
 
-/// Loads every table from `input`. Fails on the first file that cannot be read at all.
+/// What every file of a folder is read with: the NIP crosswalk, SIASN person ids and the date
+/// evidence pooled over a table's files.
+struct Shared<'a> {
+    input: &'a Path,
+    cfg: &'a Config,
+    crosswalk: &'a HashMap<String, u64>,
+    pns_ids: &'a HashMap<String, u64>,
+    pool: &'a profile::DatePool,
+}
+
+/// What reading one input file gave besides its rows: a report per source, the sheets it left
+/// out, and the date-order warnings to give unless an earlier file gave them.
+struct InputRead {
+    reports: Vec<FileReport>,
+    skipped: Vec<Unused>,
+    date_warnings: Vec<(profile::PoolKey, Finding)>,
+}
+
+/// Reads one input file into `loaded`, its sources numbered from `first_file`.
+fn read_input(
+    shared: &Shared<'_>,
+    input_file: &discover::Input,
+    first_file: u32,
+    loaded: &mut Loaded,
+    interner: &mut tables::Interner,
+    memo: &mut row::ParseMemo,
+) -> Result<InputRead, FileError> {
+    let (table, path) = (input_file.table, input_file.path.as_path());
+    let cfg = shared.cfg;
+    let tcfg = cfg.table(table);
+    let rel = path.strip_prefix(shared.input).unwrap_or(path).display().to_string();
+    let opened = open_sources(path, &rel, input_file.detected, table, &tcfg, input_file.sheet.as_deref())?;
+    let mut read = InputRead { reports: Vec::new(), skipped: opened.skipped, date_warnings: Vec::new() };
+    for src in opened.sources {
+        let info = src.info();
+        let name = match (&info.sheet, opened.several_sheets) {
+            (Some(sheet), true) => format!("{rel}#{sheet}"),
+            _ => rel.clone(),
+        };
+        let (map, context) = source_map(&src, path, table, cfg)?;
+        let file_idx = first_file + read.reports.len() as u32;
+        let (report, date_warnings) = read_source(
+            &src,
+            path,
+            Pass {
+                table,
+                map: &map,
+                file: file_idx,
+                crosswalk: shared.crosswalk,
+                pns_ids: shared.pns_ids,
+                context: &context,
+                reported_indikator: &cfg.service.reported_indikator,
+            },
+            shared.pool,
+            loaded,
+            interner,
+            memo,
+        )?;
+        // Only the context values the rows used are worth reporting.
+        let notes = context
+            .notes
+            .iter()
+            .filter(|n| {
+                (n.starts_with("unit") && !map.has("unit_id"))
+                    || (n.starts_with("periode") && !map.has("tanggal"))
+            })
+            .cloned()
+            .collect();
+        read.reports.push(FileReport { name, info, context: notes, ..report });
+        read.date_warnings.extend(date_warnings);
+    }
+    Ok(read)
+}
+
+/// Adds one input's reports, skipped sheets and date warnings to `loaded`, each date warning
+/// once per pooled column (the first file with an example of it gives it).
+fn add_read(loaded: &mut Loaded, read: InputRead, warned: &mut std::collections::HashSet<profile::PoolKey>) {
+    loaded.unused.extend(read.skipped);
+    loaded.files.extend(read.reports);
+    for (key, finding) in read.date_warnings {
+        if warned.insert(key) {
+            loaded.warnings.push(finding);
+        }
+    }
+}
+
+/// Kinerja files read side by side: flat files (one source each), whose rows only add to the
+/// kinerja table. Everything else is read one file after another.
+fn read_alongside(input: &discover::Input) -> bool {
+    input.table == Table::Kinerja && matches!(input.detected, Detected::Csv | Detected::Parquet)
+}
+
+/// Moves a kinerja file read on its own (`part`, its texts coded by `local`) into `loaded`: its
+/// codes become `interner`'s, taken in the order the file first used them, so the codes come out
+/// as a reading of the files one after another gives them.
+fn merge_part(
+    loaded: &mut Loaded,
+    interner: &mut tables::Interner,
+    mut part: Loaded,
+    local: tables::Interner,
+) {
+    let local = local.into_symbols();
+    let code: Vec<mutasi_domain::model::Sym> =
+        (0..local.len() as u32).map(|c| interner.code(local.name(c))).collect();
+    for k in &mut part.tables.kinerja {
+        k.indikator = code[k.indikator as usize];
+        k.unit_id = k.unit_id.map(|u| code[u as usize]);
+    }
+    if loaded.tables.kinerja.is_empty() && loaded.tables.kinerja.capacity() < part.tables.kinerja.len() {
+        loaded.tables.kinerja = std::mem::take(&mut part.tables.kinerja);
+    } else {
+        loaded.tables.kinerja.append(&mut part.tables.kinerja);
+    }
+    loaded.rejects.append(&mut part.rejects);
+    loaded.warnings.append(&mut part.warnings);
+}
+
+/// Loads every table from `input`. Fails on the first file (in the folder's order) that cannot
+/// be read at all.
+///
+/// Kinerja files in a row are read side by side, as many at once as the thread pool has
+/// threads (two on the standard machine; one per partition when partitions run in parallel),
+/// each into its own table, merged in the folder's order: the result is the one a reading of
+/// the files one after another gives, row for row and code for code (`docs/benchmarks.md`).
 pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
     let found = discover::discover(input, cfg)?;
     for table in Table::ALL.into_iter().filter(|t| t.is_required()) {
@@ -285,8 +408,12 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
     // SIASN person id → NIP, built once the pegawai files are read (they are read before every
     // table that may name people by that id).
     let mut pns_ids: Option<HashMap<String, u64>> = None;
-    for (input_file, declared) in found.inputs.into_iter().zip(declared) {
-        let (table, path) = (input_file.table, input_file.path.as_path());
+    let empty = HashMap::new();
+    let side_by_side = rayon::current_num_threads().max(1);
+    let inputs = &found.inputs;
+    let mut at = 0;
+    while at < inputs.len() {
+        let table = inputs[at].table;
         if !matches!(table, Table::UnitKerja | Table::Pegawai) && pns_ids.is_none() {
             let mut ids = HashMap::new();
             for p in &loaded.tables.pegawai {
@@ -296,58 +423,48 @@ pub fn load(input: &Path, cfg: &Config) -> Result<Loaded, FileError> {
             }
             pns_ids = Some(ids);
         }
-        let empty = HashMap::new();
-        let pns_ids_now = pns_ids.as_ref().unwrap_or(&empty);
-        let tcfg = cfg.table(table);
-        let rel = path.strip_prefix(input).unwrap_or(path).display().to_string();
-        let opened =
-            open_sources(path, &rel, input_file.detected, table, &tcfg, input_file.sheet.as_deref())?;
-        loaded.unused.extend(opened.skipped);
+        let shared = Shared {
+            input,
+            cfg,
+            crosswalk: &crosswalk,
+            pns_ids: pns_ids.as_ref().unwrap_or(&empty),
+            pool: &pool,
+        };
+        // The next files to read: a run of kinerja files read side by side, or one file.
+        let run = if side_by_side > 1 && read_alongside(&inputs[at]) {
+            inputs[at..].iter().take(side_by_side).take_while(|i| read_alongside(i)).count()
+        } else {
+            1
+        };
         if table == Table::Kinerja {
             // Only a hint: a footer declaring more rows than memory holds leaves the table to grow.
             let _ = loaded.tables.kinerja.try_reserve(kinerja_left);
-            kinerja_left -= declared;
+            kinerja_left -= declared[at..at + run].iter().sum::<usize>();
         }
-        for src in opened.sources {
-            let info = src.info();
-            let name = match (&info.sheet, opened.several_sheets) {
-                (Some(sheet), true) => format!("{rel}#{sheet}"),
-                _ => rel.clone(),
-            };
-            let (map, context) = source_map(&src, path, table, cfg)?;
-            let file_idx = loaded.files.len() as u32;
-            let report = read_source(
-                &src,
-                path,
-                ReadCtx {
-                    rows: Pass {
-                        table,
-                        map: &map,
-                        file: file_idx,
-                        crosswalk: &crosswalk,
-                        pns_ids: pns_ids_now,
-                        context: &context,
-                        reported_indikator: &cfg.service.reported_indikator,
-                    },
-                    pool: &pool,
-                    warned: &mut warned,
-                },
-                &mut loaded,
-                &mut interner,
-                &mut memo,
-            )?;
-            // Only the context values the rows used are worth reporting.
-            let notes = context
-                .notes
-                .iter()
-                .filter(|n| {
-                    (n.starts_with("unit") && !map.has("unit_id"))
-                        || (n.starts_with("periode") && !map.has("tanggal"))
+        if run == 1 {
+            let first = loaded.files.len() as u32;
+            let read = read_input(&shared, &inputs[at], first, &mut loaded, &mut interner, &mut memo)?;
+            add_read(&mut loaded, read, &mut warned);
+        } else {
+            use rayon::prelude::*;
+            let first = loaded.files.len() as u32;
+            let parts: Vec<Result<(Loaded, tables::Interner, InputRead), FileError>> = inputs[at..at + run]
+                .par_iter()
+                .enumerate()
+                .map(|(k, inp)| {
+                    let (mut part, mut local, mut memo) =
+                        (Loaded::default(), tables::Interner::default(), row::ParseMemo::default());
+                    let read = read_input(&shared, inp, first + k as u32, &mut part, &mut local, &mut memo)?;
+                    Ok((part, local, read))
                 })
-                .cloned()
                 .collect();
-            loaded.files.push(FileReport { name, info, context: notes, ..report });
+            for part in parts {
+                let (part, local, read) = part?;
+                merge_part(&mut loaded, &mut interner, part, local);
+                add_read(&mut loaded, read, &mut warned);
+            }
         }
+        at += run;
     }
     loaded.tables.symbols = interner.into_symbols();
     Ok(loaded)
@@ -619,25 +736,18 @@ impl Pass<'_> {
     }
 }
 
-/// What one source's rows are read as, and the table's pooled date evidence.
-struct ReadCtx<'a> {
-    rows: Pass<'a>,
-    /// Date-order evidence of the table's other files, and the columns already warned about.
-    pool: &'a profile::DatePool,
-    warned: &'a mut std::collections::HashSet<profile::PoolKey>,
-}
-
 /// Reads one source's rows into `loaded`'s tables, rejects and warnings; returns its report
-/// (name and format filled in by the caller).
+/// (name and format filled in by the caller) and its date-order warnings (given once per pooled
+/// column by the caller). `pool` holds the date-order evidence of the table's other files.
 fn read_source(
     src: &Source,
     path: &Path,
-    rc: ReadCtx<'_>,
+    pass: Pass<'_>,
+    pool: &profile::DatePool,
     loaded: &mut Loaded,
     interner: &mut tables::Interner,
     memo: &mut row::ParseMemo,
-) -> Result<FileReport, FileError> {
-    let ReadCtx { rows: pass, pool, warned } = rc;
+) -> Result<(FileReport, Vec<(profile::PoolKey, Finding)>), FileError> {
     let (table, map, file_idx) = (pass.table, pass.map, pass.file);
     // A `periode` column's order from the sample the decimal style comes from; the other date
     // columns' from all their values, observed while the rows are read.
@@ -673,12 +783,9 @@ fn read_source(
             "ekspor ulang dengan data, atau hapus berkas ini dari folder masukan / re-export with data or remove the file",
         ));
     }
-    // One warning per column, pooled or not: the first file with an example of it says it.
-    for (key, finding) in date_warnings(table, file_idx, &prof) {
-        if warned.insert(key) {
-            loaded.warnings.push(finding);
-        }
-    }
+    // One warning per column, pooled or not: the first file with an example of it says it
+    // (the caller keeps count).
+    let dated = date_warnings(table, file_idx, &prof);
     // Unused columns that look like a missing field: say so, with the alias line to add.
     // Header rows are among a sheet's first rows, so their number fits the 32 bits of `Prov`.
     let header_row = src.info().header_rows.first().copied().and_then(|r| u32::try_from(r).ok()).unwrap_or(0);
@@ -707,7 +814,7 @@ fn read_source(
         );
     }
     let has_numbers = !numeric_columns(table, map).is_empty();
-    Ok(FileReport {
+    let report = FileReport {
         name: String::new(),
         table,
         info: FormatInfo::default(),
@@ -729,5 +836,6 @@ fn read_source(
                 }
             })
             .collect(),
-    })
+    };
+    Ok((report, dated))
 }
