@@ -5,9 +5,13 @@
 
 use rand::rngs::ChaCha8Rng;
 use rand::{Rng, RngExt, SeedableRng};
+use rayon::prelude::*;
 
 use super::dist::student_t_quantile;
 use super::quantile;
+
+/// Bootstrap draws per block of work: blocks run in parallel, each from its place in the stream.
+const DRAW_BLOCK: usize = 64;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -45,41 +49,57 @@ pub fn summarise(values: &[f64], cluster: &[usize], alpha: f64, draws: usize, se
         }
     }
     let boot = (draws > 0).then(|| {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let g = sums.len();
-        let (total, count): (Vec<f64>, Vec<u64>) = sums.iter().map(|(s, c)| (*s, *c as u64)).unzip();
+        // A cluster's sum and count side by side: a draw reads one place in memory, not two.
+        let clusters: Vec<(f64, u64)> = sums.iter().map(|(s, c)| (*s, *c as u64)).collect();
         // Cluster k from one 32-bit word by multiply-shift (Lemire): a bias below g / 2³² (under
         // 1e-5 for 40,000 people), half the random bits of a 64-bit range draw. Clusters beyond
         // 2³² fall back to the exact range draw.
         let small = u32::try_from(g).is_ok();
-        let mut draw = || {
-            if small {
-                ((u64::from(rng.next_u32()) * g as u64) >> 32) as usize
-            } else {
-                rng.random_range(0..g)
+        let mean_of_draw = |rng: &mut ChaCha8Rng| {
+            let mut draw = || {
+                if small {
+                    ((u64::from(rng.next_u32()) * g as u64) >> 32) as usize
+                } else {
+                    rng.random_range(0..g)
+                }
+            };
+            // Four independent running sums: one sum would chain every addition on the previous
+            // one's latency. The clusters drawn, and their order, do not depend on it.
+            let (mut s, mut c) = ([0.0f64; 4], [0u64; 4]);
+            for _ in 0..g / 4 {
+                for lane in 0..4 {
+                    let (total, count) = clusters[draw()];
+                    s[lane] += total;
+                    c[lane] += count;
+                }
             }
+            for _ in 0..g % 4 {
+                let (total, count) = clusters[draw()];
+                s[0] += total;
+                c[0] += count;
+            }
+            let (s, c) = ((s[0] + s[1]) + (s[2] + s[3]), c.iter().sum::<u64>());
+            s / (c.max(1) as f64)
         };
-        // Four independent running sums: one sum would chain every addition on the previous
-        // one's latency. The clusters drawn, and their order, do not depend on it.
-        let mut means: Vec<f64> = (0..draws)
-            .map(|_| {
-                let (mut s, mut c) = ([0.0f64; 4], [0u64; 4]);
-                for _ in 0..g / 4 {
-                    for lane in 0..4 {
-                        let k = draw();
-                        s[lane] += total[k];
-                        c[lane] += count[k];
-                    }
-                }
-                for _ in 0..g % 4 {
-                    let k = draw();
-                    s[0] += total[k];
-                    c[0] += count[k];
-                }
-                let (s, c) = ((s[0] + s[1]) + (s[2] + s[3]), c.iter().sum::<u64>());
-                s / (c.max(1) as f64)
-            })
-            .collect();
+        let mut means: Vec<f64> = if small {
+            // Draw j takes words j·g to (j + 1)·g − 1 of the stream, so a block of draws starts
+            // its own generator at its first word: blocks run on any core and draw what one
+            // generator drawing them in turn draws.
+            let starts: Vec<usize> = (0..draws).step_by(DRAW_BLOCK).collect();
+            let blocks: Vec<Vec<f64>> = starts
+                .into_par_iter()
+                .map(|start| {
+                    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                    rng.set_word_pos(start as u128 * g as u128);
+                    (start..(start + DRAW_BLOCK).min(draws)).map(|_| mean_of_draw(&mut rng)).collect()
+                })
+                .collect();
+            blocks.concat()
+        } else {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            (0..draws).map(|_| mean_of_draw(&mut rng)).collect()
+        };
         means.sort_by(f64::total_cmp);
         let q = |p: f64| means[((p * draws as f64).ceil() as usize).clamp(1, draws) - 1];
         (q(alpha / 2.0), q(1.0 - alpha / 2.0))
