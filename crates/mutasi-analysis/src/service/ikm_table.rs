@@ -112,17 +112,17 @@ pub enum IkmError {
 /// The survey period's year and index (`Period::containing`) of a date column, as `tahun` and
 /// `indeks`.
 fn survey_period(date: &str, kind: PeriodKind) -> [Expr; 2] {
-    let months = i64::from(kind.months());
+    let months = kind.months() as i32;
     [
-        col(date).dt().year().cast(DataType::Int64).alias("tahun"),
-        ((col(date).dt().month().cast(DataType::Int64) - lit(1i64)).floor_div(lit(months)) + lit(1i64))
+        col(date).dt().year().cast(DataType::Int32).alias("tahun"),
+        ((col(date).dt().month().cast(DataType::Int32) - lit(1i32)).floor_div(lit(months)) + lit(1i32))
             .alias("indeks"),
     ]
 }
 
 /// The survey period of a `tahun` and `indeks`.
-fn period_of(kind: PeriodKind, year: i64, index: i64) -> Period {
-    Period { kind, year: year as i32, index: index as u32 }
+fn period_of(kind: PeriodKind, year: i32, index: i32) -> Period {
+    Period { kind, year, index: index.max(0) as u32 }
 }
 
 /// A column of a collected frame as a typed slice source, with the file it came from.
@@ -155,7 +155,9 @@ pub fn ikm_rows(validated: &Path, opts: &IkmOptions) -> Result<Vec<IkmRow>, IkmE
             .select(
                 [col("unit_id"), tahun, indeks]
                     .into_iter()
-                    .chain(unsur.iter().map(|u| col(u.as_str()).cast(DataType::Int64)))
+                    // An answer is a small number: 32 bits each (Polars is built without
+                    // 8-bit columns), half the file's 64.
+                    .chain(unsur.iter().map(|u| col(u.as_str()).cast(DataType::Int32)))
                     .collect::<Vec<_>>(),
             )
             .sort(["unit_id", "tahun", "indeks"], SortMultipleOptions::default().with_maintain_order(true)),
@@ -165,16 +167,16 @@ pub fn ikm_rows(validated: &Path, opts: &IkmOptions) -> Result<Vec<IkmRow>, IkmE
         .str()
         .map_err(|source| FrameError::Polars { path: sf.clone(), source })?;
     let years = column(&answers, "tahun", &sf)?
-        .i64()
+        .i32()
         .map_err(|source| FrameError::Polars { path: sf.clone(), source })?;
     let indexes = column(&answers, "indeks", &sf)?
-        .i64()
+        .i32()
         .map_err(|source| FrameError::Polars { path: sf.clone(), source })?;
     let cells: Vec<Vec<Option<u8>>> = unsur
         .iter()
         .map(|u| {
             let c = column(&answers, u, &sf)?
-                .i64()
+                .i32()
                 .map_err(|source| FrameError::Polars { path: sf.clone(), source })?;
             Ok(c.iter().map(|v| v.and_then(|v| u8::try_from(v).ok())).collect())
         })
@@ -281,8 +283,8 @@ fn layanan_values(validated: &Path, opts: &IkmOptions) -> Result<(ByUnitPeriod, 
     let by_key = |df: &DataFrame| -> Result<ByUnitPeriod, FrameError> {
         let fail = |source| FrameError::Polars { path: lf.clone(), source };
         let units = column(df, "unit_id", &lf)?.str().map_err(fail)?;
-        let years = column(df, "tahun", &lf)?.i64().map_err(fail)?;
-        let indexes = column(df, "indeks", &lf)?.i64().map_err(fail)?;
+        let years = column(df, "tahun", &lf)?.i32().map_err(fail)?;
+        let indexes = column(df, "indeks", &lf)?.i32().map_err(fail)?;
         let values = column(df, "nilai", &lf)?.f64().map_err(fail)?;
         Ok(units
             .iter()
@@ -391,8 +393,8 @@ mod tests {
         for kind in [PeriodKind::Bulan, PeriodKind::Triwulan, PeriodKind::Semester, PeriodKind::Tahun] {
             let got = df.clone().lazy().select(survey_period("tanggal", kind)).collect().expect("periods");
             let (y, i) = (
-                got.column("tahun").expect("c").i64().expect("i"),
-                got.column("indeks").expect("c").i64().expect("i"),
+                got.column("tahun").expect("c").i32().expect("i"),
+                got.column("indeks").expect("c").i32().expect("i"),
             );
             for (k, day) in days.iter().enumerate() {
                 let p = period_of(kind, y.get(k).expect("y"), i.get(k).expect("i"));
