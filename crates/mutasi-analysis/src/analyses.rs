@@ -313,9 +313,8 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
         summary_table(&summarise_windows(&w, &opts.windows)),
         &out.join("prepost_summary.parquet"),
     )?;
-    let ikm = ikm_rows(validated, &opts.ikm).map_err(|e| e.to_string())?;
-    let table = ikm_table(&ikm).map_err(|e| e.to_string())?;
-    mutasi_io::data::frame::write(table, &out.join("ikm_per_unit.parquet")).map_err(|e| e.to_string())?;
+    let ikm = ikm_rows(validated, &opts.ikm)?;
+    write_parquet(ikm_table(&ikm), &out.join("ikm_per_unit.parquet"))?;
     let (unit_table, unit_notes) = unit_effects(validated, &ikm, &opts.units)?;
     write_parquet(unit_table, &out.join("unit_effects.parquet"))?;
     let m = movement(validated, &opts.movement)?;
