@@ -109,10 +109,7 @@ pub struct EstimateArgs {
 
 impl From<EstimateError> for Failure {
     fn from(e: EstimateError) -> Failure {
-        match e {
-            EstimateError::Data(m) => Failure::Data(m),
-            EstimateError::Internal(m) => Failure::Internal(m),
-        }
+        if e.is_data() { Failure::Data(e.to_string()) } else { Failure::Internal(e.to_string()) }
     }
 }
 

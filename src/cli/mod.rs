@@ -95,12 +95,12 @@ pub enum Failure {
 
 impl From<mutasi_pipeline::error::PipelineError> for Failure {
     fn from(e: mutasi_pipeline::error::PipelineError) -> Failure {
-        use mutasi_pipeline::error::PipelineError as E;
-        match e {
-            E::Data(m) => Failure::Data(m),
-            E::Usage(m) => Failure::Usage(m),
-            E::Internal(m) => Failure::Internal(m),
-            E::Output(io) => Failure::stdout(io),
+        use mutasi_pipeline::error::{Kind, PipelineError as E};
+        match (e.kind(), e) {
+            (_, E::Output(io)) => Failure::stdout(io),
+            (Kind::Data, e) => Failure::Data(e.to_string()),
+            (Kind::Usage, e) => Failure::Usage(e.to_string()),
+            (Kind::Internal | Kind::Output, e) => Failure::Internal(e.to_string()),
         }
     }
 }

@@ -27,13 +27,14 @@ pub struct PanelArgs {
 }
 
 pub fn run(a: &PanelArgs) -> Result<Outcome, Failure> {
-    let panel = build(&a.validated, &a.indikator, a.standardize, None).map_err(Failure::Data)?;
+    let panel =
+        build(&a.validated, &a.indikator, a.standardize, None).map_err(|e| Failure::Data(e.to_string()))?;
     if let Some(dir) = a.out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
     }
     let rows = panel.nilai.len();
     let people = panel.ids.len();
-    write_parquet(panel.to_table(), &a.out).map_err(Failure::Internal)?;
+    write_parquet(panel.to_table(), &a.out).map_err(|e| Failure::Internal(e.to_string()))?;
     if a.standardize {
         outln!(
             "Nilai distandarkan dalam unit × bulan; {} nilai dibuang (unit-bulan < 2 pegawai atau tanpa variasi) / values standardised; {} dropped",

@@ -56,11 +56,13 @@ pub fn run(a: &PrepostArgs) -> Result<Outcome, Failure> {
         seed: a.seed,
         until: None,
     };
-    let w = windows(&a.validated, &opts).map_err(Failure::Data)?;
+    let w = windows(&a.validated, &opts).map_err(|e| Failure::Data(e.to_string()))?;
     let rows = summarise_windows(&w, &opts);
     std::fs::create_dir_all(&a.out).map_err(|e| Failure::Internal(format!("{}: {e}", a.out.display())))?;
-    write_parquet(windows_table(&w), &a.out.join("transfer_windows.parquet")).map_err(Failure::Internal)?;
-    write_parquet(summary_table(&rows), &a.out.join("prepost_summary.parquet")).map_err(Failure::Internal)?;
+    write_parquet(windows_table(&w), &a.out.join("transfer_windows.parquet"))
+        .map_err(|e| Failure::Internal(e.to_string()))?;
+    write_parquet(summary_table(&rows), &a.out.join("prepost_summary.parquet"))
+        .map_err(|e| Failure::Internal(e.to_string()))?;
     outln!(
         "Sebelum/sesudah mutasi — DESKRIPTIF, BUKAN KAUSAL / before/after transfers — descriptive, not causal"
     );

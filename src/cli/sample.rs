@@ -7,7 +7,12 @@ use clap::Args;
 
 use super::{Failure, Outcome};
 use mutasi_domain::normalize::period::{PeriodKind, parse_period};
-use mutasi_sample::{SampleSpec, generate, generate_partitioned};
+use mutasi_sample::{SampleError, SampleSpec, generate, generate_partitioned};
+
+/// A size below the generator's minimum is a usage error; a file not written, internal.
+fn sample_failure(e: SampleError) -> Failure {
+    if e.is_usage() { Failure::Usage(e.to_string()) } else { Failure::Internal(e.to_string()) }
+}
 
 #[derive(Debug, Args)]
 pub struct SampleArgs {
@@ -75,7 +80,7 @@ pub fn run(args: &SampleArgs) -> Result<Outcome, Failure> {
                 mutasi_sample::MIN_EMPLOYEES
             )));
         }
-        let truths = generate_partitioned(&spec, args.instansi, &args.out).map_err(Failure::Internal)?;
+        let truths = generate_partitioned(&spec, args.instansi, &args.out).map_err(sample_failure)?;
         outln!(
             "Data contoh ditulis ke / Sample written to {}: {} instansi (instansi=I0001 … instansi={}), {} pegawai, {} mutasi, {} bulan",
             args.out.display(),
@@ -87,7 +92,7 @@ pub fn run(args: &SampleArgs) -> Result<Outcome, Failure> {
         );
         return Ok(Outcome::Success);
     }
-    let truth = generate(&spec, &args.out).map_err(Failure::Internal)?;
+    let truth = generate(&spec, &args.out).map_err(sample_failure)?;
     outln!(
         "Data contoh ditulis ke / Sample written to {}: {} pegawai, {} unit, {} bulan, {} mutasi, {} baris buruk ditanam / planted bad rows",
         args.out.display(),

@@ -41,8 +41,8 @@ pub fn run(a: &StackedArgs) -> Result<Outcome, Failure> {
     if a.pre < 1 || a.post < 0 {
         return Err(Failure::Usage("--pre minimal 1, --post minimal 0 / --pre ≥ 1, --post ≥ 0".into()));
     }
-    let entities =
-        stacked_entities(&a.validated, &a.indikator, a.standardize, None).map_err(Failure::Data)?;
+    let entities = stacked_entities(&a.validated, &a.indikator, a.standardize, None)
+        .map_err(|e| Failure::Data(e.to_string()))?;
     let points = stacked(&entities, a.pre, a.post, a.min_events);
     if points.is_empty() {
         return Err(Failure::Data(format!(
@@ -53,7 +53,7 @@ pub fn run(a: &StackedArgs) -> Result<Outcome, Failure> {
     let z = normal_quantile(0.975);
     let d = stacked_event_study_table(&a.indikator, &points, z);
     std::fs::create_dir_all(&a.out).map_err(|e| Failure::Internal(format!("{}: {e}", a.out.display())))?;
-    write_parquet(d, &a.out.join("event_study.parquet")).map_err(Failure::Internal)?;
+    write_parquet(d, &a.out.join("event_study.parquet")).map_err(|e| Failure::Internal(e.to_string()))?;
     outln!(
         "Studi peristiwa bertumpuk / stacked event study: {} (e = bulan sejak mutasi, e = -1 acuan)",
         a.indikator

@@ -21,6 +21,7 @@
 //! cells with fewer than `min_cell` treated employees have their values suppressed: both small
 //! groups are personal data (UU 27/2022) and too small to say anything.
 
+use crate::error::AnalysisError;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -139,7 +140,11 @@ struct SubgroupFacts {
 
 impl SubgroupFacts {
     /// From `permohonan_match` (`matched`) and the validated `pelatihan`.
-    fn read(validated: &Path, matched: &TableData, opts: &AnalysisOptions) -> Result<SubgroupFacts, String> {
+    fn read(
+        validated: &Path,
+        matched: &TableData,
+        opts: &AnalysisOptions,
+    ) -> Result<SubgroupFacts, AnalysisError> {
         let mut requested = HashSet::new();
         if let Some(C::Bool(flags)) = matched.get("diminta") {
             for (k, f) in flags.iter().enumerate() {
@@ -205,8 +210,8 @@ impl SubgroupFacts {
 }
 
 /// Monthly kinerja indicators present in the validated tables.
-fn monthly_indicators(validated: &Path) -> Result<Vec<String>, String> {
-    distinct_text(&validated.join("kinerja.parquet"), "indikator", Some(("jenis_periode", &["bulan"])))
+fn monthly_indicators(validated: &Path) -> Result<Vec<String>, AnalysisError> {
+    Ok(distinct_text(&validated.join("kinerja.parquet"), "indikator", Some(("jenis_periode", &["bulan"])))?)
 }
 
 /// The CS panel of the employees kept by `keep` (by position in `hp.ids`, and cohort): a
@@ -217,18 +222,18 @@ fn subgroup_panel(
     hp: &HrPanel,
     everyone: Option<&Panel>,
     keep: &dyn Fn(usize, i64) -> bool,
-) -> Result<(Panel, usize), String> {
+) -> Result<(Panel, usize), AnalysisError> {
     let Some(all) = everyone else {
         return panel_of(hp, keep);
     };
     let mask: Vec<bool> = all.ids.iter().zip(&all.cohort).map(|(e, g)| keep(*e as usize, *g)).collect();
-    let panel = all.select(&mask).map_err(|e| e.to_string())?;
+    let panel = all.select(&mask)?;
     let treated = treated_in(&panel);
     Ok((panel, treated))
 }
 
 /// The CS panel of the employees kept by `keep` (by position in `hp.ids`, and cohort), from their rows.
-fn panel_of(hp: &HrPanel, keep: &dyn Fn(usize, i64) -> bool) -> Result<(Panel, usize), String> {
+fn panel_of(hp: &HrPanel, keep: &dyn Fn(usize, i64) -> bool) -> Result<(Panel, usize), AnalysisError> {
     // One decision per employee (rows of an employee share the id and the cohort).
     let mut decision: Vec<Option<bool>> = vec![None; hp.ids.len()];
     let rows: Vec<usize> = (0..hp.nilai.len())
@@ -241,7 +246,7 @@ fn panel_of(hp: &HrPanel, keep: &dyn Fn(usize, i64) -> bool) -> Result<(Panel, u
     let time: Vec<i64> = rows.iter().map(|k| hp.t[*k]).collect();
     let cohort: Vec<i64> = rows.iter().map(|k| hp.cohort[*k]).collect();
     let y: Vec<f64> = rows.iter().map(|k| hp.nilai[*k]).collect();
-    let panel = Panel::from_long_unbalanced(&id, &time, &cohort, &y).map_err(|e| e.to_string())?;
+    let panel = Panel::from_long_unbalanced(&id, &time, &cohort, &y)?;
     let treated = treated_in(&panel);
     Ok((panel, treated))
 }
@@ -298,12 +303,12 @@ pub struct Timings {
 
 /// Runs every analysis on the validated tables in `validated` and writes the Parquet files into
 /// `out`.
-pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes, String> {
+pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes, AnalysisError> {
     if let Some(d) = opts.subgroups.iter().find(|d| !SUBGROUP_DIMENSIONS.contains(&d.as_str())) {
-        return Err(format!(
-            "subkelompok `{d}` tidak dikenal / unknown subgroup dimension\n\nhint: pilih dari / choose from {}",
-            SUBGROUP_DIMENSIONS.join(", ")
-        ));
+        return Err(AnalysisError::UnknownSubgroup {
+            name: d.clone(),
+            choices: SUBGROUP_DIMENSIONS.join(", "),
+        });
     }
     let clock = std::time::Instant::now();
     let mut timings = Timings::default();
@@ -320,24 +325,24 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     let m = movement(validated, &opts.movement)?;
     write_parquet(m.units, &out.join("movement_units.parquet"))?;
     write_parquet(m.opd, &out.join("movement_opd.parquet"))?;
-    mutasi_io::data::frame::write(m.flows, &out.join("flows_opd.parquet")).map_err(|e| e.to_string())?;
+    mutasi_io::data::frame::write(m.flows, &out.join("flows_opd.parquet"))?;
     write_parquet(m.transfers, &out.join("transfer_compliance.parquet"))?;
     write_parquet(m.mobility, &out.join("mobility.parquet"))?;
-    let (funnel, fairness) = request_tables(validated, &opts.requests).map_err(|e| e.to_string())?;
-    mutasi_io::data::frame::write(funnel, &out.join("permohonan_funnel.parquet"))
-        .map_err(|e| e.to_string())?;
-    mutasi_io::data::frame::write(fairness, &out.join("permohonan_fairness.parquet"))
-        .map_err(|e| e.to_string())?;
+    let (funnel, fairness) = request_tables(validated, &opts.requests)?;
+    mutasi_io::data::frame::write(funnel, &out.join("permohonan_funnel.parquet"))?;
+    mutasi_io::data::frame::write(fairness, &out.join("permohonan_fairness.parquet"))?;
     let (matched, rules) = request_checks(validated, &opts.requests)?;
-    mutasi_io::data::frame::write(request_share(validated, &matched)?, &out.join("permohonan_share.parquet"))
-        .map_err(|e| e.to_string())?;
+    mutasi_io::data::frame::write(
+        request_share(validated, &matched)?,
+        &out.join("permohonan_share.parquet"),
+    )?;
     // The matching decides the `diminta` subgroups too: computed once, used twice.
     let facts = SubgroupFacts::read(validated, &matched, opts)?;
     write_parquet(matched, &out.join("permohonan_match.parquet"))?;
     write_parquet(rules, &out.join("permohonan_rules.parquet"))?;
-    let monthly = crate::descriptive::monthly::monthly_transfers(validated, opts.until, opts.min_cell as u64)
-        .map_err(|e| e.to_string())?;
-    mutasi_io::data::frame::write(monthly, &out.join("mutasi_bulanan.parquet")).map_err(|e| e.to_string())?;
+    let monthly =
+        crate::descriptive::monthly::monthly_transfers(validated, opts.until, opts.min_cell as u64)?;
+    mutasi_io::data::frame::write(monthly, &out.join("mutasi_bulanan.parquet"))?;
 
     timings.descriptive = clock.elapsed().as_secs_f64();
     let outcomes =
@@ -456,7 +461,7 @@ fn estimate_cs(
     tables: &mut Tables,
     keep_influence: bool,
     never: &mut Option<NeverTreated>,
-) -> Result<(EstimateNote, Option<Overall>), String> {
+) -> Result<(EstimateNote, Option<Overall>), AnalysisError> {
     let mut note = EstimateNote {
         outcome: outcome.into(),
         subgroup: subgroup.into(),
@@ -471,7 +476,7 @@ fn estimate_cs(
     let (panel, treated) = match subgroup_panel(hp, everyone, keep) {
         Ok(p) => p,
         Err(e) => {
-            note.note = Some(e);
+            note.note = Some(e.to_string());
             return Ok((note, None));
         }
     };
@@ -596,7 +601,7 @@ fn estimate_stacked(
     opts: &AnalysisOptions,
     z: f64,
     tables: &mut Tables,
-) -> Result<EstimateNote, String> {
+) -> Result<EstimateNote, AnalysisError> {
     let points = stack.estimate(opts.min_events, treated_event);
     let entities = stack.entities();
     let mut note = EstimateNote {

@@ -8,6 +8,7 @@
 
 pub mod analyses;
 pub mod descriptive;
+pub mod error;
 pub mod estimate;
 pub mod movement;
 pub mod queries;

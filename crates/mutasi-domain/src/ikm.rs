@@ -54,6 +54,19 @@ pub struct Grading {
     pub c: f64,
 }
 
+/// Why configured grading bounds or unsur weights cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum IkmRuleError {
+    #[error(
+        "batas mutu harus 25 < c < b < a ≤ 100, diberi / bounds must be 25 < c < b < a ≤ 100, got a = {a}, b = {b}, c = {c}"
+    )]
+    Bounds { a: f64, b: f64, c: f64 },
+    #[error("{given} bobot untuk {unsur} unsur / {given} weights for {unsur} unsur")]
+    WeightCount { given: usize, unsur: usize },
+    #[error("bobot harus ≥ 0 dan berjumlah 1, jumlahnya {sum} / weights must be ≥ 0 and sum to 1")]
+    WeightSum { sum: f64 },
+}
+
 impl Grading {
     /// PermenPANRB 14/2017, for the nine unsur of 2017.
     pub const PERMENPANRB_14_2017: Grading = Grading { a: 88.31, b: 76.61, c: 65.00 };
@@ -66,20 +79,13 @@ impl Grading {
     }
 
     /// Checks the bounds: 25 < c < b < a ≤ 100.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), IkmRuleError> {
         let ok = [self.a, self.b, self.c].iter().all(|v| v.is_finite())
             && 25.0 < self.c
             && self.c < self.b
             && self.b < self.a
             && self.a <= 100.0;
-        if ok {
-            Ok(())
-        } else {
-            Err(format!(
-                "batas mutu harus 25 < c < b < a ≤ 100, diberi / bounds must be 25 < c < b < a ≤ 100, got a = {}, b = {}, c = {}",
-                self.a, self.b, self.c
-            ))
-        }
+        if ok { Ok(()) } else { Err(IkmRuleError::Bounds { a: self.a, b: self.b, c: self.c }) }
     }
 
     /// The grade of an IKM konversi value (25–100), after rounding it to 2 decimals half up.
@@ -175,19 +181,13 @@ pub fn ikm<R: AsRef<[Option<u8>]>>(answers: &[R], unsur: usize, weights: Option<
 }
 
 /// Checks per-unit weights: one per unsur, none negative, summing to 1 (within 1e-6).
-pub fn check_weights(weights: &[f64], unsur: usize) -> Result<(), String> {
+pub fn check_weights(weights: &[f64], unsur: usize) -> Result<(), IkmRuleError> {
     if weights.len() != unsur {
-        return Err(format!(
-            "{} bobot untuk {unsur} unsur / {} weights for {unsur} unsur",
-            weights.len(),
-            weights.len()
-        ));
+        return Err(IkmRuleError::WeightCount { given: weights.len(), unsur });
     }
     let sum: f64 = weights.iter().sum();
     if weights.iter().any(|w| !w.is_finite() || *w < 0.0) || (sum - 1.0).abs() > 1e-6 {
-        return Err(format!(
-            "bobot harus ≥ 0 dan berjumlah 1, jumlahnya {sum} / weights must be ≥ 0 and sum to 1"
-        ));
+        return Err(IkmRuleError::WeightSum { sum });
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use foldhash::HashMap;
 
-use crate::data::table::{ColumnData as C, DictBuilder, TableData, write_parquet};
+use crate::data::table::{ColumnData as C, DictBuilder, TableData, TableError, write_parquet};
 use crate::ingest::{FileReport, Loaded};
 use crate::privacy::Pseudonymizer;
 use crate::validate::reconcile::Reconciliation;
@@ -365,25 +365,23 @@ pub fn reconciliation(rows: &[Reconciliation], files: &[FileReport]) -> TableDat
 
 /// Writes rejects or warnings as CSV for people who open them in Excel: `;`-separated with a
 /// UTF-8 BOM, which Indonesian-locale Excel opens in columns.
-pub fn write_findings_csv(findings_table: &TableData, path: &Path) -> Result<(), String> {
+pub fn write_findings_csv(findings_table: &TableData, path: &Path) -> Result<(), TableError> {
     let tmp = path.with_extension("csv.tmp");
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_path(&tmp)
-        .map_err(|e| format!("{}: {e}", tmp.display()))?;
+    let csv_err = |source| TableError::Csv { path: tmp.clone(), source };
+    let mut w = csv::WriterBuilder::new().delimiter(b';').from_path(&tmp).map_err(csv_err)?;
     let headers: Vec<&str> = findings_table.columns.iter().map(|(n, _)| n.as_str()).collect();
     let mut header_row: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
     if let Some(first) = header_row.first_mut() {
         *first = format!("\u{feff}{first}");
     }
-    w.write_record(&header_row).map_err(|e| e.to_string())?;
+    w.write_record(&header_row).map_err(csv_err)?;
     for i in 0..findings_table.height() {
         let rec: Vec<String> = findings_table.columns.iter().map(|(_, c)| c.text(i)).collect();
-        w.write_record(&rec).map_err(|e| e.to_string())?;
+        w.write_record(&rec).map_err(csv_err)?;
     }
-    w.flush().map_err(|e| e.to_string())?;
+    w.flush().map_err(TableError::io(&tmp))?;
     drop(w);
-    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::rename(&tmp, path).map_err(TableError::io(path))
 }
 
 /// Writes every output of a validate run into `dir`; returns the files written. Tables are built
@@ -394,7 +392,7 @@ pub fn write_all(
     recon: &[Reconciliation],
     ids: &Pseudonymizer,
     identities: bool,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, TableError> {
     // A run that validates one partition after another keeps the kinerja rows' memory for the
     // next; a single run frees them as their table is built.
     let release = !crate::ingest::keeps_tables();
@@ -432,10 +430,9 @@ pub fn write_all(
 }
 
 /// Restricts a file to its owner (0600).
-fn owner_only(path: &Path) -> Result<(), String> {
+fn owner_only(path: &Path) -> Result<(), TableError> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-        .map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(TableError::io(path))
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ pub fn state_dir() -> Option<PathBuf> {
 /// Resolves the pseudonym key: `MUTASI_PSEUDONYM_KEY`, then the configured secret, then the key
 /// file in the state directory (created on first use), then the built-in key (only when no state
 /// directory can be found). Returns the secret and where it came from.
-pub fn resolve_key(configured: Option<&str>) -> Result<(Option<String>, KeyInfo), String> {
+pub fn resolve_key(configured: Option<&str>) -> Result<(Option<String>, KeyInfo), KeyError> {
     let info = |sumber, berkas, dibuat, secret: Option<&str>| KeyInfo {
         sumber,
         berkas,
@@ -84,25 +84,35 @@ pub fn resolve_key(configured: Option<&str>) -> Result<(Option<String>, KeyInfo)
     Ok((Some(secret), i))
 }
 
+/// Why the key file could not be read or created.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error(
+        "{path}: {what}: {source}\n\nhint: atur MUTASI_STATE_DIR ke folder yang dapat ditulis, atau berikan MUTASI_PSEUDONYM_KEY / set MUTASI_STATE_DIR to a writable folder, or set MUTASI_PSEUDONYM_KEY"
+    )]
+    Io {
+        path: PathBuf,
+        what: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{path}: kunci pseudonim terlalu pendek ({len} karakter) / pseudonym key too short\n\nhint: hapus berkas ini agar dibuat ulang (pegawai_id akan berubah) / delete it to create a new one (ids will change)"
+    )]
+    TooShort { path: PathBuf, len: usize },
+}
+
 /// Reads the key file, or creates it with 256 bits from the operating system's random source
 /// and permissions 0600. Creation is atomic (a private temporary file hard-linked into place),
 /// so two first runs at once agree on one key.
-pub fn read_or_create_key(path: &Path) -> Result<(String, bool), String> {
-    let err = |what: &str, e: std::io::Error| {
-        format!(
-            "{}: {what}: {e}\n\nhint: atur MUTASI_STATE_DIR ke folder yang dapat ditulis, atau berikan MUTASI_PSEUDONYM_KEY / set MUTASI_STATE_DIR to a writable folder, or set MUTASI_PSEUDONYM_KEY",
-            path.display()
-        )
-    };
-    let read = |p: &Path| -> Result<String, String> {
+pub fn read_or_create_key(path: &Path) -> Result<(String, bool), KeyError> {
+    let err =
+        |what: &'static str, source: std::io::Error| KeyError::Io { path: path.to_path_buf(), what, source };
+    let read = |p: &Path| -> Result<String, KeyError> {
         let text = std::fs::read_to_string(p).map_err(|e| err("kunci tidak terbaca / key unreadable", e))?;
         let key = text.trim().to_string();
         if key.len() < 32 {
-            return Err(format!(
-                "{}: kunci pseudonim terlalu pendek ({} karakter) / pseudonym key too short\n\nhint: hapus berkas ini agar dibuat ulang (pegawai_id akan berubah) / delete it to create a new one (ids will change)",
-                p.display(),
-                key.len()
-            ));
+            return Err(KeyError::TooShort { path: p.to_path_buf(), len: key.len() });
         }
         Ok(key)
     };
@@ -216,7 +226,7 @@ mod tests {
         let (b, created) = read_or_create_key(&path).expect("read");
         assert_eq!((a.as_str(), created), (b.as_str(), false));
         std::fs::write(&path, "pendek\n").expect("write");
-        assert!(read_or_create_key(&path).expect_err("short").contains("terlalu pendek"));
+        assert!(read_or_create_key(&path).expect_err("short").to_string().contains("terlalu pendek"));
     }
 
     #[test]

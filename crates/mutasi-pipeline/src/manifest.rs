@@ -4,6 +4,7 @@
 //! long each stage took, the gates and the data checks. An auditor re-runs the month and compares
 //! hashes; only `dibuat` and the stage timings change between identical runs.
 
+use crate::error::PipelineError;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -74,13 +75,13 @@ pub struct Manifest {
 }
 
 /// Size and BLAKE3 hash (hex) of a file, read in blocks.
-pub fn hash_file(path: &Path) -> Result<(u64, String), String> {
-    let mut f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn hash_file(path: &Path) -> Result<(u64, String), PipelineError> {
+    let mut f = std::fs::File::open(path).map_err(PipelineError::io(path))?;
     let mut hasher = blake3::Hasher::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut size = 0u64;
     loop {
-        let n = f.read(&mut buf).map_err(|e| format!("{}: {e}", path.display()))?;
+        let n = f.read(&mut buf).map_err(PipelineError::io(path))?;
         if n == 0 {
             break;
         }
@@ -117,10 +118,10 @@ pub fn inputs(
     input: &Path,
     counts: &BTreeMap<String, (u64, u64, u64)>,
     extra: &[PathBuf],
-) -> Result<Vec<InputFile>, String> {
+) -> Result<Vec<InputFile>, PipelineError> {
     let mut out = Vec::new();
     let mut names: Vec<PathBuf> = std::fs::read_dir(input)
-        .map_err(|e| format!("{}: {e}", input.display()))?
+        .map_err(PipelineError::io(input))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .collect();
@@ -143,7 +144,7 @@ pub fn inputs(
 
 /// Every output file of the period folder `dir` except the manifest itself, with hashes, and
 /// the rows and columns of each Parquet file.
-pub fn outputs(dir: &Path) -> Result<Vec<OutputFile>, String> {
+pub fn outputs(dir: &Path) -> Result<Vec<OutputFile>, PipelineError> {
     let mut out = Vec::new();
     for rel in files_under(dir) {
         let name = rel.to_string_lossy().to_string();
@@ -172,11 +173,11 @@ pub fn previous_counts(manifest: &Path) -> Option<BTreeMap<String, u64>> {
 }
 
 /// Writes `manifest.json` into `dir` (through a temporary file and a rename).
-pub fn write(dir: &Path, m: &Manifest) -> Result<(), String> {
-    let json = serde_json::to_string_pretty(m).map_err(|e| e.to_string())?;
+pub fn write(dir: &Path, m: &Manifest) -> Result<(), PipelineError> {
+    let json = serde_json::to_string_pretty(m)?;
     let tmp = dir.join(".manifest.json.tmp");
-    std::fs::write(&tmp, json + "\n").map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, dir.join("manifest.json")).map_err(|e| format!("{}: {e}", dir.display()))
+    std::fs::write(&tmp, json + "\n").map_err(PipelineError::io(&tmp))?;
+    std::fs::rename(&tmp, dir.join("manifest.json")).map_err(PipelineError::io(dir))
 }
 
 #[cfg(test)]

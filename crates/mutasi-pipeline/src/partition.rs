@@ -33,12 +33,39 @@ fn valid_part(s: &str) -> bool {
 
 /// The `key=value` sub-folders of `input`, sorted by value. Empty when the folder is not
 /// partitioned. All partitions must share one key.
-pub fn discover(input: &Path) -> Result<Vec<Partition>, String> {
+/// Why the partitions of the input folder cannot be used (a usage error: the folder's layout or
+/// the `--only` flag).
+#[derive(Debug, thiserror::Error)]
+pub enum PartitionError {
+    #[error("{path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{dir}: nama partisi tidak sah / invalid partition name\n\nhint: gunakan kunci=nilai dengan huruf, angka, _ - . / use key=value with letters, digits, _ - ."
+    )]
+    InvalidName { dir: std::path::PathBuf },
+    #[error(
+        "{input}: partisi memakai dua kunci ({first} dan {other}) / partitions use two keys\n\nhint: satu kunci per folder masukan / one key per input folder"
+    )]
+    TwoKeys { input: std::path::PathBuf, first: String, other: String },
+    #[error("--only `{0}`: harus kunci=nilai / must be key=value\n\nhint: --only instansi=8171,8172")]
+    NotKeyValue(String),
+    #[error(
+        "--only {key}={value}: partisi tidak ada / no such partition\n\nhint: partisi yang ada / partitions: {known}"
+    )]
+    Unknown { key: String, value: String, known: String },
+}
+
+pub fn discover(input: &Path) -> Result<Vec<Partition>, PartitionError> {
     if !input.is_dir() {
         // The run reports a missing input folder in its own words.
         return Ok(Vec::new());
     }
-    let entries = std::fs::read_dir(input).map_err(|e| format!("{}: {e}", input.display()))?;
+    let entries = std::fs::read_dir(input)
+        .map_err(|source| PartitionError::Io { path: input.to_path_buf(), source })?;
     let mut parts: Vec<Partition> = entries
         .flatten()
         .filter(|e| e.path().is_dir())
@@ -50,35 +77,27 @@ pub fn discover(input: &Path) -> Result<Vec<Partition>, String> {
         .collect();
     parts.sort_by(|a, b| (&a.key, &a.value).cmp(&(&b.key, &b.value)));
     if let Some(bad) = parts.iter().find(|p| !valid_part(&p.key) || !valid_part(&p.value)) {
-        return Err(format!(
-            "{}: nama partisi tidak sah / invalid partition name\n\nhint: gunakan kunci=nilai dengan huruf, angka, _ - . / use key=value with letters, digits, _ - .",
-            bad.dir.display()
-        ));
+        return Err(PartitionError::InvalidName { dir: bad.dir.clone() });
     }
     if let (Some(first), Some(other)) = (parts.first(), parts.iter().find(|p| p.key != parts[0].key)) {
-        return Err(format!(
-            "{}: partisi memakai dua kunci ({} dan {}) / partitions use two keys\n\nhint: satu kunci per folder masukan / one key per input folder",
-            input.display(),
-            first.key,
-            other.key
-        ));
+        return Err(PartitionError::TwoKeys {
+            input: input.to_path_buf(),
+            first: first.key.clone(),
+            other: other.key.clone(),
+        });
     }
     Ok(parts)
 }
 
 /// Keeps the partitions named by `only` (each `key=v1,v2,…`; repeated flags add values). Every
 /// named value must exist, so a typo is an error rather than an empty run.
-pub fn select(parts: Vec<Partition>, only: &[String]) -> Result<Vec<Partition>, String> {
+pub fn select(parts: Vec<Partition>, only: &[String]) -> Result<Vec<Partition>, PartitionError> {
     if only.is_empty() {
         return Ok(parts);
     }
     let mut wanted: Vec<(String, String)> = Vec::new();
     for raw in only {
-        let (k, vs) = raw.split_once('=').ok_or_else(|| {
-            format!(
-                "--only `{raw}`: harus kunci=nilai / must be key=value\n\nhint: --only instansi=8171,8172"
-            )
-        })?;
+        let (k, vs) = raw.split_once('=').ok_or_else(|| PartitionError::NotKeyValue(raw.clone()))?;
         for v in vs.split(',').map(str::trim).filter(|v| !v.is_empty()) {
             wanted.push((k.trim().to_string(), v.to_string()));
         }
@@ -87,11 +106,11 @@ pub fn select(parts: Vec<Partition>, only: &[String]) -> Result<Vec<Partition>, 
     for (k, v) in &wanted {
         if !parts.iter().any(|p| p.key == *k && p.value == *v) {
             let shown: Vec<&str> = known.iter().take(10).map(String::as_str).collect();
-            return Err(format!(
-                "--only {k}={v}: partisi tidak ada / no such partition\n\nhint: partisi yang ada / partitions: {}{}",
-                shown.join(", "),
-                if known.len() > 10 { ", …" } else { "" }
-            ));
+            return Err(PartitionError::Unknown {
+                key: k.clone(),
+                value: v.clone(),
+                known: format!("{}{}", shown.join(", "), if known.len() > 10 { ", …" } else { "" }),
+            });
         }
     }
     Ok(parts.into_iter().filter(|p| wanted.iter().any(|(k, v)| p.key == *k && p.value == *v)).collect())
@@ -115,11 +134,13 @@ mod tests {
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].value, "8172");
         assert_eq!(select(parts.clone(), &["instansi=8171,8172".into()]).expect("both").len(), 2);
-        assert!(select(parts.clone(), &["instansi=7000".into()]).expect_err("typo").contains("8171"));
+        assert!(
+            select(parts.clone(), &["instansi=7000".into()]).expect_err("typo").to_string().contains("8171")
+        );
         assert!(select(parts.clone(), &["8171".into()]).is_err());
         assert_eq!(select(parts, &[]).expect("all").len(), 2);
         std::fs::create_dir_all(dir.path().join("opd=DINKES")).expect("mkdir");
-        assert!(discover(dir.path()).expect_err("two keys").contains("dua kunci"));
+        assert!(discover(dir.path()).expect_err("two keys").to_string().contains("dua kunci"));
         let flat = tempfile::tempdir().expect("temp");
         assert!(discover(flat.path()).expect("flat").is_empty());
     }

@@ -7,28 +7,31 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::PipelineError;
+
 /// A fresh, empty staging folder for `target` (a stale one left by the same pid is removed).
-pub fn staging_for(target: &Path) -> Result<PathBuf, String> {
+pub fn staging_for(target: &Path) -> Result<PathBuf, PipelineError> {
     let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    std::fs::create_dir_all(parent).map_err(PipelineError::io(parent))?;
     let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::remove_dir_all(&tmp).map_err(PipelineError::io(&tmp))?;
     }
-    std::fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::create_dir_all(&tmp).map_err(PipelineError::io(&tmp))?;
     Ok(tmp)
 }
 
 /// Moves `staging` to `target`, replacing a previous `target` atomically.
-pub fn publish(staging: &Path, target: &Path) -> Result<(), String> {
-    let fail = |e: std::io::Error| format!("{} → {}: {e}", staging.display(), target.display());
+pub fn publish(staging: &Path, target: &Path) -> Result<(), PipelineError> {
+    let fail =
+        |source| PipelineError::Publish { from: staging.to_path_buf(), to: target.to_path_buf(), source };
     if !target.exists() {
         return std::fs::rename(staging, target).map_err(fail);
     }
     exchange(staging, target).map_err(fail)?;
     // `staging` now holds the previous version.
-    std::fs::remove_dir_all(staging).map_err(|e| format!("{}: {e}", staging.display()))
+    std::fs::remove_dir_all(staging).map_err(PipelineError::io(staging))
 }
 
 #[cfg(target_os = "linux")]

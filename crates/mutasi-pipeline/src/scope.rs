@@ -9,11 +9,12 @@ use std::path::Path;
 use std::rc::Rc;
 
 use super::spec::Scope;
-use mutasi_io::data::table::{TableData, read_table_shared, write_parquet};
+use crate::error::PipelineError;
+use mutasi_io::data::table::{TableData, TableError, read_table_shared, write_parquet};
 
 /// Writes the scoped copies of the canonical tables from `validated` into `dir`.
-pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), PipelineError> {
+    std::fs::create_dir_all(dir).map_err(PipelineError::io(dir))?;
     let uf = validated.join("unit_kerja.parquet");
     let units = read_table_shared(&uf, None, None)?;
     let (ids, opd, jenis) = (
@@ -102,7 +103,7 @@ pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), S
 /// keeps every row links the source file instead of writing the same rows again (a copy where
 /// the file system has no hard links); the run's read cache then holds the table under both
 /// names.
-fn write_subset(table: &Rc<TableData>, keep: &[bool], source: &Path, path: &Path) -> Result<(), String> {
+fn write_subset(table: &Rc<TableData>, keep: &[bool], source: &Path, path: &Path) -> Result<(), TableError> {
     if keep.iter().all(|k| *k) {
         let _ = std::fs::remove_file(path);
         if std::fs::hard_link(source, path).is_ok() || std::fs::copy(source, path).is_ok() {

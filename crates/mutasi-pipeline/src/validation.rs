@@ -28,7 +28,7 @@ fn prepare_out(out: &Path) -> Result<std::path::PathBuf, PipelineError> {
             )));
         }
     }
-    staging_for(out).map_err(PipelineError::Internal)
+    staging_for(out)
 }
 
 /// The input folder must exist.
@@ -55,7 +55,7 @@ pub fn validate_folder(
     check_input(input)?;
     let tmp = prepare_out(out)?;
     let result = validate_into(input, cfg, &tmp, with_identities).and_then(|r| {
-        std::fs::write(tmp.join(MARKER), "").map_err(|e| PipelineError::Internal(e.to_string()))?;
+        std::fs::write(tmp.join(MARKER), "").map_err(PipelineError::io(&tmp))?;
         Ok(r)
     });
     let done = match result {
@@ -65,7 +65,7 @@ pub fn validate_folder(
             return Err(e);
         }
     };
-    publish(&tmp, out).map_err(PipelineError::Internal)?;
+    publish(&tmp, out)?;
     Ok(done)
 }
 
@@ -78,7 +78,7 @@ pub fn validate_into(
     with_identities: bool,
 ) -> Result<(mutasi_io::summary::Summary, KeyInfo), PipelineError> {
     check_input(input)?;
-    let mut loaded = ingest::load(input, cfg).map_err(|e| PipelineError::Data(e.to_string()))?;
+    let mut loaded = ingest::load(input, cfg)?;
     crosscheck(&mut loaded, CrossOptions { sk_tolerance_days: cfg.validate.sk_tolerance_days });
     let recon = reconcile(&loaded);
     let both = overlap(&loaded);
@@ -87,15 +87,13 @@ pub fn validate_into(
             "rekonsiliasi gagal: {both} baris diterima sekaligus ditolak, atau hitungan tidak seimbang / reconciliation failed; ini bug, mohon laporkan / this is a bug, please report it: {recon:?}"
         )));
     }
-    let (key, key_info) = resolve_key(cfg.privacy.pseudonym_key.as_deref()).map_err(PipelineError::Usage)?;
+    let (key, key_info) = resolve_key(cfg.privacy.pseudonym_key.as_deref())?;
     let ids = Pseudonymizer::new(key.as_deref());
     let identities = with_identities || cfg.privacy.include_identities;
     let summary = mutasi_io::summary::build(&loaded, &recon, cfg.validate.max_reject_rate);
-    mutasi_io::output::write_all(dir, &mut loaded, &recon, &ids, identities)
-        .map_err(PipelineError::Internal)?;
-    let json = serde_json::to_string_pretty(&summary).map_err(|e| PipelineError::Internal(e.to_string()))?;
-    std::fs::write(dir.join("ringkasan.json"), json + "\n")
-        .map_err(|e| PipelineError::Internal(format!("{}: {e}", dir.display())))?;
+    mutasi_io::output::write_all(dir, &mut loaded, &recon, &ids, identities)?;
+    let json = serde_json::to_string_pretty(&summary)?;
+    std::fs::write(dir.join("ringkasan.json"), json + "\n").map_err(PipelineError::io(dir))?;
     ingest::recycle(loaded);
     Ok((summary, key_info))
 }

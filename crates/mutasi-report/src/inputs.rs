@@ -14,17 +14,19 @@ use chrono::{Datelike, NaiveDate};
 use crate::charts::event_study::EventPoint;
 use mutasi_io::data::table::{ColumnData, TableData, read_table_shared};
 
+use crate::ReportError;
+
 /// A table of the run as plain columns, or an empty one when its file is absent.
 pub struct Table {
     /// Shared with the run's read cache: the report reads what the analyses just wrote.
     pub data: std::rc::Rc<TableData>,
-    pub file: String,
+    pub file: std::path::PathBuf,
 }
 
 impl Table {
-    pub fn read(path: &Path) -> Result<Table, String> {
+    pub fn read(path: &Path) -> Result<Table, ReportError> {
         let data = if path.exists() { read_table_shared(path, None, None)? } else { Default::default() };
-        Ok(Table { data, file: path.display().to_string() })
+        Ok(Table { data, file: path.to_path_buf() })
     }
 
     pub fn height(&self) -> usize {
@@ -66,12 +68,12 @@ impl Table {
     }
 
     /// Checks that the table, when present, has `cols`.
-    pub fn require(&self, cols: &[&str]) -> Result<(), String> {
+    pub fn require(&self, cols: &[&str]) -> Result<(), ReportError> {
         if self.height() == 0 {
             return Ok(());
         }
         match cols.iter().find(|c| self.data.get(c).is_none()) {
-            Some(c) => Err(format!("{}: kolom `{c}` tidak ada / column `{c}` missing", self.file)),
+            Some(c) => Err(ReportError::MissingColumn { path: self.file.clone(), column: c.to_string() }),
             None => Ok(()),
         }
     }
@@ -223,7 +225,7 @@ pub struct ReportData {
 /// Reads the run folder `dir` (its analysis outputs and `validated/`) and the tables the analyses
 /// used (`source`: `validated/` or the spec's `cakupan/`), for the twelve months ending `month`
 /// (`YYYY-MM`).
-pub fn read(dir: &Path, source: &Path, year: i32, month: u32) -> Result<ReportData, String> {
+pub fn read(dir: &Path, source: &Path, year: i32, month: u32) -> Result<ReportData, ReportError> {
     let first = if month == 12 { (year, 1) } else { (year - 1, month + 1) };
     let from = format!("{:04}-{:02}", first.0, first.1);
     let to = format!("{year:04}-{month:02}");
@@ -428,7 +430,7 @@ fn semester(d: NaiveDate) -> String {
 }
 
 /// IKM series of every unit with SKM data, arrivals by IKM period, and the sample flags.
-fn read_units(dir: &Path, source: &Path, out: &mut ReportData) -> Result<(), String> {
+fn read_units(dir: &Path, source: &Path, out: &mut ReportData) -> Result<(), ReportError> {
     let ikm = Table::read(&dir.join("ikm_per_unit.parquet"))?;
     ikm.require(&["unit_id", "periode", "ikm_konversi"])?;
     let units = Table::read(&source.join("unit_kerja.parquet"))?;
@@ -478,7 +480,7 @@ fn read_requests(
     source: &Path,
     in_window: &dyn Fn(&str) -> bool,
     out: &mut ReportData,
-) -> Result<(), String> {
+) -> Result<(), ReportError> {
     let funnel = Table::read(&dir.join("permohonan_funnel.parquet"))?;
     funnel.require(&["periode", "diajukan", "diputuskan", "disetujui", "ditolak"])?;
     for i in 0..funnel.height() {

@@ -11,6 +11,7 @@
 
 pub mod charts;
 pub mod content;
+pub mod error;
 pub mod findings;
 pub mod html;
 pub mod i18n;
@@ -21,6 +22,7 @@ pub mod xlsx;
 use std::path::{Path, PathBuf};
 
 use charts::{ChartError, Figure};
+pub use error::ReportError;
 use i18n::Lang;
 use mutasi_analysis::analyses::EstimateNote;
 use mutasi_analysis::queries::QueryResult;
@@ -105,28 +107,28 @@ pub struct Written {
 
 /// Builds the report of the run in `dir` (analyses read `source`) into `dir`: `report.html`,
 /// `report.xlsx` and `grafik/<chart>.svg|.png`.
-pub fn build(dir: &Path, source: &Path, ctx: &ReportContext) -> Result<Written, String> {
+pub fn build(dir: &Path, source: &Path, ctx: &ReportContext) -> Result<Written, ReportError> {
     let (year, month) = ctx
         .period
         .split_once('-')
         .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
-        .ok_or_else(|| format!("periode `{}` bukan YYYY-MM / is not YYYY-MM", ctx.period))?;
+        .ok_or_else(|| ReportError::Period(ctx.period.clone()))?;
     let data = inputs::read(dir, source, year, month)?;
     let content = content::assemble(ctx, &data);
     let grafik = dir.join("grafik");
-    std::fs::create_dir_all(&grafik).map_err(|e| format!("{}: {e}", grafik.display()))?;
+    std::fs::create_dir_all(&grafik).map_err(ReportError::io(&grafik))?;
     let mut svgs = Vec::new();
     for chart in content.charts() {
-        let svg = chart.svg(ctx.lang).map_err(|e| e.to_string())?;
+        let svg = chart.svg(ctx.lang)?;
         let path = grafik.join(format!("{}.svg", chart.name()));
-        std::fs::write(&path, &svg).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(&path, &svg).map_err(ReportError::io(&path))?;
         let png = grafik.join(format!("{}.png", chart.name()));
-        png_memo::png(&svg, &png, |p| chart.png(ctx.lang, p)).map_err(|e| e.to_string())?;
+        png_memo::png(&svg, &png, |p| chart.png(ctx.lang, p))?;
         svgs.push((chart.name().to_string(), svg));
     }
     let page = html::render(ctx, &content, &svgs);
     let html_path = dir.join("report.html");
-    std::fs::write(&html_path, page).map_err(|e| format!("{}: {e}", html_path.display()))?;
+    std::fs::write(&html_path, page).map_err(ReportError::io(&html_path))?;
     let xlsx_path = dir.join("report.xlsx");
     xlsx::write(ctx, &content, &xlsx_path)?;
     Ok(Written { html: html_path, xlsx: xlsx_path, charts: svgs.into_iter().map(|(n, _)| n).collect() })

@@ -68,10 +68,10 @@ mod tests {
     use std::cell::Cell;
 
     /// Draws a file holding `text`, counting the draws.
-    fn drawer<'a>(count: &'a Cell<u32>, text: &'a str) -> impl FnOnce(&Path) -> Result<(), String> + 'a {
+    fn drawer<'a>(count: &'a Cell<u32>, text: &'a str) -> impl FnOnce(&Path) -> std::io::Result<()> + 'a {
         move |p: &Path| {
             count.set(count.get() + 1);
-            std::fs::write(p, text).map_err(|e| e.to_string())
+            std::fs::write(p, text)
         }
     }
 

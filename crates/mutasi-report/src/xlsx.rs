@@ -7,12 +7,12 @@ use std::path::Path;
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::ReportContext;
 use super::content::{Cell, Content, TableBlock};
 use super::i18n::tr;
+use super::{ReportContext, ReportError};
 
-fn xerr(path: &Path) -> impl Fn(XlsxError) -> String + '_ {
-    move |e| format!("{}: {e}", path.display())
+fn xerr(path: &Path) -> impl Fn(XlsxError) -> ReportError + '_ {
+    move |source| ReportError::Xlsx { path: path.to_path_buf(), source }
 }
 
 /// A valid, unique sheet name (at most 31 characters, none of `[]:*?/\`).
@@ -27,7 +27,7 @@ fn sheet_name(wanted: &str, taken: &[String]) -> String {
     name
 }
 
-fn write_table(ws: &mut Worksheet, t: &TableBlock, path: &Path) -> Result<(), String> {
+fn write_table(ws: &mut Worksheet, t: &TableBlock, path: &Path) -> Result<(), ReportError> {
     let e = xerr(path);
     let title = Format::new().set_bold().set_font_size(13);
     let head = Format::new().set_bold().set_background_color(0xDCE6F1).set_text_wrap();
@@ -73,7 +73,7 @@ fn write_table(ws: &mut Worksheet, t: &TableBlock, path: &Path) -> Result<(), St
 }
 
 /// Writes the workbook: a summary sheet, then one sheet per table that names one.
-pub fn write(ctx: &ReportContext, content: &Content, path: &Path) -> Result<(), String> {
+pub fn write(ctx: &ReportContext, content: &Content, path: &Path) -> Result<(), ReportError> {
     let e = xerr(path);
     let mut wb = Workbook::new();
     let (y, m) = ctx.period.split_once('-').unwrap_or(("2000", "01"));

@@ -7,6 +7,7 @@
 
 pub mod bad;
 pub mod effects;
+pub mod error;
 pub mod names;
 pub mod people;
 pub mod requests;
@@ -19,6 +20,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub use error::SampleError;
 use mutasi_domain::model::JenisMutasi;
 use people::Person;
 
@@ -175,14 +177,16 @@ pub fn instansi_code(k: usize) -> String {
 /// Generates `partitions` independent instansi into `out/instansi=<code>/`, each with its share
 /// of the employees and its own seed, on all cores (the files do not depend on the order). A top
 /// level `mutasi.toml` serves every partition. Returns each partition's truth, in order.
-pub fn generate_partitioned(spec: &SampleSpec, partitions: usize, out: &Path) -> Result<Vec<Truth>, String> {
+pub fn generate_partitioned(
+    spec: &SampleSpec,
+    partitions: usize,
+    out: &Path,
+) -> Result<Vec<Truth>, SampleError> {
     let per = spec.employees / partitions.max(1);
     if partitions == 0 || per < MIN_EMPLOYEES {
-        return Err(format!(
-            "minimal {MIN_EMPLOYEES} pegawai per instansi / at least {MIN_EMPLOYEES} employees per instansi"
-        ));
+        return Err(SampleError::TooFewPerInstansi);
     }
-    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    std::fs::create_dir_all(out).map_err(SampleError::io(out))?;
     let one = |k: usize| {
         let extra = usize::from(k < spec.employees % partitions);
         let part = SampleSpec {
@@ -195,21 +199,19 @@ pub fn generate_partitioned(spec: &SampleSpec, partitions: usize, out: &Path) ->
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let truths = mutasi_io::workers::in_order(partitions, cores, one);
     let truths: Vec<Truth> = truths.into_iter().collect::<Result<_, _>>()?;
-    let config =
-        std::fs::read_to_string(out.join(format!("instansi={}", instansi_code(0))).join("mutasi.toml"))
-            .map_err(|e| e.to_string())?;
-    std::fs::write(out.join("mutasi.toml"), config).map_err(|e| e.to_string())?;
+    let first = out.join(format!("instansi={}", instansi_code(0))).join("mutasi.toml");
+    let config = std::fs::read_to_string(&first).map_err(SampleError::io(&first))?;
+    let top = out.join("mutasi.toml");
+    std::fs::write(&top, config).map_err(SampleError::io(&top))?;
     Ok(truths)
 }
 
 /// Generates a dataset into `out`; returns its truth.
-pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
+pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, SampleError> {
     if spec.employees < MIN_EMPLOYEES || spec.months < MIN_MONTHS {
-        return Err(format!(
-            "minimal {MIN_EMPLOYEES} pegawai dan {MIN_MONTHS} bulan / at least {MIN_EMPLOYEES} employees and {MIN_MONTHS} months"
-        ));
+        return Err(SampleError::TooSmall);
     }
-    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    std::fs::create_dir_all(out).map_err(SampleError::io(out))?;
     let units = units::build_units(spec.employees);
     let mut people = people::build_people(&units, spec.employees, spec.months, spec.start, spec.seed);
     requests::plant_trainings(&mut people, spec.months, spec.seed);
@@ -229,11 +231,9 @@ pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
         &mut bad,
     )?;
     if let Some(w) = cross_who {
-        std::fs::write(
-            out.join("nip_crosswalk.csv"),
-            format!("nip_lama,nip_baru\n{old_nip},{}\n", people[w].nip),
-        )
-        .map_err(|e| e.to_string())?;
+        let path = out.join("nip_crosswalk.csv");
+        std::fs::write(&path, format!("nip_lama,nip_baru\n{old_nip},{}\n", people[w].nip))
+            .map_err(SampleError::io(&path))?;
     }
     let mut files = vec!["unit_kerja.xlsx".to_string(), "pegawai.csv".into(), "mutasi.csv".into()];
     files.extend(write::kinerja(out, &people, &units, spec, &mut bad)?);
@@ -261,7 +261,8 @@ pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
          nip_crosswalk = \"nip_crosswalk.csv\"\n\n[validate]\nmax_reject_rate = 0.005\nsk_tolerance_days = 30\n",
         bad.rejects.values().sum::<usize>()
     );
-    std::fs::write(out.join("mutasi.toml"), config).map_err(|e| e.to_string())?;
+    let toml = out.join("mutasi.toml");
+    std::fs::write(&toml, config).map_err(SampleError::io(&toml))?;
 
     let mut mutasi: BTreeMap<String, usize> = BTreeMap::new();
     for p in &people {
@@ -333,8 +334,9 @@ pub fn generate(spec: &SampleSpec, out: &Path) -> Result<Truth, String> {
         rincian_baris_buruk: bad.planted.clone(),
         berkas: files,
     };
-    let json = serde_json::to_string_pretty(&truth).map_err(|e| e.to_string())?;
-    std::fs::write(out.join("truth.json"), json + "\n").map_err(|e| e.to_string())?;
+    let json = serde_json::to_string_pretty(&truth)?;
+    let path = out.join("truth.json");
+    std::fs::write(&path, json + "\n").map_err(SampleError::io(&path))?;
     Ok(truth)
 }
 

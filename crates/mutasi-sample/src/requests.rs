@@ -12,6 +12,7 @@
 //!
 //! Separate random streams, so people and transfers are those of the same seed without them.
 
+use crate::SampleError;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -48,7 +49,12 @@ pub fn plant_trainings(people: &mut [Person], months: u32, seed: u64) {
 }
 
 /// Writes `pelatihan.csv` (post-transfer and background trainings).
-pub fn write_pelatihan(path: &Path, people: &[Person], start: (i32, u32), seed: u64) -> Result<(), String> {
+pub fn write_pelatihan(
+    path: &Path,
+    people: &[Person],
+    start: (i32, u32),
+    seed: u64,
+) -> Result<(), SampleError> {
     let mut out = String::from("NIP,Tanggal Mulai,Jenis,Tanggal Selesai,JP,Penyelenggara\n");
     for (i, p) in people.iter().enumerate() {
         let mut r = Rand::new(seed, Stream::Pelatihan, (1 << 32) | i as u64);
@@ -69,7 +75,7 @@ pub fn write_pelatihan(path: &Path, people: &[Person], start: (i32, u32), seed: 
             );
         }
     }
-    std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::write(path, out).map_err(SampleError::io(path))
 }
 
 /// Writes `permohonan.csv`; returns the number of requests.
@@ -80,7 +86,7 @@ pub fn write_permohonan(
     months: u32,
     start: (i32, u32),
     seed: u64,
-) -> Result<usize, String> {
+) -> Result<usize, SampleError> {
     let end = month_date(start, months.saturating_sub(1)) + Duration::days(27);
     let mut out = String::from("NIP,Tanggal Pengajuan,Status,Unit Tujuan,Tanggal Keputusan,Alasan\n");
     let mut n = 0;
@@ -129,6 +135,6 @@ pub fn write_permohonan(
             n += 1;
         }
     }
-    std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::write(path, out).map_err(SampleError::io(path))?;
     Ok(n)
 }

@@ -6,6 +6,7 @@
 //! `layanan.csv` with `;` and decimal commas, and `skm.csv` with `dd/mm/yyyy` dates. Large files
 //! are streamed, so a million employees need little memory.
 
+use crate::SampleError;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -21,13 +22,13 @@ use mutasi_domain::model::JenisMutasi;
 use mutasi_domain::normalize::month::month_name_id;
 use mutasi_domain::normalize::rating::predikat_from_ratings;
 
-pub type Res = Result<(), String>;
+pub type Res = Result<(), SampleError>;
 
-fn err(path: &Path) -> impl Fn(std::io::Error) -> String + '_ {
-    move |e| format!("{}: {e}", path.display())
+fn err(path: &Path) -> impl Fn(std::io::Error) -> SampleError + Copy + '_ {
+    SampleError::io(path)
 }
 
-fn csv_writer(path: &Path, delim: u8) -> Result<csv::Writer<BufWriter<File>>, String> {
+fn csv_writer(path: &Path, delim: u8) -> Result<csv::Writer<BufWriter<File>>, SampleError> {
     let f = File::create(path).map_err(err(path))?;
     Ok(csv::WriterBuilder::new().delimiter(delim).from_writer(BufWriter::with_capacity(1 << 20, f)))
 }
@@ -55,7 +56,7 @@ fn ribuan(v: i64) -> String {
 }
 
 pub fn unit_kerja(path: &Path, units: &[Unit], bad: &mut BadRows) -> Res {
-    let x = |e: rust_xlsxwriter::XlsxError| format!("{}: {e}", path.display());
+    let x = |source: rust_xlsxwriter::XlsxError| SampleError::Xlsx { path: path.to_path_buf(), source };
     let mut wb = rust_xlsxwriter::Workbook::new();
     // A fixed creation date keeps the file byte-identical for a seed.
     let created = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 1, 1).map_err(x)?;
@@ -99,7 +100,7 @@ pub fn unit_kerja(path: &Path, units: &[Unit], bad: &mut BadRows) -> Res {
 
 pub fn pegawai(path: &Path, people: &[Person], units: &[Unit], months: u32, bad: &mut BadRows) -> Res {
     let mut w = csv_writer(path, b',')?;
-    let e = |e: csv::Error| e.to_string();
+    let e = SampleError::csv(path);
     w.write_record([
         "nipBaru",
         "nama",
@@ -190,7 +191,7 @@ pub fn mutasi(
     bad: &mut BadRows,
 ) -> Res {
     let mut w = csv_writer(path, b',')?;
-    let e = |e: csv::Error| e.to_string();
+    let e = SampleError::csv(path);
     w.write_record([
         "nipBaru",
         "tmtJabatan",
@@ -383,7 +384,7 @@ struct KinerjaColumns {
 }
 
 impl KinerjaColumns {
-    fn write(self, wide: bool, path: &Path) -> Result<(), String> {
+    fn write(self, wide: bool, path: &Path) -> Res {
         use mutasi_io::data::table::{ColumnData as C, TableData, write_parquet};
         let mut t = TableData::default();
         if wide {
@@ -401,7 +402,7 @@ impl KinerjaColumns {
             t.push("Nilai", C::F64(self.nilai));
             t.push("Unit Kerja", C::Str(self.unit));
         }
-        write_parquet(t, path).map(|_| ())
+        Ok(write_parquet(t, path).map(|_| ())?)
     }
 }
 
@@ -411,7 +412,7 @@ pub fn kinerja(
     units: &[Unit],
     spec: &super::SampleSpec,
     bad: &mut BadRows,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, SampleError> {
     let (months, start, seed) = (spec.months, spec.start, spec.seed);
     let mut names = Vec::new();
     let first_year = start.0;
@@ -677,7 +678,7 @@ pub fn skm(
     bad: &mut BadRows,
 ) -> Res {
     let mut w = csv_writer(path, b',')?;
-    let e = |e: csv::Error| e.to_string();
+    let e = SampleError::csv(path);
     w.write_record([
         "unit_id",
         "tanggal",

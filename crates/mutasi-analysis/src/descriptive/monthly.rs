@@ -13,7 +13,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use mutasi_domain::suppress::complementary;
-use mutasi_io::data::frame::{FrameError, categorical, collect, scan};
+use mutasi_io::data::frame::{TableError, categorical, collect, scan};
 
 /// The label of transfers whose kind the data do not give.
 pub const UNKNOWN_KIND: &str = "tidak_diketahui";
@@ -25,9 +25,9 @@ fn label(key: i64) -> String {
 
 /// Transfers per month (up to the month key `until`) and kind from `validated/mutasi.parquet`,
 /// with counts under `k` suppressed as the module says.
-pub fn monthly_transfers(validated: &Path, until: Option<i64>, k: u64) -> Result<DataFrame, FrameError> {
+pub fn monthly_transfers(validated: &Path, until: Option<i64>, k: u64) -> Result<DataFrame, TableError> {
     let path = validated.join("mutasi.parquet");
-    let fail = |source: PolarsError| FrameError::Polars { path: path.clone(), source };
+    let fail = |source: PolarsError| TableError::Polars { path: path.clone(), source };
     let month = (col("tmt").dt().year().cast(DataType::Int64) * lit(12i64)
         + col("tmt").dt().month().cast(DataType::Int64)
         - lit(1i64))

@@ -5,8 +5,9 @@
 
 use std::path::PathBuf;
 
+use crate::error::AnalysisError;
 use crate::estimate::fit::{Fit, FitMode, fit};
-use crate::estimate::input::{PanelColumns, read_panel};
+use crate::estimate::input::{PanelColumns, PanelInputError, read_panel};
 use crate::estimate::output::{BootstrapReport, EstimateReport, PretestReport, write_all};
 use mutasi_stats::aggregate::{AggKind, AggOptions};
 use mutasi_stats::bootstrap::{Bands, BootstrapOptions, multiplier};
@@ -19,11 +20,26 @@ use mutasi_stats::panel::Panel;
 #[derive(Debug, thiserror::Error)]
 pub enum EstimateError {
     /// The panel file or its values.
-    #[error("{0}")]
-    Data(String),
+    #[error(transparent)]
+    Input(#[from] PanelInputError),
+    /// The estimator refused the panel.
+    #[error(transparent)]
+    Estimator(#[from] mutasi_stats::EstimateError),
+    /// An entity's cluster changes between periods.
+    #[error(
+        "{path}: klaster entitas berubah antar-periode / an entity's cluster changes over time (kolom `{column}`)"
+    )]
+    ClusterChanges { path: PathBuf, column: String },
     /// Writing the outputs.
-    #[error("{0}")]
-    Internal(String),
+    #[error(transparent)]
+    Output(AnalysisError),
+}
+
+impl EstimateError {
+    /// True when the panel or its values are at fault (exit 1), not the machine (exit 2).
+    pub fn is_data(&self) -> bool {
+        !matches!(self, EstimateError::Output(_))
+    }
 }
 
 /// The names of the chosen options as the user gave them, recorded in `estimate.json`.
@@ -79,16 +95,13 @@ pub struct Estimated {
 
 /// Runs the estimate `r` and writes its outputs into `r.out`.
 pub fn estimate(r: &EstimateRequest) -> Result<Estimated, EstimateError> {
-    let long = read_panel(&r.panel, &r.columns).map_err(EstimateError::Data)?;
+    let long = read_panel(&r.panel, &r.columns)?;
     // Default: keep every entity (R `did`'s allow_unbalanced_panel); --balanced keeps only
     // entities observed in every period, as `did`'s default does.
     let build = if r.balanced { Panel::from_long } else { Panel::from_long_unbalanced };
-    let mut panel =
-        build(&long.id, &long.time, &long.cohort, &long.y).map_err(|e| EstimateError::Data(e.to_string()))?;
+    let mut panel = build(&long.id, &long.time, &long.cohort, &long.y)?;
     if !r.columns.covariates.is_empty() {
-        panel
-            .set_covariates(&long.id, &long.x, r.columns.covariates.len())
-            .map_err(|e| EstimateError::Data(e.to_string()))?;
+        panel.set_covariates(&long.id, &long.x, r.columns.covariates.len())?;
     }
     let gaps = panel.has_gaps();
     let opts = CsOptions {
@@ -101,8 +114,7 @@ pub fn estimate(r: &EstimateRequest) -> Result<Estimated, EstimateError> {
     let agg_opts = r.aggregation;
     let mode =
         FitMode { entity_level: r.bootstrap.is_some(), low_memory: r.low_memory, ..FitMode::default() };
-    let Fit { res, aggs: plain_aggs, event_pretest, streaming, .. } =
-        fit(&panel, &opts, agg_opts, mode).map_err(|e| EstimateError::Data(e.to_string()))?;
+    let Fit { res, aggs: plain_aggs, event_pretest, streaming, .. } = fit(&panel, &opts, agg_opts, mode)?;
     let n_cells = res.cells.len();
     let boot = r.bootstrap;
     // Cluster of each estimation entity, numbered densely.
@@ -114,11 +126,10 @@ pub fn estimate(r: &EstimateRequest) -> Result<Estimated, EstimateError> {
                 if let Some(prev) = of_id.insert(*id, per_obs[k])
                     && prev != per_obs[k]
                 {
-                    return Err(EstimateError::Data(format!(
-                        "{}: klaster entitas berubah antar-periode / an entity's cluster changes over time (kolom `{}`)",
-                        r.panel.display(),
-                        r.columns.cluster.clone().unwrap_or_default()
-                    )));
+                    return Err(EstimateError::ClusterChanges {
+                        path: r.panel.clone(),
+                        column: r.columns.cluster.clone().unwrap_or_default(),
+                    });
                 }
             }
             let raw: Vec<i64> = res.entities.iter().map(|e| of_id[&panel.ids[*e]]).collect();
@@ -209,7 +220,7 @@ pub fn estimate(r: &EstimateRequest) -> Result<Estimated, EstimateError> {
             notes
         },
     };
-    write_all(&r.out, &res, cell_boot.as_ref(), &aggs, &report, z).map_err(EstimateError::Internal)?;
+    write_all(&r.out, &res, cell_boot.as_ref(), &aggs, &report, z).map_err(EstimateError::Output)?;
     let overall = aggs
         .iter()
         .map(|(agg, bands)| {

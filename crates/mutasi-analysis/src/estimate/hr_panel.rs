@@ -14,6 +14,8 @@ use chrono::{Datelike, NaiveDate};
 
 use mutasi_domain::normalize::period::Period;
 use mutasi_io::data::table::{ColumnData, TableData, read_columns_shared, read_table_shared};
+
+use crate::error::AnalysisError;
 use mutasi_stats::bucket_sort::sort_by_bucket;
 
 /// The long panel, one row per employee and month, sorted by employee and month.
@@ -62,9 +64,12 @@ pub fn build(
     indikator: &str,
     standardize: bool,
     until: Option<i64>,
-) -> Result<HrPanel, String> {
+) -> Result<HrPanel, AnalysisError> {
     gather(validated, &[indikator.to_string()], standardize, until)?.panel(0)
 }
+
+/// A `periode` value of the kinerja table that is not `YYYY-MM`, as written.
+type MalformedPeriod = String;
 
 /// One panel row before numbering: (employee rank, month key, value, unit code).
 type Row = (u32, i64, f64, Option<u32>);
@@ -77,18 +82,29 @@ pub struct PanelRows {
     ids: Vec<String>,
     events: BTreeMap<String, Vec<i64>>,
     standardize: bool,
-    /// Per indicator asked: its rows, or why it has none.
-    rows: Vec<Result<Vec<Row>, String>>,
-    /// Per indicator asked: the error when no monthly value is left.
-    empty: Vec<String>,
+    /// Per indicator asked: its rows, or its first malformed period (the value as written).
+    rows: Vec<Result<Vec<Row>, MalformedPeriod>>,
+    /// The kinerja file, for the errors.
+    file: std::path::PathBuf,
+    /// Every indicator of the kinerja rows, for the hint when one asked has no monthly value.
+    present: String,
+    indikators: Vec<String>,
 }
 
 impl PanelRows {
     /// The panel of the `k`-th indicator asked ([`build`]'s result for it); its rows are freed.
-    pub fn panel(&mut self, k: usize) -> Result<HrPanel, String> {
-        let slot = self.rows.get_mut(k).ok_or_else(|| format!("panel {k}"))?;
-        let rows = std::mem::replace(slot, Ok(Vec::new()))?;
-        finish(rows, self.standardize, &self.ids, &self.events).ok_or_else(|| self.empty[k].clone())
+    pub fn panel(&mut self, k: usize) -> Result<HrPanel, AnalysisError> {
+        let slot = self.rows.get_mut(k).ok_or(AnalysisError::NoSuchPanel(k))?;
+        let rows = std::mem::replace(slot, Ok(Vec::new())).map_err(|value| AnalysisError::Value {
+            path: self.file.clone(),
+            column: "periode".into(),
+            value,
+        })?;
+        finish(rows, self.standardize, &self.ids, &self.events).ok_or_else(|| AnalysisError::NoValues {
+            path: self.file.clone(),
+            indicator: self.indikators[k].clone(),
+            present: self.present.clone(),
+        })
     }
 }
 
@@ -101,12 +117,11 @@ pub fn gather(
     indikators: &[String],
     standardize: bool,
     until: Option<i64>,
-) -> Result<PanelRows, String> {
+) -> Result<PanelRows, AnalysisError> {
     let kin_file = validated.join("kinerja.parquet");
     // Every indicator's rows: the panels of all outcomes share this read within a run
     // (`data::cache`), and the windows read the same columns.
     let kin = read_columns_shared(&kin_file, &KINERJA_COLUMNS)?;
-    let kname = kin_file.display().to_string();
     let (id_values, id_codes) = kin.coded("pegawai_id", &kin_file)?;
     let (period_values, period_codes) = kin.coded("periode", &kin_file)?;
     let (kind_values, kind_codes) = kin.coded("jenis_periode", &kin_file)?;
@@ -118,12 +133,12 @@ pub fn gather(
     let monthly: Vec<bool> = kind_values.iter().map(|k| *k == "bulan").collect();
     let slot: Vec<Option<usize>> =
         ind_values.iter().map(|v| indikators.iter().position(|i| i == v)).collect();
-    let keys: Vec<Result<i64, String>> = period_values
+    // `None`: not a `YYYY-MM` period.
+    let keys: Vec<Option<i64>> = period_values
         .iter()
         .map(|p| {
-            let bad = || format!("{kname}: periode `{p}`");
-            let (y, m) = p.split_once('-').ok_or_else(bad)?;
-            Ok(month_key(y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?))
+            let (y, m) = p.split_once('-')?;
+            Some(month_key(y.parse().ok()?, m.parse().ok()?))
         })
         .collect();
     // Employees in sorted order: rank of each id code.
@@ -151,12 +166,9 @@ pub fn gather(
         if !monthly[kind as usize] {
             continue;
         }
-        let key = match &keys[p as usize] {
-            Ok(key) => *key,
-            Err(e) => {
-                failed[s].get_or_insert_with(|| e.clone());
-                continue;
-            }
+        let Some(key) = keys[p as usize] else {
+            failed[s].get_or_insert_with(|| period_values[p as usize].to_string());
+            continue;
         };
         if until.is_some_and(|u| key > u) {
             continue;
@@ -168,15 +180,7 @@ pub fn gather(
     present.sort_unstable();
     present.dedup();
     let present = present.join(", ");
-    let empty = indikators
-        .iter()
-        .map(|i| {
-            format!(
-                "{kname}: tidak ada nilai bulanan untuk indikator `{i}` / no monthly values for this indicator\n\nhint: indikator yang ada / indicators present: {present}"
-            )
-        })
-        .collect();
-    let mut rows: Vec<Result<Vec<Row>, String>> =
+    let mut rows: Vec<Result<Vec<Row>, MalformedPeriod>> =
         rows.into_iter().zip(failed).map(|(r, f)| f.map_or(Ok(r), Err)).collect();
     // The same indicator asked twice: the same rows again.
     for k in 0..indikators.len() {
@@ -189,7 +193,9 @@ pub fn gather(
         events: transfer_months(validated, until)?,
         standardize,
         rows,
-        empty,
+        file: kin_file.clone(),
+        present,
+        indikators: indikators.to_vec(),
     })
 }
 
@@ -270,7 +276,10 @@ fn finish(
 
 /// Months (as month keys) of every rotasi, promosi and demosi of each employee up to `until`,
 /// ascending.
-pub fn transfer_months(validated: &Path, until: Option<i64>) -> Result<BTreeMap<String, Vec<i64>>, String> {
+pub fn transfer_months(
+    validated: &Path,
+    until: Option<i64>,
+) -> Result<BTreeMap<String, Vec<i64>>, AnalysisError> {
     let mut_file = validated.join("mutasi.parquet");
     let mutasi = read_table_shared(&mut_file, None, None)?;
     let (m_ids, m_kind) =
@@ -306,7 +315,7 @@ pub struct FirstTransfer {
 pub fn first_transfers(
     validated: &Path,
     until: Option<i64>,
-) -> Result<BTreeMap<String, FirstTransfer>, String> {
+) -> Result<BTreeMap<String, FirstTransfer>, AnalysisError> {
     let (mf, uf) = (validated.join("mutasi.parquet"), validated.join("unit_kerja.parquet"));
     let (mutasi, units) = (read_table_shared(&mf, None, None)?, read_table_shared(&uf, None, None)?);
     let (uid, ujenis) = (units.text_column("unit_id", &uf)?, units.text_column("jenis_unit", &uf)?);
@@ -348,7 +357,7 @@ pub fn stacked_entities(
     indikator: &str,
     standardize: bool,
     until: Option<i64>,
-) -> Result<Vec<mutasi_stats::stacked::Entity>, String> {
+) -> Result<Vec<mutasi_stats::stacked::Entity>, AnalysisError> {
     let panel = build(validated, indikator, standardize, until)?;
     let events = transfer_months(validated, until)?;
     Ok(panel.stacked_entities(&events))
@@ -552,7 +561,7 @@ mod tests {
         assert_eq!(predikat, build(dir.path(), "predikat", false, None).expect("alone"));
         assert_eq!(predikat.nilai.len(), 11);
         assert_eq!(rows.panel(3).expect("again"), predikat);
-        let missing = rows.panel(1).expect_err("gaji has no rows");
+        let missing = rows.panel(1).expect_err("gaji has no rows").to_string();
         assert!(missing.contains("gaji") && missing.contains("capaian_iki, predikat"), "{missing}");
         assert!(rows.panel(4).is_err(), "out of range");
         // Standardising works per indicator as on its own.

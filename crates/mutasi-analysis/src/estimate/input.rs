@@ -35,22 +35,44 @@ pub struct PanelColumns {
     pub covariates: Vec<String>,
 }
 
-fn cell_error(path: &Path, row: usize, col: &str, raw: &str, what: &str) -> String {
-    format!(
-        "{}: baris {row}, kolom `{col}`, nilai \"{raw}\": {what}\n\nhint: periksa nilai ini di berkas panel / check this value in the panel file",
-        path.display()
-    )
+/// Why a panel file could not be read into the estimator's columns.
+#[derive(Debug, thiserror::Error)]
+pub enum PanelInputError {
+    /// A Parquet panel could not be read.
+    #[error(transparent)]
+    Table(#[from] mutasi_io::data::table::TableError),
+    /// A CSV panel could not be opened or read.
+    #[error(transparent)]
+    File(#[from] mutasi_io::ingest::file_error::FileError),
+    /// A column named on the command line is not in the file.
+    #[error(
+        "{path}: kolom `{column}` tidak ada / column not found; kolom yang ada / columns: {found}\n\nhint: sebutkan kolom yang benar dengan --id, --time, --cohort, --outcome"
+    )]
+    MissingColumn { path: std::path::PathBuf, column: String, found: String },
+    /// A cell that cannot be used, by row and column as a viewer shows them.
+    #[error(
+        "{path}: baris {row}, kolom `{column}`, nilai \"{value}\": {reason}\n\nhint: periksa nilai ini di berkas panel / check this value in the panel file"
+    )]
+    Cell { path: std::path::PathBuf, row: usize, column: String, value: String, reason: String },
+}
+
+fn cell_error(path: &Path, row: usize, col: &str, raw: &str, what: &str) -> PanelInputError {
+    PanelInputError::Cell {
+        path: path.to_path_buf(),
+        row,
+        column: col.to_string(),
+        value: raw.to_string(),
+        reason: what.to_string(),
+    }
 }
 
 /// Text columns of the file, by name, with the row number of each value as a viewer shows it.
-fn read_columns(path: &Path, names: &[&str]) -> Result<(Vec<Vec<String>>, usize), String> {
+fn read_columns(path: &Path, names: &[&str]) -> Result<(Vec<Vec<String>>, usize), PanelInputError> {
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-    let missing = |found: &[String], name: &str| {
-        format!(
-            "{}: kolom `{name}` tidak ada / column not found; kolom yang ada / columns: {}\n\nhint: sebutkan kolom yang benar dengan --id, --time, --cohort, --outcome",
-            path.display(),
-            found.join(", ")
-        )
+    let missing = |found: &[String], name: &str| PanelInputError::MissingColumn {
+        path: path.to_path_buf(),
+        column: name.to_string(),
+        found: found.join(", "),
     };
     if ext == "parquet" {
         let t = read_table(path)?;
@@ -73,13 +95,13 @@ fn read_columns(path: &Path, names: &[&str]) -> Result<(Vec<Vec<String>>, usize)
         }
         return Ok((out, 1));
     }
-    let src = mutasi_io::ingest::csv_source::CsvSource::open(path).map_err(|e| e.to_string())?;
+    let src = mutasi_io::ingest::csv_source::CsvSource::open(path)?;
     let idx: Vec<usize> = names
         .iter()
         .map(|n| src.headers.iter().position(|h| h == n).ok_or_else(|| missing(&src.headers, n)))
         .collect::<Result<_, _>>()?;
     let mut out: Vec<Vec<String>> = vec![Vec::new(); names.len()];
-    let mut bad: Option<String> = None;
+    let mut bad: Option<PanelInputError> = None;
     src.for_each(path, &mut |ev| match ev {
         mutasi_io::ingest::source::RowEvent::Row { cells, .. } => {
             for (k, i) in idx.iter().enumerate() {
@@ -97,8 +119,7 @@ fn read_columns(path: &Path, names: &[&str]) -> Result<(Vec<Vec<String>>, usize)
             ));
             false
         }
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     if let Some(b) = bad {
         return Err(b);
     }
@@ -116,7 +137,7 @@ fn number_ids(values: &[String]) -> Vec<i64> {
 
 /// Fast path for Parquet panels whose columns are already typed (as `mutasi panel` writes them):
 /// integer periods and cohorts, float outcome and covariates, text or integer ids.
-fn read_typed_parquet(path: &Path, cols: &PanelColumns) -> Result<Option<LongPanel>, String> {
+fn read_typed_parquet(path: &Path, cols: &PanelColumns) -> Result<Option<LongPanel>, PanelInputError> {
     if path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() != Some("parquet") {
         return Ok(None);
     }
@@ -216,7 +237,7 @@ fn read_plain_parquet(path: &Path, cols: &PanelColumns, wanted: &[&str]) -> Opti
 }
 
 /// Reads the panel file.
-pub fn read_panel(path: &Path, cols: &PanelColumns) -> Result<LongPanel, String> {
+pub fn read_panel(path: &Path, cols: &PanelColumns) -> Result<LongPanel, PanelInputError> {
     if let Some(p) = read_typed_parquet(path, cols)? {
         return Ok(p);
     }
@@ -228,7 +249,7 @@ pub fn read_panel(path: &Path, cols: &PanelColumns) -> Result<LongPanel, String>
     let n_cov = cols.covariates.len();
     let (data, first_row) = read_columns(path, &names)?;
     let style: DecimalStyle = detect_style(data[3].iter().map(String::as_str));
-    let int = |k: usize, col: &str, empty_is_zero: bool| -> Result<Vec<i64>, String> {
+    let int = |k: usize, col: &str, empty_is_zero: bool| -> Result<Vec<i64>, PanelInputError> {
         data[k]
             .iter()
             .enumerate()
@@ -255,7 +276,7 @@ pub fn read_panel(path: &Path, cols: &PanelColumns) -> Result<LongPanel, String>
             parse_number(v, style)
                 .map_err(|_| cell_error(path, r + first_row, &cols.outcome, v, "bukan angka / not a number"))
         })
-        .collect::<Result<Vec<f64>, String>>()?;
+        .collect::<Result<Vec<f64>, PanelInputError>>()?;
     let mut x = vec![0.0; y.len() * n_cov];
     for (j, name) in cols.covariates.iter().enumerate() {
         let style = detect_style(data[4 + j].iter().map(String::as_str));

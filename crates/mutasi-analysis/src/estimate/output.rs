@@ -4,6 +4,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::error::AnalysisError;
 use mutasi_io::data::table::{ColumnData as C, TableData, write_parquet};
 use mutasi_stats::aggregate::{Aggregation, Estimate};
 use mutasi_stats::bootstrap::Bands;
@@ -170,8 +171,8 @@ pub fn write_all(
     aggs: &[(Aggregation, Option<Bands>)],
     report: &EstimateReport,
     z: f64,
-) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+) -> Result<(), AnalysisError> {
+    std::fs::create_dir_all(dir).map_err(AnalysisError::io(dir))?;
     write_parquet(att_gt_table(res, z, cell_boot), &dir.join("att_gt.parquet"))?;
     write_parquet(aggregates_table(aggs, z), &dir.join("aggregates.parquet"))?;
     if let Some((dynamic, bands)) =
@@ -182,8 +183,9 @@ pub fn write_all(
             &dir.join("event_study.parquet"),
         )?;
     }
-    let json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("estimate.json"), json + "\n").map_err(|e| format!("{}: {e}", dir.display()))
+    let json = serde_json::to_string_pretty(report)?;
+    let path = dir.join("estimate.json");
+    std::fs::write(&path, json + "\n").map_err(AnalysisError::io(&path))
 }
 
 /// `event_study.parquet` of the stacked estimator (same layout as [`event_study_table`], with

@@ -8,6 +8,7 @@
 //! jenis_unit. **Descriptive, not causal**: drifts, forced rating distributions and regression to
 //! the mean all move these numbers; `mutasi estimate` gives comparison-group estimates.
 
+use crate::error::AnalysisError;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -84,7 +85,7 @@ fn sort_points(
 }
 
 /// Builds every window.
-pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, String> {
+pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, AnalysisError> {
     let (kf, mf, uf) = (
         validated.join("kinerja.parquet"),
         validated.join("mutasi.parquet"),

@@ -8,6 +8,7 @@
 
 pub mod accounting;
 
+use crate::error::AnalysisError;
 use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt};
@@ -55,7 +56,7 @@ pub(crate) fn read_presence(
     until: Option<NaiveDate>,
     units: &Codes,
     people: &mut Codes,
-) -> Result<Presence, String> {
+) -> Result<Presence, AnalysisError> {
     let kf = validated.join("kinerja.parquet");
     // The whole table as kept in memory, its rows of `indikator` picked here (no filtered copy
     // of its columns); every monthly row when no row has that indicator.
@@ -149,7 +150,7 @@ struct Transfer {
     from_inferred: bool,
 }
 
-pub fn movement(validated: &Path, opts: &MovementOptions) -> Result<MovementTables, String> {
+pub fn movement(validated: &Path, opts: &MovementOptions) -> Result<MovementTables, AnalysisError> {
     let uf = validated.join("unit_kerja.parquet");
     let ut = read_table_shared(&uf, None, None)?;
     let mut units = Codes::default();
@@ -314,7 +315,8 @@ pub fn movement(validated: &Path, opts: &MovementOptions) -> Result<MovementTabl
     let flows = tr
         .to_frame()
         .and_then(|t| ut.to_frame().map(|u| (t, u)))
-        .and_then(|(t, u)| flows_table(t, u).map_err(|e| format!("flows_opd: {e}")))?;
+        .and_then(|(t, u)| flows_table(t, u))
+        .map_err(|source| AnalysisError::Frame { table: "flows_opd", source })?;
     Ok(MovementTables { units: units_table, opd: opd_table, flows, transfers: tr, mobility: mob })
 }
 

@@ -46,6 +46,9 @@ struct Golden {
 }
 
 /// The lines up to the next blank one.
+/// Test helper results: any error, shown with its message.
+type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
+
 fn block<'a>(lines: &mut std::iter::Peekable<impl Iterator<Item = &'a str>>) -> Vec<String> {
     let mut out = Vec::new();
     while let Some(l) = lines.peek() {
@@ -58,7 +61,7 @@ fn block<'a>(lines: &mut std::iter::Peekable<impl Iterator<Item = &'a str>>) -> 
     out
 }
 
-fn parse(text: &str) -> Result<Golden, String> {
+fn parse(text: &str) -> Fallible<Golden> {
     let mut g = Golden { min_group: 5, tables: Vec::new(), queries: Vec::new() };
     let mut lines = text.lines().map(|l| l.split(" #").next().unwrap_or("").trim_end()).peekable();
     while let Some(line) = lines.next() {
@@ -71,24 +74,24 @@ fn parse(text: &str) -> Result<Golden, String> {
         } else if let Some(name) = line.strip_prefix("table ") {
             let mut rows = block(&mut lines);
             if rows.is_empty() {
-                return Err(format!("table {name}: no header"));
+                return Err(format!("table {name}: no header").into());
             }
             let header = rows.remove(0);
             g.tables.push(InputTable { name: name.trim().to_string(), header, rows });
         } else if let Some(name) = line.strip_prefix("query ") {
             if lines.next().map(str::trim) != Some("----") {
-                return Err(format!("query {name}: `----` expected on the next line"));
+                return Err(format!("query {name}: `----` expected on the next line").into());
             }
             g.queries.push(Expected { name: name.trim().to_string(), lines: block(&mut lines) });
         } else {
-            return Err(format!("unexpected line `{line}`"));
+            return Err(format!("unexpected line `{line}`").into());
         }
     }
     Ok(g)
 }
 
 /// The input table as a DataFrame, from its typed header and `|`-separated rows.
-fn frame(t: &InputTable) -> Result<DataFrame, String> {
+fn frame(t: &InputTable) -> Fallible<DataFrame> {
     let fields: Vec<(&str, &str)> = t
         .header
         .split('|')
@@ -102,7 +105,8 @@ fn frame(t: &InputTable) -> Result<DataFrame, String> {
             r.join("|"),
             r.len(),
             fields.len()
-        ));
+        )
+        .into());
     }
     let mut columns = Vec::new();
     for (j, (name, ty)) in fields.iter().enumerate() {
@@ -141,18 +145,18 @@ fn frame(t: &InputTable) -> Result<DataFrame, String> {
                         .transpose()
                     })
                     .collect::<Result<_, _>>()?;
-                Column::new((*name).into(), days).cast(&DataType::Date).map_err(|e| e.to_string())?
+                Column::new((*name).into(), days).cast(&DataType::Date)?
             }
-            other => return Err(format!("table {}: unknown type `{other}`", t.name)),
+            other => return Err(format!("table {}: unknown type `{other}`", t.name).into()),
         };
         columns.push(col);
     }
-    DataFrame::new(cells.len(), columns).map_err(|e| e.to_string())
+    Ok(DataFrame::new(cells.len(), columns)?)
 }
 
-fn write(df: &mut DataFrame, path: &Path) -> Result<(), String> {
-    let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
-    ParquetWriter::new(file).finish(df).map_err(|e| e.to_string())?;
+fn write(df: &mut DataFrame, path: &Path) -> Fallible<()> {
+    let file = std::fs::File::create(path)?;
+    ParquetWriter::new(file).finish(df)?;
     Ok(())
 }
 
@@ -177,9 +181,9 @@ fn float(x: f64) -> String {
 }
 
 /// A result file as lines: its header, then one line per row.
-fn lines_of(path: &Path) -> Result<Vec<String>, String> {
+fn lines_of(path: &Path) -> Fallible<Vec<String>> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let df = ParquetReader::new(file).finish().map_err(|e| e.to_string())?;
+    let df = ParquetReader::new(file).finish()?;
     let mut out = vec![df.get_column_names().iter().map(|n| n.to_string()).collect::<Vec<_>>().join("|")];
     for i in 0..df.height() {
         let row: Vec<String> = df
@@ -197,8 +201,8 @@ fn queries_dir() -> PathBuf {
 }
 
 /// Runs the repository's queries over one golden file's tables; returns each query's lines.
-fn run(g: &Golden) -> Result<Vec<(String, Vec<String>)>, String> {
-    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+fn run(g: &Golden) -> Fallible<Vec<(String, Vec<String>)>> {
+    let tmp = tempfile::tempdir()?;
     let mut tables = Vec::new();
     for t in &g.tables {
         let path = tmp.path().join(format!("{}.parquet", t.name));

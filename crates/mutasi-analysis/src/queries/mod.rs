@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use mutasi_io::data::sql::{SqlRunner, tables_read};
-use mutasi_io::data::table::{read_table, write_parquet};
+use mutasi_io::data::table::{TableError, read_table, write_parquet};
 
 #[cfg(test)]
 mod golden;
@@ -28,11 +28,51 @@ pub struct QueryFile {
     pub check: bool,
 }
 
+/// Why the analysts' queries could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// The queries folder or a query file could not be read, or the output folder made.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A query's SQL could not be parsed.
+    #[error("{path}: {source}")]
+    Parse {
+        path: PathBuf,
+        #[source]
+        source: TableError,
+    },
+    /// A query failed when it ran.
+    #[error("{path}: {source}\n\nhint: periksa kueri ini / check this query")]
+    Failed {
+        path: PathBuf,
+        #[source]
+        source: TableError,
+    },
+    /// Two files make the same table.
+    #[error("{path}: nama tabel `{name}` dipakai lebih dari satu berkas / two files make the same table")]
+    DuplicateName { path: PathBuf, name: String },
+    /// A query reads a table that neither the month nor another query makes.
+    #[error(
+        "{path}:{line}:{column}: tabel `{table}` tidak dikenal / unknown table\n\nhint: tabel yang ada / tables: {known}"
+    )]
+    UnknownTable { path: PathBuf, line: usize, column: usize, table: String, known: String },
+    /// Queries read each other in a cycle.
+    #[error("{path}:{line}:{column}: siklus antar-kueri / queries read each other in a cycle: {files}")]
+    Cycle { path: PathBuf, line: usize, column: usize, files: String },
+    /// A result could not be read back or written.
+    #[error(transparent)]
+    Table(#[from] TableError),
+}
+
 /// Every `.sql` file under `dir`, sorted by path.
-pub fn discover(dir: &Path) -> Result<Vec<QueryFile>, String> {
-    fn walk(d: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+pub fn discover(dir: &Path) -> Result<Vec<QueryFile>, QueryError> {
+    fn walk(d: &Path, out: &mut Vec<PathBuf>) -> Result<(), QueryError> {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(d)
-            .map_err(|e| format!("{}: {e}", d.display()))?
+            .map_err(|source| QueryError::Io { path: d.to_path_buf(), source })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .collect();
         entries.sort();
@@ -50,7 +90,8 @@ pub fn discover(dir: &Path) -> Result<Vec<QueryFile>, String> {
     paths
         .into_iter()
         .map(|path| {
-            let sql = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let sql = std::fs::read_to_string(&path)
+                .map_err(|source| QueryError::Io { path: path.clone(), source })?;
             let name = path.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
             let check = path.parent().and_then(|p| p.file_name()).is_some_and(|n| n == "checks");
             Ok(QueryFile { name, path, sql, check })
@@ -113,25 +154,23 @@ fn locate(text: &str, word: &str) -> (usize, usize) {
 
 /// The order to run `files` in, given the tables each reads (`reads[k]`) and the tables already
 /// there (`known`). An unknown table or a cycle is an error naming the file, line and column.
-pub fn order(files: &[QueryFile], reads: &[Vec<String>], known: &[String]) -> Result<Vec<usize>, String> {
+pub fn order(files: &[QueryFile], reads: &[Vec<String>], known: &[String]) -> Result<Vec<usize>, QueryError> {
     let mut done: Vec<bool> = vec![false; files.len()];
     let mut out = Vec::new();
     for (k, f) in files.iter().enumerate() {
         if files.iter().filter(|g| g.name == f.name).count() > 1 {
-            return Err(format!(
-                "{}: nama tabel `{}` dipakai lebih dari satu berkas / two files make the same table",
-                f.path.display(),
-                f.name
-            ));
+            return Err(QueryError::DuplicateName { path: f.path.clone(), name: f.name.clone() });
         }
         for t in &reads[k] {
             if !known.contains(t) && !files.iter().any(|g| g.name == *t) {
-                let (line, col) = locate(&f.sql, t);
-                return Err(format!(
-                    "{}:{line}:{col}: tabel `{t}` tidak dikenal / unknown table\n\nhint: tabel yang ada / tables: {}",
-                    f.path.display(),
-                    known.join(", ")
-                ));
+                let (line, column) = locate(&f.sql, t);
+                return Err(QueryError::UnknownTable {
+                    path: f.path.clone(),
+                    line,
+                    column,
+                    table: t.clone(),
+                    known: known.join(", "),
+                });
             }
         }
     }
@@ -154,12 +193,13 @@ pub fn order(files: &[QueryFile], reads: &[Vec<String>], known: &[String]) -> Re
                     .collect();
                 let first = (0..files.len()).find(|k| !done[*k]).unwrap_or(0);
                 let dep = reads[first].iter().find(|t| !known.contains(t)).cloned().unwrap_or_default();
-                let (line, col) = locate(&files[first].sql, &dep);
-                return Err(format!(
-                    "{}:{line}:{col}: siklus antar-kueri / queries read each other in a cycle: {}",
-                    files[first].path.display(),
-                    stuck.join(" → ")
-                ));
+                let (line, column) = locate(&files[first].sql, &dep);
+                return Err(QueryError::Cycle {
+                    path: files[first].path.clone(),
+                    line,
+                    column,
+                    files: stuck.join(" → "),
+                });
             }
         }
     }
@@ -187,12 +227,12 @@ pub fn run_queries(
     tables: &[(String, PathBuf)],
     out: &Path,
     min_group: u64,
-) -> Result<Vec<QueryResult>, String> {
+) -> Result<Vec<QueryResult>, QueryError> {
     let files = discover(dir)?;
     if files.is_empty() {
         return Ok(Vec::new());
     }
-    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    std::fs::create_dir_all(out).map_err(|source| QueryError::Io { path: out.to_path_buf(), source })?;
     let mut runner = SqlRunner::default();
     for (name, path) in tables {
         runner.register_parquet(name, path)?;
@@ -204,16 +244,16 @@ pub fn run_queries(
             let own = cte_names(&f.sql);
             tables_read(&f.sql)
                 .map(|t| t.into_iter().filter(|n| !own.contains(n)).collect())
-                .map_err(|e| format!("{}: {e}", f.path.display()))
+                .map_err(|source| QueryError::Parse { path: f.path.clone(), source })
         })
         .collect::<Result<_, _>>()?;
     let mut results = Vec::new();
     for k in order(&files, &reads, &known)? {
         let f = &files[k];
         let path = out.join(format!("{}.parquet", f.name));
-        let rows = runner.run(&f.name, &f.sql, &path).map_err(|e| {
-            format!("{}: {e}\n\nhint: periksa kueri ini / check this query", f.path.display())
-        })?;
+        let rows = runner
+            .run(&f.name, &f.sql, &path)
+            .map_err(|source| QueryError::Failed { path: f.path.clone(), source })?;
         let mut ditekan = 0;
         if !f.check && rows > 0 {
             let d = suppress::directives(&f.sql);
@@ -279,7 +319,8 @@ mod tests {
         let sql = text.split_once('\n').map_or("", |(_, s)| s);
         let started = std::time::Instant::now();
         let err = mutasi_io::data::sql::tables_read_within(sql, std::time::Duration::from_millis(300))
-            .expect_err("gives up");
+            .expect_err("gives up")
+            .to_string();
         assert!(err.contains("tidak selesai diurai") && started.elapsed().as_secs() < 3, "{err}");
         // A real query is untouched by the limit.
         assert_eq!(
@@ -298,7 +339,8 @@ mod tests {
         let files = vec![QueryFile { name: "xr".into(), path: "q.sql".into(), sql, check: false }];
         let started = std::time::Instant::now();
         let _ = order(&files, &reads, &["pegawai".to_string()]);
-        let err = order(&files, &[vec![String::new()]], &["pegawai".to_string()]).expect_err("unknown");
+        let err =
+            order(&files, &[vec![String::new()]], &["pegawai".to_string()]).expect_err("unknown").to_string();
         assert!(err.contains("q.sql:1:1") && started.elapsed().as_secs() < 5, "{err}");
         // Every input the fuzzer kept as a regression, through the fuzz target's own steps.
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/regressions/query_order");
@@ -328,10 +370,11 @@ mod tests {
     #[test]
     fn unknown_tables_and_cycles_name_file_line_and_column() {
         let files = vec![q("x", "SELECT *\nFROM  mutasii")];
-        let e = order(&files, &[vec!["mutasii".into()]], &["mutasi".into()]).expect_err("unknown");
+        let e =
+            order(&files, &[vec!["mutasii".into()]], &["mutasi".into()]).expect_err("unknown").to_string();
         assert!(e.starts_with("queries/x.sql:2:7: tabel `mutasii`"), "{e}");
         let files = vec![q("a", "SELECT * FROM b"), q("b", "SELECT * FROM a")];
-        let e = order(&files, &[vec!["b".into()], vec!["a".into()]], &[]).expect_err("cycle");
+        let e = order(&files, &[vec!["b".into()], vec!["a".into()]], &[]).expect_err("cycle").to_string();
         assert!(e.contains("siklus") && e.starts_with("queries/a.sql:1:15"), "{e}");
     }
 }

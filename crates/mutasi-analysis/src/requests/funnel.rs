@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::{RequestOptions, UNKNOWN};
-use mutasi_io::data::frame::{FrameError, scan};
+use mutasi_io::data::frame::{TableError, scan};
 use mutasi_stats::proportion::{equal_rates_test, wilson};
 
 /// The attributes approval rates are compared by, as columns of [`requests`].
@@ -47,7 +47,7 @@ fn month_key(e: Expr) -> Expr {
 /// `diputuskan` (the decision date, null when none is known by `until`), `opd` (of the origin
 /// unit, else of the author's unit) and the [`DIMENSIONS`]. A decision after `until` is not known
 /// yet: its request reads `diproses`. Requests without an author, status or date are left out.
-pub fn requests(validated: &Path, until: Option<NaiveDate>) -> Result<LazyFrame, FrameError> {
+pub fn requests(validated: &Path, until: Option<NaiveDate>) -> Result<LazyFrame, TableError> {
     let pf = validated.join("pegawai.parquet");
     let people = scan(&pf)?
         .select([
@@ -70,13 +70,13 @@ pub fn requests(validated: &Path, until: Option<NaiveDate>) -> Result<LazyFrame,
     let texts: Vec<Option<&str>> = golongan
         .column("golongan")
         .and_then(|c| c.str().map(|s| s.iter().collect()))
-        .map_err(|source| FrameError::Polars { path: pf.clone(), source })?;
+        .map_err(|source| TableError::Polars { path: pf.clone(), source })?;
     let groups: Vec<String> = texts.iter().map(|g| golongan_group(g.unwrap_or_default())).collect();
     let golongan = DataFrame::new(
         texts.len(),
         vec![Column::new("golongan".into(), texts), Column::new("golongan_kelompok".into(), groups)],
     )
-    .map_err(|source| FrameError::Polars { path: pf.clone(), source })?;
+    .map_err(|source| TableError::Polars { path: pf.clone(), source })?;
     let uf = validated.join("unit_kerja.parquet");
     let opd_of = crate::descriptive::units::opd_of(scan(&uf)?);
     let rf = validated.join("permohonan.parquet");
@@ -144,8 +144,8 @@ fn label(key: i64) -> String {
 /// such month): requests submitted, decided, approved and rejected that month, still open at its
 /// end (cancelled requests are not counted: their cancellation date is unknown), and the median
 /// and 90th percentile of days from submission to decision (type 7, R's default).
-pub fn funnel(reqs: LazyFrame, until: Option<NaiveDate>, path: &Path) -> Result<DataFrame, FrameError> {
-    let fail = |source: PolarsError| FrameError::Polars { path: path.to_path_buf(), source };
+pub fn funnel(reqs: LazyFrame, until: Option<NaiveDate>, path: &Path) -> Result<DataFrame, TableError> {
+    let fail = |source: PolarsError| TableError::Polars { path: path.to_path_buf(), source };
     let reqs = reqs
         .select([
             col("opd"),
@@ -243,8 +243,8 @@ struct GroupRate {
 
 /// Approval rates of the decided requests by group, for each of the [`DIMENSIONS`]: the groups
 /// and their counts from a Polars group-by, the intervals and tests from `mutasi_stats`.
-pub fn fairness(reqs: LazyFrame, opts: &RequestOptions, path: &Path) -> Result<DataFrame, FrameError> {
-    let fail = |source: PolarsError| FrameError::Polars { path: path.to_path_buf(), source };
+pub fn fairness(reqs: LazyFrame, opts: &RequestOptions, path: &Path) -> Result<DataFrame, TableError> {
+    let fail = |source: PolarsError| TableError::Polars { path: path.to_path_buf(), source };
     let decided = reqs
         .filter(is_decided(col("status")))
         .filter(col("diputuskan").is_not_null())
@@ -272,7 +272,7 @@ pub fn fairness(reqs: LazyFrame, opts: &RequestOptions, path: &Path) -> Result<D
             .column("kelompok")
             .and_then(|c| c.str().map(|s| s.iter().map(|g| g.unwrap_or(UNKNOWN).to_string()).collect()))
             .map_err(fail)?;
-        let counts = |name: &str| -> Result<Vec<u64>, FrameError> {
+        let counts = |name: &str| -> Result<Vec<u64>, TableError> {
             groups
                 .column(name)
                 .and_then(|c| c.u64().map(|c| c.iter().map(|x| x.unwrap_or(0)).collect()))

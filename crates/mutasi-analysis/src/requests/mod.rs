@@ -14,13 +14,14 @@
 pub mod funnel;
 pub mod matching;
 
+use crate::error::AnalysisError;
 use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use mutasi_io::data::frame::{FrameError, collect, scan};
+use mutasi_io::data::frame::{TableError, collect, scan};
 use mutasi_io::data::table::{ColumnData as C, TableData, read_table_shared};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +58,10 @@ pub(crate) const UNKNOWN: &str = "tidak_diketahui";
 
 /// `permohonan_match` (every transfer, requested or not, and every approved request without a
 /// transfer) and `permohonan_rules` (every approved request against the rules).
-pub fn request_checks(validated: &Path, opts: &RequestOptions) -> Result<(TableData, TableData), String> {
+pub fn request_checks(
+    validated: &Path,
+    opts: &RequestOptions,
+) -> Result<(TableData, TableData), AnalysisError> {
     use matching::{Approved, TransferIn, match_requests};
     use mutasi_domain::tenure::{MIN_MONTHS_IN_POST, blackout_of, months_between};
     let rf = validated.join("permohonan.parquet");
@@ -215,7 +219,7 @@ pub fn request_checks(validated: &Path, opts: &RequestOptions) -> Result<(TableD
 
 /// The two request tables (`docs/outputs.md`), `permohonan_funnel` and `permohonan_fairness`;
 /// empty tables with their columns when there is no `permohonan` data.
-pub fn request_tables(validated: &Path, opts: &RequestOptions) -> Result<(DataFrame, DataFrame), FrameError> {
+pub fn request_tables(validated: &Path, opts: &RequestOptions) -> Result<(DataFrame, DataFrame), TableError> {
     let reqs = funnel::requests(validated, opts.until)?.cache();
     let path = validated.join("permohonan.parquet");
     Ok((funnel::funnel(reqs.clone(), opts.until, &path)?, funnel::fairness(reqs, opts, &path)?))
@@ -224,15 +228,16 @@ pub fn request_tables(validated: &Path, opts: &RequestOptions) -> Result<(DataFr
 /// `permohonan_share`: per year and destination OPD, transfers (rotasi, promosi, demosi), how many
 /// were requested, their share, and approved requests left without a transfer (by the requested
 /// unit's OPD; `tidak_diketahui` when none was named). Built from `permohonan_match`.
-pub fn request_share(validated: &Path, matched: &TableData) -> Result<DataFrame, String> {
+pub fn request_share(validated: &Path, matched: &TableData) -> Result<DataFrame, AnalysisError> {
     let uf = validated.join("unit_kerja.parquet");
-    let opd_of = crate::descriptive::units::opd_of(scan(&uf).map_err(|e| e.to_string())?)
+    let opd_of = crate::descriptive::units::opd_of(scan(&uf)?)
         .select([col("unit_id").alias("unit"), col("opd").alias("opd_tujuan")]);
     // A transfer counts in its year and destination OPD; an approved request without one in the
     // year of its decision (else its submission) and the requested unit's OPD.
     let transfer = col("baris").eq(lit("mutasi")).fill_null(lit(false));
     let share = matched
-        .to_frame()?
+        .to_frame()
+        .map_err(|source| AnalysisError::Frame { table: "permohonan_share", source })?
         .lazy()
         .select([
             transfer.clone().alias("pindah"),
@@ -270,5 +275,5 @@ pub fn request_share(validated: &Path, matched: &TableData) -> Result<DataFrame,
             col("disetujui_tanpa_mutasi"),
         ])
         .sort(["tahun", "opd_tujuan"], SortMultipleOptions::default());
-    collect(share, &uf).map_err(|e| e.to_string())
+    Ok(collect(share, &uf)?)
 }

@@ -7,6 +7,7 @@
 //! indicator (visits by default) has values in that period, is their sum; without it
 //! `sampel_cukup` is null.
 
+use crate::error::AnalysisError;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -97,7 +98,7 @@ impl IkmRow {
 }
 
 /// Every unit × period with SKM answers or a reported IKM.
-pub fn ikm_rows(validated: &Path, opts: &IkmOptions) -> Result<Vec<IkmRow>, String> {
+pub fn ikm_rows(validated: &Path, opts: &IkmOptions) -> Result<Vec<IkmRow>, AnalysisError> {
     let sf = validated.join("skm.parquet");
     let skm = read_table_shared(&sf, None, None)?;
     let dates = skm.date_column("tanggal", &sf)?;
@@ -108,7 +109,7 @@ pub fn ikm_rows(validated: &Path, opts: &IkmOptions) -> Result<Vec<IkmRow>, Stri
         })
         .collect();
     if unsur_cols.len() < 9 {
-        return Err(format!("{}: kolom u1 … u9 tidak lengkap / columns u1 … u9 missing", sf.display()));
+        return Err(AnalysisError::MissingColumns { path: sf.clone(), columns: "u1 … u9" });
     }
     // Answers per (unit, period), one row of `width` answers after another: grouped by the unit's
     // dictionary code, then keyed by its text once per group, not once per answer row.
@@ -171,7 +172,8 @@ pub fn ikm_rows(validated: &Path, opts: &IkmOptions) -> Result<Vec<IkmRow>, Stri
                 };
             let weights = opts.weights.get(&key.0);
             if let Some(w) = weights {
-                check_weights(w, unsur).map_err(|e| format!("service.unsur_weights.{}: {e}", key.0))?;
+                check_weights(w, unsur)
+                    .map_err(|source| AnalysisError::Weights { unit: key.0.to_string(), source })?;
             }
             let grading = opts.grading(unsur);
             let raw = answers.map(|a| {

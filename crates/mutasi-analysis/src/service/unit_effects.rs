@@ -12,6 +12,7 @@
 //! - Comparison: never- and not-yet-treated units of the same `jenis_unit` (Puskesmas against
 //!   Puskesmas, school against school).
 
+use crate::error::AnalysisError;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -92,7 +93,7 @@ fn first_events(
     treatment: &UnitTreatment,
     until: Option<NaiveDate>,
     presence_indikator: &str,
-) -> Result<BTreeMap<String, NaiveDate>, String> {
+) -> Result<BTreeMap<String, NaiveDate>, AnalysisError> {
     let mf = validated.join("mutasi.parquet");
     let m = read_table_shared(&mf, None, None)?;
     let (asal, tujuan, jabatan) = (
@@ -215,7 +216,7 @@ fn outcome_series(
     ikm: &[IkmRow],
     until: Option<NaiveDate>,
     type_of: &BTreeMap<String, String>,
-) -> Result<(BTreeMap<String, Series>, Units), String> {
+) -> Result<(BTreeMap<String, Series>, Units), AnalysisError> {
     let lf = validated.join("layanan.parquet");
     let lay = read_table_shared(&lf, None, None)?;
     let (units, inds, kinds) = (
@@ -306,7 +307,7 @@ pub fn unit_effects(
     validated: &Path,
     ikm: &[IkmRow],
     opts: &UnitOptions,
-) -> Result<(TableData, Vec<UnitNote>), String> {
+) -> Result<(TableData, Vec<UnitNote>), AnalysisError> {
     let uf = validated.join("unit_kerja.parquet");
     let ut = read_table_shared(&uf, None, None)?;
     let type_of: BTreeMap<String, String> = ut

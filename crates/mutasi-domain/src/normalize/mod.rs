@@ -15,12 +15,20 @@ pub mod period;
 pub mod rating;
 pub mod skm_answer;
 
+/// A normaliser accepted `raw` but what it gave back is not consistent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what}: {raw:?}")]
+pub struct Inconsistency {
+    pub what: &'static str,
+    pub raw: String,
+}
+
 /// Runs every normaliser on `raw` and checks that what each accepts is consistent: a parsed
 /// date prints and parses back to itself, a period round-trips through its label, an accepted
 /// number is finite, an accepted NIP has 18 digits. Shared by the property tests and the
 /// `normalizers` fuzz target; a panic inside any normaliser is the other failure they look for.
-pub fn check_consistency(raw: &str) -> Result<(), String> {
-    let fail = |what: &str| Err(format!("{what}: {raw:?}"));
+pub fn check_consistency(raw: &str) -> Result<(), Inconsistency> {
+    let fail = |what: &'static str| Err(Inconsistency { what, raw: raw.to_string() });
     if let Ok(d) = date::parse_date(raw)
         && date::parse_date(&date::iso(d)).ok() != Some(d)
     {
@@ -71,7 +79,7 @@ mod properties {
     use super::check_consistency;
 
     fn exercise(raw: &str) -> Result<(), TestCaseError> {
-        check_consistency(raw).map_err(TestCaseError::fail)
+        check_consistency(raw).map_err(|e| TestCaseError::fail(e.to_string()))
     }
 
     proptest! {

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use super::table::TableData;
+use super::table::{TableData, TableError};
 
 /// What identifies one read: the file as it is now, the columns and the row filter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -83,8 +83,8 @@ pub fn shared(
     path: &Path,
     columns: Option<&[&str]>,
     filter: Option<(&str, &[&str])>,
-    read: impl FnOnce() -> Result<TableData, String>,
-) -> Result<Rc<TableData>, String> {
+    read: impl FnOnce() -> Result<TableData, TableError>,
+) -> Result<Rc<TableData>, TableError> {
     let active = MEMO.with(|m| m.borrow().is_some());
     let Some(k) = active.then(|| key(path, columns, filter)).flatten() else {
         return read().map(Rc::new);
@@ -249,7 +249,9 @@ mod tests {
             shared(&f, None, None, || read(8)).expect("read");
             assert_eq!(calls.get(), 6);
             // Errors are not kept.
-            assert!(shared(&f, Some(&["y"]), None, || Err("bad".to_string())).is_err());
+            assert!(
+                shared(&f, Some(&["y"]), None, || Err(TableError::DanglingCode { path: f.clone() })).is_err()
+            );
             shared(&f, Some(&["y"]), None, || read(9)).expect("read");
             assert_eq!(calls.get(), 7);
         }

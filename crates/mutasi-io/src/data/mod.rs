@@ -7,6 +7,7 @@
 //! are decoded once ([`cache`]).
 
 pub mod cache;
+pub mod error;
 pub mod frame;
 pub mod page_zstd;
 pub mod parquet_in;

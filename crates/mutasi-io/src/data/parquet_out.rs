@@ -25,7 +25,7 @@ use polars_parquet::write::{
 };
 
 use super::page_zstd::ZstdPages;
-use super::table::{ColumnData, TableData};
+use super::table::{ColumnData, TableData, TableError};
 
 /// Rows per row group, Polars' default (512²): a larger table is cut into equal groups.
 const ROW_GROUP: usize = 512 * 512;
@@ -45,8 +45,8 @@ enum Source<'a> {
 }
 
 /// Writes `table` to `writer` as Parquet; returns the number of bytes written.
-pub fn write_table<W: std::io::Write>(table: &TableData, writer: W, path: &Path) -> Result<u64, String> {
-    let err = |e: PolarsError| format!("{}: {e}", path.display());
+pub fn write_table<W: std::io::Write>(table: &TableData, writer: W, path: &Path) -> Result<u64, TableError> {
+    let err = TableError::polars(path);
     let height = table.height();
     let mut schema = Schema::default();
     let mut sources = Vec::with_capacity(table.columns.len());
@@ -62,7 +62,7 @@ pub fn write_table<W: std::io::Write>(table: &TableData, writer: W, path: &Path)
                     Source::Arrow(array)
                 }
                 None => {
-                    let column = polars_column(name, other).map_err(err)?;
+                    let column = polars_column(name, other).map_err(&err)?;
                     schema.insert(name.as_str().into(), column.dtype().clone());
                     let series = column.as_materialized_series().rechunk();
                     Source::Arrow(series.to_arrow(0, CompatLevel::newest()))
@@ -85,7 +85,7 @@ pub fn write_table<W: std::io::Write>(table: &TableData, writer: W, path: &Path)
         })
         .collect();
     let mut batched =
-        ParquetWriter::new(writer).with_compression(compression()).batched(&schema).map_err(err)?;
+        ParquetWriter::new(writer).with_compression(compression()).batched(&schema).map_err(&err)?;
     let fields: Vec<ParquetType> = batched.parquet_schema().fields().to_vec();
     let options = WriteOptions {
         statistics: StatisticsOptions::default(),
@@ -99,9 +99,9 @@ pub fn write_table<W: std::io::Write>(table: &TableData, writer: W, path: &Path)
             let array: Box<dyn Array> = match source {
                 Source::Arrow(a) => a.sliced(start, len),
                 Source::Dict { values, codes } => dictionary_slice(values, &codes[start..start + len])
-                    .map_err(|e| format!("{}: {e}", path.display()))?,
+                    .ok_or_else(|| TableError::DanglingCode { path: path.to_path_buf() })?,
             };
-            for pages in array_to_columns(array, field.clone(), options, encoding).map_err(err)? {
+            for pages in array_to_columns(array, field.clone(), options, encoding).map_err(&err)? {
                 let pages = pages.map(|p| p.map_err(|e| ParquetError::FeatureNotSupported(e.to_string())));
                 columns.push(Ok(match options.compression {
                     CompressionOptions::Zstd(level) => {
@@ -115,7 +115,7 @@ pub fn write_table<W: std::io::Write>(table: &TableData, writer: W, path: &Path)
             }
         }
         let group: RowGroupIterColumns<'static, PolarsError> = DynIter::new(columns.into_iter());
-        batched.write_row_groups(vec![group]).map_err(err)?;
+        batched.write_row_groups(vec![group]).map_err(&err)?;
     }
     batched.finish().map_err(err)
 }
@@ -190,8 +190,9 @@ fn row_groups(height: usize) -> Vec<(usize, usize)> {
 }
 
 /// The rows `codes` of a dictionary column as one row group's Arrow array: a dictionary of the
-/// values used, in order of first use, or the plain texts when most rows hold distinct values.
-fn dictionary_slice(values: &[String], codes: &[Option<u32>]) -> Result<Box<dyn Array>, String> {
+/// values used, in order of first use, or the plain texts when most rows hold distinct values;
+/// `None` when a code has no value.
+fn dictionary_slice(values: &[String], codes: &[Option<u32>]) -> Option<Box<dyn Array>> {
     const UNSEEN: u32 = u32::MAX;
     let mut local = vec![UNSEEN; values.len()];
     let mut used: Vec<&str> = Vec::new();
@@ -199,9 +200,7 @@ fn dictionary_slice(values: &[String], codes: &[Option<u32>]) -> Result<Box<dyn 
     for c in codes {
         let key = match c {
             Some(c) => {
-                let slot = local.get_mut(*c as usize).ok_or_else(|| {
-                    format!("kode kamus {c} di luar {} nilai / dictionary code out of range", values.len())
-                })?;
+                let slot = local.get_mut(*c as usize)?;
                 if *slot == UNSEEN {
                     *slot = used.len() as u32;
                     used.push(values[*c as usize].as_str());
@@ -216,13 +215,13 @@ fn dictionary_slice(values: &[String], codes: &[Option<u32>]) -> Result<Box<dyn 
         codes.iter().any(Option::is_none).then(|| codes.iter().map(Option::is_some).collect::<Bitmap>());
     if codes.len() > 128 && used.len() as f64 / codes.len() as f64 > DICTIONARY_MAX_SHARE {
         let texts: Vec<Option<&str>> = codes.iter().map(|c| c.map(|c| values[c as usize].as_str())).collect();
-        return Ok(Utf8ViewArray::from_slice(texts).boxed());
+        return Some(Utf8ViewArray::from_slice(texts).boxed());
     }
     let keys = PrimitiveArray::<u32>::new(ArrowDataType::UInt32, keys.into(), validity);
     let dtype = ArrowDataType::Dictionary(IntegerType::UInt32, Box::new(ArrowDataType::Utf8View), false);
     DictionaryArray::try_new(dtype, keys, Utf8ViewArray::from_slice_values(used).boxed())
         .map(|a| a.boxed())
-        .map_err(|e| e.to_string())
+        .ok()
 }
 
 #[cfg(test)]
@@ -316,7 +315,8 @@ mod tests {
         t.push("unit_id", ColumnData::Dict { values: vec!["a".into()], codes: vec![Some(0), Some(5)] });
         let mut out = Vec::new();
         let e = write_table(&t, &mut out, Path::new("x.parquet")).expect_err("code 5 of 1 value");
-        assert!(e.contains("di luar"), "{e}");
+        assert!(matches!(e, TableError::DanglingCode { .. }), "{e}");
+        assert!(e.to_string().starts_with("x.parquet: kode kamus tanpa nilai"), "{e}");
     }
 
     #[test]

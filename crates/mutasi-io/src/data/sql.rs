@@ -10,7 +10,7 @@ use std::path::Path;
 use polars::prelude::*;
 use polars::sql::SQLContext;
 
-use super::table::write_frame;
+use super::table::{TableError, write_frame};
 
 /// A SQL context with registered tables.
 pub struct SqlRunner {
@@ -27,11 +27,8 @@ impl Default for SqlRunner {
 impl SqlRunner {
     /// Registers the Parquet file `path` as table `name`: a lazy scan, so a query reads only the
     /// columns and rows it needs, and unused tables are never read.
-    pub fn register_parquet(&mut self, name: &str, path: &Path) -> Result<(), String> {
-        let text = path.to_str().ok_or_else(|| format!("{}: path is not UTF-8", path.display()))?;
-        let args = ScanArgsParquet { hive_options: HiveOptions::new_disabled(), ..Default::default() };
-        let lf = LazyFrame::scan_parquet(PlRefPath::new(text), args)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+    pub fn register_parquet(&mut self, name: &str, path: &Path) -> Result<(), TableError> {
+        let lf = super::frame::scan(path)?;
         self.ctx.register(name, lf);
         self.names.push(name.to_string());
         Ok(())
@@ -42,8 +39,8 @@ impl SqlRunner {
     }
 
     /// Runs `sql`, writes the result to `out`, registers it as `name`; returns its row count.
-    pub fn run(&mut self, name: &str, sql: &str, out: &Path) -> Result<usize, String> {
-        let df = self.ctx.execute(sql).and_then(|lf| lf.collect()).map_err(|e| e.to_string())?;
+    pub fn run(&mut self, name: &str, sql: &str, out: &Path) -> Result<usize, TableError> {
+        let df = self.ctx.execute(sql).and_then(|lf| lf.collect()).map_err(TableError::Sql)?;
         let rows = df.height();
         write_frame(df.clone(), out)?;
         self.ctx.register(name, df.lazy());
@@ -61,12 +58,12 @@ pub const PARSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
 /// The tables a query reads (lower case, unique). Parsing runs on a helper thread and gives up
 /// after [`PARSE_LIMIT`] with an error instead of hanging the run (the helper is left to finish
 /// on its own; the run stops on the error).
-pub fn tables_read(sql: &str) -> Result<Vec<String>, String> {
+pub fn tables_read(sql: &str) -> Result<Vec<String>, TableError> {
     tables_read_within(sql, PARSE_LIMIT)
 }
 
 /// [`tables_read`] with an explicit limit.
-pub fn tables_read_within(sql: &str, limit: std::time::Duration) -> Result<Vec<String>, String> {
+pub fn tables_read_within(sql: &str, limit: std::time::Duration) -> Result<Vec<String>, TableError> {
     let (send, receive) = std::sync::mpsc::channel();
     let text = sql.to_string();
     std::thread::Builder::new()
@@ -74,16 +71,12 @@ pub fn tables_read_within(sql: &str, limit: std::time::Duration) -> Result<Vec<S
         .spawn(move || {
             let parsed = polars::sql::extract_table_identifiers(&text, false, true)
                 .map(|v| v.into_iter().map(|t| t.to_lowercase()).collect())
-                .map_err(|e| e.to_string());
+                .map_err(TableError::Sql);
             let _ = send.send(parsed);
         })
-        .map_err(|e| e.to_string())?;
+        .map_err(TableError::Thread)?;
     match receive.recv_timeout(limit) {
         Ok(parsed) => parsed,
-        Err(_) => Err(format!(
-            "SQL tidak selesai diurai dalam {} detik / the SQL parser did not finish within {} s\n\nhint: sederhanakan kueri (rantai nama bertitik yang panjang) / simplify the query (long chains of dotted names)",
-            limit.as_secs(),
-            limit.as_secs()
-        )),
+        Err(_) => Err(TableError::SqlTimeout { seconds: limit.as_secs() }),
     }
 }

@@ -11,6 +11,13 @@ use std::path::Path;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+pub use super::error::{ColumnKind, TableError};
+
+/// The error for a column a reader needs and `file` lacks.
+fn missing(file: &Path, column: &str, kind: ColumnKind) -> TableError {
+    TableError::MissingColumn { path: file.to_path_buf(), column: column.to_string(), kind }
+}
+
 /// One output column.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnData {
@@ -154,42 +161,33 @@ impl TableData {
     }
 
     /// Every value of a text column, or an error naming `file` and the column.
-    pub fn text_column(&self, name: &str, file: &Path) -> Result<Vec<Option<&str>>, String> {
+    pub fn text_column(&self, name: &str, file: &Path) -> Result<Vec<Option<&str>>, TableError> {
         if !self.is_text(name) {
-            return Err(format!(
-                "{}: kolom teks `{name}` tidak ada / text column `{name}` missing",
-                file.display()
-            ));
+            return Err(missing(file, name, ColumnKind::Text));
         }
         Ok((0..self.height()).map(|i| self.str_at(name, i)).collect())
     }
 
     /// The values of a float column, or an error naming `file` and the column.
-    pub fn f64_column(&self, name: &str, file: &Path) -> Result<&[Option<f64>], String> {
+    pub fn f64_column(&self, name: &str, file: &Path) -> Result<&[Option<f64>], TableError> {
         match self.get(name) {
             Some(ColumnData::F64(v)) => Ok(v),
-            _ => Err(format!(
-                "{}: kolom angka `{name}` tidak ada / numeric column `{name}` missing",
-                file.display()
-            )),
+            _ => Err(missing(file, name, ColumnKind::Number)),
         }
     }
 
     /// The values of a date column, or an error naming `file` and the column.
-    pub fn date_column(&self, name: &str, file: &Path) -> Result<&[Option<NaiveDate>], String> {
+    pub fn date_column(&self, name: &str, file: &Path) -> Result<&[Option<NaiveDate>], TableError> {
         match self.get(name) {
             Some(ColumnData::Date(v)) => Ok(v),
-            _ => Err(format!(
-                "{}: kolom tanggal `{name}` tidak ada / date column `{name}` missing",
-                file.display()
-            )),
+            _ => Err(missing(file, name, ColumnKind::Date)),
         }
     }
 
     /// A text column as distinct values and one code per row (null: no value), without a string
     /// per row: dictionary columns as they are (their codes borrowed, not copied: the panels of
     /// every outcome read the same shared kinerja table), plain ones encoded here.
-    pub fn coded(&self, name: &str, file: &Path) -> Result<Coded<'_>, String> {
+    pub fn coded(&self, name: &str, file: &Path) -> Result<Coded<'_>, TableError> {
         match self.get(name) {
             Some(ColumnData::Dict { values, codes }) => Ok((
                 values.iter().map(String::as_str).collect(),
@@ -211,10 +209,7 @@ impl TableData {
                     .collect::<Vec<_>>();
                 Ok((values, std::borrow::Cow::Owned(codes)))
             }
-            _ => Err(format!(
-                "{}: kolom teks `{name}` tidak ada / text column `{name}` missing",
-                file.display()
-            )),
+            _ => Err(missing(file, name, ColumnKind::Text)),
         }
     }
 
@@ -337,13 +332,13 @@ impl TableData {
 
     /// Appends the rows of `other`, which must have the same column names and types in the same
     /// order (an empty `self` takes `other` as it is).
-    pub fn append(&mut self, other: TableData) -> Result<(), String> {
+    pub fn append(&mut self, other: TableData) -> Result<(), TableError> {
         if self.columns.is_empty() {
             *self = other;
             return Ok(());
         }
         if self.names() != other.names() {
-            return Err(format!("kolom berbeda / columns differ: {:?} vs {:?}", self.names(), other.names()));
+            return Err(TableError::ColumnsDiffer(format!("{:?} vs {:?}", self.names(), other.names())));
         }
         for ((name, mine), (_, theirs)) in self.columns.iter_mut().zip(other.columns) {
             match (mine, theirs) {
@@ -376,7 +371,7 @@ impl TableData {
                 (ColumnData::F64(a), ColumnData::F64(b)) => a.extend(b),
                 (ColumnData::Date(a), ColumnData::Date(b)) => a.extend(b),
                 (ColumnData::Bool(a), ColumnData::Bool(b)) => a.extend(b),
-                _ => return Err(format!("kolom `{name}`: jenis berbeda / column types differ")),
+                _ => return Err(TableError::TypesDiffer(name.clone())),
             }
         }
         Ok(())
@@ -384,14 +379,13 @@ impl TableData {
 
     /// The table as a Polars `DataFrame` (text columns as strings): how a table still built as
     /// columns reaches an analysis written as a `LazyFrame` query.
-    pub fn to_frame(&self) -> Result<DataFrame, String> {
+    pub fn to_frame(&self) -> PolarsResult<DataFrame> {
         let columns = self
             .columns
             .iter()
             .map(|(name, data)| super::parquet_out::polars_column(name, data))
-            .collect::<PolarsResult<Vec<_>>>()
-            .map_err(|e| e.to_string())?;
-        DataFrame::new(self.height(), columns).map_err(|e| e.to_string())
+            .collect::<PolarsResult<Vec<_>>>()?;
+        DataFrame::new(self.height(), columns)
     }
 
     pub fn names(&self) -> Vec<&str> {
@@ -429,38 +423,37 @@ fn merge_values(values: &mut Vec<String>, other: &[String]) -> Vec<u32> {
 /// ([`super::parquet_out`]). Inside a [`super::cache::ReadCache`] scope that table is also kept:
 /// a month's later stages read what its earlier ones wrote (the validated tables, a case
 /// study's scoped copies), and a copy costs less than decoding the file.
-pub fn write_parquet(table: TableData, path: &Path) -> Result<u64, String> {
-    let table = table.into_read_back().ok_or_else(|| {
-        format!("{}: kode kamus tanpa nilai / a dictionary code has no value", path.display())
-    })?;
+pub fn write_parquet(table: TableData, path: &Path) -> Result<u64, TableError> {
+    let table =
+        table.into_read_back().ok_or_else(|| TableError::DanglingCode { path: path.to_path_buf() })?;
     let bytes = write_atomically(path, |out| super::parquet_out::write_table(&table, out, path))?;
     super::cache::keep(path, table);
     Ok(bytes)
 }
 
 /// Writes a DataFrame to `path` through a temporary file renamed into place.
-pub(crate) fn write_frame(mut df: DataFrame, path: &Path) -> Result<u64, String> {
+pub(crate) fn write_frame(mut df: DataFrame, path: &Path) -> Result<u64, TableError> {
     write_atomically(path, |out| {
         ParquetWriter::new(out)
             .with_compression(super::parquet_out::compression())
             .finish(&mut df)
-            .map_err(|e| format!("{}: {e}", path.display()))
+            .map_err(TableError::polars(path))
     })
 }
 
 /// Runs `write` on a buffered temporary file beside `path`, then renames it into place.
 fn write_atomically(
     path: &Path,
-    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<u64, String>,
-) -> Result<u64, String> {
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<u64, TableError>,
+) -> Result<u64, TableError> {
     let tmp = path.with_extension("parquet.tmp");
-    let file = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    let file = std::fs::File::create(&tmp).map_err(TableError::io(&tmp))?;
     // Polars' writer issues one write per page header and buffer (tens of bytes each): without a
     // buffer a partition's outputs cost about 100,000 system calls.
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
     let bytes = write(&mut out)?;
-    out.into_inner().map_err(|e| format!("{}: {}", tmp.display(), e.error()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    out.into_inner().map_err(|e| TableError::io(&tmp)(e.into_error()))?;
+    std::fs::rename(&tmp, path).map_err(TableError::io(path))?;
     Ok(bytes)
 }
 
@@ -585,7 +578,7 @@ fn from_series(s: &Series) -> PolarsResult<ColumnData> {
 
 /// Reads a Parquet file back into plain columns, for later stages and tests. Text columns come
 /// back dictionary-encoded ([`ColumnData::Dict`]); read them with [`TableData::str_at`].
-pub fn read_table(path: &Path) -> Result<TableData, String> {
+pub fn read_table(path: &Path) -> Result<TableData, TableError> {
     read_table_where(path, None, None)
 }
 
@@ -595,7 +588,7 @@ pub fn read_table_where(
     path: &Path,
     columns: Option<&[&str]>,
     filter: Option<(&str, &[&str])>,
-) -> Result<TableData, String> {
+) -> Result<TableData, TableError> {
     read_table_shared(path, columns, filter).map(std::rc::Rc::unwrap_or_clone)
 }
 
@@ -603,7 +596,7 @@ pub fn read_table_where(
 /// [`super::cache::ReadCache`] scope a wider read of the file already kept (the whole table its
 /// writer kept) is returned as it is, with its other columns, instead of a copy of the ones asked
 /// for. For callers that look columns up by name.
-pub fn read_columns_shared(path: &Path, columns: &[&str]) -> Result<std::rc::Rc<TableData>, String> {
+pub fn read_columns_shared(path: &Path, columns: &[&str]) -> Result<std::rc::Rc<TableData>, TableError> {
     match super::cache::holding(path, columns) {
         Some(t) => Ok(t),
         None => read_table_shared(path, Some(columns), None),
@@ -616,7 +609,7 @@ pub fn read_table_shared(
     path: &Path,
     columns: Option<&[&str]>,
     filter: Option<(&str, &[&str])>,
-) -> Result<std::rc::Rc<TableData>, String> {
+) -> Result<std::rc::Rc<TableData>, TableError> {
     super::cache::shared(path, columns, filter, || decode_table(path, columns, filter))
 }
 
@@ -624,9 +617,9 @@ fn decode_table(
     path: &Path,
     columns: Option<&[&str]>,
     filter: Option<(&str, &[&str])>,
-) -> Result<TableData, String> {
-    let err = |e: PolarsError| format!("{}: {e}", path.display());
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+) -> Result<TableData, TableError> {
+    let err = TableError::polars(path);
+    let file = std::fs::File::open(path).map_err(TableError::io(path))?;
     let mut reader = ParquetReader::new(file);
     if let Some(cols) = columns {
         let mut wanted: Vec<String> = cols.iter().map(|c| c.to_string()).collect();
@@ -645,7 +638,7 @@ fn decode_table(
     }
     let mut t = TableData::default();
     for c in df.columns() {
-        let data = from_series(c.as_materialized_series()).map_err(|e| format!("{}: {e}", path.display()))?;
+        let data = from_series(c.as_materialized_series()).map_err(&err)?;
         t.push(c.name().as_str(), data);
     }
     Ok(t)
@@ -659,7 +652,7 @@ pub fn distinct_text(
     path: &Path,
     column: &str,
     filter: Option<(&str, &[&str])>,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, TableError> {
     let mut wanted = vec![column];
     if let Some((f, _)) = filter
         && f != column
@@ -703,12 +696,12 @@ pub enum PlainColumn {
 /// Reads `names` from a Parquet file as plain numeric columns, for the estimators' fast path.
 /// Each entry is `None` when that column is missing, has nulls or is not numeric (the caller then
 /// uses [`read_table_where`], whose readers report such values cell by cell).
-pub fn read_plain_columns(path: &Path, names: &[&str]) -> Result<Vec<Option<PlainColumn>>, String> {
-    let err = |e: PolarsError| format!("{}: {e}", path.display());
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn read_plain_columns(path: &Path, names: &[&str]) -> Result<Vec<Option<PlainColumn>>, TableError> {
+    let err = TableError::polars(path);
+    let file = std::fs::File::open(path).map_err(TableError::io(path))?;
     let schema = ParquetReader::new(file).schema().map_err(err)?;
     let present: Vec<String> = names.iter().filter(|n| schema.contains(n)).map(|n| n.to_string()).collect();
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file = std::fs::File::open(path).map_err(TableError::io(path))?;
     let df = ParquetReader::new(file).with_columns(Some(present)).finish().map_err(err)?;
     let plain = |name: &str| -> PolarsResult<Option<PlainColumn>> {
         let Ok(col) = df.column(name) else { return Ok(None) };
@@ -733,13 +726,13 @@ pub fn read_plain_columns(path: &Path, names: &[&str]) -> Result<Vec<Option<Plai
             _ => None,
         })
     };
-    names.iter().map(|n| plain(n).map_err(err)).collect()
+    names.iter().map(|n| plain(n).map_err(&err)).collect()
 }
 
 /// Rows and column names of a Parquet file, from its footer (no data read), for the manifest.
-pub fn parquet_shape(path: &Path) -> Result<(usize, Vec<String>), String> {
-    let err = |e: PolarsError| format!("{}: {e}", path.display());
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn parquet_shape(path: &Path) -> Result<(usize, Vec<String>), TableError> {
+    let err = TableError::polars(path);
+    let file = std::fs::File::open(path).map_err(TableError::io(path))?;
     let mut reader = ParquetReader::new(file);
     let schema = reader.schema().map_err(err)?;
     let columns = schema.iter_names().map(|n| n.to_string()).collect();
@@ -950,11 +943,15 @@ mod tests {
         {
             let _scope = super::super::cache::ReadCache::scope();
             write_parquet(t.clone(), &f).expect("write");
-            let whole = super::super::cache::shared(&f, None, None, || Err("decoded".into())).expect("kept");
+            let whole = super::super::cache::shared(&f, None, None, || {
+                Err(TableError::DanglingCode { path: f.clone() })
+            })
+            .expect("kept");
             assert_eq!(*whole, kept);
-            let part =
-                super::super::cache::shared(&f, Some(&["n", "unit_id"]), None, || Err("decoded".into()))
-                    .expect("derived");
+            let part = super::super::cache::shared(&f, Some(&["n", "unit_id"]), None, || {
+                Err(TableError::DanglingCode { path: f.clone() })
+            })
+            .expect("derived");
             assert_eq!(part.names(), vec!["n", "unit_id"]);
         }
         assert_eq!(read_table(&f).expect("read"), kept);

@@ -100,7 +100,7 @@ pub fn read_workbook(path: &Path, kind: WorkbookKind) -> Result<Vec<Grid>, FileE
     for meta in sheets {
         let name = meta.name.clone();
         let mut grid = if meta.typ == SheetType::WorkSheet {
-            read_sheet(&mut wb, &name).map_err(bad)?
+            read_sheet(&mut wb, &name).map_err(|e| bad(e.to_string()))?
         } else {
             Grid { name: name.clone(), ..Grid::default() }
         };
@@ -115,7 +115,7 @@ pub fn read_workbook(path: &Path, kind: WorkbookKind) -> Result<Vec<Grid>, FileE
 fn read_sheet(
     wb: &mut calamine::Sheets<std::io::BufReader<std::fs::File>>,
     sheet: &str,
-) -> Result<Grid, String> {
+) -> Result<Grid, calamine::Error> {
     let mut cells: Vec<(u32, u32, Data)> = Vec::new();
     let dims = |d: Vec<calamine::Dimensions>| -> Vec<Merge> {
         d.into_iter().map(|m| (m.start.0, m.start.1, m.end.0, m.end.1)).collect()
@@ -123,8 +123,8 @@ fn read_sheet(
     let merges = match wb {
         calamine::Sheets::Xlsx(x) => {
             let merges = x.merge_cells_by_sheet_name(sheet).map(dims).unwrap_or_default();
-            let mut reader = x.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
-            while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+            let mut reader = x.worksheet_cells_reader(sheet)?;
+            while let Some(cell) = reader.next_cell()? {
                 let (r, c) = cell.get_position();
                 let value: Data = cell.get_value().clone().into();
                 if !matches!(value, Data::Empty) {
@@ -138,7 +138,7 @@ fn read_sheet(
                 calamine::Sheets::Xls(x) => x.merge_cells_by_sheet_name(sheet).map(dims).unwrap_or_default(),
                 _ => Vec::new(),
             };
-            let range = other.worksheet_range(sheet).map_err(|e| e.to_string())?;
+            let range = other.worksheet_range(sheet)?;
             let (r0, c0) = range.start().unwrap_or((0, 0));
             for (i, row) in range.rows().enumerate() {
                 for (j, d) in row.iter().enumerate() {

@@ -13,7 +13,7 @@ mod run_json;
 
 use std::path::{Path, PathBuf};
 
-use crate::error::PipelineError;
+use crate::error::{Kind, PipelineError};
 use crate::lock::{lock, remove_stale_staging};
 use crate::partition;
 use crate::publish::{publish, staging_for};
@@ -95,7 +95,7 @@ pub fn run(a: &RunRequest) -> Result<Outcome, PipelineError> {
         }
         (None, _) => vec![resolve_period(period.as_deref())?],
     };
-    let parts = partition::discover(&p.input).map_err(PipelineError::Usage)?;
+    let parts = partition::discover(&p.input)?;
     if parts.is_empty() && !a.only.is_empty() {
         return Err(PipelineError::Usage(format!(
             "--only: {} tidak berpartisi / is not partitioned\n\nhint: folder masukan berpartisi berisi sub-folder kunci=nilai, mis. instansi=8171/ / a partitioned input holds key=value folders",
@@ -105,7 +105,7 @@ pub fn run(a: &RunRequest) -> Result<Outcome, PipelineError> {
     let result = if parts.is_empty() {
         run_locked(a, &p, &periods)
     } else {
-        let parts = partition::select(parts, &a.only).map_err(PipelineError::Usage)?;
+        let parts = partition::select(parts, &a.only)?;
         run_partitions(a, &p, &periods, &parts)
     };
     if let Some(cmd) = &p.on_failure {
@@ -173,10 +173,10 @@ fn run_partitions(
     if let Some((_, first)) = errors.first() {
         let list: Vec<String> = errors.iter().map(|(n, e)| format!("{n}: {}", e.message())).collect();
         let message = format!("{} partisi gagal / partitions failed:\n{}", errors.len(), list.join("\n"));
-        return Err(match first {
-            PipelineError::Data(_) => PipelineError::Data(message),
-            PipelineError::Usage(_) => PipelineError::Usage(message),
-            _ => PipelineError::Internal(message),
+        return Err(match first.kind() {
+            Kind::Data => PipelineError::Data(message),
+            Kind::Usage => PipelineError::Usage(message),
+            Kind::Internal | Kind::Output => PipelineError::Internal(message),
         });
     }
     if rejected.is_empty() {
@@ -188,7 +188,7 @@ fn run_partitions(
             serde_json::json!({"partisi": n, "gagal": serde_json::from_str::<serde_json::Value>(f).unwrap_or_default()})
         })
         .collect();
-    let json = serde_json::to_string_pretty(&summary).map_err(|e| PipelineError::Internal(e.to_string()))?;
+    let json = serde_json::to_string_pretty(&summary)?;
     Ok((Outcome::DataRejected, json))
 }
 
@@ -216,7 +216,7 @@ fn on_failure(cmd: &str, summary: &str) {
 /// Holds the output folder's lock for every month of the invocation. Returns the outcome and,
 /// on a rejected month, its `failed.json` text.
 fn run_locked(a: &RunRequest, p: &Plan, periods: &[Period]) -> Result<(Outcome, String), PipelineError> {
-    let held = lock(&p.root).map_err(|e| PipelineError::Usage(e.to_string()))?;
+    let held = lock(&p.root)?;
     if let Some(pid) = held.stale_pid {
         tracing::warn!(
             "kunci lama dari proses {pid} yang sudah berhenti diabaikan / stale lock of dead process {pid} ignored"
@@ -248,11 +248,11 @@ fn run_period(a: &RunRequest, p: &Plan, period: &Period) -> Result<(Outcome, Str
             target.display()
         )));
     }
-    let staging = staging_for(&target).map_err(PipelineError::Internal)?;
+    let staging = staging_for(&target)?;
     let result = build(a, p, period, &staging);
     match result {
         Ok(Built::Ready) => {
-            publish(&staging, &target).map_err(PipelineError::Internal)?;
+            publish(&staging, &target)?;
             let _ = std::fs::remove_file(root.join(format!("{name}.failed.json")));
             let _ = std::fs::remove_dir_all(root.join(format!("{name}.failed")));
             say!(a, "Periode / period {name}: diterbitkan / published to {}", target.display());
@@ -264,8 +264,7 @@ fn run_period(a: &RunRequest, p: &Plan, period: &Period) -> Result<(Outcome, Str
             let kept = root.join(format!("{name}.failed"));
             let _ = std::fs::remove_dir_all(&kept);
             if staging.join("report.html").exists() || staging.join("laporan").exists() {
-                std::fs::rename(&staging, &kept)
-                    .map_err(|e| PipelineError::Internal(format!("{}: {e}", kept.display())))?;
+                std::fs::rename(&staging, &kept).map_err(PipelineError::io(&kept))?;
                 tracing::warn!(
                     "laporan gagal / failed report (tidak diterbitkan / not published): {}",
                     kept.display()
@@ -275,10 +274,8 @@ fn run_period(a: &RunRequest, p: &Plan, period: &Period) -> Result<(Outcome, Str
             }
             let failed = FailedReport { periode: name.clone(), gerbang: gate, alasan: reason.clone() };
             let path = root.join(format!("{name}.failed.json"));
-            let json =
-                serde_json::to_string_pretty(&failed).map_err(|e| PipelineError::Internal(e.to_string()))?;
-            std::fs::write(&path, json.clone() + "\n")
-                .map_err(|e| PipelineError::Internal(format!("{}: {e}", path.display())))?;
+            let json = serde_json::to_string_pretty(&failed)?;
+            std::fs::write(&path, json.clone() + "\n").map_err(PipelineError::io(&path))?;
             tracing::error!("Periode / period {name} tidak diterbitkan / not published: {reason}");
             tracing::error!("{}", path.display());
             Ok((Outcome::DataRejected, json))

@@ -39,9 +39,8 @@ pub(crate) fn latest_kinerja(validated: &Path, until: i64) -> Result<Option<i64>
         return Ok(None);
     }
     // Inside a run, the table the validation wrote and kept (`data::cache`).
-    let t = mutasi_io::data::table::read_columns_shared(&path, &["periode_mulai", "jenis_periode"])
-        .map_err(PipelineError::Data)?;
-    let starts = t.date_column("periode_mulai", &path).map_err(PipelineError::Data)?;
+    let t = mutasi_io::data::table::read_columns_shared(&path, &["periode_mulai", "jenis_periode"])?;
+    let starts = t.date_column("periode_mulai", &path)?;
     let mut latest: Option<i64> = None;
     for (i, d) in starts.iter().enumerate() {
         let Some(d) = d else { continue };
@@ -99,8 +98,7 @@ pub(crate) fn build(
     // The month's reports share some charts: each distinct one is rasterised once.
     let _pngs = mutasi_report::png_memo::PngMemo::scope();
     let validated = staging.join("validated");
-    std::fs::create_dir_all(&validated)
-        .map_err(|e| PipelineError::Internal(format!("{}: {e}", validated.display())))?;
+    std::fs::create_dir_all(&validated).map_err(PipelineError::io(&validated))?;
     let (summary, key_info) = validate_into(&p.input, &p.cfg, &validated, a.with_identities)?;
     announce_key(&key_info);
     let identities = a.with_identities || p.cfg.privacy.include_identities;
@@ -151,10 +149,9 @@ pub(crate) fn build(
     lap(&mut stages, next.as_deref());
     stages.extend(own.timings.stages("analisis"));
     for (_, spec) in &p.reports {
-        let cfg = spec.apply(p.cfg.clone()).map_err(|e| PipelineError::Usage(e.to_string()))?;
+        let cfg = spec.apply(p.cfg.clone())?;
         let dir = staging.join("laporan").join(&spec.report.name);
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| PipelineError::Internal(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(&dir).map_err(PipelineError::io(&dir))?;
         let same = own_everything && spec.scope.is_everything() && options(a, &cfg, period)? == own_options;
         let reuse = same.then_some(Reuse { dir: staging, notes: &own.notes, checks: &own.checks });
         let done = analyze(a, p, &cfg, Some(spec), period, &validated, &dir, Some(p.lang), &notices, reuse)?;
@@ -175,7 +172,7 @@ pub(crate) fn build(
         warnings.push(check_gate.forced());
     }
     gate_list.push(check_gate);
-    std::fs::write(staging.join(MARKER), "").map_err(|e| PipelineError::Internal(e.to_string()))?;
+    std::fs::write(staging.join(MARKER), "").map_err(PipelineError::io(staging))?;
 
     // The manifest, last.
     let counts: BTreeMap<String, (u64, u64, u64)> = summary
@@ -183,7 +180,7 @@ pub(crate) fn build(
         .iter()
         .map(|f| (f.berkas.clone(), (f.baris_dibaca, f.baris_diterima, f.baris_ditolak)))
         .collect();
-    let masukan = manifest::inputs(&p.input, &counts, &p.declared).map_err(PipelineError::Internal)?;
+    let masukan = manifest::inputs(&p.input, &counts, &p.declared)?;
     lap(&mut stages, None);
     let m = Manifest {
         periode: name.clone(),
@@ -194,15 +191,15 @@ pub(crate) fn build(
         peringatan: warnings,
         masukan,
         baris_per_tabel: rows,
-        konfigurasi: serde_json::to_value(&p.cfg).map_err(|e| PipelineError::Internal(e.to_string()))?,
+        konfigurasi: serde_json::to_value(&p.cfg)?,
         identitas_disertakan: identities,
         kunci_pseudonim: key_info,
         tahap: stages,
         gerbang: gate_list,
         cek: checks,
-        keluaran: manifest::outputs(staging).map_err(PipelineError::Internal)?,
+        keluaran: manifest::outputs(staging)?,
     };
-    manifest::write(staging, &m).map_err(PipelineError::Internal)?;
+    manifest::write(staging, &m)?;
     Ok(Built::Ready)
 }
 
@@ -270,18 +267,18 @@ pub(crate) fn analyze(
     let source = match spec.filter(|s| !s.scope.is_everything()) {
         Some(s) => {
             let scoped = dir.join("cakupan");
-            write_scoped(validated, &s.scope, &scoped).map_err(PipelineError::Data)?;
+            write_scoped(validated, &s.scope, &scoped)?;
             scoped
         }
         None => validated.to_path_buf(),
     };
     let queries_started;
     let (notes, queries) = if let Some(r) = &reuse {
-        link_outputs(r.dir, dir).map_err(PipelineError::Internal)?;
+        link_outputs(r.dir, dir)?;
         queries_started = std::time::Instant::now();
         (Notes { timings: analyses::Timings::default(), ..r.notes.clone() }, r.checks.to_vec())
     } else {
-        let notes: Notes = analyses::run(&source, dir, &opts).map_err(PipelineError::Data)?;
+        let notes: Notes = analyses::run(&source, dir, &opts)?;
         queries_started = std::time::Instant::now();
         // SQL summary tables and checks over the tables and the analysis outputs.
         let queries = match &p.queries {
@@ -289,7 +286,7 @@ pub(crate) fn analyze(
                 let mut tables: Vec<(String, PathBuf)> = Vec::new();
                 for d in [source.as_path(), dir] {
                     let mut files: Vec<PathBuf> = std::fs::read_dir(d)
-                        .map_err(|e| PipelineError::Internal(format!("{}: {e}", d.display())))?
+                        .map_err(PipelineError::io(d))?
                         .filter_map(|e| e.ok().map(|e| e.path()))
                         .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
                         .collect();
@@ -301,8 +298,7 @@ pub(crate) fn analyze(
                         }
                     }
                 }
-                run_queries(qdir, &tables, &dir.join("kueri"), opts.min_cell as u64)
-                    .map_err(PipelineError::Data)?
+                run_queries(qdir, &tables, &dir.join("kueri"), opts.min_cell as u64)?
             }
             None => Vec::new(),
         };
@@ -353,8 +349,9 @@ pub(crate) fn analyze(
         efek_unit: notes.units.clone(),
         kueri: queries.clone(),
     };
-    let json = serde_json::to_string_pretty(&run_json).map_err(|e| PipelineError::Internal(e.to_string()))?;
-    std::fs::write(dir.join("run.json"), json + "\n").map_err(|e| PipelineError::Internal(e.to_string()))?;
+    let json = serde_json::to_string_pretty(&run_json)?;
+    let run_json_path = dir.join("run.json");
+    std::fs::write(&run_json_path, json + "\n").map_err(PipelineError::io(&run_json_path))?;
     if let Some(lang) = report {
         let ctx = ReportContext {
             title: pick(
@@ -388,7 +385,7 @@ pub(crate) fn analyze(
             },
         };
         let started = std::time::Instant::now();
-        build_report(dir, &source, &ctx).map_err(PipelineError::Data)?;
+        build_report(dir, &source, &ctx)?;
         timings.report = started.elapsed().as_secs_f64();
     }
     Ok(Analyzed { checks: queries, notes, timings })
@@ -396,16 +393,16 @@ pub(crate) fn analyze(
 
 /// Hard-links (or copies, across file systems) the analysis tables and query results of `from`
 /// into `to`: the same bytes a second computation would write.
-pub(crate) fn link_outputs(from: &Path, to: &Path) -> Result<(), String> {
+pub(crate) fn link_outputs(from: &Path, to: &Path) -> Result<(), PipelineError> {
     let link = |src: &Path, dst: &Path| {
         std::fs::hard_link(src, dst)
             .or_else(|_| std::fs::copy(src, dst).map(|_| ()))
-            .map_err(|e| format!("{}: {e}", dst.display()))
+            .map_err(PipelineError::io(dst))
     };
     for sub in ["", "kueri"] {
         let (src_dir, dst_dir) = (from.join(sub), to.join(sub));
         let Ok(entries) = std::fs::read_dir(&src_dir) else { continue };
-        std::fs::create_dir_all(&dst_dir).map_err(|e| format!("{}: {e}", dst_dir.display()))?;
+        std::fs::create_dir_all(&dst_dir).map_err(PipelineError::io(&dst_dir))?;
         let mut files: Vec<PathBuf> = entries
             .flatten()
             .map(|e| e.path())

@@ -113,10 +113,9 @@ pub(crate) fn options(
         min_cell: ac.min_group,
         standardize: a.standardize || ac.standardize,
         training_months: ac.training_months,
-        control: control_of("analysis.control", &ac.control)
-            .map_err(|e| PipelineError::Usage(e.to_string()))?,
+        control: control_of("analysis.control", &ac.control)?,
         ikm: IkmOptions {
-            period: cfg.service.period().map_err(|e| PipelineError::Usage(e.to_string()))?,
+            period: cfg.service.period()?,
             population_indikator: cfg.service.population_indikator.clone(),
             reported_indikator: cfg.service.reported_indikator.clone(),
             weights: cfg.service.unsur_weights.clone(),
@@ -125,14 +124,14 @@ pub(crate) fn options(
             grading_14: cfg.service.mutu_14,
         },
         movement: MovementOptions {
-            blackouts: cfg.movement.blackouts().map_err(|e| PipelineError::Usage(e.to_string()))?,
+            blackouts: cfg.movement.blackouts()?,
             until: Period::month(period.year, period.index).end(),
             presence_indikator: cfg.movement.presence_indikator.clone(),
         },
         requests: RequestOptions {
             until: Period::month(period.year, period.index).end(),
             min_group: ac.min_group,
-            blackouts: cfg.movement.blackouts().map_err(|e| PipelineError::Usage(e.to_string()))?,
+            blackouts: cfg.movement.blackouts()?,
             window_days: cfg.requests.window_days,
             cpns_min_years: cfg.requests.cpns_min_years,
             ..RequestOptions::default()
@@ -140,9 +139,8 @@ pub(crate) fn options(
         units: UnitOptions {
             presence_indikator: cfg.movement.presence_indikator.clone(),
             indikator: cfg.service.unit_indikator.clone(),
-            control: control_of("service.unit_control", &cfg.service.unit_control)
-                .map_err(|e| PipelineError::Usage(e.to_string()))?,
-            analyses: cfg.service.unit_analyses().map_err(|e| PipelineError::Usage(e.to_string()))?,
+            control: control_of("service.unit_control", &cfg.service.unit_control)?,
+            analyses: cfg.service.unit_analyses()?,
             window_months: cfg.service.unit_window_months,
             min_treated_units: cfg.service.min_treated_units,
             until: Period::month(period.year, period.index).end(),
@@ -171,10 +169,9 @@ pub(crate) struct Plan {
 }
 
 pub(crate) fn plan(a: &RunRequest) -> Result<Plan, PipelineError> {
-    let usage = |e: mutasi_domain::config::ConfigError| PipelineError::Usage(e.to_string());
     let config_path = a.config.as_deref();
     let mut base = match config_path {
-        Some(p) => Config::load(p).map_err(usage)?,
+        Some(p) => Config::load(p)?,
         None => Config::default(),
     };
     // The manifest records the settings the run used.
@@ -204,14 +201,14 @@ pub(crate) fn plan(a: &RunRequest) -> Result<Plan, PipelineError> {
         })?,
     };
     let spec = match &a.spec {
-        Some(p) => Some(ReportSpec::load(p).map_err(usage)?),
+        Some(p) => Some(ReportSpec::load(p)?),
         None => None,
     };
     let mut reports = Vec::new();
     if spec.is_none() && a.report_lang.is_none() {
         for p in &base.run.reports {
             let p = from_config(config_path, p);
-            let s = ReportSpec::load(&p).map_err(usage)?;
+            let s = ReportSpec::load(&p)?;
             if reports.iter().any(|(_, r): &(PathBuf, ReportSpec)| r.report.name == s.report.name) {
                 return Err(PipelineError::Usage(format!(
                     "run.reports: dua spesifikasi bernama `{}` / two specs named `{}`",
@@ -222,7 +219,7 @@ pub(crate) fn plan(a: &RunRequest) -> Result<Plan, PipelineError> {
         }
     }
     let cfg = match &spec {
-        Some(s) => s.apply(base.clone()).map_err(usage)?,
+        Some(s) => s.apply(base.clone())?,
         None => base.clone(),
     };
     let root = spec.as_ref().map_or(out.clone(), |s| out.join(&s.report.name));

@@ -62,13 +62,14 @@ pub trait Figure {
 
 /// Registers the embedded fonts once per process.
 fn fonts() -> Result<(), ChartError> {
-    static DONE: OnceLock<Result<(), String>> = OnceLock::new();
+    static DONE: OnceLock<Result<(), &'static str>> = OnceLock::new();
     DONE.get_or_init(|| {
-        register_font(FONT, FontStyle::Normal, SANS).map_err(|_| "DejaVuSans.ttf".to_string())?;
-        register_font(FONT, FontStyle::Bold, SANS_BOLD).map_err(|_| "DejaVuSans-Bold.ttf".to_string())?;
+        register_font(FONT, FontStyle::Normal, SANS).map_err(|_| "DejaVuSans.ttf")?;
+        register_font(FONT, FontStyle::Bold, SANS_BOLD).map_err(|_| "DejaVuSans-Bold.ttf")?;
         Ok(())
     })
-    .clone()
+    .as_ref()
+    .copied()
     .map_err(|f| ChartError { name: "font".into(), message: format!("font rusak / bad embedded font {f}") })
 }
 
