@@ -49,28 +49,30 @@ fn month_key(e: Expr) -> Expr {
 /// yet: its request reads `diproses`. Requests without an author, status or date are left out.
 pub fn requests(validated: &Path, until: Option<NaiveDate>) -> Result<LazyFrame, TableError> {
     let pf = validated.join("pegawai.parquet");
-    let people = scan(&pf)?
-        .select([
-            col("pegawai_id"),
-            col("jenis_kelamin"),
-            col("golongan"),
-            col("status_asn"),
-            col("jenis_jabatan"),
-            col("unit_id").alias("unit_pegawai"),
-        ])
-        .unique_stable(Some(cols(["pegawai_id"])), UniqueKeepStrategy::Last);
-    // The golongan groups of the few distinct golongan texts, as a lookup table.
-    let golongan = mutasi_io::data::frame::collect(
+    // One row per employee, read once: the golongan lookup below comes from these rows.
+    let people = mutasi_io::data::frame::collect(
         scan(&pf)?
-            .select([col("golongan")])
-            .filter(col("golongan").is_not_null())
-            .unique_stable(None, UniqueKeepStrategy::First),
+            .select([
+                col("pegawai_id"),
+                col("jenis_kelamin"),
+                col("golongan"),
+                col("status_asn"),
+                col("jenis_jabatan"),
+                col("unit_id").alias("unit_pegawai"),
+            ])
+            .unique_stable(Some(cols(["pegawai_id"])), UniqueKeepStrategy::Last),
         &pf,
     )?;
-    let texts: Vec<Option<&str>> = golongan
+    // The golongan groups of the few distinct golongan texts, as a lookup table.
+    let distinct = people
         .column("golongan")
-        .and_then(|c| c.str().map(|s| s.iter().collect()))
+        .and_then(|c| c.as_materialized_series().drop_nulls().unique_stable())
         .map_err(|source| TableError::Polars { path: pf.clone(), source })?;
+    let texts: Vec<Option<&str>> = distinct
+        .str()
+        .map(|s| s.iter().collect())
+        .map_err(|source| TableError::Polars { path: pf.clone(), source })?;
+    let people = people.lazy();
     let groups: Vec<String> = texts.iter().map(|g| golongan_group(g.unwrap_or_default())).collect();
     let golongan = DataFrame::new(
         texts.len(),
