@@ -7,7 +7,7 @@ use std::path::Path;
 
 use foldhash::HashMap;
 
-use crate::data::table::{ColumnData as C, DictBuilder, TableData, TableError, write_parquet};
+use crate::data::table::{ColumnData as C, Code, DictBuilder, TableData, TableError, write_parquet};
 use crate::ingest::{FileReport, Loaded};
 use crate::privacy::Pseudonymizer;
 use crate::validate::reconcile::Reconciliation;
@@ -172,12 +172,12 @@ impl<K: std::hash::Hash + Eq + Copy, F: Fn(K) -> String> KeyedDict<K, F> {
     }
 
     /// The codes pushed so far; the dictionary stays for the next part.
-    fn take(&mut self) -> Vec<Option<u32>> {
+    fn take(&mut self) -> Vec<Option<Code>> {
         self.builder.take_codes()
     }
 
     /// The column of this dictionary and `codes`.
-    fn finish_with(self, codes: Vec<Option<u32>>) -> C {
+    fn finish_with(self, codes: Vec<Option<Code>>) -> C {
         self.builder.finish_with(codes)
     }
 }
@@ -222,7 +222,7 @@ fn kinerja_in_parts(
     let mut unit = KeyedDict::new(0, name);
     let mut penilai = KeyedDict::new(0, |x| ids.pegawai_id(x));
     // Each column's parts, the last rows' first.
-    let mut parts: Vec<[Vec<Option<u32>>; 7]> = Vec::new();
+    let mut parts: Vec<[Vec<Option<Code>>; 7]> = Vec::new();
     let (mut mulai_parts, mut nilai_parts) = (Vec::new(), Vec::new());
     let mut last_start: Option<(Period, Option<chrono::NaiveDate>)> = None;
     let mut end = n;
@@ -270,7 +270,7 @@ fn kinerja_in_parts(
         end = start;
     }
     // One column at a time, its parts in row order, each freed once copied.
-    let mut columns: [Vec<Vec<Option<u32>>>; 7] = Default::default();
+    let mut columns: [Vec<Vec<Option<Code>>>; 7] = Default::default();
     for part in parts.into_iter().rev() {
         for (column, codes) in columns.iter_mut().zip(part) {
             column.push(codes);
@@ -485,6 +485,6 @@ mod tests {
         assert_eq!(got, expected.finish());
         let C::Dict { values, codes } = got else { panic!("a dictionary column") };
         assert_eq!(values, ["P7", "P3", "P9"]);
-        assert_eq!(codes[..4], [Some(0), Some(0), None, Some(0)]);
+        assert_eq!(codes[..4], crate::data::table::cs(&[Some(0), Some(0), None, Some(0)]));
     }
 }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use super::spec::Scope;
 use crate::error::PipelineError;
-use mutasi_io::data::table::{TableData, TableError, read_table_shared, write_parquet};
+use mutasi_io::data::table::{TableData, TableError, at, read_table_shared, write_parquet};
 
 /// Writes the scoped copies of the canonical tables from `validated` into `dir`.
 pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), PipelineError> {
@@ -50,8 +50,8 @@ pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), P
     let mut seen_inside = vec![false; kpeople.len()];
     for (u, p) in kunit_codes.iter().zip(kpeople_codes.iter()) {
         if let (Some(u), Some(p)) = (u, p)
-            && unit_inside.get(*u as usize) == Some(&true)
-            && let Some(s) = seen_inside.get_mut(*p as usize)
+            && unit_inside.get(at(*u)) == Some(&true)
+            && let Some(s) = seen_inside.get_mut(at(*p))
         {
             *s = true;
         }
@@ -79,7 +79,7 @@ pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), P
     // One decision per distinct person, not per row.
     let in_scope: Vec<bool> = kpeople.iter().map(|v| people.contains(v)).collect();
     let keep: Vec<bool> =
-        kpeople_codes.iter().map(|c| c.is_some_and(|c| in_scope.get(c as usize) == Some(&true))).collect();
+        kpeople_codes.iter().map(|c| c.is_some_and(|c| in_scope.get(at(c)) == Some(&true))).collect();
     write_subset(&kin, &keep, &kf, &dir.join("kinerja.parquet"))?;
     write_subset(&mutasi, &of_people(&mid), &mf, &dir.join("mutasi.parquet"))?;
     write_subset(&pegawai, &of_people(&pid), &pf, &dir.join("pegawai.parquet"))?;

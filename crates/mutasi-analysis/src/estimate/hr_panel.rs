@@ -13,7 +13,7 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 
 use mutasi_domain::normalize::period::Period;
-use mutasi_io::data::table::{ColumnData, TableData, read_columns_shared, read_table_shared};
+use mutasi_io::data::table::{Code, ColumnData, TableData, at, code, read_columns_shared, read_table_shared};
 
 use crate::error::AnalysisError;
 use mutasi_stats::bucket_sort::sort_by_bucket;
@@ -72,7 +72,7 @@ pub fn build(
 type MalformedPeriod = String;
 
 /// One panel row before numbering: (employee rank, month key, value, unit code).
-type Row = (u32, i64, f64, Option<u32>);
+type Row = (u32, i64, f64, Option<Code>);
 
 /// The rows of several indicators' panels, gathered in one pass over the kinerja rows
 /// ([`gather`]); each becomes its panel when asked ([`PanelRows::panel`]), so only one panel is
@@ -149,7 +149,7 @@ pub fn gather(
         rank[*c as usize] = r as u32;
     }
     let mut counts = vec![0usize; indikators.len()];
-    for s in ind_codes.iter().filter_map(|c| c.and_then(|i| slot[i as usize])) {
+    for s in ind_codes.iter().filter_map(|c| c.and_then(|i| slot[at(i)])) {
         counts[s] += 1;
     }
     let mut rows: Vec<Vec<Row>> = counts.iter().map(|n| Vec::with_capacity(*n)).collect();
@@ -157,23 +157,23 @@ pub fn gather(
     let mut failed: Vec<Option<String>> = vec![None; indikators.len()];
     // The indicator first: the other columns of a row no panel wants are never read.
     for (k, ind) in ind_codes.iter().enumerate() {
-        let Some(s) = ind.and_then(|i| slot[i as usize]) else { continue };
+        let Some(s) = ind.and_then(|i| slot[at(i)]) else { continue };
         let (Some(id), Some(p), Some(kind), Some(v)) =
             (id_codes[k], period_codes[k], kind_codes[k], values[k])
         else {
             continue;
         };
-        if !monthly[kind as usize] {
+        if !monthly[at(kind)] {
             continue;
         }
-        let Some(key) = keys[p as usize] else {
-            failed[s].get_or_insert_with(|| period_values[p as usize].to_string());
+        let Some(key) = keys[at(p)] else {
+            failed[s].get_or_insert_with(|| period_values[at(p)].to_string());
             continue;
         };
         if until.is_some_and(|u| key > u) {
             continue;
         }
-        rows[s].push((rank[id as usize], key, v, unit_codes.get(k).copied().flatten()));
+        rows[s].push((rank[at(id)], key, v, unit_codes.get(k).copied().flatten()));
     }
     // The read holds every indicator: its dictionary lists them.
     let mut present = ind_values.clone();
@@ -209,7 +209,7 @@ fn finish(
 ) -> Option<HrPanel> {
     let mut dropped = 0;
     if standardize {
-        let mut stats: std::collections::HashMap<(Option<u32>, i64), (f64, f64, usize)> =
+        let mut stats: std::collections::HashMap<(Option<Code>, i64), (f64, f64, usize)> =
             std::collections::HashMap::new();
         for r in &rows {
             let e = stats.entry((r.3, r.1)).or_default();
@@ -413,14 +413,14 @@ impl HrPanel {
             "pegawai_id",
             ColumnData::Dict {
                 values: self.ids.clone(),
-                codes: self.entity.iter().map(|e| Some(*e)).collect(),
+                codes: self.entity.iter().map(|e| code(*e)).collect(),
             },
         );
         let mut months: Vec<i64> = self.t.clone();
         months.sort_unstable();
         months.dedup();
         let labels: Vec<String> = months.iter().map(|t| month_label(self.origin + t)).collect();
-        let codes = self.t.iter().map(|t| months.binary_search(t).ok().map(|i| i as u32)).collect();
+        let codes = self.t.iter().map(|t| months.binary_search(t).ok().and_then(|i| code(i as u32))).collect();
         d.push("periode", ColumnData::Dict { values: labels, codes });
         d.push("t", ColumnData::I64(self.t.iter().copied().map(Some).collect()));
         d.push("kohort", ColumnData::I64(self.cohort.iter().copied().map(Some).collect()));

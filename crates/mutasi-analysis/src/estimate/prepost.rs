@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::estimate::hr_panel::KINERJA_COLUMNS;
 use mutasi_io::data::table::{
-    ColumnData as C, DictBuilder, TableData, read_columns_shared, read_table_shared,
+    ColumnData as C, DictBuilder, TableData, at, read_columns_shared, read_table_shared,
 };
 use mutasi_stats::bucket_sort::sort_by_bucket;
 use mutasi_stats::describe::{Summary, summarise};
@@ -138,9 +138,10 @@ pub fn windows(validated: &Path, opts: &WindowOptions) -> Result<Vec<Window>, An
         else {
             continue;
         };
-        if !monthly[kind as usize] {
+        if !monthly[at(kind)] {
             continue;
         }
+        let (id, ind) = (id.get(), ind.get());
         let key = month_key(start);
         if opts.until.is_some_and(|u| key > u) || !in_reach(id, key) {
             continue;

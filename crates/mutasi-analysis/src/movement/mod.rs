@@ -22,7 +22,7 @@ use mutasi_domain::normalize::period::Period;
 use mutasi_domain::tenure::{
     self, Blackout, MAX_MONTHS_IN_POST, MIN_MONTHS_IN_POST, blackout_of, check_move, default_blackouts,
 };
-use mutasi_io::data::table::{ColumnData as C, TableData, read_columns_shared, read_table_shared};
+use mutasi_io::data::table::{ColumnData as C, TableData, at, read_columns_shared, read_table_shared};
 
 /// Name used for the world outside the instansi in flows.
 pub const OUTSIDE: &str = "luar_instansi";
@@ -70,11 +70,11 @@ pub(crate) fn read_presence(
     );
     let kstart = kin.date_column("periode_mulai", &kf)?;
     let wanted: Vec<bool> = kind_of.0.iter().map(|v| *v == indikator).collect();
-    let has_indikator = kind_of.1.iter().any(|c| c.is_some_and(|c| wanted[c as usize]));
+    let has_indikator = kind_of.1.iter().any(|c| c.is_some_and(|c| wanted[at(c)]));
     let monthly: Vec<bool> = kkind.0.iter().map(|k| *k == "bulan").collect();
     let picked = |k: usize| match has_indikator {
-        true => kind_of.1[k].is_some_and(|c| wanted[c as usize]),
-        false => kkind.1[k].is_some_and(|c| monthly[c as usize]),
+        true => kind_of.1[k].is_some_and(|c| wanted[at(c)]),
+        false => kkind.1[k].is_some_and(|c| monthly[at(c)]),
     };
     // Employees are interned in the order they first appear among the picked rows.
     let mut id_codes: Vec<Option<u32>> = vec![None; kid.0.len()];
@@ -87,10 +87,10 @@ pub(crate) fn read_presence(
             continue;
         }
         let Some(i) = *i else { continue };
-        let person = *id_codes[i as usize].get_or_insert_with(|| people.code(kid.0[i as usize]));
+        let person = *id_codes[at(i)].get_or_insert_with(|| people.code(kid.0[at(i)]));
         let (Some(u), Some(kind), Some(d)) = (*u, *kind, *d) else { continue };
-        let Some(unit) = unit_codes[u as usize] else { continue };
-        if !monthly[kind as usize] || until.is_some_and(|x| d > x) {
+        let Some(unit) = unit_codes[at(u)] else { continue };
+        if !monthly[at(kind)] || until.is_some_and(|x| d > x) {
             continue;
         }
         sightings.push((person, month_key(d), unit));

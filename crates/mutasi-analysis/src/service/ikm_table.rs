@@ -121,7 +121,7 @@ pub fn ikm_rows(validated: &Path, opts: &IkmOptions) -> Result<Vec<IkmRow>, Anal
         if opts.until.is_some_and(|u| d > u) {
             continue;
         }
-        let Some(periods) = by_code.get_mut(code as usize) else { continue };
+        let Some(periods) = by_code.get_mut(mutasi_io::data::table::at(code)) else { continue };
         let rows = periods.entry(Period::containing(opts.period, d)).or_default();
         rows.extend(unsur_cols.iter().map(|c| c[k].and_then(|v| u8::try_from(v).ok())));
     }

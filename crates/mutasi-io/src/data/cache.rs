@@ -185,7 +185,7 @@ mod tests {
         std::fs::write(&f, b"one").expect("write");
         let wide = || {
             let mut t = table(5);
-            t.push("k", ColumnData::Dict { values: vec!["a".into()], codes: vec![Some(0)] });
+            t.push("k", ColumnData::Dict { values: vec!["a".into()], codes: super::super::table::cs(&[Some(0)]) });
             t
         };
         let calls = std::cell::Cell::new(0);

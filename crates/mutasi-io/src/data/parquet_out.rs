@@ -25,7 +25,7 @@ use polars_parquet::write::{
 };
 
 use super::page_zstd::ZstdPages;
-use super::table::{ColumnData, TableData, TableError};
+use super::table::{Code, ColumnData, TableData, TableError, at};
 
 /// Rows per row group, Polars' default (512²): a larger table is cut into equal groups.
 const ROW_GROUP: usize = 512 * 512;
@@ -41,7 +41,7 @@ pub(crate) fn compression() -> ParquetCompression {
 /// One column ready for row groups: a Polars array, or a dictionary's values and codes.
 enum Source<'a> {
     Arrow(Box<dyn Array>),
-    Dict { values: &'a [String], codes: &'a [Option<u32>] },
+    Dict { values: &'a [String], codes: &'a [Option<Code>] },
 }
 
 /// Writes `table` to `writer` as Parquet; returns the number of bytes written.
@@ -172,7 +172,7 @@ pub(crate) fn polars_column(name: &str, data: &ColumnData) -> PolarsResult<Colum
             name,
             codes
                 .iter()
-                .map(|c| c.and_then(|c| values.get(c as usize)).map(String::as_str))
+                .map(|c| c.and_then(|c| values.get(at(c))).map(String::as_str))
                 .collect::<Vec<_>>(),
         ),
     })
@@ -192,7 +192,7 @@ fn row_groups(height: usize) -> Vec<(usize, usize)> {
 /// The rows `codes` of a dictionary column as one row group's Arrow array: a dictionary of the
 /// values used, in order of first use, or the plain texts when most rows hold distinct values;
 /// `None` when a code has no value.
-fn dictionary_slice(values: &[String], codes: &[Option<u32>]) -> Option<Box<dyn Array>> {
+fn dictionary_slice(values: &[String], codes: &[Option<Code>]) -> Option<Box<dyn Array>> {
     const UNSEEN: u32 = u32::MAX;
     let mut local = vec![UNSEEN; values.len()];
     let mut used: Vec<&str> = Vec::new();
@@ -200,10 +200,10 @@ fn dictionary_slice(values: &[String], codes: &[Option<u32>]) -> Option<Box<dyn 
     for c in codes {
         let key = match c {
             Some(c) => {
-                let slot = local.get_mut(*c as usize)?;
+                let slot = local.get_mut(at(*c))?;
                 if *slot == UNSEEN {
                     *slot = used.len() as u32;
-                    used.push(values[*c as usize].as_str());
+                    used.push(values[at(*c)].as_str());
                 }
                 *slot
             }
@@ -214,7 +214,7 @@ fn dictionary_slice(values: &[String], codes: &[Option<u32>]) -> Option<Box<dyn 
     let validity =
         codes.iter().any(Option::is_none).then(|| codes.iter().map(Option::is_some).collect::<Bitmap>());
     if codes.len() > 128 && used.len() as f64 / codes.len() as f64 > DICTIONARY_MAX_SHARE {
-        let texts: Vec<Option<&str>> = codes.iter().map(|c| c.map(|c| values[c as usize].as_str())).collect();
+        let texts: Vec<Option<&str>> = codes.iter().map(|c| c.map(|c| values[at(c)].as_str())).collect();
         return Some(Utf8ViewArray::from_slice(texts).boxed());
     }
     let keys = PrimitiveArray::<u32>::new(ArrowDataType::UInt32, keys.into(), validity);
@@ -227,6 +227,7 @@ fn dictionary_slice(values: &[String], codes: &[Option<u32>]) -> Option<Box<dyn 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::table::cs;
 
     /// The bytes Polars' own writer gives for the same rows with every text column as strings.
     fn polars_bytes(table: &TableData) -> Vec<u8> {
@@ -256,11 +257,11 @@ mod tests {
         let wide: Vec<String> = (0..n).map(|i| format!("P{:04}", (i * 37) % n)).collect();
         let wide_codes: Vec<Option<u32>> = (0..n).map(|i| (i % 50 != 1).then_some(i as u32)).collect();
         let mut t = TableData::default();
-        t.push("unit_id", ColumnData::Dict { values: small.clone(), codes: codes.clone() });
+        t.push("unit_id", ColumnData::Dict { values: small.clone(), codes: cs(&codes) });
         t.push("nilai", ColumnData::F64((0..n).map(|i| (i % 11 != 0).then_some(i as f64 / 3.0)).collect()));
         // Few distinct values: Polars tries a dictionary, fails on floats, and writes them plainly.
         t.push("rating", ColumnData::F64((0..n).map(|i| (i % 13 != 0).then_some((i % 4) as f64)).collect()));
-        t.push("pegawai_id", ColumnData::Dict { values: wide, codes: wide_codes });
+        t.push("pegawai_id", ColumnData::Dict { values: wide, codes: cs(&wide_codes) });
         let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 31);
         t.push("tanggal", ColumnData::Date((0..n).map(|i| day.filter(|_| i % 5 != 0)).collect()));
         t.push(
@@ -305,14 +306,14 @@ mod tests {
         let rows = 2 * ROW_GROUP + 7;
         let mut big = TableData::default();
         let big_codes: Vec<Option<u32>> = (0..rows).map(|i| Some(((i / 1000) % 4) as u32)).collect();
-        big.push("unit_id", ColumnData::Dict { values: small, codes: big_codes });
+        big.push("unit_id", ColumnData::Dict { values: small, codes: cs(&big_codes) });
         assert_eq!(ours(&big), polars_bytes(&big));
     }
 
     #[test]
     fn a_code_without_a_value_is_an_error() {
         let mut t = TableData::default();
-        t.push("unit_id", ColumnData::Dict { values: vec!["a".into()], codes: vec![Some(0), Some(5)] });
+        t.push("unit_id", ColumnData::Dict { values: vec!["a".into()], codes: cs(&[Some(0), Some(5)]) });
         let mut out = Vec::new();
         let e = write_table(&t, &mut out, Path::new("x.parquet")).expect_err("code 5 of 1 value");
         assert!(matches!(e, TableError::DanglingCode { .. }), "{e}");

@@ -18,6 +18,28 @@ fn missing(file: &Path, column: &str, kind: ColumnKind) -> TableError {
     TableError::MissingColumn { path: file.to_path_buf(), column: column.to_string(), kind }
 }
 
+/// A row's place in its column's dictionary. `Option<Code>` takes 4 bytes (the null is the one
+/// value a code never holds, `u32::MAX`) where `Option<u32>` takes 8: the validated kinerja
+/// table holds six code columns of tens of millions of rows for a whole month's analyses
+/// (`docs/benchmarks.md`, issue 32).
+pub type Code = nonmax::NonMaxU32;
+
+/// The code of place `i` (a dictionary never holds `u32::MAX` values).
+#[inline]
+pub fn code(i: u32) -> Option<Code> {
+    Code::new(i)
+}
+
+/// The place a code stands for, as an index.
+#[inline]
+pub fn at(c: Code) -> usize {
+    c.get() as usize
+}
+
+/// The code given to a row whose value is missing from its dictionary: outside every
+/// dictionary, so writing the table reports it.
+const DANGLING: u32 = u32::MAX - 1;
+
 /// One output column.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnData {
@@ -30,7 +52,7 @@ pub enum ColumnData {
     /// per row, so tens of millions of rows do not hold tens of millions of strings.
     Dict {
         values: Vec<String>,
-        codes: Vec<Option<u32>>,
+        codes: Vec<Option<Code>>,
     },
 }
 
@@ -55,7 +77,7 @@ impl ColumnData {
             ColumnData::Bool(v) => v[i].map(|x| x.to_string()).unwrap_or_default(),
             ColumnData::Date(v) => v[i].map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
             ColumnData::Dict { values, codes } => {
-                codes[i].and_then(|c| values.get(c as usize)).cloned().unwrap_or_default()
+                codes[i].and_then(|c| values.get(at(c))).cloned().unwrap_or_default()
             }
         }
     }
@@ -70,7 +92,7 @@ impl ColumnData {
 pub struct DictBuilder {
     index: foldhash::HashMap<String, u32>,
     values: Vec<String>,
-    codes: Vec<Option<u32>>,
+    codes: Vec<Option<Code>>,
     /// Code of the last value pushed: sorted columns (ids, periods) repeat it row after row, and
     /// comparing with it is cheaper than hashing.
     last: Option<u32>,
@@ -92,7 +114,7 @@ impl DictBuilder {
             self.last = Some(c);
             c
         });
-        self.codes.push(code);
+        self.codes.push(code.and_then(self::code));
     }
 
     /// The code of `value`, added to the dictionary when new; pushes no row.
@@ -110,7 +132,7 @@ impl DictBuilder {
 
     /// Pushes a row holding a code from [`DictBuilder::intern`].
     pub fn push_code(&mut self, code: Option<u32>) {
-        self.codes.push(code);
+        self.codes.push(code.and_then(self::code));
     }
 
     pub fn finish(self) -> ColumnData {
@@ -119,18 +141,18 @@ impl DictBuilder {
 
     /// The codes pushed so far, leaving the builder with none (its dictionary stays): a column
     /// built in parts.
-    pub fn take_codes(&mut self) -> Vec<Option<u32>> {
+    pub fn take_codes(&mut self) -> Vec<Option<Code>> {
         std::mem::take(&mut self.codes)
     }
 
     /// The column with this builder's dictionary and `codes` (parts from [`DictBuilder::take_codes`]).
-    pub fn finish_with(self, codes: Vec<Option<u32>>) -> ColumnData {
+    pub fn finish_with(self, codes: Vec<Option<Code>>) -> ColumnData {
         ColumnData::Dict { values: self.values, codes }
     }
 }
 
 /// A text column's distinct values and one code per row ([`TableData::coded`]).
-pub type Coded<'a> = (Vec<&'a str>, std::borrow::Cow<'a, [Option<u32>]>);
+pub type Coded<'a> = (Vec<&'a str>, std::borrow::Cow<'a, [Option<Code>]>);
 
 /// A named table of equally long columns.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -155,7 +177,7 @@ impl TableData {
     pub fn str_at(&self, name: &str, i: usize) -> Option<&str> {
         match self.get(name)? {
             ColumnData::Str(v) => v.get(i)?.as_deref(),
-            ColumnData::Dict { values, codes } => values.get((*codes.get(i)?)? as usize).map(String::as_str),
+            ColumnData::Dict { values, codes } => values.get(at((*codes.get(i)?)?)).map(String::as_str),
             _ => None,
         }
     }
@@ -199,11 +221,11 @@ impl TableData {
                 let codes = v
                     .iter()
                     .map(|x| {
-                        x.as_deref().map(|s| {
-                            *index.entry(s).or_insert_with(|| {
+                        x.as_deref().and_then(|s| {
+                            code(*index.entry(s).or_insert_with(|| {
                                 values.push(s);
                                 (values.len() - 1) as u32
-                            })
+                            }))
                         })
                     })
                     .collect::<Vec<_>>();
@@ -225,7 +247,7 @@ impl TableData {
         let mut out = TableData::default();
         // One value repeated on every row: a dictionary of one entry, not a string per row.
         for (name, value) in tags {
-            out.push(name, ColumnData::Dict { values: vec![value.to_string()], codes: vec![Some(0); h] });
+            out.push(name, ColumnData::Dict { values: vec![value.to_string()], codes: vec![code(0); h] });
         }
         out.columns.extend(self.columns.into_iter().filter(|(n, _)| !tags.iter().any(|(t, _)| t == n)));
         out
@@ -307,7 +329,7 @@ impl TableData {
                 for c in codes {
                     keep.push(match c {
                         None => false,
-                        Some(c) => *hit.get(*c as usize)?,
+                        Some(c) => *hit.get(at(*c))?,
                     });
                 }
                 Some(keep)
@@ -348,24 +370,24 @@ impl TableData {
                 (ColumnData::Dict { values, codes }, ColumnData::Dict { values: v, codes: c }) => {
                     let map = merge_values(values, &v);
                     // A code without a value stays one (writing the table then fails on it).
-                    codes.extend(
-                        c.into_iter().map(|c| c.map(|c| map.get(c as usize).copied().unwrap_or(u32::MAX))),
-                    );
+                    codes.extend(c.into_iter().map(|c| {
+                        c.and_then(|c| code(map.get(at(c)).copied().unwrap_or(DANGLING)))
+                    }));
                 }
                 (ColumnData::Dict { values, codes }, ColumnData::Str(b)) => {
                     let mut index: foldhash::HashMap<String, u32> =
                         values.iter().enumerate().map(|(i, v)| (v.clone(), i as u32)).collect();
                     for x in b {
-                        codes.push(x.map(|x| {
-                            *index.entry(x).or_insert_with_key(|x| {
+                        codes.push(x.and_then(|x| {
+                            code(*index.entry(x).or_insert_with_key(|x| {
                                 values.push(x.clone());
                                 (values.len() - 1) as u32
-                            })
+                            }))
                         }));
                     }
                 }
                 (ColumnData::Str(a), ColumnData::Dict { values, codes }) => {
-                    a.extend(codes.iter().map(|c| c.and_then(|c| values.get(c as usize).cloned())));
+                    a.extend(codes.iter().map(|c| c.and_then(|c| values.get(at(c)).cloned())));
                 }
                 (ColumnData::I64(a), ColumnData::I64(b)) => a.extend(b),
                 (ColumnData::F64(a), ColumnData::F64(b)) => a.extend(b),
@@ -486,22 +508,22 @@ fn filter_column(c: &ColumnData, keep: &[bool], kept: usize) -> ColumnData {
 
 /// True when the codes use every one of `n` values, each first used after all smaller codes:
 /// the numbering a fresh decode gives.
-fn in_first_use_order(n: usize, codes: &[Option<u32>]) -> bool {
+fn in_first_use_order(n: usize, codes: &[Option<Code>]) -> bool {
     // Millions of codes per column. A run of codes all below `next` (the number seen so far)
     // brings nothing new: its maximum, a loop without branches, says so; only runs with a new
     // code are walked one code at a time.
     const RUN: usize = 64;
     let mut next = 0u32;
     for run in codes.chunks(RUN) {
-        let top = run.iter().map(|c| c.map_or(0, |c| c.saturating_add(1))).max().unwrap_or(0);
+        let top = run.iter().map(|c| c.map_or(0, |c| c.get() + 1)).max().unwrap_or(0);
         if top <= next {
             continue;
         }
-        for c in run.iter().flatten() {
-            if *c > next {
+        for c in run.iter().flatten().map(|c| c.get()) {
+            if c > next {
                 return false;
             }
-            next += u32::from(*c == next);
+            next += u32::from(c == next);
         }
     }
     next as usize == n
@@ -521,7 +543,7 @@ fn first_of_each(values: &[String]) -> Option<Vec<u32>> {
 /// `canonical` is [`first_of_each`] of the values.
 fn compact<'a>(
     values: &[String],
-    codes: impl Iterator<Item = &'a Option<u32>>,
+    codes: impl Iterator<Item = &'a Option<Code>>,
     rows: usize,
     canonical: Option<&[u32]>,
 ) -> Option<ColumnData> {
@@ -533,11 +555,11 @@ fn compact<'a>(
             None => None,
             Some(c) => {
                 let c = match canonical {
-                    Some(first) => *first.get(*c as usize)?,
-                    None => *c,
+                    Some(first) => *first.get(at(*c))?,
+                    None => c.get(),
                 };
                 let slot = renumber.get_mut(c as usize)?;
-                Some(*slot.get_or_insert_with(|| {
+                code(*slot.get_or_insert_with(|| {
                     kept.push(values[c as usize].clone());
                     (kept.len() - 1) as u32
                 }))
@@ -662,8 +684,8 @@ pub fn distinct_text(
     let table = read_columns_shared(path, &wanted)?;
     let (values, codes) = table.coded(column, path)?;
     let mut used = vec![false; values.len()];
-    let mut mark = |c: &Option<u32>| {
-        if let Some(u) = c.and_then(|c| used.get_mut(c as usize)) {
+    let mut mark = |c: &Option<Code>| {
+        if let Some(u) = c.and_then(|c| used.get_mut(at(c))) {
             *u = true;
         }
     };
@@ -673,7 +695,7 @@ pub fn distinct_text(
             let (fvalues, fcodes) = table.coded(f, path)?;
             let hit: Vec<bool> = fvalues.iter().map(|v| allowed.contains(v)).collect();
             for (c, fc) in codes.iter().zip(fcodes.iter()) {
-                if fc.and_then(|fc| hit.get(fc as usize).copied()).unwrap_or(false) {
+                if fc.and_then(|fc| hit.get(at(fc)).copied()).unwrap_or(false) {
                     mark(c);
                 }
             }
@@ -740,6 +762,12 @@ pub fn parquet_shape(path: &Path) -> Result<(usize, Vec<String>), TableError> {
     Ok((rows, columns))
 }
 
+/// Codes from plain numbers, for tests.
+#[cfg(test)]
+pub(crate) fn cs(v: &[Option<u32>]) -> Vec<Option<Code>> {
+    v.iter().map(|c| c.and_then(code)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -757,7 +785,7 @@ mod tests {
     fn appended_text_columns_keep_every_row() {
         let dict = |values: &[&str], codes: &[Option<u32>]| ColumnData::Dict {
             values: values.iter().map(|v| v.to_string()).collect(),
-            codes: codes.to_vec(),
+            codes: cs(codes),
         };
         let texts =
             |t: &TableData| -> Vec<String> { (0..t.height()).map(|i| t.columns[0].1.text(i)).collect() };
@@ -799,7 +827,7 @@ mod tests {
     fn filtered_rows_are_what_reading_them_back_gives() {
         let dict = |values: &[&str], codes: &[Option<u32>]| ColumnData::Dict {
             values: values.iter().map(|v| v.to_string()).collect(),
-            codes: codes.to_vec(),
+            codes: cs(codes),
         };
         let mut t = TableData::default();
         t.push(
@@ -815,7 +843,7 @@ mod tests {
         let filtered = t.filter_rows(&keep);
         let ColumnData::Dict { values, codes } = &filtered.columns[0].1 else { panic!("a dictionary") };
         assert_eq!(values, &["a", "c"]);
-        assert_eq!(codes, &[Some(0), None, Some(0), Some(1)]);
+        assert_eq!(codes, &cs(&[Some(0), None, Some(0), Some(1)]));
         assert_eq!(filtered.columns[2].1, ColumnData::F64(vec![Some(2.0), None, Some(4.0), Some(6.0)]));
         let mut plain = TableData::default();
         for (name, c) in &t.columns {
@@ -881,7 +909,7 @@ mod tests {
         let (_dir, f) = scratch();
         let dict = |values: &[&str], codes: &[Option<u32>]| ColumnData::Dict {
             values: values.iter().map(|v| v.to_string()).collect(),
-            codes: codes.to_vec(),
+            codes: cs(codes),
         };
         let expect = |filter: Option<(&str, &[&str])>, want: &[&str]| {
             let got = distinct_text(&f, "indikator", filter).expect("distinct");
@@ -923,7 +951,7 @@ mod tests {
             "unit_id",
             ColumnData::Dict {
                 values: vec!["U9".into(), "U2".into(), "U1".into()],
-                codes: vec![Some(2), Some(1), None, Some(2)],
+                codes: cs(&[Some(2), Some(1), None, Some(2)]),
             },
         );
         t.push("nama", ColumnData::Str(vec![Some("b".into()), None, Some("a".into()), Some("b".into())]));
@@ -932,7 +960,7 @@ mod tests {
             "jenis",
             ColumnData::Dict {
                 values: vec!["a".into(), "b".into(), "a".into()],
-                codes: vec![Some(0), Some(1), Some(2), None],
+                codes: cs(&[Some(0), Some(1), Some(2), None]),
             },
         );
         t.push("n", ColumnData::I64(vec![Some(1), None, Some(3), Some(4)]));
@@ -961,14 +989,14 @@ mod tests {
         );
         // A code with no value: nothing to keep.
         let mut bad = TableData::default();
-        bad.push("unit_id", ColumnData::Dict { values: vec!["U1".into()], codes: vec![Some(1)] });
+        bad.push("unit_id", ColumnData::Dict { values: vec!["U1".into()], codes: cs(&[Some(1)]) });
         assert_eq!(bad.into_read_back(), None);
     }
 
     /// Codes are in first-use order when each new code is the next one and every value is used.
     #[test]
     fn first_use_order() {
-        let c = |v: &[Option<u32>]| v.to_vec();
+        let c = cs;
         assert!(in_first_use_order(3, &c(&[Some(0), Some(0), None, Some(1), Some(0), Some(2), Some(1)])));
         assert!(!in_first_use_order(4, &c(&[Some(0), Some(1), Some(2)])), "a value never used");
         assert!(!in_first_use_order(3, &c(&[Some(0), Some(2), Some(1)])), "a code ahead of its turn");
@@ -976,14 +1004,14 @@ mod tests {
         assert!(in_first_use_order(0, &c(&[None, None])));
         // Runs longer than one block: a new code late in a long run, and one out of turn there.
         let mut long: Vec<Option<u32>> = (0..300).map(|k| Some((k % 7) as u32 / 3)).collect();
-        assert!(in_first_use_order(3, &long));
+        assert!(in_first_use_order(3, &cs(&long)));
         long[250] = Some(3);
-        assert!(in_first_use_order(4, &long));
+        assert!(in_first_use_order(4, &cs(&long)));
         long[250] = Some(4);
-        assert!(!in_first_use_order(5, &long), "code 4 before code 3");
+        assert!(!in_first_use_order(5, &cs(&long)), "code 4 before code 3");
         long[250] = None;
-        long[130] = Some(u32::MAX);
-        assert!(!in_first_use_order(3, &long));
+        long[130] = Some(u32::MAX - 1);
+        assert!(!in_first_use_order(3, &cs(&long)));
     }
 
     /// A dictionary column is written as the text of each row's code: values never used, one
@@ -1001,7 +1029,7 @@ mod tests {
                     "U1".into(),
                     "PUSKESMAS-NUSANIWE-01".into(),
                 ],
-                codes: vec![Some(1), Some(2), None, Some(3), Some(2), Some(1)],
+                codes: cs(&[Some(1), Some(2), None, Some(3), Some(2), Some(1)]),
             },
         );
         t.push("n", ColumnData::I64(vec![Some(1), None, Some(3), Some(4), Some(5), Some(6)]));
@@ -1016,7 +1044,7 @@ mod tests {
         assert_eq!(back.height(), 6);
         // A code with no value is refused, not written as a missing value.
         let mut bad = TableData::default();
-        bad.push("unit_id", ColumnData::Dict { values: vec!["U1".into()], codes: vec![Some(0), Some(1)] });
+        bad.push("unit_id", ColumnData::Dict { values: vec!["U1".into()], codes: cs(&[Some(0), Some(1)]) });
         assert!(write_parquet(bad, &f).is_err());
     }
 }
