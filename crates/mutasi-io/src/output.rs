@@ -7,7 +7,7 @@ use std::path::Path;
 
 use foldhash::HashMap;
 
-use crate::data::table::{ColumnData as C, Code, DictBuilder, TableData, TableError, write_parquet};
+use crate::data::table::{Code, ColumnData as C, DictBuilder, TableData, TableError, write_parquet};
 use crate::ingest::{FileReport, Loaded};
 use crate::privacy::Pseudonymizer;
 use crate::validate::reconcile::Reconciliation;

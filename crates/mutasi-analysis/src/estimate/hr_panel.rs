@@ -68,50 +68,92 @@ pub fn build(
     gather(validated, &[indikator.to_string()], standardize, until)?.panel(0)
 }
 
-/// A `periode` value of the kinerja table that is not `YYYY-MM`, as written.
-type MalformedPeriod = String;
-
 /// One panel row before numbering: (employee rank, month key, value, unit code).
 type Row = (u32, i64, f64, Option<Code>);
 
-/// The rows of several indicators' panels, gathered in one pass over the kinerja rows
-/// ([`gather`]); each becomes its panel when asked ([`PanelRows::panel`]), so only one panel is
-/// held at a time.
+/// What the panels of several indicators are built from ([`gather`]): the kinerja table the
+/// run already holds, and what each of its distinct values means (month key, monthly or not,
+/// the employee's rank). Each panel's rows are gathered when it is asked for
+/// ([`PanelRows::panel`]), so only one indicator's rows and panel are held at a time: at 250,000
+/// employees × 60 months the rows of every indicator at once took 1.2 GiB (`docs/benchmarks.md`).
 pub struct PanelRows {
-    /// Every employee id of the kinerja rows, ascending (a row holds its id's rank).
-    ids: Vec<String>,
-    events: BTreeMap<String, Vec<i64>>,
-    standardize: bool,
-    /// Per indicator asked: its rows, or its first malformed period (the value as written).
-    rows: Vec<Result<Vec<Row>, MalformedPeriod>>,
+    kin: std::rc::Rc<TableData>,
     /// The kinerja file, for the errors.
     file: std::path::PathBuf,
+    /// Every employee id of the kinerja rows, ascending (a row holds its id's rank).
+    ids: Vec<String>,
+    /// Per id code: the employee's rank in `ids`.
+    rank: Vec<u32>,
+    /// Per period code: its month key (`None`: not `YYYY-MM`).
+    keys: Vec<Option<i64>>,
+    /// Per `jenis_periode` code: a monthly period.
+    monthly: Vec<bool>,
+    events: BTreeMap<String, Vec<i64>>,
+    standardize: bool,
+    until: Option<i64>,
     /// Every indicator of the kinerja rows, for the hint when one asked has no monthly value.
     present: String,
     indikators: Vec<String>,
 }
 
 impl PanelRows {
-    /// The panel of the `k`-th indicator asked ([`build`]'s result for it); its rows are freed.
+    /// The panel of the `k`-th indicator asked ([`build`]'s result for it), from one pass over
+    /// the rows of the kinerja table that the indicator's code marks.
     pub fn panel(&mut self, k: usize) -> Result<HrPanel, AnalysisError> {
-        let slot = self.rows.get_mut(k).ok_or(AnalysisError::NoSuchPanel(k))?;
-        let rows = std::mem::replace(slot, Ok(Vec::new())).map_err(|value| AnalysisError::Value {
-            path: self.file.clone(),
-            column: "periode".into(),
-            value,
-        })?;
+        let indikator = self.indikators.get(k).ok_or(AnalysisError::NoSuchPanel(k))?;
+        let rows = self.rows(indikator)?;
         finish(rows, self.standardize, &self.ids, &self.events).ok_or_else(|| AnalysisError::NoValues {
             path: self.file.clone(),
-            indicator: self.indikators[k].clone(),
+            indicator: indikator.clone(),
             present: self.present.clone(),
         })
     }
+
+    /// The monthly rows of `indikator` up to `until`, in table order; the first malformed
+    /// period among them is an error.
+    fn rows(&self, indikator: &str) -> Result<Vec<Row>, AnalysisError> {
+        let (kin, file) = (&self.kin, &self.file);
+        let (_, id_codes) = kin.coded("pegawai_id", file)?;
+        let (period_values, period_codes) = kin.coded("periode", file)?;
+        let (_, kind_codes) = kin.coded("jenis_periode", file)?;
+        let (ind_values, ind_codes) = kin.coded("indikator", file)?;
+        let values = kin.f64_column("nilai", file)?;
+        let unit_codes = kin.coded("unit_id", file).map(|(_, c)| c).unwrap_or_default();
+        let wanted: Vec<bool> = ind_values.iter().map(|v| *v == indikator).collect();
+        let count = ind_codes.iter().filter(|c| c.is_some_and(|i| wanted[at(i)])).count();
+        let mut rows: Vec<Row> = Vec::with_capacity(count);
+        // The indicator first: the other columns of a row no panel wants are never read.
+        for (k, ind) in ind_codes.iter().enumerate() {
+            if !ind.is_some_and(|i| wanted[at(i)]) {
+                continue;
+            }
+            let (Some(id), Some(p), Some(kind), Some(v)) =
+                (id_codes[k], period_codes[k], kind_codes[k], values[k])
+            else {
+                continue;
+            };
+            if !self.monthly[at(kind)] {
+                continue;
+            }
+            let Some(key) = self.keys[at(p)] else {
+                return Err(AnalysisError::Value {
+                    path: file.clone(),
+                    column: "periode".into(),
+                    value: period_values[at(p)].to_string(),
+                });
+            };
+            if self.until.is_some_and(|u| key > u) {
+                continue;
+            }
+            rows.push((self.rank[at(id)], key, v, unit_codes.get(k).copied().flatten()));
+        }
+        Ok(rows)
+    }
 }
 
-/// The rows of the panels of `indikators` ([`build`] for each), from one pass over the kinerja
-/// rows: the indicators' rows are interleaved, so one pass reads the columns once instead of
-/// once per indicator. An indicator with a malformed period, or without monthly values, fails
-/// alone, when its panel is asked for.
+/// What the panels of `indikators` ([`build`] for each) are built from: the kinerja table's
+/// dictionaries, worked out once for every panel. An indicator with a malformed period, or
+/// without monthly values, fails alone, when its panel is asked for.
 pub fn gather(
     validated: &Path,
     indikators: &[String],
@@ -122,18 +164,11 @@ pub fn gather(
     // Every indicator's rows: the panels of all outcomes share this read within a run
     // (`data::cache`), and the windows read the same columns.
     let kin = read_columns_shared(&kin_file, &KINERJA_COLUMNS)?;
-    let (id_values, id_codes) = kin.coded("pegawai_id", &kin_file)?;
-    let (period_values, period_codes) = kin.coded("periode", &kin_file)?;
-    let (kind_values, kind_codes) = kin.coded("jenis_periode", &kin_file)?;
-    let (ind_values, ind_codes) = kin.coded("indikator", &kin_file)?;
-    let values = kin.f64_column("nilai", &kin_file)?;
-    let unit_codes = kin.coded("unit_id", &kin_file).map(|(_, c)| c).unwrap_or_default();
-    // Per distinct value: the month key of a monthly period, and which panel a row goes to (the
-    // first of the indicator's places in `indikators`).
+    let (id_values, _) = kin.coded("pegawai_id", &kin_file)?;
+    let (period_values, _) = kin.coded("periode", &kin_file)?;
+    let (kind_values, _) = kin.coded("jenis_periode", &kin_file)?;
+    let (ind_values, _) = kin.coded("indikator", &kin_file)?;
     let monthly: Vec<bool> = kind_values.iter().map(|k| *k == "bulan").collect();
-    let slot: Vec<Option<usize>> =
-        ind_values.iter().map(|v| indikators.iter().position(|i| i == v)).collect();
-    // `None`: not a `YYYY-MM` period.
     let keys: Vec<Option<i64>> = period_values
         .iter()
         .map(|p| {
@@ -148,54 +183,24 @@ pub fn gather(
     for (r, c) in order.iter().enumerate() {
         rank[*c as usize] = r as u32;
     }
-    let mut counts = vec![0usize; indikators.len()];
-    for s in ind_codes.iter().filter_map(|c| c.and_then(|i| slot[at(i)])) {
-        counts[s] += 1;
-    }
-    let mut rows: Vec<Vec<Row>> = counts.iter().map(|n| Vec::with_capacity(*n)).collect();
-    // The first malformed period of each panel's rows.
-    let mut failed: Vec<Option<String>> = vec![None; indikators.len()];
-    // The indicator first: the other columns of a row no panel wants are never read.
-    for (k, ind) in ind_codes.iter().enumerate() {
-        let Some(s) = ind.and_then(|i| slot[at(i)]) else { continue };
-        let (Some(id), Some(p), Some(kind), Some(v)) =
-            (id_codes[k], period_codes[k], kind_codes[k], values[k])
-        else {
-            continue;
-        };
-        if !monthly[at(kind)] {
-            continue;
-        }
-        let Some(key) = keys[at(p)] else {
-            failed[s].get_or_insert_with(|| period_values[at(p)].to_string());
-            continue;
-        };
-        if until.is_some_and(|u| key > u) {
-            continue;
-        }
-        rows[s].push((rank[at(id)], key, v, unit_codes.get(k).copied().flatten()));
-    }
     // The read holds every indicator: its dictionary lists them.
     let mut present = ind_values.clone();
     present.sort_unstable();
     present.dedup();
     let present = present.join(", ");
-    let mut rows: Vec<Result<Vec<Row>, MalformedPeriod>> =
-        rows.into_iter().zip(failed).map(|(r, f)| f.map_or(Ok(r), Err)).collect();
-    // The same indicator asked twice: the same rows again.
-    for k in 0..indikators.len() {
-        if let Some(first) = indikators.iter().position(|i| *i == indikators[k]).filter(|f| *f < k) {
-            rows[k] = rows[first].clone();
-        }
-    }
+    let ids = order.iter().map(|c| id_values[*c as usize].to_string()).collect();
     Ok(PanelRows {
-        ids: order.iter().map(|c| id_values[*c as usize].to_string()).collect(),
+        ids,
+        rank,
+        keys,
+        monthly,
         events: transfer_months(validated, until)?,
         standardize,
-        rows,
-        file: kin_file.clone(),
+        until,
         present,
         indikators: indikators.to_vec(),
+        file: kin_file,
+        kin,
     })
 }
 
@@ -420,7 +425,8 @@ impl HrPanel {
         months.sort_unstable();
         months.dedup();
         let labels: Vec<String> = months.iter().map(|t| month_label(self.origin + t)).collect();
-        let codes = self.t.iter().map(|t| months.binary_search(t).ok().and_then(|i| code(i as u32))).collect();
+        let codes =
+            self.t.iter().map(|t| months.binary_search(t).ok().and_then(|i| code(i as u32))).collect();
         d.push("periode", ColumnData::Dict { values: labels, codes });
         d.push("t", ColumnData::I64(self.t.iter().copied().map(Some).collect()));
         d.push("kohort", ColumnData::I64(self.cohort.iter().copied().map(Some).collect()));

@@ -128,6 +128,17 @@ pub fn keep_shared(path: &Path, table: Rc<TableData>) {
     }
 }
 
+/// Drops every read of `path` from this thread's memo (a table still shared elsewhere, e.g. under
+/// a linked file's name, stays alive there): a month frees the validated kinerja table once the
+/// case studies' scoped copies are written, instead of holding it to the month's end.
+pub fn forget(path: &Path) {
+    MEMO.with(|m| {
+        if let Some(m) = m.borrow_mut().as_mut() {
+            m.retain(|k, _| k.path != path);
+        }
+    });
+}
+
 /// A table of the memo read from `path` as it is now, without a filter, holding every one of
 /// `columns` ([`narrowest_holding`]).
 pub fn holding(path: &Path, columns: &[&str]) -> Option<Rc<TableData>> {
@@ -185,7 +196,10 @@ mod tests {
         std::fs::write(&f, b"one").expect("write");
         let wide = || {
             let mut t = table(5);
-            t.push("k", ColumnData::Dict { values: vec!["a".into()], codes: super::super::table::cs(&[Some(0)]) });
+            t.push(
+                "k",
+                ColumnData::Dict { values: vec!["a".into()], codes: super::super::table::cs(&[Some(0)]) },
+            );
             t
         };
         let calls = std::cell::Cell::new(0);
@@ -208,6 +222,32 @@ mod tests {
         std::fs::rename(&g, &f).expect("rename");
         shared(&f, Some(&["x"]), None, || read(table(2))).expect("read");
         assert_eq!(calls.get(), 3, "a replaced file");
+    }
+
+    /// A forgotten file is decoded again on its next read, and its table is freed unless
+    /// something else still holds it; other files stay.
+    #[test]
+    fn a_forgotten_file_is_read_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (f, g) = (dir.path().join("a.parquet"), dir.path().join("b.parquet"));
+        std::fs::write(&f, b"one").expect("write");
+        std::fs::write(&g, b"two").expect("write");
+        let calls = std::cell::Cell::new(0);
+        let read = |v| {
+            calls.set(calls.get() + 1);
+            Ok(table(v))
+        };
+        let _scope = ReadCache::scope();
+        let a = shared(&f, None, None, || read(1)).expect("read");
+        shared(&f, Some(&["x"]), None, || read(1)).expect("read");
+        shared(&g, None, None, || read(2)).expect("read");
+        assert_eq!(Rc::strong_count(&a), 2, "the memo and this test");
+        forget(&f);
+        assert_eq!(Rc::strong_count(&a), 1, "only this test holds it now");
+        assert!(holding(&f, &["x"]).is_none());
+        shared(&f, None, None, || read(3)).expect("read");
+        shared(&g, None, None, || read(4)).expect("read");
+        assert_eq!(calls.get(), 3, "two first reads (x is taken from the whole), then the forgotten file");
     }
 
     #[test]

@@ -170,10 +170,7 @@ pub(crate) fn polars_column(name: &str, data: &ColumnData) -> PolarsResult<Colum
         }
         ColumnData::Dict { values, codes } => Column::new(
             name,
-            codes
-                .iter()
-                .map(|c| c.and_then(|c| values.get(at(c))).map(String::as_str))
-                .collect::<Vec<_>>(),
+            codes.iter().map(|c| c.and_then(|c| values.get(at(c))).map(String::as_str)).collect::<Vec<_>>(),
         ),
     })
 }

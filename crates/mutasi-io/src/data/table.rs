@@ -370,9 +370,10 @@ impl TableData {
                 (ColumnData::Dict { values, codes }, ColumnData::Dict { values: v, codes: c }) => {
                     let map = merge_values(values, &v);
                     // A code without a value stays one (writing the table then fails on it).
-                    codes.extend(c.into_iter().map(|c| {
-                        c.and_then(|c| code(map.get(at(c)).copied().unwrap_or(DANGLING)))
-                    }));
+                    codes.extend(
+                        c.into_iter()
+                            .map(|c| c.and_then(|c| code(map.get(at(c)).copied().unwrap_or(DANGLING)))),
+                    );
                 }
                 (ColumnData::Dict { values, codes }, ColumnData::Str(b)) => {
                     let mut index: foldhash::HashMap<String, u32> =

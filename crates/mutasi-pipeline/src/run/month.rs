@@ -268,6 +268,9 @@ pub(crate) fn analyze(
         Some(s) => {
             let scoped = dir.join("cakupan");
             write_scoped(validated, &s.scope, &scoped)?;
+            // The scope's analyses read its copies: the whole kinerja table (the month's largest
+            // by far) is not read again, so it is freed now rather than at the month's end.
+            mutasi_io::data::cache::forget(&validated.join("kinerja.parquet"));
             scoped
         }
         None => validated.to_path_buf(),
