@@ -363,7 +363,7 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
             (dim.as_str(), firsts.iter().map(|(id, f)| (id.as_str(), facts.value(dim, id, f))).collect())
         })
         .collect();
-    // Every outcome's rows from one pass over the kinerja rows; each panel is built in turn.
+    // What every outcome's panel is built from; each panel gathers its own rows in turn.
     let started = std::time::Instant::now();
     let mut panel_rows = gather(validated, &outcomes, opts.standardize, opts.until)?;
     panel_clock += started.elapsed();

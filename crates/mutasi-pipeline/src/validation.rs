@@ -55,7 +55,8 @@ pub fn validate_folder(
     check_input(input)?;
     let tmp = prepare_out(out)?;
     let result = validate_into(input, cfg, &tmp, with_identities).and_then(|r| {
-        std::fs::write(tmp.join(MARKER), "").map_err(PipelineError::io(&tmp))?;
+        let marker = tmp.join(MARKER);
+        std::fs::write(&marker, "").map_err(PipelineError::io(&marker))?;
         Ok(r)
     });
     let done = match result {

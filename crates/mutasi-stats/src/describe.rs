@@ -25,6 +25,9 @@ pub struct Summary {
     pub boot: Option<(f64, f64)>,
 }
 
+/// Draws whose clusters are picked before they are summed ([`summarise`]).
+const DRAW_BATCH: usize = 512;
+
 /// Summarises `values`, each belonging to `cluster[i]` (e.g. the person). `None` for fewer than
 /// two values. The bootstrap draws clusters with replacement `draws` times from a seeded stream.
 pub fn summarise(values: &[f64], cluster: &[usize], alpha: f64, draws: usize, seed: u64) -> Option<Summary> {
@@ -56,28 +59,39 @@ pub fn summarise(values: &[f64], cluster: &[usize], alpha: f64, draws: usize, se
         // 1e-5 for 40,000 people), half the random bits of a 64-bit range draw. Clusters beyond
         // 2³² fall back to the exact range draw.
         let small = u32::try_from(g).is_ok();
+        // Four independent running sums: one sum would chain every addition on the previous one's
+        // latency. Draw i goes to sum i mod 4, except the last g mod 4 draws, which go to the
+        // first; the clusters drawn, and their order, do not depend on it.
+        let full = g / 4 * 4;
         let mean_of_draw = |rng: &mut ChaCha8Rng| {
-            let mut draw = || {
-                if small {
-                    ((u64::from(rng.next_u32()) * g as u64) >> 32) as usize
-                } else {
-                    rng.random_range(0..g)
-                }
-            };
-            // Four independent running sums: one sum would chain every addition on the previous
-            // one's latency. The clusters drawn, and their order, do not depend on it.
             let (mut s, mut c) = ([0.0f64; 4], [0u64; 4]);
-            for _ in 0..g / 4 {
-                for lane in 0..4 {
-                    let (total, count) = clusters[draw()];
-                    s[lane] += total;
-                    c[lane] += count;
+            let mut add = |i: usize, k: usize| {
+                let lane = if i < full { i & 3 } else { 0 };
+                let (total, count) = clusters[k];
+                s[lane] += total;
+                c[lane] += count;
+            };
+            if small {
+                // The draws' places first, a batch at a time, then their sums: a loop that only
+                // loads keeps many cache misses in flight, where one that also runs the generator
+                // between loads waits for each (the clusters of a large instansi are megabytes,
+                // read at random: `docs/benchmarks.md`, issue 32).
+                let mut places = [0u32; DRAW_BATCH];
+                let mut i = 0;
+                while i < g {
+                    let len = DRAW_BATCH.min(g - i);
+                    for p in &mut places[..len] {
+                        *p = ((u64::from(rng.next_u32()) * g as u64) >> 32) as u32;
+                    }
+                    for (j, p) in places[..len].iter().enumerate() {
+                        add(i + j, *p as usize);
+                    }
+                    i += len;
                 }
-            }
-            for _ in 0..g % 4 {
-                let (total, count) = clusters[draw()];
-                s[0] += total;
-                c[0] += count;
+            } else {
+                for i in 0..g {
+                    add(i, rng.random_range(0..g));
+                }
             }
             let (s, c) = ((s[0] + s[1]) + (s[2] + s[3]), c.iter().sum::<u64>());
             s / (c.max(1) as f64)
@@ -169,5 +183,40 @@ mod tests {
         assert!((got_low - low).abs() < 1e-12 && (got_high - high).abs() < 1e-12, "{s:?} vs {low}, {high}");
         assert!(got_low < got_high);
         assert_eq!(summarise(&values, &clusters, 0.05, 0, seed).expect("summary").boot, None);
+    }
+
+    /// With more clusters than one batch of draws (three batches, the last short, and g mod 4 =
+    /// 3), the interval is bit for bit the one of draws summed as they are drawn, in four sums
+    /// (the code before batching).
+    #[test]
+    fn batched_draws_sum_as_drawn() {
+        let g = 2 * DRAW_BATCH + 179;
+        let values: Vec<f64> = (0..g).map(|i| ((i * 7919) % 1009) as f64 / 7.0 - 50.0).collect();
+        let clusters: Vec<usize> = (0..g).collect();
+        let (draws, seed) = (60, 5);
+        let s = summarise(&values, &clusters, 0.1, draws, seed).expect("summary");
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut means: Vec<f64> = (0..draws)
+            .map(|_| {
+                let mut draw = || ((u64::from(rng.next_u32()) * g as u64) >> 32) as usize;
+                let (mut t, mut c) = ([0.0f64; 4], [0u64; 4]);
+                for _ in 0..g / 4 {
+                    for lane in 0..4 {
+                        let k = draw();
+                        t[lane] += values[k];
+                        c[lane] += 1;
+                    }
+                }
+                for _ in 0..g % 4 {
+                    let k = draw();
+                    t[0] += values[k];
+                    c[0] += 1;
+                }
+                ((t[0] + t[1]) + (t[2] + t[3])) / c.iter().sum::<u64>() as f64
+            })
+            .collect();
+        means.sort_by(f64::total_cmp);
+        let q = |p: f64| means[(p * draws as f64).ceil() as usize - 1];
+        assert_eq!(s.boot, Some((q(0.05), q(0.95))));
     }
 }

@@ -172,7 +172,8 @@ pub(crate) fn build(
         warnings.push(check_gate.forced());
     }
     gate_list.push(check_gate);
-    std::fs::write(staging.join(MARKER), "").map_err(PipelineError::io(staging))?;
+    let marker = staging.join(MARKER);
+    std::fs::write(&marker, "").map_err(PipelineError::io(&marker))?;
 
     // The manifest, last.
     let counts: BTreeMap<String, (u64, u64, u64)> = summary
