@@ -12,6 +12,11 @@
 //! (outputs are written to a temporary file and renamed into place) is read again. The memo is
 //! per thread because a partition runs on its own thread; reads on other threads (rayon workers)
 //! are plain reads.
+//!
+//! Why it stays (issue 32 asks to retire it): the readers of the kinerja table as Polars queries
+//! over the file instead, measured side by side, took the large instansi from 120–132 s to
+//! 165.6 s and twenty partitions from 45–58 s to 68–94 s of CPU, over the national guard's 5 %
+//! (`docs/benchmarks.md`, "issue 32, third stop"; the code is on `wip/issue32-kinerja-queries`).
 
 use std::cell::RefCell;
 use std::collections::HashMap;

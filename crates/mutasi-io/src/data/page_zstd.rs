@@ -6,7 +6,8 @@
 //! pages are small and that setup was a third of all the time spent compressing. Here each
 //! thread keeps one context at the same level and compresses every page with it: zstd resets the
 //! session, not the parameters, between frames, so the bytes are the ones a fresh context writes
-//! (test `same_bytes_as_a_fresh_context`).
+//! (test `same_bytes_as_a_fresh_context`). The measurement is in `docs/benchmarks.md` ("One zstd
+//! context per thread", national benchmark).
 
 use std::cell::RefCell;
 

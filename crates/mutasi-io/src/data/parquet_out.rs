@@ -11,6 +11,10 @@
 //! ones Polars writes for the same dictionary. A column with more distinct values than 3 in 4
 //! rows goes through Polars' own decision (which stores such columns plainly), as do the other
 //! column types.
+//!
+//! Measured side by side against Polars' writer given the strings (`docs/benchmarks.md`, commit
+//! d30ec42): one partition of the national benchmark took 3.19–3.21 s of CPU against
+//! 3.49–3.52 s (−9 %) and peaked at 435 MiB against 537 MiB, for the same bytes.
 
 use std::path::Path;
 

@@ -5,6 +5,10 @@
 //! (through `parquet_out`), and [`TableData::to_frame`] hands it to an analysis written as a
 //! Polars query. Writes go to a temporary file that is renamed into place, so a reader never
 //! sees half a file.
+//!
+//! Why it stays for the validated tables and the analyses that read them through the read cache:
+//! the same analyses as Polars queries over the files were slower on both benchmarks
+//! (`super::cache`, `docs/benchmarks.md`, "issue 32, third stop").
 
 use std::path::Path;
 
