@@ -137,9 +137,16 @@ pub fn keep_shared(path: &Path, table: Rc<TableData>) {
 /// a linked file's name, stays alive there): a month frees the validated kinerja table once the
 /// case studies' scoped copies are written, instead of holding it to the month's end.
 pub fn forget(path: &Path) {
+    keep_only(|p| p != path);
+}
+
+/// Drops from this thread's memo every read of a file for which `wanted` is false: a case study
+/// keeps only the validated tables it copies its scope from, not the month's own analysis
+/// outputs (the monthly report has read them; a later one decodes them again).
+pub fn keep_only(wanted: impl Fn(&Path) -> bool) {
     MEMO.with(|m| {
         if let Some(m) = m.borrow_mut().as_mut() {
-            m.retain(|k, _| k.path != path);
+            m.retain(|k, _| wanted(&k.path));
         }
     });
 }
@@ -253,6 +260,10 @@ mod tests {
         shared(&f, None, None, || read(3)).expect("read");
         shared(&g, None, None, || read(4)).expect("read");
         assert_eq!(calls.get(), 3, "two first reads (x is taken from the whole), then the forgotten file");
+        keep_only(|p| p == f);
+        shared(&f, None, None, || read(5)).expect("read");
+        shared(&g, None, None, || read(6)).expect("read");
+        assert_eq!(calls.get(), 4, "only the file kept is not read again");
     }
 
     #[test]

@@ -268,6 +268,8 @@ pub(crate) fn analyze(
     let source = match spec.filter(|s| !s.scope.is_everything()) {
         Some(s) => {
             let scoped = dir.join("cakupan");
+            // Of what the month holds, the scope needs only the validated tables it copies.
+            mutasi_io::data::cache::keep_only(|f| f.starts_with(validated));
             write_scoped(validated, &s.scope, &scoped)?;
             // The scope's analyses read its copies: the whole kinerja table (the month's largest
             // by far) is not read again, so it is freed now rather than at the month's end.
