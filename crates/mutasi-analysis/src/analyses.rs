@@ -365,7 +365,7 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
         .collect();
     // What every outcome's panel is built from; each panel gathers its own rows in turn.
     let started = std::time::Instant::now();
-    let mut panel_rows = gather(validated, &outcomes, opts.standardize, opts.until)?;
+    let panel_rows = gather(validated, &outcomes, opts.standardize, opts.until)?;
     panel_clock += started.elapsed();
     for (k, outcome) in outcomes.iter().enumerate() {
         let started = std::time::Instant::now();

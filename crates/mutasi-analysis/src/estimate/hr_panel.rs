@@ -99,7 +99,7 @@ pub struct PanelRows {
 impl PanelRows {
     /// The panel of the `k`-th indicator asked ([`build`]'s result for it), from one pass over
     /// the rows of the kinerja table that the indicator's code marks.
-    pub fn panel(&mut self, k: usize) -> Result<HrPanel, AnalysisError> {
+    pub fn panel(&self, k: usize) -> Result<HrPanel, AnalysisError> {
         let indikator = self.indikators.get(k).ok_or(AnalysisError::NoSuchPanel(k))?;
         let rows = self.rows(indikator)?;
         finish(rows, self.standardize, &self.ids, &self.events).ok_or_else(|| AnalysisError::NoValues {
@@ -550,14 +550,14 @@ mod tests {
         assert_eq!(per_person, [1, 3, 1]);
     }
 
-    /// One pass gives every indicator the panel a pass of its own gives, in the order asked
-    /// (twice the same indicator included); an indicator without monthly values fails alone.
+    /// Built from one gathering, every indicator gets the panel a build of its own gives, in any
+    /// order asked (twice the same indicator included); one without monthly values fails alone.
     #[test]
-    fn one_pass_gives_each_indicator_its_own_panel() {
+    fn one_gathering_gives_each_indicator_its_own_panel() {
         let dir = validated();
         let asked: Vec<String> =
             ["predikat", "gaji", "capaian_iki", "predikat"].iter().map(|s| s.to_string()).collect();
-        let mut rows = gather(dir.path(), &asked, false, None).expect("gather");
+        let rows = gather(dir.path(), &asked, false, None).expect("gather");
         let iki = rows.panel(2).expect("capaian_iki");
         assert_eq!(iki, build(dir.path(), "capaian_iki", false, None).expect("alone"));
         assert_eq!(iki.ids, ["p1", "p2", "p3"], "sorted ids");
@@ -571,7 +571,7 @@ mod tests {
         assert!(missing.contains("gaji") && missing.contains("capaian_iki, predikat"), "{missing}");
         assert!(rows.panel(4).is_err(), "out of range");
         // Standardising works per indicator as on its own.
-        let mut z = gather(dir.path(), &asked[2..], true, None).expect("gather");
+        let z = gather(dir.path(), &asked[2..], true, None).expect("gather");
         assert_eq!(z.panel(0).ok(), build(dir.path(), "capaian_iki", true, None).ok());
     }
 }
