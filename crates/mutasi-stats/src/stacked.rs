@@ -10,6 +10,10 @@
 //! every sub-experiment it enters (as treated or as control), so the standard error is clustered
 //! on the entity: SE = √Σ_i ψ_i². Sub-experiment weights are treated as fixed.
 
+use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
+
 /// The outcome series of one entity and its event periods.
 #[derive(Debug, Clone, Default)]
 pub struct Entity {
@@ -74,6 +78,11 @@ pub fn stacked_where(
 /// grid, and each event period's clean controls with their sums (which do not depend on which
 /// events a subgroup counts as treated). Each subgroup's [`Stack::estimate`] equals
 /// [`stacked_where`] on the same entities bit for bit.
+///
+/// The work is spread over the rayon pool where it does not change a single bit: the event
+/// periods are classified and their sides summed one period per task (each sum in the same order
+/// as alone), and the influence terms are added in blocks of entities, each entity's terms in the
+/// same order (sub-experiment by sub-experiment) whatever the blocks.
 pub struct Stack<'a> {
     entities: &'a [Entity],
     pre: i64,
@@ -83,39 +92,26 @@ pub struct Stack<'a> {
     es: Vec<i64>,
     /// Per event period g, computed when first asked: the clean controls, the entities whose only
     /// event in the window is g (both observed at g − 1), and the controls' side.
-    periods: std::cell::RefCell<std::collections::HashMap<i64, std::rc::Rc<Period>>>,
+    periods: std::cell::RefCell<std::collections::HashMap<i64, Arc<Period>>>,
+    /// Entities per block of the influence pass (one task each).
+    block: usize,
 }
 
-/// One event period's members ([`Stack::periods`]).
+/// One event period's members ([`Stack::periods`]), each list in entity order.
 struct Period {
     controls: Vec<usize>,
     sole: Vec<usize>,
     /// Formed when a subgroup first uses the period.
-    control_side: std::cell::OnceCell<Side>,
+    control_side: OnceLock<Side>,
 }
 
-impl<'a> Stack<'a> {
-    pub fn new(entities: &'a [Entity], pre: i64, post: i64) -> Stack<'a> {
-        // Event times as one contiguous range, so a member's values at them are one slice of its
-        // row; e = −1, the reference, is never observed (it gets no weight and no point).
-        let es: Vec<i64> = (-pre..=post).collect();
-        let grid = Grid::of(entities, pre.max(post).max(0) + 1);
-        Stack { entities, pre, post, grid, es, periods: Default::default() }
-    }
-
-    /// The entities, in the order of their indices.
-    pub fn entities(&self) -> &'a [Entity] {
-        self.entities
-    }
-
-    /// The members of event period g, classified once for every subgroup.
-    fn period(&self, g: i64) -> std::rc::Rc<Period> {
-        if let Some(p) = self.periods.borrow().get(&g) {
-            return p.clone();
-        }
-        let (lo, hi) = (g - self.pre, g + self.post);
+impl Period {
+    /// The members of event period g among `entities`, for a window of `pre` periods before and
+    /// `post` after it.
+    fn classify(entities: &[Entity], g: i64, pre: i64, post: i64) -> Period {
+        let (lo, hi) = (g - pre, g + post);
         let (mut controls, mut sole) = (Vec::new(), Vec::new());
-        for (i, x) in self.entities.iter().enumerate() {
+        for (i, x) in entities.iter().enumerate() {
             if x.at(g - 1).is_none() {
                 continue;
             }
@@ -127,9 +123,50 @@ impl<'a> Stack<'a> {
                 _ => {}
             }
         }
-        let p = std::rc::Rc::new(Period { controls, sole, control_side: Default::default() });
-        self.periods.borrow_mut().insert(g, p.clone());
-        p
+        Period { controls, sole, control_side: OnceLock::new() }
+    }
+}
+
+/// Entities per task of the influence pass: a block's rows of the influence matrix (a few
+/// hundred kilobytes at 25 event times) stay in one core's cache while every sub-experiment adds
+/// to them.
+const BLOCK: usize = 2048;
+
+impl<'a> Stack<'a> {
+    pub fn new(entities: &'a [Entity], pre: i64, post: i64) -> Stack<'a> {
+        Self::with_block(entities, pre, post, BLOCK)
+    }
+
+    /// [`Stack::new`] with `block` entities per task of the influence pass (tests use small
+    /// blocks to cross many block edges).
+    fn with_block(entities: &'a [Entity], pre: i64, post: i64, block: usize) -> Stack<'a> {
+        // Event times as one contiguous range, so a member's values at them are one slice of its
+        // row; e = −1, the reference, is never observed (it gets no weight and no point).
+        let es: Vec<i64> = (-pre..=post).collect();
+        let grid = Grid::of(entities, pre.max(post).max(0) + 1);
+        Stack { entities, pre, post, grid, es, periods: Default::default(), block: block.max(1) }
+    }
+
+    /// The entities, in the order of their indices.
+    pub fn entities(&self) -> &'a [Entity] {
+        self.entities
+    }
+
+    /// The members of event periods `gs`, each classified once for every subgroup (the new ones
+    /// side by side).
+    fn periods(&self, gs: &[i64]) -> Vec<Arc<Period>> {
+        let missing: Vec<i64> = {
+            let known = self.periods.borrow();
+            gs.iter().copied().filter(|g| !known.contains_key(g)).collect()
+        };
+        let (entities, pre, post) = (self.entities, self.pre, self.post);
+        let made: Vec<(i64, Arc<Period>)> = missing
+            .into_par_iter()
+            .map(|g| (g, Arc::new(Period::classify(entities, g, pre, post))))
+            .collect();
+        let mut known = self.periods.borrow_mut();
+        known.extend(made);
+        gs.iter().filter_map(|g| known.get(g).cloned()).collect()
     }
 
     /// The stacked effects of the events for which `treated_event(entity, period)` holds.
@@ -150,11 +187,10 @@ impl<'a> Stack<'a> {
         struct Sub {
             g: i64,
             treated: Vec<usize>,
-            period: std::rc::Rc<Period>,
+            period: Arc<Period>,
         }
         let mut subs = Vec::new();
-        for &g in &periods {
-            let period = self.period(g);
+        for (&g, period) in periods.iter().zip(self.periods(&periods)) {
             let treated: Vec<usize> = period.sole.iter().copied().filter(|i| treated_event(*i, g)).collect();
             if treated.len() >= min_treated && !period.controls.is_empty() {
                 subs.push(Sub { g, treated, period });
@@ -165,7 +201,7 @@ impl<'a> Stack<'a> {
         // of the treated at every event time (the controls' are the period's). Each member's
         // series is read once per sub-experiment.
         let sides: Vec<(Side, &Side)> = subs
-            .iter()
+            .par_iter()
             .map(|s| {
                 let controls = &s.period.control_side;
                 let controls = controls.get_or_init(|| Side::of(grid, &s.period.controls, s.g, es));
@@ -180,33 +216,57 @@ impl<'a> Stack<'a> {
         let mut att = vec![0.0; ne];
         let mut events = vec![0usize; ne];
         let mut used = vec![0usize; ne];
-        // Pass 2: the influence terms, entity-major (`psi[i * ne + j]`), added sub-experiment by
-        // sub-experiment in the same order as the effect itself.
-        let mut psi = vec![0.0; entities.len() * ne];
-        let mut w: Vec<Option<f64>> = vec![None; ne];
+        // Each sub-experiment's influence terms of its treated and of its controls.
+        let mut terms = Vec::with_capacity(subs.len());
         for (k, s) in subs.iter().enumerate() {
             let (t, c) = &sides[k];
-            for j in 0..ne {
-                w[j] = observed(k, j).then(|| s.treated.len() as f64 / weight_total[j] as f64);
-                if let Some(wj) = w[j] {
+            let w: Vec<Option<f64>> = (0..ne)
+                .map(|j| observed(k, j).then(|| s.treated.len() as f64 / weight_total[j] as f64))
+                .collect();
+            for (j, wj) in w.iter().enumerate() {
+                if let Some(wj) = wj {
                     att[j] += wj * (t.mean(j) - c.mean(j));
                     events[j] += t.n[j];
                     used[j] += 1;
                 }
             }
-            t.add_influence(grid, &s.treated, s.g, pre, &w, 1.0, &mut psi);
-            c.add_influence(grid, &s.period.controls, s.g, pre, &w, -1.0, &mut psi);
+            terms.push((t.terms(&w, 1.0), c.terms(&w, -1.0)));
+        }
+        // Pass 2: the influence terms, entity-major (`psi[i * ne + j]`), added sub-experiment by
+        // sub-experiment in the same order as the effect itself, one block of entities per task.
+        let mut psi = vec![0.0; entities.len() * ne];
+        let block = self.block;
+        psi.par_chunks_mut(block * ne.max(1)).enumerate().for_each(|(b, rows)| {
+            let first = b * block;
+            let end = first + rows.len() / ne.max(1);
+            // Every member list is in entity order: a block's members are one run of it.
+            for (s, (t, c)) in subs.iter().zip(&terms) {
+                t.add(grid, within_sub(&s.treated, first, end), s.g, pre, rows, first);
+                c.add(grid, within_sub(&s.period.controls, first, end), s.g, pre, rows, first);
+            }
+        });
+        // Each event time's sum of squares, entity by entity (the order of a sum per event time).
+        let mut squares = vec![-0.0; ne];
+        for row in psi.chunks_exact(ne.max(1)) {
+            for (sq, p) in squares.iter_mut().zip(row) {
+                *sq += p * p;
+            }
         }
         let mut out = Vec::new();
         for (j, e) in es.iter().enumerate() {
             if weight_total[j] == 0 || *e == -1 {
                 continue;
             }
-            let se = (0..entities.len()).map(|i| psi[i * ne + j] * psi[i * ne + j]).sum::<f64>().sqrt();
+            let se = squares[j].sqrt();
             out.push(StackedPoint { e: *e, att: att[j], se, n_events: events[j], n_subexperiments: used[j] });
         }
         out
     }
+}
+
+/// The members of a sorted member list that fall in entities `first..end`.
+fn within_sub(members: &[usize], first: usize, end: usize) -> &[usize] {
+    &members[members.partition_point(|i| *i < first)..members.partition_point(|i| *i < end)]
 }
 
 /// Every entity's series on one grid of periods, entity by entity: the sub-experiments read
@@ -290,32 +350,42 @@ impl Side {
         self.sum[j] / self.n[j] as f64
     }
 
-    /// Adds `sign · (d − mean_j) · (w_j / n_j)` to `psi[i * ne + j]` for every member i observed at
-    /// an event time j that has a weight (`w`, one per event time e = −pre, −pre + 1, …, of the
-    /// sub-experiment at g). `sign` is ±1, so the sum is exact either way. Every term is
-    /// computed and the unused ones are replaced by −0.0, which leaves `psi` unchanged bit for
-    /// bit, so the loop has no branch.
-    #[allow(clippy::too_many_arguments)]
-    fn add_influence(
-        &self,
-        grid: &Grid,
-        members: &[usize],
-        g: i64,
-        pre: i64,
-        w: &[Option<f64>],
-        sign: f64,
-        psi: &mut [f64],
-    ) {
+    /// What each member observed at event time j adds to its influence term there:
+    /// `sign · (d − mean_j) · (w_j / n_j)`, for the event times that have a weight (`w`, one per
+    /// event time e = −pre, −pre + 1, …). `sign` is ±1, so the sum is exact either way.
+    fn terms(&self, w: &[Option<f64>], sign: f64) -> Terms {
         let ne = w.len();
-        let on: Vec<bool> = w.iter().map(Option::is_some).collect();
-        let weight: Vec<f64> = w.iter().map(|x| x.unwrap_or(0.0)).collect();
-        let mean: Vec<f64> = (0..ne).map(|j| self.mean(j)).collect();
-        // w_j / n_j once per event time: no division per member and event time.
-        let scale: Vec<f64> = weight.iter().zip(&self.n).map(|(w, n)| w / *n as f64).collect();
+        Terms {
+            on: w.iter().map(Option::is_some).collect(),
+            mean: (0..ne).map(|j| self.mean(j)).collect(),
+            // w_j / n_j once per event time: no division per member and event time.
+            scale: w.iter().zip(&self.n).map(|(w, n)| w.unwrap_or(0.0) / *n as f64).collect(),
+            sign,
+        }
+    }
+}
+
+/// One side's influence terms of one sub-experiment ([`Side::terms`]).
+struct Terms {
+    on: Vec<bool>,
+    mean: Vec<f64>,
+    scale: Vec<f64>,
+    sign: f64,
+}
+
+impl Terms {
+    /// Adds the terms of `members` (sub-experiment at g) to `psi`, the rows of entities from
+    /// `first` on (`psi[(i − first) · ne + j]`). Every term is computed and the unused ones are
+    /// replaced by −0.0, which leaves `psi` unchanged bit for bit, so the loop has no branch.
+    fn add(&self, grid: &Grid, members: &[usize], g: i64, pre: i64, psi: &mut [f64], first: usize) {
+        let ne = self.on.len();
         for (i, base, row) in grid.windows(members, g, g - pre, ne) {
-            let Some(p) = psi.get_mut(i * ne..(i + 1) * ne) else { continue };
-            for (((p, v), on), (m, scale)) in p.iter_mut().zip(row).zip(&on).zip(mean.iter().zip(&scale)) {
-                let term = sign * (((v - base) - m) * scale);
+            let Some(k) = i.checked_sub(first) else { continue };
+            let Some(p) = psi.get_mut(k * ne..(k + 1) * ne) else { continue };
+            for (((p, v), on), (m, scale)) in
+                p.iter_mut().zip(row).zip(&self.on).zip(self.mean.iter().zip(&self.scale))
+            {
+                let term = self.sign * (((v - base) - m) * scale);
                 *p += if *on && !v.is_nan() { term } else { -0.0 };
             }
         }
@@ -497,14 +567,18 @@ mod tests {
         }
         entities.push(Entity::from_points(&[], vec![12]));
         for (pre, post) in [(4, 6), (12, 12), (1, 0)] {
-            let fast = stacked(&entities, pre, post, 2);
             let slow = by_event_time(&entities, pre, post, 2);
-            assert!(!fast.is_empty());
-            assert_eq!(fast.len(), slow.len());
-            for (a, b) in fast.iter().zip(&slow) {
-                assert_eq!((a.e, a.n_events, a.n_subexperiments), (b.e, b.n_events, b.n_subexperiments));
-                assert_eq!(a.att.to_bits(), b.att.to_bits(), "att at e = {}", a.e);
-                assert_eq!(a.se.to_bits(), b.se.to_bits(), "se at e = {}", a.e);
+            // One block of entities, and blocks of 1, 7 and 64 whose edges cut through every
+            // sub-experiment's treated and controls.
+            for block in [BLOCK, 1, 7, 64] {
+                let fast = Stack::with_block(&entities, pre, post, block).estimate(2, &|_, _| true);
+                assert!(!fast.is_empty());
+                assert_eq!(fast.len(), slow.len());
+                for (a, b) in fast.iter().zip(&slow) {
+                    assert_eq!((a.e, a.n_events, a.n_subexperiments), (b.e, b.n_events, b.n_subexperiments));
+                    assert_eq!(a.att.to_bits(), b.att.to_bits(), "att at e = {}, block {block}", a.e);
+                    assert_eq!(a.se.to_bits(), b.se.to_bits(), "se at e = {}, block {block}", a.e);
+                }
             }
         }
     }
