@@ -88,25 +88,24 @@ pub fn compress(page: Page, level: i32) -> ParquetResult<CompressedPage> {
     }
 }
 
-/// The pages of `pages` compressed one at a time, as Polars' `Compressor` streams them.
-pub struct ZstdPages<I> {
-    pages: I,
-    level: i32,
+/// Pages already compressed, handed to Parquet's writer one at a time.
+pub struct Ready {
+    pages: std::vec::IntoIter<CompressedPage>,
     current: Option<CompressedPage>,
 }
 
-impl<I: Iterator<Item = ParquetResult<Page>>> ZstdPages<I> {
-    pub fn new(pages: I, level: i32) -> Self {
-        Self { pages, level, current: None }
+impl Ready {
+    pub fn new(pages: Vec<CompressedPage>) -> Self {
+        Self { pages: pages.into_iter(), current: None }
     }
 }
 
-impl<I: Iterator<Item = ParquetResult<Page>>> FallibleStreamingIterator for ZstdPages<I> {
+impl FallibleStreamingIterator for Ready {
     type Item = CompressedPage;
-    type Error = ParquetError;
+    type Error = polars::prelude::PolarsError;
 
-    fn advance(&mut self) -> Result<(), ParquetError> {
-        self.current = self.pages.next().map(|p| p.and_then(|p| compress(p, self.level))).transpose()?;
+    fn advance(&mut self) -> Result<(), Self::Error> {
+        self.current = self.pages.next();
         Ok(())
     }
 

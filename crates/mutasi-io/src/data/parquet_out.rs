@@ -24,11 +24,13 @@ use polars_arrow::bitmap::Bitmap;
 use polars_arrow::datatypes::{ArrowDataType, IntegerType};
 use polars_parquet::read::ParquetError;
 use polars_parquet::write::{
-    CompressionOptions, Compressor, DynIter, DynStreamingIterator, Encoding, FallibleStreamingIterator,
+    CompressedPage, CompressionOptions, Compressor, DynIter, DynStreamingIterator, Encoding, Page,
     ParquetType, RowGroupIterColumns, StatisticsOptions, Version, WriteOptions, ZstdLevel, array_to_columns,
 };
 
-use super::page_zstd::ZstdPages;
+use rayon::prelude::*;
+
+use super::page_zstd::{Ready, compress};
 use super::table::{Code, ColumnData, TableData, TableError, at};
 
 /// Rows per row group, Polars' default (512²): a larger table is cut into equal groups.
@@ -46,6 +48,25 @@ pub(crate) fn compression() -> ParquetCompression {
 enum Source<'a> {
     Arrow(Box<dyn Array>),
     Dict { values: &'a [String], codes: &'a [Option<Code>] },
+}
+
+/// Row groups encoded side by side before they are written: enough tasks for every core, and a
+/// few megabytes of compressed pages held at a time.
+const GROUPS_AT_ONCE: usize = 8;
+
+/// The pages of one column chunk, compressed.
+fn compress_all(
+    pages: impl Iterator<Item = PolarsResult<Page>>,
+    compression: CompressionOptions,
+) -> Result<Vec<CompressedPage>, ParquetError> {
+    let pages = pages.map(|p| p.map_err(|e| ParquetError::FeatureNotSupported(e.to_string())));
+    match compression {
+        CompressionOptions::Zstd(level) => {
+            let level = level.map(|v| v.compression_level()).unwrap_or_default();
+            pages.map(|p| compress(p?, level)).collect()
+        }
+        other => Iterator::collect(Compressor::new_from_vec(pages, other, Vec::new())),
+    }
 }
 
 /// Writes `table` to `writer` as Parquet; returns the number of bytes written.
@@ -97,29 +118,40 @@ pub fn write_table<W: std::io::Write>(table: &TableData, writer: W, path: &Path)
         compression: CompressionOptions::from(compression()),
         data_page_size: None,
     };
-    for (start, len) in row_groups(height) {
-        let mut columns = Vec::with_capacity(sources.len());
-        for ((source, field), encoding) in sources.iter().zip(&fields).zip(encodings.iter()) {
-            let array: Box<dyn Array> = match source {
-                Source::Arrow(a) => a.sliced(start, len),
-                Source::Dict { values, codes } => dictionary_slice(values, &codes[start..start + len])
-                    .ok_or_else(|| TableError::DanglingCode { path: path.to_path_buf() })?,
-            };
-            for pages in array_to_columns(array, field.clone(), options, encoding).map_err(&err)? {
-                let pages = pages.map(|p| p.map_err(|e| ParquetError::FeatureNotSupported(e.to_string())));
-                columns.push(Ok(match options.compression {
-                    CompressionOptions::Zstd(level) => {
-                        let level = level.map(|v| v.compression_level()).unwrap_or_default();
-                        DynStreamingIterator::new(ZstdPages::new(pages, level).map_err(PolarsError::from))
-                    }
-                    other => DynStreamingIterator::new(
-                        Compressor::new_from_vec(pages, other, Vec::new()).map_err(PolarsError::from),
-                    ),
-                }));
+    // Row groups are encoded and compressed a batch at a time, every column of every group of
+    // the batch as one task on the pool, and written in order: the pages are the ones a single
+    // thread makes, so the file is the same byte for byte.
+    let groups = row_groups(height);
+    for batch in groups.chunks(GROUPS_AT_ONCE) {
+        let tasks: Vec<(usize, usize)> =
+            (0..batch.len()).flat_map(|g| (0..sources.len()).map(move |c| (g, c))).collect();
+        let encoded: Vec<Result<Vec<Vec<CompressedPage>>, TableError>> = tasks
+            .par_iter()
+            .map(|&(g, c)| {
+                let (start, len) = batch[g];
+                let array: Box<dyn Array> = match &sources[c] {
+                    Source::Arrow(a) => a.sliced(start, len),
+                    Source::Dict { values, codes } => dictionary_slice(values, &codes[start..start + len])
+                        .ok_or_else(|| TableError::DanglingCode { path: path.to_path_buf() })?,
+                };
+                array_to_columns(array, fields[c].clone(), options, &encodings[c])
+                    .map_err(&err)?
+                    .into_iter()
+                    .map(|pages| compress_all(pages, options.compression).map_err(|e| err(e.into())))
+                    .collect()
+            })
+            .collect();
+        let mut encoded = encoded.into_iter();
+        for _ in batch {
+            let mut columns = Vec::with_capacity(sources.len());
+            for column in encoded.by_ref().take(sources.len()) {
+                for pages in column? {
+                    columns.push(Ok(DynStreamingIterator::new(Ready::new(pages))));
+                }
             }
+            let group: RowGroupIterColumns<'static, PolarsError> = DynIter::new(columns.into_iter());
+            batched.write_row_groups(vec![group]).map_err(&err)?;
         }
-        let group: RowGroupIterColumns<'static, PolarsError> = DynIter::new(columns.into_iter());
-        batched.write_row_groups(vec![group]).map_err(&err)?;
     }
     batched.finish().map_err(err)
 }
