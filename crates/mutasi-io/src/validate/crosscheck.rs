@@ -16,7 +16,7 @@ use mutasi_domain::model::{JenisMutasi, KinerjaRow, Prov, Sym};
 use mutasi_domain::normalize::period::Period;
 use mutasi_domain::normalize::rating::{predikat_from_ratings, predikat_label};
 use mutasi_domain::reason::Reason;
-use mutasi_stats::bucket_sort::sort_by_bucket;
+use rayon::prelude::*;
 
 /// Settings of the cross-table checks.
 #[derive(Debug, Clone, Copy)]
@@ -381,13 +381,11 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
         let order = kinerja_keys(&t.kinerja, &people, &periods, |person, period, code| {
             (u64::from(person) << person_shift) | (u64::from(period) << code_bits) | u64::from(code)
         });
-        let order = sort_by_bucket(order, people.len(), |e| (e.0 >> person_shift) as usize, |e| e.0);
         check_kinerja_groups(&t.kinerja, &order, code_bits, &slot_of, &files, &mut rejects)
     } else {
         let order = kinerja_keys(&t.kinerja, &people, &periods, |person, period, code| {
             (u128::from(person) << 64) | (u128::from(period) << 32) | u128::from(code)
         });
-        let order = sort_by_bucket(order, people.len(), |e| (e.0 >> 64) as usize, |e| e.0);
         check_kinerja_groups(&t.kinerja, &order, 32, &slot_of, &files, &mut rejects)
     };
     retain_mask(&mut t.kinerja, &keep);
@@ -526,36 +524,47 @@ impl<T: Ord + std::hash::Hash + Copy> Ranks<T> {
 }
 
 /// Each kinerja row's key (built by `key` from the ranks of its person and period and its
-/// indicator code) and index. A person's rows are adjacent, and a period's (one per indicator):
-/// each rank is looked up once per run.
-fn kinerja_keys<K>(
+/// indicator code) and index, sorted. A person's rows are adjacent, and a period's (one per
+/// indicator): each rank is looked up once per run of a stretch of rows.
+///
+/// Built and sorted on every core: the keys stretch by stretch, then one parallel unstable sort,
+/// which orders them as a stable sort by key would because no two entries share an index (row
+/// order breaks ties). At 51 million rows (250,000 × 60) the sort took 1.1 s against 3.1 s for
+/// a counting sort by person on one core (`docs/benchmarks.md`).
+fn kinerja_keys<K: Ord + Send>(
     rows: &[KinerjaRow],
     people: &Ranks<u64>,
     periods: &Ranks<Period>,
-    key: impl Fn(u32, u32, Sym) -> K,
+    key: impl Fn(u32, u32, Sym) -> K + Sync,
 ) -> Vec<(K, u32)> {
-    let mut order = Vec::with_capacity(rows.len());
-    let mut last_period: Option<(Period, u32)> = None;
-    let mut last_person: Option<(u64, u32)> = None;
-    for (i, k) in rows.iter().enumerate() {
-        let person = match last_person {
-            Some((nip, r)) if nip == k.nip => r,
-            _ => {
-                let r = people.rank(&k.nip);
-                last_person = Some((k.nip, r));
-                r
-            }
-        };
-        let period = match last_period {
-            Some((p, r)) if p == k.periode => r,
-            _ => {
-                let r = periods.rank(&k.periode);
-                last_period = Some((k.periode, r));
-                r
-            }
-        };
-        order.push((key(person, period, k.indikator), i as u32));
-    }
+    type Runs = (Option<(u64, u32)>, Option<(Period, u32)>);
+    let mut order: Vec<(K, u32)> = rows
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || -> Runs { (None, None) },
+            |(last_person, last_period), (i, k)| {
+                let person = match *last_person {
+                    Some((nip, r)) if nip == k.nip => r,
+                    _ => {
+                        let r = people.rank(&k.nip);
+                        *last_person = Some((k.nip, r));
+                        r
+                    }
+                };
+                let period = match *last_period {
+                    Some((p, r)) if p == k.periode => r,
+                    _ => {
+                        let r = periods.rank(&k.periode);
+                        *last_period = Some((k.periode, r));
+                        r
+                    }
+                };
+                (key(person, period, k.indikator), i as u32)
+            },
+        )
+        .collect();
+    order.par_sort_unstable();
     order
 }
 
@@ -820,11 +829,9 @@ mod tests {
         let narrow = kinerja_keys(&rows, &people, &periods, |a, b, c| {
             (u64::from(a) << 8) | (u64::from(b) << 4) | u64::from(c)
         });
-        let narrow = sort_by_bucket(narrow, people.len(), |e| (e.0 >> 8) as usize, |e| e.0);
         let wide = kinerja_keys(&rows, &people, &periods, |a, b, c| {
             (u128::from(a) << 64) | (u128::from(b) << 32) | u128::from(c)
         });
-        let wide = sort_by_bucket(wide, people.len(), |e| (e.0 >> 64) as usize, |e| e.0);
         let (mut r1, mut r2) = (Vec::new(), Vec::new());
         let (keep1, mis1) = check_kinerja_groups(&rows, &narrow, 4, &slot_of, &[], &mut r1);
         let (keep2, mis2) = check_kinerja_groups(&rows, &wide, 32, &slot_of, &[], &mut r2);
