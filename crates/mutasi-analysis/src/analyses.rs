@@ -290,19 +290,29 @@ pub struct Notes {
     pub timings: Timings,
 }
 
-/// Seconds spent in each part of [`run`].
+/// Seconds spent in each part of [`run`] (the descriptive part on its own thread, beside the
+/// others, when there is more than one core).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timings {
-    /// Transfer windows, IKM, unit analyses, movement and request tables.
+    /// Transfer windows, IKM, unit analyses, movement, request funnel and fairness, transfers
+    /// per month.
     pub descriptive: f64,
     /// Building the HR panels (and the stacked event windows) from the validated tables.
     pub panel: f64,
-    /// The CS and stacked estimators, their aggregations and bands, and writing their tables.
+    /// The request matching (the `diminta` subgroups), the CS and stacked estimators, their
+    /// aggregations and bands, and writing their tables.
     pub estimators: f64,
 }
 
 /// Runs every analysis on the validated tables in `validated` and writes the Parquet files into
 /// `out`.
+///
+/// The descriptive tables and the estimators share nothing but the validated tables, so with
+/// more than one core they run side by side: the descriptive ones on a helper thread that enters
+/// this thread's read cache (each validated table is decoded once between them), the estimators
+/// here. Each writes its own files, computed as alone, so the outputs do not depend on which
+/// finishes first. With one core (a partition of a national run, which already has every core
+/// busy) they run one after the other.
 pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes, AnalysisError> {
     if let Some(d) = opts.subgroups.iter().find(|d| !SUBGROUP_DIMENSIONS.contains(&d.as_str())) {
         return Err(AnalysisError::UnknownSubgroup {
@@ -310,14 +320,41 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
             choices: SUBGROUP_DIMENSIONS.join(", "),
         });
     }
-    let clock = std::time::Instant::now();
-    let mut timings = Timings::default();
+    let described = || -> Result<(Vec<UnitNote>, f64), AnalysisError> {
+        let clock = std::time::Instant::now();
+        let units = describe(validated, out, opts)?;
+        Ok((units, clock.elapsed().as_secs_f64()))
+    };
+    let (described, estimated) = if rayon::current_num_threads() > 1 {
+        let memo = mutasi_io::data::cache::ReadCache::handle();
+        std::thread::scope(|scope| {
+            let helper = scope.spawn(|| {
+                let _scope = memo.as_ref().map(mutasi_io::data::cache::ReadCache::enter);
+                described()
+            });
+            let estimated = estimate_all(validated, out, opts);
+            let described = helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (described, estimated)
+        })
+    } else {
+        (described(), estimate_all(validated, out, opts))
+    };
+    let (units, descriptive) = described?;
+    let (estimates, mut timings) = estimated?;
+    timings.descriptive = descriptive;
+    Ok(Notes { estimates, units, timings })
+}
+
+/// The descriptive tables: transfer windows and their before/after summaries, IKM per unit and
+/// the unit analyses, movement, the request funnel and fairness, and transfers per month.
+fn describe(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Vec<UnitNote>, AnalysisError> {
     let w = windows(validated, &opts.windows)?;
     write_parquet(windows_table(&w), &out.join("transfer_windows.parquet"))?;
     write_parquet(
         summary_table(&summarise_windows(&w, &opts.windows)),
         &out.join("prepost_summary.parquet"),
     )?;
+    drop(w);
     let ikm = ikm_rows(validated, &opts.ikm)?;
     write_parquet(ikm_table(&ikm), &out.join("ikm_per_unit.parquet"))?;
     let (unit_table, unit_notes) = unit_effects(validated, &ikm, &opts.units)?;
@@ -331,6 +368,22 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     let (funnel, fairness) = request_tables(validated, &opts.requests)?;
     mutasi_io::data::frame::write(funnel, &out.join("permohonan_funnel.parquet"))?;
     mutasi_io::data::frame::write(fairness, &out.join("permohonan_fairness.parquet"))?;
+    let monthly =
+        crate::descriptive::monthly::monthly_transfers(validated, opts.until, opts.min_cell as u64)?;
+    mutasi_io::data::frame::write(monthly, &out.join("mutasi_bulanan.parquet"))?;
+    Ok(unit_notes)
+}
+
+/// The request matching (which the `diminta` subgroups need) and every estimator: CS per outcome
+/// and subgroup, the subgroup differences and the stacked event studies. Returns their notes
+/// and the time spent building panels and estimating.
+fn estimate_all(
+    validated: &Path,
+    out: &Path,
+    opts: &AnalysisOptions,
+) -> Result<(Vec<EstimateNote>, Timings), AnalysisError> {
+    let clock = std::time::Instant::now();
+    let mut timings = Timings::default();
     let (matched, rules) = request_checks(validated, &opts.requests)?;
     mutasi_io::data::frame::write(
         request_share(validated, &matched)?,
@@ -340,11 +393,7 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     let facts = SubgroupFacts::read(validated, &matched, opts)?;
     write_parquet(matched, &out.join("permohonan_match.parquet"))?;
     write_parquet(rules, &out.join("permohonan_rules.parquet"))?;
-    let monthly =
-        crate::descriptive::monthly::monthly_transfers(validated, opts.until, opts.min_cell as u64)?;
-    mutasi_io::data::frame::write(monthly, &out.join("mutasi_bulanan.parquet"))?;
 
-    timings.descriptive = clock.elapsed().as_secs_f64();
     let outcomes =
         if opts.outcomes.is_empty() { monthly_indicators(validated)? } else { opts.outcomes.clone() };
     let mut panel_clock = std::time::Duration::ZERO;
@@ -443,8 +492,8 @@ pub fn run(validated: &Path, out: &Path, opts: &AnalysisOptions) -> Result<Notes
     write_parquet(tables.event_study, &out.join("event_study.parquet"))?;
     write_parquet(differences.table(), &out.join("subgroup_differences.parquet"))?;
     timings.panel = panel_clock.as_secs_f64();
-    timings.estimators = clock.elapsed().as_secs_f64() - timings.descriptive - timings.panel;
-    Ok(Notes { estimates: notes, units: unit_notes, timings })
+    timings.estimators = clock.elapsed().as_secs_f64() - timings.panel;
+    Ok((notes, timings))
 }
 
 /// CS for one outcome and subgroup; appends its rows to `tables`.

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::spec::Scope;
 use crate::error::PipelineError;
@@ -103,11 +103,11 @@ pub fn write_scoped(validated: &Path, scope: &Scope, dir: &Path) -> Result<(), P
 /// keeps every row links the source file instead of writing the same rows again (a copy where
 /// the file system has no hard links); the run's read cache then holds the table under both
 /// names.
-fn write_subset(table: &Rc<TableData>, keep: &[bool], source: &Path, path: &Path) -> Result<(), TableError> {
+fn write_subset(table: &Arc<TableData>, keep: &[bool], source: &Path, path: &Path) -> Result<(), TableError> {
     if keep.iter().all(|k| *k) {
         let _ = std::fs::remove_file(path);
         if std::fs::hard_link(source, path).is_ok() || std::fs::copy(source, path).is_ok() {
-            mutasi_io::data::cache::keep_shared(path, Rc::clone(table));
+            mutasi_io::data::cache::keep_shared(path, Arc::clone(table));
             return Ok(());
         }
     }
@@ -136,14 +136,14 @@ mod tests {
         t.push("unit_id", ColumnData::Str(vec![Some("PKM01".into()), Some("PKM02".into()), None]));
         t.push("nilai", ColumnData::F64(vec![Some(1.0), None, Some(3.0)]));
         write_parquet(t, &source).expect("write");
-        let table = Rc::new(read_table(&source).expect("read"));
+        let table = Arc::new(read_table(&source).expect("read"));
         {
             let _cache = ReadCache::scope();
             write_subset(&table, &[true, true, true], &source, &whole).expect("whole");
             write_subset(&table, &[true, false, true], &source, &part).expect("part");
             let cached = read_table_shared(&whole, None, None).expect("cached");
             assert_eq!(*cached, *table);
-            assert!(Rc::ptr_eq(&cached, &table), "the cache holds the source's table, not a copy");
+            assert!(Arc::ptr_eq(&cached, &table), "the cache holds the source's table, not a copy");
         }
         let ino = |p: &Path| std::fs::metadata(p).expect("meta").ino();
         assert_eq!(ino(&whole), ino(&source), "linked, not written again");

@@ -19,7 +19,7 @@ use crate::ReportError;
 /// A table of the run as plain columns, or an empty one when its file is absent.
 pub struct Table {
     /// Shared with the run's read cache: the report reads what the analyses just wrote.
-    pub data: std::rc::Rc<TableData>,
+    pub data: std::sync::Arc<TableData>,
     pub file: std::path::PathBuf,
 }
 

@@ -77,7 +77,7 @@ type Row = (u32, i64, f64, Option<Code>);
 /// ([`PanelRows::panel`]), so only one indicator's rows and panel are held at a time: at 250,000
 /// employees × 60 months the rows of every indicator at once took 1.2 GiB (`docs/benchmarks.md`).
 pub struct PanelRows {
-    kin: std::rc::Rc<TableData>,
+    kin: std::sync::Arc<TableData>,
     /// The kinerja file, for the errors.
     file: std::path::PathBuf,
     /// Every employee id of the kinerja rows, ascending (a row holds its id's rank).

@@ -9,9 +9,10 @@
 //! that table instead of decoding the file again.
 //!
 //! A file is known by its path, inode, size and modification time: a file replaced in between
-//! (outputs are written to a temporary file and renamed into place) is read again. The memo is
-//! per thread because a partition runs on its own thread; reads on other threads (rayon workers)
-//! are plain reads.
+//! (outputs are written to a temporary file and renamed into place) is read again. The memo
+//! belongs to a thread because a partition runs on its own thread; a helper thread the month's
+//! analyses start enters the same memo ([`ReadCache::enter`]), and reads on other threads (rayon
+//! workers) are plain reads.
 //!
 //! Why it stays (issue 32 asks to retire it): the readers of the kinerja table as Polars queries
 //! over the file instead, measured side by side, took the large instansi from 120–132 s to
@@ -21,7 +22,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::table::{TableData, TableError};
 
@@ -36,26 +37,59 @@ struct Key {
     filter: Option<(String, Vec<String>)>,
 }
 
+type Memo = HashMap<Key, Arc<TableData>>;
+
 thread_local! {
-    /// `None` outside a scope.
-    static MEMO: RefCell<Option<HashMap<Key, Rc<TableData>>>> = const { RefCell::new(None) };
+    /// The memo of the scope this thread is in; `None` outside a scope.
+    static MEMO: RefCell<Option<Arc<Mutex<Memo>>>> = const { RefCell::new(None) };
 }
 
-/// While alive, reads of the same file, columns and filter on this thread are decoded once.
-/// A scope opened inside another shares its memo; the outermost one frees every table when it
-/// ends.
+/// This thread's memo, if it is in a scope.
+fn current() -> Option<Arc<Mutex<Memo>>> {
+    MEMO.with(|m| m.borrow().clone())
+}
+
+/// The memo, locked. A thread that panicked while holding it left whole tables in it (a table is
+/// inserted or removed in one step), so a poisoned lock is still a usable memo.
+fn lock(memo: &Mutex<Memo>) -> MutexGuard<'_, Memo> {
+    memo.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// While alive, reads of the same file, columns and filter on this thread (and on the threads
+/// that [`ReadCache::enter`] its [`ReadCache::handle`]) are decoded once. A scope opened inside
+/// another shares its memo; the outermost one lets go of every table when it ends.
 #[must_use = "the memo lives as long as the scope value"]
 pub struct ReadCache {
-    /// This scope created the memo, and clears it when dropped.
+    /// This scope set this thread's memo, and unsets it when dropped.
     owner: bool,
-    _not_send: std::marker::PhantomData<Rc<()>>,
+    _not_send: std::marker::PhantomData<std::rc::Rc<()>>,
 }
+
+/// A scope's memo, to be entered by a helper thread: the month's analyses run side by side and
+/// read the same validated tables once between them.
+#[derive(Clone)]
+pub struct Handle(Arc<Mutex<Memo>>);
 
 impl ReadCache {
     pub fn scope() -> ReadCache {
+        Self::open(|| Arc::new(Mutex::new(HashMap::new())))
+    }
+
+    /// The memo of the scope this thread is in, for another thread to [`ReadCache::enter`].
+    pub fn handle() -> Option<Handle> {
+        current().map(Handle)
+    }
+
+    /// Puts this thread in the scope of `handle` (another thread's): until the returned value
+    /// is dropped, its reads share that memo. A thread already in a scope keeps its own.
+    pub fn enter(handle: &Handle) -> ReadCache {
+        Self::open(|| handle.0.clone())
+    }
+
+    fn open(memo: impl FnOnce() -> Arc<Mutex<Memo>>) -> ReadCache {
         let owner = MEMO.with(|m| {
             let mut m = m.borrow_mut();
-            m.is_none().then(|| *m = Some(HashMap::new())).is_some()
+            m.is_none().then(|| *m = Some(memo())).is_some()
         });
         ReadCache { owner, _not_send: std::marker::PhantomData }
     }
@@ -82,54 +116,55 @@ fn key(path: &Path, columns: Option<&[&str]>, filter: Option<(&str, &[&str])>) -
     })
 }
 
-/// The table `read` decodes, from the memo when this thread has a scope open and the same read
-/// was made before. Errors are never kept.
+/// The table `read` decodes, from the memo when this thread is in a scope and the same read was
+/// made before. Errors are never kept. The memo is not locked while a table is decoded or
+/// derived: two threads making the same read at once both decode it, and keep the first.
 pub fn shared(
     path: &Path,
     columns: Option<&[&str]>,
     filter: Option<(&str, &[&str])>,
     read: impl FnOnce() -> Result<TableData, TableError>,
-) -> Result<Rc<TableData>, TableError> {
-    let active = MEMO.with(|m| m.borrow().is_some());
-    let Some(k) = active.then(|| key(path, columns, filter)).flatten() else {
-        return read().map(Rc::new);
+) -> Result<Arc<TableData>, TableError> {
+    let Some((memo, k)) = current().and_then(|m| Some((m, key(path, columns, filter)?))) else {
+        return read().map(Arc::new);
     };
-    if let Some(hit) = MEMO.with(|m| m.borrow().as_ref().and_then(|m| m.get(&k).cloned())) {
-        return Ok(hit);
-    }
-    let derived =
-        columns.and_then(|c| MEMO.with(|m| m.borrow().as_ref().and_then(|m| derive(m, &k, c, filter))));
-    let table = match derived {
-        Some(t) => Rc::new(t),
-        None => Rc::new(read()?),
-    };
-    MEMO.with(|m| {
-        if let Some(m) = m.borrow_mut().as_mut() {
-            m.insert(k, table.clone());
+    let source = {
+        let held = lock(&memo);
+        if let Some(hit) = held.get(&k) {
+            return Ok(hit.clone());
         }
-    });
-    Ok(table)
+        columns.and_then(|c| {
+            let needed: Vec<&str> = c.iter().copied().chain(filter.map(|f| f.0)).collect();
+            narrowest_holding(&held, &k, &needed).cloned()
+        })
+    };
+    // `columns` of the rows `filter` keeps, taken from a table of the same file the memo holds:
+    // the window analyses, the movement tables and the gates read subsets of what the
+    // validation wrote, and selecting them costs a copy where decoding costs the whole file.
+    // Every candidate gives the same table ([`TableData::derive`]).
+    let derived = source.zip(columns).and_then(|(t, c)| t.derive(c, filter));
+    let table = match derived {
+        Some(t) => Arc::new(t),
+        None => Arc::new(read()?),
+    };
+    Ok(lock(&memo).entry(k).or_insert(table).clone())
 }
 
-/// True while this thread has a scope open.
+/// True while this thread is in a scope.
 pub fn active() -> bool {
     MEMO.with(|m| m.borrow().is_some())
 }
 
-/// Keeps `table` as the read of every column of `path` as the file is now, when this thread has
-/// a scope open: the writer of a file knows what reading it back gives.
+/// Keeps `table` as the read of every column of `path` as the file is now, when this thread is
+/// in a scope: the writer of a file knows what reading it back gives.
 pub fn keep(path: &Path, table: TableData) {
-    keep_shared(path, Rc::new(table));
+    keep_shared(path, Arc::new(table));
 }
 
 /// [`keep`] for a table already shared, e.g. one file linked under a second name: no copy.
-pub fn keep_shared(path: &Path, table: Rc<TableData>) {
-    if let Some(k) = active().then(|| key(path, None, None)).flatten() {
-        MEMO.with(|m| {
-            if let Some(m) = m.borrow_mut().as_mut() {
-                m.insert(k, table);
-            }
-        });
+pub fn keep_shared(path: &Path, table: Arc<TableData>) {
+    if let Some((memo, k)) = current().and_then(|m| Some((m, key(path, None, None)?))) {
+        lock(&memo).insert(k, table);
     }
 }
 
@@ -144,48 +179,29 @@ pub fn forget(path: &Path) {
 /// keeps only the validated tables it copies its scope from, not the month's own analysis
 /// outputs (the monthly report has read them; a later one decodes them again).
 pub fn keep_only(wanted: impl Fn(&Path) -> bool) {
-    MEMO.with(|m| {
-        if let Some(m) = m.borrow_mut().as_mut() {
-            m.retain(|k, _| wanted(&k.path));
-        }
-    });
+    if let Some(memo) = current() {
+        lock(&memo).retain(|k, _| wanted(&k.path));
+    }
 }
 
 /// A table of the memo read from `path` as it is now, without a filter, holding every one of
 /// `columns` ([`narrowest_holding`]).
-pub fn holding(path: &Path, columns: &[&str]) -> Option<Rc<TableData>> {
-    let k = active().then(|| key(path, None, None)).flatten()?;
-    MEMO.with(|m| narrowest_holding(m.borrow().as_ref()?, &k, columns).cloned())
+pub fn holding(path: &Path, columns: &[&str]) -> Option<Arc<TableData>> {
+    let memo = current()?;
+    let k = key(path, None, None)?;
+    narrowest_holding(&lock(&memo), &k, columns).cloned()
 }
 
 /// The memo's table of the file `k` names, as it is now, read without a filter and holding every
 /// one of `columns`. Among several, the one with the fewest columns (ties by their names), so the
 /// choice does not depend on the memo's order.
-fn narrowest_holding<'m>(
-    memo: &'m HashMap<Key, Rc<TableData>>,
-    k: &Key,
-    columns: &[&str],
-) -> Option<&'m Rc<TableData>> {
+fn narrowest_holding<'m>(memo: &'m Memo, k: &Key, columns: &[&str]) -> Option<&'m Arc<TableData>> {
     let same_file =
         |o: &Key| o.path == k.path && o.inode == k.inode && o.len == k.len && o.modified_ns == k.modified_ns;
     memo.iter()
         .filter(|(o, t)| same_file(o) && o.filter.is_none() && columns.iter().all(|c| t.get(c).is_some()))
         .min_by_key(|(o, t)| (t.columns.len(), o.columns.clone()))
         .map(|(_, t)| t)
-}
-
-/// `columns` of the rows `filter` keeps, taken from a table of the same file the memo holds
-/// ([`narrowest_holding`]): the window analyses, the movement tables and the gates read subsets
-/// of what the validation wrote, and selecting them costs a copy where decoding costs the whole
-/// file. Every candidate gives the same table ([`TableData::derive`]).
-fn derive(
-    memo: &HashMap<Key, Rc<TableData>>,
-    k: &Key,
-    columns: &[&str],
-    filter: Option<(&str, &[&str])>,
-) -> Option<TableData> {
-    let needed: Vec<&str> = columns.iter().copied().chain(filter.map(|f| f.0)).collect();
-    narrowest_holding(memo, k, &needed)?.derive(columns, filter)
 }
 
 #[cfg(test)]
@@ -222,7 +238,7 @@ mod tests {
         let _scope = ReadCache::scope();
         let held = shared(&f, Some(&["x", "k"]), None, || read(wide())).expect("read");
         // A caller content with more columns gets the wider table itself.
-        assert!(holding(&f, &["k"]).is_some_and(|t| Rc::ptr_eq(&t, &held)));
+        assert!(holding(&f, &["k"]).is_some_and(|t| Arc::ptr_eq(&t, &held)));
         assert!(holding(&f, &["k", "y"]).is_none());
         let narrow = shared(&f, Some(&["x"]), Some(("k", &["a"])), || read(table(0))).expect("read");
         assert_eq!(calls.get(), 1, "taken from the wider read");
@@ -253,9 +269,9 @@ mod tests {
         let a = shared(&f, None, None, || read(1)).expect("read");
         shared(&f, Some(&["x"]), None, || read(1)).expect("read");
         shared(&g, None, None, || read(2)).expect("read");
-        assert_eq!(Rc::strong_count(&a), 2, "the memo and this test");
+        assert_eq!(Arc::strong_count(&a), 2, "the memo and this test");
         forget(&f);
-        assert_eq!(Rc::strong_count(&a), 1, "only this test holds it now");
+        assert_eq!(Arc::strong_count(&a), 1, "only this test holds it now");
         assert!(holding(&f, &["x"]).is_none());
         shared(&f, None, None, || read(3)).expect("read");
         shared(&g, None, None, || read(4)).expect("read");
@@ -264,6 +280,45 @@ mod tests {
         shared(&f, None, None, || read(5)).expect("read");
         shared(&g, None, None, || read(6)).expect("read");
         assert_eq!(calls.get(), 4, "only the file kept is not read again");
+    }
+
+    /// A thread that enters another's scope shares its memo: what one decoded the other takes,
+    /// in either direction. Leaving it does not clear the memo, and once the owner's scope ends
+    /// a handle taken before keeps nothing new for the owner's thread.
+    #[test]
+    fn a_helper_thread_shares_the_scope_it_enters() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (f, g) = (dir.path().join("a.parquet"), dir.path().join("b.parquet"));
+        std::fs::write(&f, b"one").expect("write");
+        std::fs::write(&g, b"two").expect("write");
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let read = |v| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(table(v))
+        };
+        assert!(ReadCache::handle().is_none(), "no scope, no handle");
+        let scope = ReadCache::scope();
+        let a = shared(&f, None, None, || read(1)).expect("read");
+        let handle = ReadCache::handle().expect("in a scope");
+        let b = std::thread::scope(|s| {
+            s.spawn(|| {
+                // Without entering, a thread makes plain reads.
+                shared(&f, None, None, || read(9)).expect("read");
+                let _entered = ReadCache::enter(&handle);
+                let b = shared(&f, None, None, || read(2)).expect("read");
+                shared(&g, None, None, || read(3)).expect("read");
+                b
+            })
+            .join()
+            .expect("helper")
+        });
+        assert!(Arc::ptr_eq(&a, &b), "the helper took the owner's table");
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 3, "f once, f outside the scope, g");
+        assert_eq!(*shared(&g, None, None, || read(4)).expect("read"), table(3), "the helper's read is kept");
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 3);
+        drop(scope);
+        shared(&g, None, None, || read(5)).expect("read");
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 4, "the scope ended");
     }
 
     #[test]
@@ -285,7 +340,7 @@ mod tests {
             let a = shared(&f, None, None, || read(1)).expect("read");
             let b = shared(&f, None, None, || read(2)).expect("read");
             assert_eq!(calls.get(), 3, "the second read came from the memo");
-            assert!(Rc::ptr_eq(&a, &b));
+            assert!(Arc::ptr_eq(&a, &b));
             // Columns the memo lacks, or another filter over every column, are other reads.
             shared(&f, Some(&["z"]), None, || read(3)).expect("read");
             shared(&f, None, Some(("x", &["1"])), || read(4)).expect("read");

@@ -616,14 +616,14 @@ pub fn read_table_where(
     columns: Option<&[&str]>,
     filter: Option<(&str, &[&str])>,
 ) -> Result<TableData, TableError> {
-    read_table_shared(path, columns, filter).map(std::rc::Rc::unwrap_or_clone)
+    read_table_shared(path, columns, filter).map(std::sync::Arc::unwrap_or_clone)
 }
 
 /// A table holding at least `columns` of every row of `path`, shared: inside a
 /// [`super::cache::ReadCache`] scope a wider read of the file already kept (the whole table its
 /// writer kept) is returned as it is, with its other columns, instead of a copy of the ones asked
 /// for. For callers that look columns up by name.
-pub fn read_columns_shared(path: &Path, columns: &[&str]) -> Result<std::rc::Rc<TableData>, TableError> {
+pub fn read_columns_shared(path: &Path, columns: &[&str]) -> Result<std::sync::Arc<TableData>, TableError> {
     match super::cache::holding(path, columns) {
         Some(t) => Ok(t),
         None => read_table_shared(path, Some(columns), None),
@@ -636,7 +636,7 @@ pub fn read_table_shared(
     path: &Path,
     columns: Option<&[&str]>,
     filter: Option<(&str, &[&str])>,
-) -> Result<std::rc::Rc<TableData>, TableError> {
+) -> Result<std::sync::Arc<TableData>, TableError> {
     super::cache::shared(path, columns, filter, || decode_table(path, columns, filter))
 }
 
