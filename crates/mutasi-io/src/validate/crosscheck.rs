@@ -16,6 +16,7 @@ use mutasi_domain::model::{JenisMutasi, KinerjaRow, Prov, Sym};
 use mutasi_domain::normalize::period::Period;
 use mutasi_domain::normalize::rating::{predikat_from_ratings, predikat_label};
 use mutasi_domain::reason::Reason;
+use mutasi_stats::bucket_sort::sort_by_bucket;
 use rayon::prelude::*;
 
 /// Settings of the cross-table checks.
@@ -378,14 +379,24 @@ pub fn crosscheck(loaded: &mut Loaded, opts: CrossOptions) {
         .collect();
     let (keep, mismatches) = if person_bits + period_bits + code_bits <= 64 {
         let person_shift = period_bits + code_bits;
-        let order = kinerja_keys(&t.kinerja, &people, &periods, |person, period, code| {
-            (u64::from(person) << person_shift) | (u64::from(period) << code_bits) | u64::from(code)
-        });
+        let order = kinerja_keys(
+            &t.kinerja,
+            &people,
+            &periods,
+            |person, period, code| {
+                (u64::from(person) << person_shift) | (u64::from(period) << code_bits) | u64::from(code)
+            },
+            |k| (k >> person_shift) as usize,
+        );
         check_kinerja_groups(&t.kinerja, &order, code_bits, &slot_of, &files, &mut rejects)
     } else {
-        let order = kinerja_keys(&t.kinerja, &people, &periods, |person, period, code| {
-            (u128::from(person) << 64) | (u128::from(period) << 32) | u128::from(code)
-        });
+        let order = kinerja_keys(
+            &t.kinerja,
+            &people,
+            &periods,
+            |person, period, code| (u128::from(person) << 64) | (u128::from(period) << 32) | u128::from(code),
+            |k| (k >> 64) as usize,
+        );
         check_kinerja_groups(&t.kinerja, &order, 32, &slot_of, &files, &mut rejects)
     };
     retain_mask(&mut t.kinerja, &keep);
@@ -527,15 +538,17 @@ impl<T: Ord + std::hash::Hash + Copy> Ranks<T> {
 /// indicator code) and index, sorted. A person's rows are adjacent, and a period's (one per
 /// indicator): each rank is looked up once per run of a stretch of rows.
 ///
-/// Built and sorted on every core: the keys stretch by stretch, then one parallel unstable sort,
-/// which orders them as a stable sort by key would because no two entries share an index (row
-/// order breaks ties). At 51 million rows (250,000 × 60) the sort took 1.1 s against 3.1 s for
-/// a counting sort by person on one core (`docs/benchmarks.md`).
-fn kinerja_keys<K: Ord + Send>(
+/// Built on every core, stretch by stretch. With more than one core they are sorted by one
+/// parallel unstable sort, which orders them as a stable sort by key would because no two
+/// entries share an index (row order breaks ties): at 51 million rows (250,000 × 60) it took
+/// 1.1 s against 3.1 s for the counting sort by person (`person_of`) on one core
+/// (`docs/benchmarks.md`). On one core the counting sort stays: it is linear.
+fn kinerja_keys<K: Ord + Send + Copy>(
     rows: &[KinerjaRow],
     people: &Ranks<u64>,
     periods: &Ranks<Period>,
     key: impl Fn(u32, u32, Sym) -> K + Sync,
+    person_of: impl Fn(&K) -> usize,
 ) -> Vec<(K, u32)> {
     type Runs = (Option<(u64, u32)>, Option<(Period, u32)>);
     let mut order: Vec<(K, u32)> = rows
@@ -564,8 +577,13 @@ fn kinerja_keys<K: Ord + Send>(
             },
         )
         .collect();
-    order.par_sort_unstable();
-    order
+    if rayon::current_num_threads() > 1 {
+        order.par_sort_unstable();
+        order
+    } else {
+        // One core (a partition of a national run): a counting sort by person is linear.
+        sort_by_bucket(order, people.len(), |e| person_of(&e.0), |e| e.0)
+    }
 }
 
 /// The duplicate check and the predikat matrix over kinerja entries sorted by key, whose lowest
@@ -826,12 +844,33 @@ mod tests {
         let slot_of: Vec<Option<usize>> = (0..symbols.len() as Sym)
             .map(|c| [hasil, perilaku, predikat].iter().position(|x| *x == c))
             .collect();
-        let narrow = kinerja_keys(&rows, &people, &periods, |a, b, c| {
-            (u64::from(a) << 8) | (u64::from(b) << 4) | u64::from(c)
+        let narrow = kinerja_keys(
+            &rows,
+            &people,
+            &periods,
+            |a, b, c| (u64::from(a) << 8) | (u64::from(b) << 4) | u64::from(c),
+            |k| (k >> 8) as usize,
+        );
+        let wide = kinerja_keys(
+            &rows,
+            &people,
+            &periods,
+            |a, b, c| (u128::from(a) << 64) | (u128::from(b) << 32) | u128::from(c),
+            |k| (k >> 64) as usize,
+        );
+        // On one core the keys come out of the counting sort, in the same order.
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
+        let counted = one.install(|| {
+            kinerja_keys(
+                &rows,
+                &people,
+                &periods,
+                |a, b, c| (u64::from(a) << 8) | (u64::from(b) << 4) | u64::from(c),
+                |k| (k >> 8) as usize,
+            )
         });
-        let wide = kinerja_keys(&rows, &people, &periods, |a, b, c| {
-            (u128::from(a) << 64) | (u128::from(b) << 32) | u128::from(c)
-        });
+        assert_eq!(counted, narrow);
+        assert!(narrow.windows(2).all(|w| w[0] < w[1]), "sorted: {narrow:?}");
         let (mut r1, mut r2) = (Vec::new(), Vec::new());
         let (keep1, mis1) = check_kinerja_groups(&rows, &narrow, 4, &slot_of, &[], &mut r1);
         let (keep2, mis2) = check_kinerja_groups(&rows, &wide, 32, &slot_of, &[], &mut r2);
