@@ -844,13 +844,16 @@ mod tests {
         let slot_of: Vec<Option<usize>> = (0..symbols.len() as Sym)
             .map(|c| [hasil, perilaku, predikat].iter().position(|x| *x == c))
             .collect();
-        let narrow = kinerja_keys(
-            &rows,
-            &people,
-            &periods,
-            |a, b, c| (u64::from(a) << 8) | (u64::from(b) << 4) | u64::from(c),
-            |k| (k >> 8) as usize,
-        );
+        let narrow_keys = || {
+            kinerja_keys(
+                &rows,
+                &people,
+                &periods,
+                |a, b, c| (u64::from(a) << 8) | (u64::from(b) << 4) | u64::from(c),
+                |k| (k >> 8) as usize,
+            )
+        };
+        let narrow = narrow_keys();
         let wide = kinerja_keys(
             &rows,
             &people,
@@ -860,15 +863,7 @@ mod tests {
         );
         // On one core the keys come out of the counting sort, in the same order.
         let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
-        let counted = one.install(|| {
-            kinerja_keys(
-                &rows,
-                &people,
-                &periods,
-                |a, b, c| (u64::from(a) << 8) | (u64::from(b) << 4) | u64::from(c),
-                |k| (k >> 8) as usize,
-            )
-        });
+        let counted = one.install(narrow_keys);
         assert_eq!(counted, narrow);
         assert!(narrow.windows(2).all(|w| w[0] < w[1]), "sorted: {narrow:?}");
         let (mut r1, mut r2) = (Vec::new(), Vec::new());
